@@ -1,0 +1,76 @@
+/* derivations/fc_module.h -- what a derivation module is.
+ *
+ * A module checks one group of claims of DERIVATIONS.md (continuity, score,
+ * guidance, doob, manifold, barycentric, training).  It is one file,
+ * derivations/NAME.c, defining
+ *
+ *     const fc_module fc_module_NAME = { ... };
+ *
+ * and one line in derivations/registry.am.  The registry (registry.c) is
+ * generated from that list at build time; nothing else needs to change.
+ *
+ * The claim table is the catalog in code: identifier, source section,
+ * statement and the expected verdict.  The check functions measure and
+ * decide a verdict from the measurements only; they never read `expected`.
+ * `flowcheck run` and the tests compare the two.  */
+#ifndef FC_MODULE_H
+#define FC_MODULE_H
+
+#include <stdio.h>
+#include "fc_verdict.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct
+{
+  unsigned long seed; /* every random draw derives from it (fc_rng.h) */
+  const char *out_dir; /* write figure data there when not NULL */
+  int quick;           /* 1: the smaller sizes used by the tests and valgrind */
+  FILE *progress;      /* progress lines for long runs; NULL for silence */
+} fc_run_options;
+
+typedef struct
+{
+  const char *id;        /* "C1" */
+  const char *section;   /* source section: "L 'Probability flow in a simple setting'" */
+  const char *statement; /* the claim in one line */
+  fc_verdict_kind expected; /* the catalog's expectation (DERIVATIONS.md) */
+  /* Measure the claim into RESULT (initialised by the caller with id and
+     module).  Returns a GSL status; non-zero means the measurement itself
+     failed (result->verdict stays FC_VERDICT_NONE).  */
+  int (*check) (const fc_run_options *opt, fc_verdict *result);
+} fc_claim;
+
+typedef struct
+{
+  const char *name;  /* "continuity" */
+  const char *title; /* one line */
+  const fc_claim *claims;
+  size_t n_claims;
+  /* Write the data of this module's figures into opt->out_dir (which
+     exists); NULL when the module has no figures.  */
+  int (*write_figure_data) (const fc_run_options *opt);
+} fc_module;
+
+/* The registry: NULL-terminated, in catalog order (generated registry.c). */
+extern const fc_module *const fc_modules[];
+
+/* The module named NAME, or NULL. */
+const fc_module *
+fc_module_find (const char *name);
+
+/* The claim with identifier ID (case-sensitive) and its module, or NULL. */
+const fc_claim *
+fc_claim_find (const char *id, const fc_module **module);
+
+/* Run CLAIM of MODULE into RESULT (fc_verdict_init, then check). */
+int
+fc_claim_run (const fc_module *module, const fc_claim *claim,
+              const fc_run_options *opt, fc_verdict *result);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FC_MODULE_H */

@@ -1,0 +1,35 @@
+/* derivations/module.c -- lookups in the module registry. */
+#include <config.h>
+#include <string.h>
+#include "fc_module.h"
+
+const fc_module *
+fc_module_find (const char *name)
+{
+  for (const fc_module *const *m = fc_modules; *m != NULL; m++)
+    if (strcmp ((*m)->name, name) == 0)
+      return *m;
+  return NULL;
+}
+
+const fc_claim *
+fc_claim_find (const char *id, const fc_module **module)
+{
+  for (const fc_module *const *m = fc_modules; *m != NULL; m++)
+    for (size_t i = 0; i < (*m)->n_claims; i++)
+      if (strcmp ((*m)->claims[i].id, id) == 0)
+        {
+          if (module != NULL)
+            *module = *m;
+          return &(*m)->claims[i];
+        }
+  return NULL;
+}
+
+int
+fc_claim_run (const fc_module *module, const fc_claim *claim,
+              const fc_run_options *opt, fc_verdict *result)
+{
+  fc_verdict_init (result, claim->id, module->name);
+  return claim->check (opt, result);
+}

@@ -1,0 +1,1 @@
+# plots/continuity-order.gp -- stub

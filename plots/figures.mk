@@ -1,0 +1,40 @@
+# plots/figures.mk -- `make figures`: run every claim, then draw every figure.
+#
+# `flowcheck run --out results` runs every claim of every module (printing
+# the verdict table; it fails when a verdict differs from its expectation)
+# and writes the figure data into results/.  Each plots/NAME.gp is called as
+#   gnuplot -e "<terminal>" -c plots/NAME.gp RESULTS_DIR OUTPUT
+# and draws figures/NAME.png and figures/NAME.pdf.  Outputs go to a temporary
+# name first, so an interrupted run never leaves a torn figure.
+
+FIGURE_NAMES = continuity-order vector-field trajectories
+FIGURES = $(FIGURE_NAMES:%=figures/%.png) $(FIGURE_NAMES:%=figures/%.pdf)
+dist_noinst_DATA = plots/common.gp $(FIGURE_NAMES:%=plots/%.gp)
+
+GP_PNG = set terminal pngcairo size 1200,800 enhanced font 'Sans,11'
+GP_PDF = set terminal pdfcairo size 7.5in,5in enhanced font 'Sans,10'
+GP_RUN = GNUPLOT_LIB='$(srcdir)/plots' $(GNUPLOT)
+
+.PHONY: figures figures-clean main-job
+if HAVE_GNUPLOT
+figures: $(FIGURES)
+	@echo "figures written to $(abs_builddir)/figures/"
+else
+figures:
+	@echo "make figures: configure found no gnuplot with pngcairo/pdfcairo; install gnuplot-nox and rerun configure" >&2; exit 1
+endif
+
+results/.stamp: flowcheck$(EXEEXT)
+	$(AM_V_at)$(MKDIR_P) results
+	$(AM_V_GEN)./flowcheck$(EXEEXT) run --out results
+	$(AM_V_at)touch $@
+
+figures/%.png: $(srcdir)/plots/%.gp $(srcdir)/plots/common.gp results/.stamp
+	$(AM_V_at)$(MKDIR_P) figures
+	$(AM_V_GEN)$(GP_RUN) -e "$(GP_PNG)" -c $(srcdir)/plots/$*.gp results $@.tmp && mv -f $@.tmp $@
+figures/%.pdf: $(srcdir)/plots/%.gp $(srcdir)/plots/common.gp results/.stamp
+	$(AM_V_at)$(MKDIR_P) figures
+	$(AM_V_GEN)$(GP_RUN) -e "$(GP_PDF)" -c $(srcdir)/plots/$*.gp results $@.tmp && mv -f $@.tmp $@
+
+figures-clean:
+	-rm -rf figures results

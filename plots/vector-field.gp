@@ -1,0 +1,1 @@
+# plots/vector-field.gp -- stub

@@ -1,0 +1,2 @@
+/* src/cli_eval.c -- stub. */
+#include <config.h>

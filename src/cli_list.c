@@ -1,0 +1,2 @@
+/* src/cli_list.c -- stub. */
+#include <config.h>

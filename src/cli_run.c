@@ -1,0 +1,2 @@
+/* src/cli_run.c -- stub. */
+#include <config.h>

@@ -1,0 +1,16 @@
+/* src/flowcheck.h -- libflowcheck, everything at once. */
+#ifndef FC_FLOWCHECK_H
+#define FC_FLOWCHECK_H
+
+#include "fc_rng.h"
+#include "fc_schedule.h"
+#include "fc_gmm.h"
+#include "fc_spec.h"
+#include "fc_path.h"
+#include "fc_fd.h"
+#include "fc_ode.h"
+#include "fc_stats.h"
+#include "fc_verdict.h"
+#include "fc_io.h"
+
+#endif /* FC_FLOWCHECK_H */

@@ -1,0 +1,2 @@
+#include <config.h>
+typedef int fc_stub_ref;

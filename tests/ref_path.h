@@ -1,0 +1,1 @@
+/* tests/ref_path.h -- stub */
