@@ -70,6 +70,21 @@ int
 fc_claim_run (const fc_module *module, const fc_claim *claim,
               const fc_run_options *opt, fc_verdict *result);
 
+/* Helpers every module uses.  */
+
+/* A progress line: FMT and its arguments, a newline, flushed, on
+   opt->progress; nothing when that is NULL.  Modules begin the line with
+   their name ("continuity: C1 ...").  */
+void
+fc_module_progress (const fc_run_options *opt, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+
+/* The seed of the sub-stream TAG of opt->seed (fc_rng_stream_seed): one tag
+   per study of a claim, so that no two studies share draws and each study's
+   draws do not depend on which other claims run.  */
+unsigned long
+fc_module_seed (const fc_run_options *opt, unsigned long tag);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,11 @@
-/* derivations/module.c -- lookups in the module registry. */
+/* derivations/module.c -- lookups in the module registry, and the helpers
+   every module uses.  */
 #include <config.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include "fc_module.h"
+#include "fc_rng.h"
 
 const fc_module *
 fc_module_find (const char *name)
@@ -32,4 +36,23 @@ fc_claim_run (const fc_module *module, const fc_claim *claim,
 {
   fc_verdict_init (result, claim->id, module->name);
   return claim->check (opt, result);
+}
+
+void
+fc_module_progress (const fc_run_options *opt, const char *fmt, ...)
+{
+  if (opt->progress == NULL)
+    return;
+  va_list ap;
+  va_start (ap, fmt);
+  vfprintf (opt->progress, fmt, ap);
+  va_end (ap);
+  fputc ('\n', opt->progress);
+  fflush (opt->progress);
+}
+
+unsigned long
+fc_module_seed (const fc_run_options *opt, unsigned long tag)
+{
+  return fc_rng_stream_seed (opt->seed, tag);
 }

@@ -66,6 +66,19 @@ int
 fc_gmm_set_component (fc_gmm *g, size_t k, double weight,
                       const double *mean, const double *cov);
 
+/* The checks fc_gmm_set_component and fc_gmm_prepare apply to a D x D
+   covariance COV, exposed so that parsers report them with a file and line
+   before building a mixture.  Neither calls the GSL error handler.
+   1 when COV is symmetric to 64 epsilon relative to its largest entry
+   (fc_gmm_set_component then stores its exactly symmetric part).  */
+int
+fc_gmm_cov_is_symmetric (size_t dim, const double *cov);
+
+/* 1 when the symmetric COV is positive definite in the sense of
+   fc_gmm_prepare (its Cholesky factorisation succeeds).  */
+int
+fc_gmm_cov_is_pd (size_t dim, const double *cov);
+
 /* Normalise weights; factor and decompose every component.  GSL_EDOM when a
    covariance has an eigenvalue below -64 eps * (largest eigenvalue) (not
    positive semi-definite).  Components whose Cholesky fails are recorded as
@@ -114,11 +127,33 @@ fc_gmm_affine (const fc_gmm *g, size_t m, const double *a, const double *b,
    (normalised) and, per component, the Gaussian conditional
      mu'_k = mu_k + S_k A^T G_k^{-1} (y - A mu_k),
      S'_k  = S_k - S_k A^T G_k^{-1} A S_k,  G_k = A S_k A^T + sigma_y^2 I,
-   computed with Cholesky solves of G_k.  Returned prepared.  NULL with
+   computed with Cholesky solves of G_k; S'_k in the equivalent
+   square-root form sigma_y^2 F (sigma_y^2 I + F^T A^T A F)^{-1} F^T,
+   S_k = F F^T, which stays positive semi-definite however small sigma_y
+   (fc_gmm_condition.c).  Returned prepared.  NULL with
    GSL_EDOM through GSL_ERROR_NULL when SIGMA_Y <= 0 or not finite.  */
 fc_gmm *
 fc_gmm_condition (const fc_gmm *g, size_t m, const double *a, const double *y,
                   double sigma_y);
+
+/* Parameters of a random mixture (fc_gmm_random). */
+typedef struct
+{
+  double weight_min, weight_max; /* unnormalised weights uniform in [min, max) */
+  double mean_std;               /* means ~ N(0, mean_std^2 I) */
+  double eig_min, eig_max;       /* covariance eigenvalues uniform in [min, max] */
+} fc_gmm_random_params;
+
+/* A random mixture of N_COMP components in DIM dimensions with full
+   covariances S = Q diag(lambda) Q^T, Q Haar-distributed (QR of a Gaussian
+   matrix with the signs of R's diagonal moved into Q), drawn from stream
+   (SEED, STREAM).  The condition number of every S_k is at most
+   eig_max / eig_min.  Returned prepared; NULL (GSL_ERROR_NULL) when the
+   parameters are not 0 < weight_min <= weight_max, mean_std >= 0,
+   0 <= eig_min <= eig_max, or on allocation failure.  */
+fc_gmm *
+fc_gmm_random (size_t dim, size_t n_comp, const fc_gmm_random_params *p,
+               unsigned long seed, unsigned long stream);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,278 @@
-/* src/fc_gmm_condition.c -- stub, to be written. */
+/* src/fc_gmm_condition.c -- affine images and linear-Gaussian conditioning
+ * of Gaussian mixtures.
+ *
+ * Both act component by component: an affine map of a Gaussian is Gaussian,
+ * and so is a Gaussian conditioned on a linear observation with Gaussian
+ * noise; only the weights of the posterior mix the components, through the
+ * evidence of each one (fc_gmm.h).  */
 #include <config.h>
-typedef int fc_stub_fc_gmm_condition;
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_machine.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+
+#include "fc_gmm.h"
+
+/* Replace the M x M matrix C by its symmetric part: products such as
+   A S A^T are symmetric in exact arithmetic only, and fc_gmm_set_component
+   checks symmetry.  */
+static void
+fc_gmm_symmetrise (size_t m, double *c)
+{
+  for (size_t i = 0; i < m; i++)
+    for (size_t j = 0; j < i; j++)
+      c[i * m + j] = c[j * m + i] = 0.5 * (c[i * m + j] + c[j * m + i]);
+}
+
+/* Workspace of one affine or conditioning call (D = g->dim, m rows).  */
+typedef struct
+{
+  gsl_matrix *as;   /* (m, D) A S_k */
+  gsl_matrix *gk;   /* (m, m) A S_k A^T + noise I, then its Cholesky factor */
+  gsl_matrix *sk;   /* (D, D) S'_k, and the Cholesky factor of M_k */
+  gsl_matrix *f;    /* (D, D) F_k = V_k diag(sqrt(lambda_k)), then F R^{-T} */
+  gsl_matrix *b;    /* (m, D) A F_k */
+  gsl_vector *mu;   /* (D) mu'_k */
+  gsl_vector *r;    /* (m) A mu_k + b, or the residual y - A mu_k */
+} fc_gmm_cwork;
+
+static void
+fc_gmm_cwork_free (fc_gmm_cwork *w)
+{
+  gsl_matrix_free (w->as);
+  gsl_matrix_free (w->gk);
+  gsl_matrix_free (w->sk);
+  gsl_matrix_free (w->f);
+  gsl_matrix_free (w->b);
+  gsl_vector_free (w->mu);
+  gsl_vector_free (w->r);
+}
+
+static int
+fc_gmm_cwork_alloc (fc_gmm_cwork *w, size_t d, size_t m)
+{
+  w->as = gsl_matrix_alloc (m, d);
+  w->gk = gsl_matrix_alloc (m, m);
+  w->sk = gsl_matrix_alloc (d, d);
+  w->f = gsl_matrix_alloc (d, d);
+  w->b = gsl_matrix_alloc (m, d);
+  w->mu = gsl_vector_alloc (d);
+  w->r = gsl_vector_alloc (m);
+  if (!w->as || !w->gk || !w->sk || !w->f || !w->b || !w->mu || !w->r)
+    {
+      fc_gmm_cwork_free (w);
+      return GSL_ENOMEM;
+    }
+  return GSL_SUCCESS;
+}
+
+/* W->gk = A S_k A^T + NOISE I and W->as = A S_k, W->r = A mu_k.  */
+static void
+fc_gmm_push_component (const fc_gmm *g, size_t k, gsl_matrix_const_view a,
+                       double noise, fc_gmm_cwork *w)
+{
+  size_t d = g->dim;
+  gsl_matrix_const_view s = gsl_matrix_const_view_array (g->cov + k * d * d,
+                                                         d, d);
+  gsl_vector_const_view mu = gsl_vector_const_view_array (g->mean + k * d, d);
+  gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, &a.matrix, &s.matrix, 0.0,
+                  w->as);
+  gsl_blas_dgemm (CblasNoTrans, CblasTrans, 1.0, w->as, &a.matrix, 0.0,
+                  w->gk);
+  fc_gmm_symmetrise (w->gk->size1, w->gk->data);
+  for (size_t i = 0; i < w->gk->size1; i++)
+    *gsl_matrix_ptr (w->gk, i, i) += noise;
+  gsl_blas_dgemv (CblasNoTrans, 1.0, &a.matrix, &mu.vector, 0.0, w->r);
+}
+
+static int
+fc_gmm_check_map (const fc_gmm *g, size_t m, const double *a)
+{
+  if (m == 0)
+    GSL_ERROR ("observation dimension must be > 0", GSL_EDOM);
+  for (size_t i = 0; i < m * g->dim; i++)
+    if (!isfinite (a[i]))
+      GSL_ERROR ("matrix A is not finite", GSL_EDOM);
+  return GSL_SUCCESS;
+}
+
+fc_gmm *
+fc_gmm_affine (const fc_gmm *g, size_t m, const double *a, const double *b,
+               double noise_var)
+{
+  if (fc_gmm_check_map (g, m, a))
+    return NULL;
+  if (!(isfinite (noise_var) && noise_var >= 0.0))
+    GSL_ERROR_NULL ("noise variance must be finite and >= 0", GSL_EDOM);
+  fc_gmm *out = fc_gmm_alloc (m, g->n_comp);
+  fc_gmm_cwork w;
+  if (out == NULL)
+    return NULL;
+  if (fc_gmm_cwork_alloc (&w, g->dim, m))
+    {
+      fc_gmm_free (out);
+      GSL_ERROR_NULL ("cannot allocate affine workspace", GSL_ENOMEM);
+    }
+  gsl_matrix_const_view av = gsl_matrix_const_view_array (a, m, g->dim);
+  int status = GSL_SUCCESS;
+  for (size_t k = 0; k < g->n_comp && status == GSL_SUCCESS; k++)
+    {
+      fc_gmm_push_component (g, k, av, noise_var, &w);
+      if (b != NULL)
+        for (size_t i = 0; i < m; i++)
+          w.r->data[i] += b[i];
+      status = fc_gmm_set_component (out, k, g->weight[k], w.r->data,
+                                     w.gk->data);
+    }
+  fc_gmm_cwork_free (&w);
+  if (status == GSL_SUCCESS)
+    status = fc_gmm_prepare (out);
+  if (status != GSL_SUCCESS)
+    {
+      fc_gmm_free (out);
+      return NULL;
+    }
+  return out;
+}
+
+/* The posterior covariance of component K in square-root form.  With
+   S = F F^T (F = V diag(sqrt(lambda)) from fc_gmm_prepare), B = A F and
+   M = sigma_y^2 I + B^T B = R R^T (Cholesky),
+     S' = S - S A^T G^{-1} A S = sigma_y^2 F M^{-1} F^T = (sigma F R^{-T})
+     (sigma F R^{-T})^T
+   (push-through identity).  The textbook difference S - W^T W loses the
+   positive semi-definiteness of S' to cancellation when sigma_y is small
+   or S is singular (its null directions come out slightly negative, and
+   fc_gmm_prepare refuses them); the product form is PSD by construction,
+   and exactly singular where S is.  Result in W->sk.  */
+static int
+fc_gmm_posterior_cov (const fc_gmm *g, size_t k, gsl_matrix_const_view a,
+                      double var_y, fc_gmm_cwork *w)
+{
+  size_t d = g->dim;
+  const double *v = g->eigvec + k * d * d, *lam = g->eigval + k * d;
+  for (size_t i = 0; i < d; i++)
+    for (size_t l = 0; l < d; l++)
+      gsl_matrix_set (w->f, i, l, v[i * d + l] * sqrt (lam[l]));
+  gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, &a.matrix, w->f, 0.0,
+                  w->b);
+  gsl_blas_dgemm (CblasTrans, CblasNoTrans, 1.0, w->b, w->b, 0.0, w->sk);
+  fc_gmm_symmetrise (d, w->sk->data);
+  for (size_t i = 0; i < d; i++)
+    *gsl_matrix_ptr (w->sk, i, i) += var_y;
+  int status = gsl_linalg_cholesky_decomp1 (w->sk);
+  if (status)
+    return status;
+  gsl_blas_dtrsm (CblasRight, CblasLower, CblasTrans, CblasNonUnit, 1.0,
+                  w->sk, w->f);
+  gsl_blas_dgemm (CblasNoTrans, CblasTrans, var_y, w->f, w->f, 0.0, w->sk);
+  fc_gmm_symmetrise (d, w->sk->data);
+  return GSL_SUCCESS;
+}
+
+/* Condition component K on y: with G = L L^T (Cholesky of A S A^T +
+   sigma_y^2 I), W = L^{-1} A S and u = L^{-1} (y - A mu),
+     mu' = mu + W^T u,
+     log N(y; A mu, G) = -(m log 2 pi + log det G + |u|^2) / 2,
+   the textbook Gaussian conditional written with triangular solves only;
+   S' by fc_gmm_posterior_cov.  Returns the log evidence of the component
+   in *LOG_EV.  */
+static int
+fc_gmm_condition_component (const fc_gmm *g, size_t k,
+                            gsl_matrix_const_view a, const double *y,
+                            double var_y, fc_gmm_cwork *w, double *log_ev)
+{
+  size_t d = g->dim, m = w->r->size;
+  fc_gmm_push_component (g, k, a, var_y, w);
+  int status = gsl_linalg_cholesky_decomp1 (w->gk);
+  if (status)
+    return status;
+  for (size_t i = 0; i < m; i++)
+    w->r->data[i] = y[i] - w->r->data[i];
+  gsl_blas_dtrsv (CblasLower, CblasNoTrans, CblasNonUnit, w->gk, w->r);
+  gsl_blas_dtrsm (CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0,
+                  w->gk, w->as);
+  memcpy (w->mu->data, g->mean + k * d, d * sizeof (double));
+  gsl_blas_dgemv (CblasTrans, 1.0, w->as, w->r, 1.0, w->mu);
+
+  double log_det = 0.0, quad = 0.0;
+  for (size_t i = 0; i < m; i++)
+    {
+      log_det += 2.0 * log (gsl_matrix_get (w->gk, i, i));
+      quad += w->r->data[i] * w->r->data[i];
+    }
+  *log_ev = -0.5 * ((double) m * log (2.0 * M_PI) + log_det + quad);
+  return fc_gmm_posterior_cov (g, k, a, var_y, w);
+}
+
+/* Posterior weights w_k N(y; A mu_k, G_k) from log terms LW (K), scaled by
+   the largest so the biggest is 1.  A weight below DBL_MIN relative to the
+   largest is raised to DBL_MIN: it keeps one posterior component per prior
+   component (fc_gmm_set_component needs weights > 0) and moves less than
+   K * DBL_MIN of relative mass.  */
+static void
+fc_gmm_posterior_weights (size_t n, double *lw)
+{
+  double lmax = -INFINITY;
+  for (size_t k = 0; k < n; k++)
+    lmax = GSL_MAX (lmax, lw[k]);
+  for (size_t k = 0; k < n; k++)
+    lw[k] = GSL_MAX (exp (lw[k] - lmax), GSL_DBL_MIN);
+}
+
+fc_gmm *
+fc_gmm_condition (const fc_gmm *g, size_t m, const double *a, const double *y,
+                  double sigma_y)
+{
+  if (!(isfinite (sigma_y) && sigma_y > 0.0))
+    GSL_ERROR_NULL ("sigma_y must be finite and > 0", GSL_EDOM);
+  if (!g->prepared)
+    GSL_ERROR_NULL ("mixture not prepared (call fc_gmm_prepare)", GSL_EINVAL);
+  if (fc_gmm_check_map (g, m, a))
+    return NULL;
+  for (size_t i = 0; i < m; i++)
+    if (!isfinite (y[i]))
+      GSL_ERROR_NULL ("observation y is not finite", GSL_EDOM);
+
+  size_t nk = g->n_comp;
+  fc_gmm *out = fc_gmm_alloc (g->dim, nk);
+  double *lw = malloc (nk * sizeof (double));
+  fc_gmm_cwork w;
+  if (out == NULL || lw == NULL || fc_gmm_cwork_alloc (&w, g->dim, m))
+    {
+      fc_gmm_free (out);
+      free (lw);
+      GSL_ERROR_NULL ("cannot allocate conditioning workspace", GSL_ENOMEM);
+    }
+  gsl_matrix_const_view av = gsl_matrix_const_view_array (a, m, g->dim);
+  int status = GSL_SUCCESS;
+  for (size_t k = 0; k < nk && status == GSL_SUCCESS; k++)
+    {
+      double log_ev = 0.0;
+      status = fc_gmm_condition_component (g, k, av, y, sigma_y * sigma_y,
+                                           &w, &log_ev);
+      lw[k] = g->log_weight[k] + log_ev;
+      if (status == GSL_SUCCESS)
+        status = fc_gmm_set_component (out, k, 1.0, w.mu->data, w.sk->data);
+    }
+  fc_gmm_posterior_weights (nk, lw);
+  for (size_t k = 0; k < nk && status == GSL_SUCCESS; k++)
+    out->weight[k] = lw[k];
+  if (status == GSL_SUCCESS)
+    status = fc_gmm_prepare (out);
+  fc_gmm_cwork_free (&w);
+  free (lw);
+  if (status != GSL_SUCCESS)
+    {
+      fc_gmm_free (out);
+      return NULL;
+    }
+  return out;
+}

@@ -45,7 +45,8 @@ fc_ode_fixed_method_name (fc_ode_fixed_method m);
    LOGDET (n) is not NULL, add to it the integral of -div u along each path
    with the same scheme (so log p_T1(x(T1)) = log p_T0(x(T0)) + LOGDET).
    When TRAJ is not NULL it receives the states at every step, shape
-   (steps + 1, n, D).  */
+   (steps + 1, n, D).  On a failing field status X and LOGDET are left
+   partly advanced.  */
 int
 fc_ode_fixed (fc_velocity_fn f, void *params, fc_ode_fixed_method method,
               size_t dim, size_t n, double *x, double *logdet, double t0,
@@ -61,7 +62,10 @@ typedef struct
 /* Advance X (n, D) from T0 to T1 with GSL odeiv2 (rk8pd) per particle,
    EPSABS/EPSREL the local error control.  LOGDET as in fc_ode_fixed.
    STATS may be NULL.  Returns the first failing GSL status (GSL_EMAXITER,
-   GSL_ENOPROG, or the field's) over all particles.  */
+   GSL_ENOPROG, or the field's) over all particles: that of the failing
+   particle with the lowest index, whatever the thread count.  On failure
+   X and LOGDET are left partly advanced.  A failing field is stopped at
+   once (odeiv2 would otherwise retry with smaller steps).  */
 int
 fc_ode_adaptive (fc_velocity_fn f, void *params, size_t dim, size_t n,
                  double *x, double *logdet, double t0, double t1,

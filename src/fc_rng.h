@@ -19,8 +19,10 @@ extern "C" {
    seeded result, so it is part of the reproducibility contract.  */
 #define FC_RNG_CHUNK 256
 
-/* The 64-bit seed of stream STREAM under the user seed SEED (SplitMix64 of
-   the pair; distinct pairs give decorrelated streams).  */
+/* The seed of stream STREAM under the user seed SEED (SplitMix64 of the
+   pair; distinct pairs give decorrelated streams).  The 64-bit hash is
+   folded onto [1, 2^32 - 1]: mt19937 reads 32 bits of its seed and maps 0
+   to 4357, so a seed of 0 would alias stream seed 4357.  */
 unsigned long
 fc_rng_stream_seed (unsigned long seed, unsigned long stream);
 

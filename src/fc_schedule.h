@@ -20,8 +20,8 @@
 extern "C" {
 #endif
 
-#define FC_VP_BETA_MIN 0.1  /* vp schedule, beta(t) at the noise end */
-#define FC_VP_BETA_MAX 20.0 /* vp schedule, beta(t) at the data end */
+#define FC_VP_BETA_MIN 0.1  /* vp schedule: beta at the data end, t = 1 */
+#define FC_VP_BETA_MAX 20.0 /* vp schedule: beta at the noise end, t = 0 */
 
 typedef enum
 {

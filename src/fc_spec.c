@@ -1,3 +1,520 @@
-/* src/fc_spec.c -- stub, to be written. */
+/* src/fc_spec.c -- the strict parser and writer of mixture spec files.
+ *
+ * Grammar (fc_spec.h, ARCHITECTURE.md "Contracts"), one statement a line,
+ * '#' starting a comment anywhere, blank lines and CRLF line ends allowed:
+ *
+ *   dim D                       once, before any component
+ *   component WEIGHT            WEIGHT finite and > 0
+ *   mean m1 ... mD
+ *   var v | diag v1 ... vD | cov c11 ... cDD    exactly one, after 'mean'
+ *
+ * Every error is reported as "NAME:LINE: message" naming what was expected
+ * and what was found, and the parse returns NULL (ARCHITECTURE.md "Bad
+ * input").  Covariances must be positive definite: a spec describes data
+ * with a density; point masses are built with fc_gmm_point_masses.  All
+ * checks are made here, before the mixture is built, so that a malformed
+ * file never reaches the GSL error handler.
+ *
+ * Numbers are read with strtod, which follows the C locale's decimal point;
+ * the library never calls setlocale.  */
 #include <config.h>
-typedef int fc_stub_fc_spec;
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+
+#include "fc_gmm.h"
+#include "fc_spec.h"
+
+/* Largest accepted 'dim'.  A spec stores dense D x D covariances as text,
+   so 1024 (8 MB per component) is far beyond any hand-written file, and it
+   keeps a typo such as "dim 1000000" from exhausting memory.  */
+#define FC_SPEC_DIM_MAX 1024
+
+#define FC_SPEC_SPACE " \t\r\v\f"
+
+typedef struct
+{
+  const char *name;     /* file name for messages */
+  char *err;            /* message buffer */
+  size_t errlen;
+  size_t line;          /* current line, from 1 */
+  size_t dim;           /* 0 until 'dim' is read */
+  size_t dim_line;
+  size_t n, cap;        /* components read, and room for */
+  double *weight;       /* (cap) */
+  double *mean;         /* (cap, D) */
+  double *cov;          /* (cap, D, D) */
+  size_t *comp_line;    /* (cap) line of each 'component' */
+  int have_mean;        /* of the current (last) component */
+  int have_cov;
+  double *num;          /* (D * D) numbers of the current line */
+} fc_spec_parser;
+
+/* Write "NAME:LINE: message" into the error buffer; returns -1.  */
+static int
+fc_spec_fail (fc_spec_parser *p, const char *fmt, ...)
+{
+  if (p->err == NULL || p->errlen == 0)
+    return -1;
+  int len = snprintf (p->err, p->errlen, "%s:%zu: ", p->name,
+                      p->line > 0 ? p->line : 1);
+  if (len >= 0 && (size_t) len < p->errlen)
+    {
+      va_list ap;
+      va_start (ap, fmt);
+      vsnprintf (p->err + len, p->errlen - (size_t) len, fmt, ap);
+      va_end (ap);
+    }
+  return -1;
+}
+
+/* What the grammar expects next, for messages.  */
+static const char *
+fc_spec_expected (const fc_spec_parser *p)
+{
+  if (p->dim == 0)
+    return "'dim'";
+  if (p->n == 0)
+    return "'component'";
+  if (!p->have_mean)
+    return "'mean'";
+  if (!p->have_cov)
+    return "'var', 'diag' or 'cov'";
+  return "'component' or end of file";
+}
+
+/* Read one line of any length into *BUF (NUL-terminated, newline
+   removed).  Returns 0, or -1 at end of file with nothing read.  Written
+   with fgets rather than POSIX getline to stay within C99.  */
+static int
+fc_spec_read_line (FILE *in, char **buf, size_t *cap)
+{
+  size_t len = 0;
+  if (*cap == 0)
+    {
+      *buf = malloc (256);
+      if (*buf == NULL)
+        return -1;
+      *cap = 256;
+    }
+  (*buf)[0] = '\0';
+  while (fgets (*buf + len, (int) (*cap - len), in) != NULL)
+    {
+      len += strlen (*buf + len);
+      if (len > 0 && (*buf)[len - 1] == '\n')
+        {
+          (*buf)[len - 1] = '\0';
+          return 0;
+        }
+      if (len + 1 < *cap)
+        continue;  /* short read without newline: the last line */
+      char *nb = realloc (*buf, 2 * *cap);
+      if (nb == NULL)
+        return -1;
+      *buf = nb;
+      *cap *= 2;
+    }
+  return len > 0 ? 0 : -1;
+}
+
+/* The number of whitespace-separated tokens of LINE.  */
+static size_t
+fc_spec_count_tokens (const char *line)
+{
+  size_t n = 0;
+  for (const char *s = line + strspn (line, FC_SPEC_SPACE); *s != '\0';
+       s += strspn (s, FC_SPEC_SPACE))
+    {
+      s += strcspn (s, FC_SPEC_SPACE);
+      n++;
+    }
+  return n;
+}
+
+/* Split LINE in place into its tokens TOK (room for all of them).  */
+static void
+fc_spec_split (char *line, char **tok)
+{
+  size_t n = 0;
+  char *s = line + strspn (line, FC_SPEC_SPACE);
+  while (*s != '\0')
+    {
+      tok[n++] = s;
+      s += strcspn (s, FC_SPEC_SPACE);
+      if (*s != '\0')
+        *s++ = '\0';
+      s += strspn (s, FC_SPEC_SPACE);
+    }
+}
+
+/* One number of keyword KW: strtod over the whole token, finite, in
+   range.  Underflow to a subnormal is accepted (strtod sets ERANGE for it
+   too), so that any double written with %.17g reads back.  */
+static int
+fc_spec_number (fc_spec_parser *p, const char *kw, const char *tok, double *v)
+{
+  char *end;
+  errno = 0;
+  *v = strtod (tok, &end);
+  if (end == tok || *end != '\0')
+    return fc_spec_fail (p, "'%s': expected a number, found '%s'", kw, tok);
+  if (errno == ERANGE && fabs (*v) == HUGE_VAL)
+    return fc_spec_fail (p, "'%s': number '%s' overflows a double", kw, tok);
+  if (!isfinite (*v))
+    return fc_spec_fail (p, "'%s': expected a finite number, found '%s'",
+                         kw, tok);
+  return 0;
+}
+
+/* The N numbers after keyword TOK[0] into P->num (or OUT); their count is
+   checked first so that the message says how many were expected.  */
+static int
+fc_spec_numbers (fc_spec_parser *p, char **tok, size_t ntok, size_t n,
+                 double *out)
+{
+  if (ntok - 1 != n)
+    return fc_spec_fail (p, "'%s' needs %zu number%s, found %zu", tok[0], n,
+                         n == 1 ? "" : "s", ntok - 1);
+  for (size_t i = 0; i < n; i++)
+    if (fc_spec_number (p, tok[0], tok[i + 1], out + i))
+      return -1;
+  return 0;
+}
+
+/* 'dim D': D a decimal integer in [1, FC_SPEC_DIM_MAX].  */
+static int
+fc_spec_dim (fc_spec_parser *p, char **tok, size_t ntok)
+{
+  if (p->dim != 0)
+    return fc_spec_fail (p, "expected %s, found a second 'dim' "
+                         "(the first is on line %zu)",
+                         fc_spec_expected (p), p->dim_line);
+  if (ntok != 2)
+    return fc_spec_fail (p, "'dim' needs 1 number, found %zu", ntok - 1);
+  const char *s = tok[1];
+  size_t d = 0;
+  for (size_t i = 0; s[i] != '\0'; i++)
+    {
+      if (!isdigit ((unsigned char) s[i]) || d > FC_SPEC_DIM_MAX)
+        return fc_spec_fail (p, "'dim': expected an integer in [1, %d], "
+                             "found '%s'", FC_SPEC_DIM_MAX, s);
+      d = 10 * d + (size_t) (s[i] - '0');
+    }
+  if (d < 1 || d > FC_SPEC_DIM_MAX)
+    return fc_spec_fail (p, "'dim': expected an integer in [1, %d], "
+                         "found '%s'", FC_SPEC_DIM_MAX, s);
+  p->num = malloc (d * d * sizeof (double));
+  if (p->num == NULL)
+    return fc_spec_fail (p, "out of memory");
+  p->dim = d;
+  p->dim_line = p->line;
+  return 0;
+}
+
+/* Room for one more component.  */
+static int
+fc_spec_grow (fc_spec_parser *p)
+{
+  if (p->n < p->cap)
+    return 0;
+  size_t cap = p->cap ? 2 * p->cap : 8, d = p->dim;
+  double *w = realloc (p->weight, cap * sizeof (double));
+  if (w)
+    p->weight = w;
+  double *m = realloc (p->mean, cap * d * sizeof (double));
+  if (m)
+    p->mean = m;
+  double *c = realloc (p->cov, cap * d * d * sizeof (double));
+  if (c)
+    p->cov = c;
+  size_t *l = realloc (p->comp_line, cap * sizeof (size_t));
+  if (l)
+    p->comp_line = l;
+  if (!w || !m || !c || !l)
+    return fc_spec_fail (p, "out of memory");
+  p->cap = cap;
+  return 0;
+}
+
+/* Complain about an incomplete current component; FOUND names what came
+   instead of its missing part.  */
+static int
+fc_spec_incomplete (fc_spec_parser *p, const char *found)
+{
+  size_t at = p->comp_line[p->n - 1];
+  if (!p->have_mean)
+    return fc_spec_fail (p, "component of line %zu has no 'mean': "
+                         "expected 'mean', found %s", at, found);
+  return fc_spec_fail (p, "component of line %zu has no covariance: "
+                       "expected 'var', 'diag' or 'cov', found %s", at,
+                       found);
+}
+
+/* 'component WEIGHT'.  */
+static int
+fc_spec_component (fc_spec_parser *p, char **tok, size_t ntok)
+{
+  double w;
+  if (p->n > 0 && !(p->have_mean && p->have_cov))
+    return fc_spec_incomplete (p, "'component'");
+  if (fc_spec_numbers (p, tok, ntok, 1, &w))
+    return -1;
+  if (!(w > 0.0))
+    return fc_spec_fail (p, "'component': weight must be > 0, found '%s'",
+                         tok[1]);
+  if (fc_spec_grow (p))
+    return -1;
+  p->weight[p->n] = w;
+  p->comp_line[p->n] = p->line;
+  p->n++;
+  p->have_mean = p->have_cov = 0;
+  return 0;
+}
+
+/* 'mean m1 ... mD'.  */
+static int
+fc_spec_mean (fc_spec_parser *p, char **tok, size_t ntok)
+{
+  if (p->have_mean)
+    return fc_spec_fail (p, "expected %s, found a second 'mean' "
+                         "(component of line %zu)", fc_spec_expected (p),
+                         p->comp_line[p->n - 1]);
+  if (fc_spec_numbers (p, tok, ntok, p->dim, p->mean + (p->n - 1) * p->dim))
+    return -1;
+  p->have_mean = 1;
+  return 0;
+}
+
+/* Every one of the N numbers in P->num must be > 0 (a variance).  */
+static int
+fc_spec_positive (fc_spec_parser *p, char **tok, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!(p->num[i] > 0.0))
+      return fc_spec_fail (p, "'%s': a variance must be > 0, found '%s' "
+                           "(covariance not positive definite)", tok[0],
+                           tok[i + 1]);
+  return 0;
+}
+
+/* Report the most asymmetric pair of entries of S (D, D).  */
+static int
+fc_spec_asymmetric (fc_spec_parser *p, size_t d, const double *s)
+{
+  size_t bi = 1, bj = 0;
+  double worst = -1.0;
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = 0; j < i; j++)
+      if (fabs (s[i * d + j] - s[j * d + i]) > worst)
+        {
+          worst = fabs (s[i * d + j] - s[j * d + i]);
+          bi = i;
+          bj = j;
+        }
+  return fc_spec_fail (p, "'cov' is not symmetric: entry (%zu,%zu) is %.17g "
+                       "but (%zu,%zu) is %.17g", bj + 1, bi + 1,
+                       s[bj * d + bi], bi + 1, bj + 1, s[bi * d + bj]);
+}
+
+/* The full matrix of 'var', 'diag' or 'cov' into S, checked symmetric and
+   positive definite with the very tests of fc_gmm.  */
+static int
+fc_spec_covariance (fc_spec_parser *p, char **tok, size_t ntok)
+{
+  size_t d = p->dim, n = strcmp (tok[0], "var") == 0 ? 1
+                        : strcmp (tok[0], "diag") == 0 ? d : d * d;
+  double *s = p->cov + (p->n - 1) * d * d;
+  if (p->have_cov)
+    return fc_spec_fail (p, "expected %s, found a second covariance '%s' "
+                         "(component of line %zu)", fc_spec_expected (p),
+                         tok[0], p->comp_line[p->n - 1]);
+  if (fc_spec_numbers (p, tok, ntok, n, p->num))
+    return -1;
+  if (n < d * d && fc_spec_positive (p, tok, n))
+    return -1;
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = 0; j < d; j++)
+      s[i * d + j] = n == d * d ? p->num[i * d + j]
+                     : i != j   ? 0.0
+                                : p->num[n == 1 ? 0 : i];
+  if (!fc_gmm_cov_is_symmetric (d, s))
+    return fc_spec_asymmetric (p, d, s);
+  if (!fc_gmm_cov_is_pd (d, s))
+    return fc_spec_fail (p, "'%s' is not positive definite", tok[0]);
+  p->have_cov = 1;
+  return 0;
+}
+
+/* One statement.  Keywords out of order get "expected X, found Y".  */
+static int
+fc_spec_statement (fc_spec_parser *p, char **tok, size_t ntok)
+{
+  const char *kw = tok[0];
+  int is_cov = !strcmp (kw, "var") || !strcmp (kw, "diag")
+               || !strcmp (kw, "cov");
+  if (!strcmp (kw, "dim"))
+    return fc_spec_dim (p, tok, ntok);
+  if (!strcmp (kw, "component") && p->dim > 0)
+    return fc_spec_component (p, tok, ntok);
+  if (!strcmp (kw, "mean") && p->n > 0 && !p->have_cov)
+    return fc_spec_mean (p, tok, ntok);
+  if (is_cov && p->n > 0 && p->have_mean)
+    return fc_spec_covariance (p, tok, ntok);
+  if (!strcmp (kw, "component") || !strcmp (kw, "mean") || is_cov)
+    return fc_spec_fail (p, "expected %s, found '%s'", fc_spec_expected (p),
+                         kw);
+  return fc_spec_fail (p, "unknown keyword '%s' (expected %s)", kw,
+                       fc_spec_expected (p));
+}
+
+/* The end of the file: the spec must be complete.  */
+static int
+fc_spec_finish (fc_spec_parser *p)
+{
+  if (p->dim == 0)
+    return fc_spec_fail (p, "%s: expected 'dim', found end of file",
+                         p->line == 0 ? "empty spec" : "no 'dim'");
+  if (p->n == 0)
+    return fc_spec_fail (p, "no component: expected 'component', "
+                         "found end of file");
+  if (!(p->have_mean && p->have_cov))
+    return fc_spec_incomplete (p, "end of file");
+  return 0;
+}
+
+/* The mixture of the parsed components, prepared.  */
+static fc_gmm *
+fc_spec_build (fc_spec_parser *p)
+{
+  size_t d = p->dim;
+  fc_gmm *g = fc_gmm_alloc (d, p->n);
+  int status = g == NULL ? GSL_ENOMEM : GSL_SUCCESS;
+  for (size_t k = 0; k < p->n && status == GSL_SUCCESS; k++)
+    status = fc_gmm_set_component (g, k, p->weight[k], p->mean + k * d,
+                                   p->cov + k * d * d);
+  if (status == GSL_SUCCESS)
+    status = fc_gmm_prepare (g);
+  if (status != GSL_SUCCESS)
+    {
+      fc_spec_fail (p, "cannot build the mixture: %s", gsl_strerror (status));
+      fc_gmm_free (g);
+      return NULL;
+    }
+  return g;
+}
+
+static void
+fc_spec_parser_free (fc_spec_parser *p)
+{
+  free (p->weight);
+  free (p->mean);
+  free (p->cov);
+  free (p->comp_line);
+  free (p->num);
+}
+
+/* Parse every line of IN; 0 or -1 (message in P->err).  */
+static int
+fc_spec_parse (fc_spec_parser *p, FILE *in)
+{
+  char *buf = NULL;
+  size_t cap = 0;
+  int status = 0;
+  while (status == 0 && fc_spec_read_line (in, &buf, &cap) == 0)
+    {
+      p->line++;
+      buf[strcspn (buf, "#")] = '\0';
+      size_t ntok = fc_spec_count_tokens (buf);
+      if (ntok == 0)
+        continue;
+      char **tok = malloc (ntok * sizeof (char *));
+      if (tok == NULL)
+        {
+          status = fc_spec_fail (p, "out of memory");
+          break;
+        }
+      fc_spec_split (buf, tok);
+      status = fc_spec_statement (p, tok, ntok);
+      free (tok);
+    }
+  if (status == 0 && ferror (in))
+    status = fc_spec_fail (p, "read error: %s", strerror (errno));
+  if (status == 0)
+    status = fc_spec_finish (p);
+  free (buf);
+  return status;
+}
+
+fc_gmm *
+fc_spec_read_stream (FILE *in, const char *name, char *err, size_t errlen)
+{
+  fc_spec_parser p;
+  memset (&p, 0, sizeof p);
+  p.name = name ? name : "<stream>";
+  p.err = err;
+  p.errlen = errlen;
+  if (err != NULL && errlen > 0)
+    err[0] = '\0';
+  fc_gmm *g = NULL;
+  if (fc_spec_parse (&p, in) == 0)
+    g = fc_spec_build (&p);
+  fc_spec_parser_free (&p);
+  return g;
+}
+
+fc_gmm *
+fc_spec_read_file (const char *path, char *err, size_t errlen)
+{
+  FILE *in = fopen (path, "r");
+  if (in == NULL)
+    {
+      if (err != NULL && errlen > 0)
+        snprintf (err, errlen, "%s: cannot open: %s", path, strerror (errno));
+      return NULL;
+    }
+  fc_gmm *g = fc_spec_read_stream (in, path, err, errlen);
+  fclose (in);
+  return g;
+}
+
+fc_gmm *
+fc_spec_load (const char *name_or_path, char *err, size_t errlen)
+{
+  fc_gmm *g = fc_spec_builtin (name_or_path);
+  if (g != NULL)
+    return g;
+  return fc_spec_read_file (name_or_path, err, errlen);
+}
+
+/* Numbers with %.17g, which round-trips every double through strtod.  */
+static void
+fc_spec_write_row (FILE *out, const char *kw, size_t n, const double *v)
+{
+  fputs (kw, out);
+  for (size_t i = 0; i < n; i++)
+    fprintf (out, " %.17g", v[i]);
+  fputc ('\n', out);
+}
+
+int
+fc_spec_write (FILE *out, const fc_gmm *g)
+{
+  size_t d = g->dim;
+  fprintf (out, "# flowcheck mixture: %zu component%s in %zu dimension%s\n",
+           g->n_comp, g->n_comp == 1 ? "" : "s", d, d == 1 ? "" : "s");
+  fprintf (out, "dim %zu\n", d);
+  for (size_t k = 0; k < g->n_comp; k++)
+    {
+      fprintf (out, "component %.17g\n", g->weight[k]);
+      fc_spec_write_row (out, "mean", d, g->mean + k * d);
+      fc_spec_write_row (out, "cov", d * d, g->cov + k * d * d);
+    }
+  if (ferror (out))
+    GSL_ERROR ("cannot write spec", GSL_EFAILED);
+  return GSL_SUCCESS;
+}

@@ -1,3 +1,156 @@
-/* src/fc_verdict.c -- stub, to be written. */
+/* src/fc_verdict.c -- a claim's measured result and its verdict.
+ *
+ * A verdict record carries the figures a module measured and the tolerance
+ * each is judged against (ARCHITECTURE.md "Numerical habits": a tolerance is
+ * printed next to the figure it bounds).  Two renderings: the human table of
+ * `flowcheck run` and a TSV form, one row per metric, for scripts.  */
 #include <config.h>
-typedef int fc_stub_fc_verdict;
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "fc_verdict.h"
+
+static const char *const fc_verdict_names[FC_VERDICT_COUNT]
+    = { "NONE", "CONFIRMED", "REFUTED", "APPROXIMATE" };
+
+void
+fc_verdict_init (fc_verdict *v, const char *id, const char *module)
+{
+  memset (v, 0, sizeof *v);
+  v->id = id;
+  v->module = module;
+  v->verdict = FC_VERDICT_NONE;
+}
+
+void
+fc_verdict_add (fc_verdict *v, const char *name, double value,
+                double tolerance)
+{
+  if (v->n_metrics >= FC_VERDICT_MAX_METRICS)
+    return;
+  fc_metric *m = &v->metric[v->n_metrics++];
+  /* snprintf truncates an over-long name rather than overrunning it.  */
+  snprintf (m->name, sizeof m->name, "%s", name);
+  m->value = value;
+  m->tolerance = tolerance;
+}
+
+void
+fc_verdict_note (fc_verdict *v, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (v->note, sizeof v->note, fmt, ap);
+  va_end (ap);
+}
+
+fc_verdict_kind
+fc_verdict_combine (size_t n, const fc_verdict_kind *k)
+{
+  size_t n_conf = 0, n_ref = 0;
+  if (n == 0)
+    return FC_VERDICT_NONE;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (k[i] == FC_VERDICT_NONE || k[i] >= FC_VERDICT_COUNT)
+        return FC_VERDICT_NONE;
+      n_conf += k[i] == FC_VERDICT_CONFIRMED;
+      n_ref += k[i] == FC_VERDICT_REFUTED;
+    }
+  if (n_conf == n)
+    return FC_VERDICT_CONFIRMED;
+  return n_ref > 0 ? FC_VERDICT_REFUTED : FC_VERDICT_APPROXIMATE;
+}
+
+double
+fc_verdict_get (const fc_verdict *v, const char *name)
+{
+  for (size_t i = 0; i < v->n_metrics; i++)
+    if (strcmp (v->metric[i].name, name) == 0)
+      return v->metric[i].value;
+  return NAN;
+}
+
+const char *
+fc_verdict_name (fc_verdict_kind k)
+{
+  if ((int) k < 0 || k >= FC_VERDICT_COUNT)
+    return "NONE";
+  return fc_verdict_names[k];
+}
+
+int
+fc_verdict_parse (const char *name, fc_verdict_kind *k)
+{
+  for (int i = 0; i < FC_VERDICT_COUNT; i++)
+    if (strcmp (name, fc_verdict_names[i]) == 0)
+      {
+        *k = (fc_verdict_kind) i;
+        return GSL_SUCCESS;
+      }
+  GSL_ERROR ("not a verdict name (CONFIRMED, REFUTED, APPROXIMATE, NONE)",
+             GSL_EINVAL);
+}
+
+void
+fc_verdict_print_row (FILE *out, const fc_verdict *v,
+                      fc_verdict_kind expected)
+{
+  /* Fixed-width columns, so that a table of claims reads down: the claim,
+     the two verdicts and the match flag on one line, the note below it,
+     then one metric per line with the tolerance it is judged against.  */
+  fprintf (out, "%-4s  expected %-11s  measured %-11s  %s\n",
+           v->id ? v->id : "?", fc_verdict_name (expected),
+           fc_verdict_name (v->verdict),
+           v->verdict == expected ? "ok" : "MISMATCH");
+  if (v->note[0] != '\0')
+    fprintf (out, "      %s\n", v->note);
+  for (size_t i = 0; i < v->n_metrics; i++)
+    {
+      const fc_metric *m = &v->metric[i];
+      if (isnan (m->tolerance))
+        fprintf (out, "      %-26s %.6g\n", m->name, m->value);
+      else
+        fprintf (out, "      %-26s %-13.6g tol %.6g\n", m->name, m->value,
+                 m->tolerance);
+    }
+}
+
+void
+fc_verdict_print_tsv_header (FILE *out)
+{
+  fputs ("id\tmodule\texpected\tverdict\tmetric\tvalue\ttolerance\n", out);
+}
+
+/* %.17g prints a NAN as "nan" or "-nan" depending on the sign bit; the
+   contract is the one spelling "nan".  */
+static void
+fc_verdict_print_number (FILE *out, double x)
+{
+  if (isnan (x))
+    fputs ("nan", out);
+  else
+    fprintf (out, "%.17g", x);
+}
+
+void
+fc_verdict_print_tsv (FILE *out, const fc_verdict *v,
+                      fc_verdict_kind expected)
+{
+  for (size_t i = 0; i < v->n_metrics; i++)
+    {
+      const fc_metric *m = &v->metric[i];
+      fprintf (out, "%s\t%s\t%s\t%s\t%s\t", v->id ? v->id : "?",
+               v->module ? v->module : "?", fc_verdict_name (expected),
+               fc_verdict_name (v->verdict), m->name);
+      fc_verdict_print_number (out, m->value);
+      fputc ('\t', out);
+      fc_verdict_print_number (out, m->tolerance);
+      fputc ('\n', out);
+    }
+}

@@ -64,6 +64,14 @@ fc_verdict_note (fc_verdict *v, const char *fmt, ...)
 double
 fc_verdict_get (const fc_verdict *v, const char *name);
 
+/* The verdict of a claim measured over N cases with verdicts K (n): it
+   holds when every case confirms it (CONFIRMED), one refuting case refutes
+   it (REFUTED), anything else is inconclusive (APPROXIMATE).  N = 0 gives
+   FC_VERDICT_NONE (nothing was measured), and so does any case NONE: a
+   case that failed to run decides nothing.  */
+fc_verdict_kind
+fc_verdict_combine (size_t n, const fc_verdict_kind *k);
+
 const char *
 fc_verdict_name (fc_verdict_kind k);  /* "CONFIRMED", ... , "NONE" */
 
@@ -71,8 +79,9 @@ fc_verdict_name (fc_verdict_kind k);  /* "CONFIRMED", ... , "NONE" */
 int
 fc_verdict_parse (const char *name, fc_verdict_kind *k);
 
-/* The human table: one row per claim (id, expected, verdict, match flag,
-   the note), metrics indented below with their tolerances.  */
+/* The human table: one line per claim (id, expected and measured verdicts,
+   "ok" or "MISMATCH"), the note below it, then one line per metric with its
+   tolerance, in fixed-width columns.  */
 void
 fc_verdict_print_row (FILE *out, const fc_verdict *v,
                       fc_verdict_kind expected);

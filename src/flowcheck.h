@@ -12,5 +12,7 @@
 #include "fc_stats.h"
 #include "fc_verdict.h"
 #include "fc_io.h"
+#include "fc_path_field.h"
+#include "fc_study.h"
 
 #endif /* FC_FLOWCHECK_H */

@@ -1,2 +1,299 @@
+/* tests/check_continuity.c -- the claims of module `continuity` (C1-C6).
+ *
+ * One test per claim: it runs the check with the quick sizes (the ones
+ * valgrind can afford) and a fixed seed, asserts the catalog's expected
+ * verdict (DERIVATIONS.md; the expectation is written here, not read from
+ * the module), and asserts the decisive metrics against the tolerance the
+ * module recorded beside each (derived there: order bands from the local
+ * orders plus an O(h_max^2) floor, truncation scales from sigma_t, Monte
+ * Carlo bands from standard errors).  Then the figure data: written whole,
+ * with headers, into a temporary directory, and the error path of a
+ * missing directory.  */
 #include <config.h>
-int main (void) { return 77; }
+
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fc_check.h"
+#include "fc_module.h"
+
+#define SEED 20240501UL
+
+static const fc_module *
+continuity (void)
+{
+  const fc_module *m = fc_module_find ("continuity");
+  ck_assert_ptr_nonnull (m);
+  return m;
+}
+
+/* Run claim ID with the quick sizes into V; assert it ran and that the
+   verdict is EXPECTED (and is the claim table's expectation too).  */
+static void
+run_claim (const char *id, fc_verdict_kind expected, fc_verdict *v)
+{
+  const fc_module *m = NULL;
+  const fc_claim *c = fc_claim_find (id, &m);
+  ck_assert_ptr_nonnull (c);
+  ck_assert_ptr_eq (m, continuity ());
+  ck_assert_int_eq (c->expected, expected);
+  fc_run_options opt = { SEED, NULL, 1, NULL };
+  int status = fc_claim_run (m, c, &opt, v);
+  ck_assert_msg (status == GSL_SUCCESS, "%s failed to run: %s", id,
+                 gsl_strerror (status));
+  ck_assert_msg (v->verdict == expected, "%s: verdict %s, expected %s (%s)",
+                 id, fc_verdict_name (v->verdict), fc_verdict_name (expected),
+                 v->note);
+  ck_assert_msg (strlen (v->note) > 0, "%s has no note", id);
+}
+
+static const fc_metric *
+metric (const fc_verdict *v, const char *name)
+{
+  for (size_t i = 0; i < v->n_metrics; i++)
+    if (strcmp (v->metric[i].name, name) == 0)
+      return &v->metric[i];
+  ck_abort_msg ("%s has no metric %s", v->id, name);
+  return NULL;
+}
+
+/* |order - 2| within the band the module derived, and rel(h_min) at or
+   below the predicted truncation scale.  */
+static void
+assert_order_two (const fc_verdict *v, const char *name)
+{
+  char buf[FC_VERDICT_NAME_LEN];
+  snprintf (buf, sizeof buf, "order_%s", name);
+  const fc_metric *o = metric (v, buf);
+  fc_ck_assert_abs (o->value, 2.0, o->tolerance, "%s %s", v->id, buf);
+  snprintf (buf, sizeof buf, "rel_hmin_%s", name);
+  const fc_metric *r = metric (v, buf);
+  ck_assert_msg (r->value <= r->tolerance, "%s %s = %.17g above %.17g", v->id,
+                 buf, r->value, r->tolerance);
+}
+
+START_TEST (test_module_lists_claims_c1_to_c6_in_catalog_order)
+{
+  static const char *const ids[] = { "C1", "C2", "C3", "C4", "C5", "C6" };
+  const fc_module *m = continuity ();
+  ck_assert_str_eq (m->name, "continuity");
+  ck_assert_uint_eq (m->n_claims, 6);
+  ck_assert_ptr_nonnull (m->write_figure_data);
+  for (size_t i = 0; i < m->n_claims; i++)
+    {
+      ck_assert_str_eq (m->claims[i].id, ids[i]);
+      ck_assert_ptr_nonnull (m->claims[i].check);
+      ck_assert (strlen (m->claims[i].section) > 0);
+      ck_assert (strlen (m->claims[i].statement) > 0);
+    }
+}
+END_TEST
+
+START_TEST (test_c1_conditional_paths_solve_continuity_at_order_two)
+{
+  fc_verdict v;
+  run_claim ("C1", FC_VERDICT_CONFIRMED, &v);
+  assert_order_two (&v, "linear");
+  assert_order_two (&v, "cosine");
+  assert_order_two (&v, "vp");
+}
+END_TEST
+
+START_TEST (test_c2_marginal_field_solves_continuity_for_every_data_kind)
+{
+  fc_verdict v;
+  run_claim ("C2", FC_VERDICT_CONFIRMED, &v);
+  assert_order_two (&v, "gmm");
+  assert_order_two (&v, "gmm3d");
+  assert_order_two (&v, "square");
+  assert_order_two (&v, "empirical");
+  const fc_metric *q = metric (&v, "quadrature_rel_error");
+  ck_assert_msg (q->value <= q->tolerance, "quadrature error %.17g > %.17g",
+                 q->value, q->tolerance);
+}
+END_TEST
+
+START_TEST (test_c3_unweighted_average_residual_does_not_shrink)
+{
+  fc_verdict v;
+  run_claim ("C3", FC_VERDICT_REFUTED, &v);
+  const fc_metric *o = metric (&v, "order_unweighted");
+  const fc_metric *r = metric (&v, "rel_hmin_unweighted");
+  /* Stalled: slope below a quarter of 2, and a residual of order one, at
+     least 100 times the truncation scale of a converging field.  */
+  ck_assert_msg (o->value < 0.5, "order %.17g", o->value);
+  ck_assert_msg (r->value > 100.0 * r->tolerance, "rel(h_min) %.17g vs %.17g",
+                 r->value, r->tolerance);
+}
+END_TEST
+
+START_TEST (test_c4_loss_gap_is_field_independent_and_regressor_converges)
+{
+  fc_verdict v;
+  run_claim ("C4", FC_VERDICT_CONFIRMED, &v);
+  const fc_metric *z = metric (&v, "max_z");
+  fc_ck_assert_abs (z->value, 0.0, z->tolerance, "paired z over fields");
+  const fc_metric *rate = metric (&v, "reg_rate");
+  ck_assert_msg (rate->value <= rate->tolerance, "regressor rate %.17g > %.17g",
+                 rate->value, rate->tolerance);
+  /* L_CFM - L_FM = E||x1 - x0||^2 - E||u_t||^2 > 0 (conditional variance). */
+  ck_assert (metric (&v, "loss_gap")->value > 0.0);
+}
+END_TEST
+
+START_TEST (test_c5_flow_of_marginal_field_carries_noise_to_data)
+{
+  fc_verdict v;
+  run_claim ("C5", FC_VERDICT_CONFIRMED, &v);
+  static const char *const names[]
+      = { "logq_error_tol1e-4", "logq_error_tol1e-6", "logq_error_tol1e-8",
+          "z_mean", "z_var", "sliced_w2" };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    {
+      const fc_metric *m = metric (&v, names[i]);
+      ck_assert_msg (m->value <= m->tolerance, "%s = %.17g > %.17g", names[i],
+                     m->value, m->tolerance);
+    }
+  const fc_metric *s = metric (&v, "logq_error_slope");
+  ck_assert_msg (s->value >= s->tolerance, "slope %.17g", s->value);
+  ck_assert (isfinite (metric (&v, "max_speed_t1")->value));
+}
+END_TEST
+
+START_TEST (test_c6_speed_bounded_for_smooth_data_unbounded_for_dirac)
+{
+  fc_verdict v;
+  run_claim ("C6", FC_VERDICT_CONFIRMED, &v);
+  const fc_metric *s = metric (&v, "growth_exponent_smooth");
+  const fc_metric *d = metric (&v, "growth_exponent_dirac");
+  fc_ck_assert_abs (s->value, 0.0, s->tolerance, "smooth exponent");
+  fc_ck_assert_abs (d->value, -1.0, d->tolerance, "Dirac exponent");
+  /* At t = 1 the linear-schedule field of nonsingular data is u_1(x) = x
+     (E[x0 | x_1 = x] = 0), so its sup on [-4, 4]^2 is the corner's 4 sqrt 2;
+     a grid of step 0.2 contains the corner exactly.  */
+  fc_ck_assert_rel (metric (&v, "sup_u_t1_smooth")->value, 4.0 * M_SQRT2,
+                    TOL_EPS (64), "sup |u_1|");
+}
+END_TEST
+
+START_TEST (test_same_seed_same_figures_other_seed_other_figures)
+{
+  const fc_module *m = NULL;
+  const fc_claim *c = fc_claim_find ("C2", &m);
+  fc_run_options opt = { SEED, NULL, 1, NULL };
+  fc_verdict a, b, other;
+  ck_assert_int_eq (fc_claim_run (m, c, &opt, &a), GSL_SUCCESS);
+  ck_assert_int_eq (fc_claim_run (m, c, &opt, &b), GSL_SUCCESS);
+  opt.seed = SEED + 1;
+  ck_assert_int_eq (fc_claim_run (m, c, &opt, &other), GSL_SUCCESS);
+  ck_assert_uint_eq (a.n_metrics, b.n_metrics);
+  for (size_t i = 0; i < a.n_metrics; i++)
+    ck_assert_msg (a.metric[i].value == b.metric[i].value,
+                   "%s differs between runs", a.metric[i].name);
+  ck_assert (fc_verdict_get (&a, "rel_hmin_gmm")
+             != fc_verdict_get (&other, "rel_hmin_gmm"));
+}
+END_TEST
+
+/* Lines of PATH: total and data rows (not '#', not blank); its first line. */
+static void
+count_lines (const char *path, size_t *rows, char *first, size_t len)
+{
+  FILE *f = fopen (path, "r");
+  ck_assert_msg (f != NULL, "cannot open %s", path);
+  char line[4096];
+  *rows = 0;
+  first[0] = '\0';
+  for (size_t i = 0; fgets (line, sizeof line, f) != NULL; i++)
+    {
+      if (i == 0)
+        {
+          size_t k = strlen (line) < len ? strlen (line) : len - 1;
+          memcpy (first, line, k);
+          first[k] = '\0';
+        }
+      if (line[0] != '#' && line[0] != '\n')
+        (*rows)++;
+    }
+  fclose (f);
+}
+
+START_TEST (test_figure_data_written_whole_with_headers)
+{
+  static const struct
+  {
+    const char *name;
+    size_t rows; /* quick sizes: 5 steps; 3 x 41^2; 3 x 11^2; paths + ends + q */
+  } files[] = { { "continuity-order.dat", 5 },
+                { "vector-field-density.dat", 3 * 41 * 41 },
+                { "vector-field-arrows.dat", 3 * 11 * 11 },
+                { "trajectories.dat", 60 * 101 + 2 * 60 + 1000 } };
+  char dir[] = "/tmp/check_continuity.XXXXXX";
+  ck_assert_ptr_nonnull (mkdtemp (dir));
+  fc_run_options opt = { SEED, dir, 1, NULL };
+  ck_assert_int_eq (continuity ()->write_figure_data (&opt), GSL_SUCCESS);
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+    {
+      char path[512], first[256];
+      size_t rows;
+      snprintf (path, sizeof path, "%s/%s", dir, files[i].name);
+      count_lines (path, &rows, first, sizeof first);
+      ck_assert_msg (strncmp (first, "# written by: flowcheck run continuity", 38) == 0,
+                     "%s header: %s", files[i].name, first);
+      ck_assert_uint_eq (rows, files[i].rows);
+    }
+  /* Nothing else (no temporary left behind); then clean up.  */
+  DIR *d = opendir (dir);
+  struct dirent *e;
+  size_t n = 0;
+  while ((e = readdir (d)) != NULL)
+    if (e->d_name[0] != '.')
+      {
+        char path[512];
+        snprintf (path, sizeof path, "%s/%s", dir, e->d_name);
+        ck_assert_int_eq (unlink (path), 0);
+        n++;
+      }
+  closedir (d);
+  ck_assert_int_eq (rmdir (dir), 0);
+  ck_assert_uint_eq (n, 4);
+}
+END_TEST
+
+START_TEST (test_figure_data_into_missing_directory_fails)
+{
+  fc_run_options opt = { SEED, "/nonexistent/flowcheck-continuity", 1, NULL };
+  ck_assert_int_ne (continuity ()->write_figure_data (&opt), GSL_SUCCESS);
+  opt.out_dir = NULL;
+  ck_assert_int_ne (continuity ()->write_figure_data (&opt), GSL_SUCCESS);
+}
+END_TEST
+
+static Suite *
+continuity_suite (void)
+{
+  Suite *s = suite_create ("continuity");
+  TCase *tc = tcase_create ("claims");
+  tcase_add_test (tc, test_module_lists_claims_c1_to_c6_in_catalog_order);
+  tcase_add_test (tc, test_c1_conditional_paths_solve_continuity_at_order_two);
+  tcase_add_test (tc, test_c2_marginal_field_solves_continuity_for_every_data_kind);
+  tcase_add_test (tc, test_c3_unweighted_average_residual_does_not_shrink);
+  tcase_add_test (tc, test_c4_loss_gap_is_field_independent_and_regressor_converges);
+  tcase_add_test (tc, test_c5_flow_of_marginal_field_carries_noise_to_data);
+  tcase_add_test (tc, test_c6_speed_bounded_for_smooth_data_unbounded_for_dirac);
+  tcase_add_test (tc, test_same_seed_same_figures_other_seed_other_figures);
+  suite_add_tcase (s, tc);
+  TCase *tf = tcase_create ("figures");
+  tcase_add_test (tf, test_figure_data_written_whole_with_headers);
+  tcase_add_test (tf, test_figure_data_into_missing_directory_fails);
+  suite_add_tcase (s, tf);
+  return s;
+}
+
+int
+main (void)
+{
+  return fc_run_suite (continuity_suite ());
+}
