@@ -127,10 +127,12 @@ fc_gmm_affine (const fc_gmm *g, size_t m, const double *a, const double *b,
    (normalised) and, per component, the Gaussian conditional
      mu'_k = mu_k + S_k A^T G_k^{-1} (y - A mu_k),
      S'_k  = S_k - S_k A^T G_k^{-1} A S_k,  G_k = A S_k A^T + sigma_y^2 I,
-   computed with Cholesky solves of G_k; S'_k in the equivalent
-   square-root form sigma_y^2 F (sigma_y^2 I + F^T A^T A F)^{-1} F^T,
-   S_k = F F^T, which stays positive semi-definite however small sigma_y
-   (fc_gmm_condition.c).  Returned prepared.  NULL with
+   both computed in the equivalent square-root forms, with S_k = F F^T and
+   M = sigma_y^2 I + F^T A^T A F:
+     mu'_k = mu_k + F M^{-1} F^T A^T (y - A mu_k),
+     S'_k  = sigma_y^2 F M^{-1} F^T,
+   which stay accurate (and S'_k positive semi-definite) however small
+   sigma_y; the weights use Cholesky solves of G_k (fc_gmm_condition.c).  Returned prepared.  NULL with
    GSL_EDOM through GSL_ERROR_NULL when SIGMA_Y <= 0 or not finite.  */
 fc_gmm *
 fc_gmm_condition (const fc_gmm *g, size_t m, const double *a, const double *y,

@@ -40,6 +40,7 @@ typedef struct
   gsl_matrix *f;    /* (D, D) F_k = V_k diag(sqrt(lambda_k)), then F R^{-T} */
   gsl_matrix *b;    /* (m, D) A F_k */
   gsl_vector *mu;   /* (D) mu'_k */
+  gsl_vector *q;    /* (D) R^{-1} B^T (y - A mu_k), for mu'_k */
   gsl_vector *r;    /* (m) A mu_k + b, or the residual y - A mu_k */
 } fc_gmm_cwork;
 
@@ -52,6 +53,7 @@ fc_gmm_cwork_free (fc_gmm_cwork *w)
   gsl_matrix_free (w->f);
   gsl_matrix_free (w->b);
   gsl_vector_free (w->mu);
+  gsl_vector_free (w->q);
   gsl_vector_free (w->r);
 }
 
@@ -64,8 +66,10 @@ fc_gmm_cwork_alloc (fc_gmm_cwork *w, size_t d, size_t m)
   w->f = gsl_matrix_alloc (d, d);
   w->b = gsl_matrix_alloc (m, d);
   w->mu = gsl_vector_alloc (d);
+  w->q = gsl_vector_alloc (d);
   w->r = gsl_vector_alloc (m);
-  if (!w->as || !w->gk || !w->sk || !w->f || !w->b || !w->mu || !w->r)
+  if (!w->as || !w->gk || !w->sk || !w->f || !w->b || !w->mu || !w->q
+      || !w->r)
     {
       fc_gmm_cwork_free (w);
       return GSL_ENOMEM;
@@ -142,19 +146,25 @@ fc_gmm_affine (const fc_gmm *g, size_t m, const double *a, const double *b,
   return out;
 }
 
-/* The posterior covariance of component K in square-root form.  With
-   S = F F^T (F = V diag(sqrt(lambda)) from fc_gmm_prepare), B = A F and
-   M = sigma_y^2 I + B^T B = R R^T (Cholesky),
+/* The posterior mean and covariance of component K in square-root form.
+   With S = F F^T (F = V diag(sqrt(lambda)) from fc_gmm_prepare), B = A F
+   and M = sigma_y^2 I + B^T B = R R^T (Cholesky),
+     S A^T G^{-1} = F B^T (B B^T + sigma_y^2 I)^{-1} = F M^{-1} B^T,
+     mu' = mu + (F R^{-T}) (R^{-1} B^T (y - A mu)),
      S' = S - S A^T G^{-1} A S = sigma_y^2 F M^{-1} F^T = (sigma F R^{-T})
      (sigma F R^{-T})^T
    (push-through identity).  The textbook difference S - W^T W loses the
    positive semi-definiteness of S' to cancellation when sigma_y is small
    or S is singular (its null directions come out slightly negative, and
    fc_gmm_prepare refuses them); the product form is PSD by construction,
-   and exactly singular where S is.  Result in W->sk.  */
+   and exactly singular where S is.  The mean through G^{-1} loses digits
+   in proportion to cond(G) ~ |A S A^T| / sigma_y^2 (a relative error of
+   1e-4 at sigma_y = 4e-8 for a singular S), while M is singular only along
+   the null space of S, which F removes exactly.  W->r holds y - A mu on
+   entry; results in W->mu and W->sk.  */
 static int
-fc_gmm_posterior_cov (const fc_gmm *g, size_t k, gsl_matrix_const_view a,
-                      double var_y, fc_gmm_cwork *w)
+fc_gmm_posterior (const fc_gmm *g, size_t k, gsl_matrix_const_view a,
+                  double var_y, fc_gmm_cwork *w)
 {
   size_t d = g->dim;
   const double *v = g->eigvec + k * d * d, *lam = g->eigval + k * d;
@@ -172,35 +182,36 @@ fc_gmm_posterior_cov (const fc_gmm *g, size_t k, gsl_matrix_const_view a,
     return status;
   gsl_blas_dtrsm (CblasRight, CblasLower, CblasTrans, CblasNonUnit, 1.0,
                   w->sk, w->f);
+  gsl_blas_dgemv (CblasTrans, 1.0, w->b, w->r, 0.0, w->q);
+  gsl_blas_dtrsv (CblasLower, CblasNoTrans, CblasNonUnit, w->sk, w->q);
+  memcpy (w->mu->data, g->mean + k * d, d * sizeof (double));
+  gsl_blas_dgemv (CblasNoTrans, 1.0, w->f, w->q, 1.0, w->mu);
   gsl_blas_dgemm (CblasNoTrans, CblasTrans, var_y, w->f, w->f, 0.0, w->sk);
   fc_gmm_symmetrise (d, w->sk->data);
   return GSL_SUCCESS;
 }
 
-/* Condition component K on y: with G = L L^T (Cholesky of A S A^T +
-   sigma_y^2 I), W = L^{-1} A S and u = L^{-1} (y - A mu),
-     mu' = mu + W^T u,
+/* Condition component K on y: mu' and S' by fc_gmm_posterior; with
+   G = L L^T (Cholesky of A S A^T + sigma_y^2 I) and u = L^{-1} (y - A mu),
      log N(y; A mu, G) = -(m log 2 pi + log det G + |u|^2) / 2,
-   the textbook Gaussian conditional written with triangular solves only;
-   S' by fc_gmm_posterior_cov.  Returns the log evidence of the component
-   in *LOG_EV.  */
+   written with a triangular solve only.  Returns the log evidence of the
+   component in *LOG_EV.  */
 static int
 fc_gmm_condition_component (const fc_gmm *g, size_t k,
                             gsl_matrix_const_view a, const double *y,
                             double var_y, fc_gmm_cwork *w, double *log_ev)
 {
-  size_t d = g->dim, m = w->r->size;
+  size_t m = w->r->size;
   fc_gmm_push_component (g, k, a, var_y, w);
-  int status = gsl_linalg_cholesky_decomp1 (w->gk);
-  if (status)
-    return status;
   for (size_t i = 0; i < m; i++)
     w->r->data[i] = y[i] - w->r->data[i];
+  int status = fc_gmm_posterior (g, k, a, var_y, w);
+  if (status)
+    return status;
+  status = gsl_linalg_cholesky_decomp1 (w->gk);
+  if (status)
+    return status;
   gsl_blas_dtrsv (CblasLower, CblasNoTrans, CblasNonUnit, w->gk, w->r);
-  gsl_blas_dtrsm (CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0,
-                  w->gk, w->as);
-  memcpy (w->mu->data, g->mean + k * d, d * sizeof (double));
-  gsl_blas_dgemv (CblasTrans, 1.0, w->as, w->r, 1.0, w->mu);
 
   double log_det = 0.0, quad = 0.0;
   for (size_t i = 0; i < m; i++)
@@ -209,7 +220,7 @@ fc_gmm_condition_component (const fc_gmm *g, size_t k,
       quad += w->r->data[i] * w->r->data[i];
     }
   *log_ev = -0.5 * ((double) m * log (2.0 * M_PI) + log_det + quad);
-  return fc_gmm_posterior_cov (g, k, a, var_y, w);
+  return GSL_SUCCESS;
 }
 
 /* Posterior weights w_k N(y; A mu_k, G_k) from log terms LW (K), scaled by

@@ -102,10 +102,16 @@ static const fc_ode_tableau fc_ode_tableaux[FC_ODE_FIXED_COUNT] = {
     { 1.0 / 6.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 6.0 } },
 };
 
+/* One step of size DT from T.  A stage with node c = 1 is evaluated at TN,
+   the end of the step as the caller knows it (t1 itself on the last step),
+   not at the rounded sum t + dt: that can land one ulp beyond t1, outside
+   the domain of a field defined on [0, 1] only (the path of fc_path.h
+   fails with GSL_EDOM at 1 + 2^-52 or at -2^-54).  Stages with 0 <= c < 1
+   stay strictly inside the step.  */
 static int
 fc_ode_fixed_step (fc_velocity_fn f, void *params, const fc_ode_tableau *tb,
                    size_t dim, size_t n, double *x, double *logdet, double t,
-                   double dt, fc_ode_stages *s)
+                   double dt, double tn, fc_ode_stages *s)
 {
   size_t nd = n * dim;
   for (size_t j = 0; j < tb->stages; j++)
@@ -116,8 +122,8 @@ fc_ode_fixed_step (fc_velocity_fn f, void *params, const fc_ode_tableau *tb,
           fc_ode_axpy (nd, s->xs, x, tb->a[j] * dt, s->k[j - 1]);
           xj = s->xs;
         }
-      int status = f (t + tb->c[j] * dt, n, xj, s->k[j],
-                      logdet ? s->d[j] : NULL, params);
+      double tj = tb->c[j] == 1.0 ? tn : t + tb->c[j] * dt;
+      int status = f (tj, n, xj, s->k[j], logdet ? s->d[j] : NULL, params);
       if (status)
         return status;
     }
@@ -153,10 +159,11 @@ fc_ode_fixed (fc_velocity_fn f, void *params, fc_ode_fixed_method method,
     memcpy (traj, x, nd * sizeof (double));
   for (size_t k = 0; k < steps && status == GSL_SUCCESS; k++)
     {
-      /* Times from t0 + k dt, not accumulated, so the last step ends at t1
-         up to one rounding.  */
+      /* Times from t0 + k dt, not accumulated, and the last step ends at
+         t1 exactly.  */
       double t = t0 + (double) k * dt;
-      status = fc_ode_fixed_step (f, params, tb, dim, n, x, logdet, t, dt,
+      double tn = k + 1 == steps ? t1 : t + dt;
+      status = fc_ode_fixed_step (f, params, tb, dim, n, x, logdet, t, dt, tn,
                                   &s);
       if (traj && status == GSL_SUCCESS)
         memcpy (traj + (k + 1) * nd, x, nd * sizeof (double));

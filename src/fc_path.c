@@ -395,6 +395,11 @@ fc_path_weight (const fc_path_plan *pl, fc_path_scratch *s, size_t k,
   if (pl->alpha0)
     return pl->g->weight[k];
   double l = pl->lconst[k] - 0.5 * fc_path_wdot (d, z, z, pl->inv_c + k * d);
+  /* A weight that underflowed in fc_gmm_prepare (log w_k = -inf, a ratio
+     below 2^-1074 to the largest) contributes nothing; it must not meet
+     the initial maximum -inf in exp (-inf - -inf) = NaN.  */
+  if (l == -INFINITY)
+    return 0.0;
   if (l > s->m[p])
     {
       if (s->m[p] > -INFINITY)

@@ -114,10 +114,17 @@ fc_stats_moment_z (size_t n, size_t dim, const double *x, const double *mean,
       /* Var(sample mean) = var / n.  */
       double z = fc_stats_abs_z (m - mean[j], sqrt (var / (double) n));
       zm = z > zm ? z : zm;
-      /* Var(s^2) = (mu4 - var^2) / n + O(1/n^2), with mu4 the exact
-         fourth central moment when given, else the sample one.  */
+      /* Var(s^2) = (mu4 - var^2 (n-3)/(n-1)) / n exactly for n
+         independent draws (s^2 unbiased), with mu4 the exact fourth
+         central moment when given, else the sample one.  The leading
+         order (mu4 - var^2)/n drops 2 var^2 / (n (n-1)), which is the
+         whole variance for a symmetric two-point law (mu4 = var^2): it
+         made every such sample infinitely significant.  */
       double mu4 = kurt ? kurt[j] : m4;
-      z = fc_stats_abs_z (s2 - var, sqrt ((mu4 - var * var) / (double) n));
+      double dn = (double) n;
+      z = fc_stats_abs_z (s2 - var,
+                          sqrt ((mu4 - var * var * (dn - 3.0) / (dn - 1.0))
+                                / dn));
       zv = z > zv ? z : zv;
     }
   if (z_mean_max)

@@ -26,8 +26,8 @@ fc_stats_mean_cov (size_t n, size_t dim, const double *x, double *mean,
    COV_ii, standard error from the exact fourth moment when KURT (D) (the
    exact E[(x_i - mean_i)^4]) is given, else from the sample fourth moment.
    Either output pointer may be NULL.  The variance standard error is
-   sqrt((mu4 - COV_ii^2) / n) (leading order in 1/n), mu4 = KURT_i or the
-   sample fourth central moment about the sample mean.  */
+   sqrt((mu4 - COV_ii^2 (n-3)/(n-1)) / n) (exact for independent draws),
+   mu4 = KURT_i or the sample fourth central moment about the sample mean. */
 int
 fc_stats_moment_z (size_t n, size_t dim, const double *x, const double *mean,
                    const double *cov, const double *kurt, double *z_mean_max,

@@ -159,10 +159,20 @@ fc_order_study_verdict (fc_order_study *st)
      sequence not yet in its asymptotic range widens its own band.  */
   st->band = st->order_floor + (hi - lo);
   st->trunc = fc_order_study_trunc (st);
-  /* CONFIRMED: slope 2 within the band and the residual at the truncation
-     scale.  REFUTED: no convergence (slope < 0.5) and a residual above that
-     scale (hence far above round-off, eps/h_min ~ 1e-13).  */
-  if (fabs (st->order - FC_ORDER_STUDY_ORDER) <= st->band && rmin <= st->trunc)
+  /* CONFIRMED: slope 2 within the band, the finest local order within the
+     floor of 2, and the residual at the truncation scale.  The finest pair
+     is the one closest to the asymptotic range (its O((h/ell)^2) deviation
+     is 4^-(n_steps-2) of the coarsest one's), so a solving pair meets the
+     floor there; a residual that stalls at a small constant has its local
+     orders falling towards 0 as h shrinks, which widens the band until the
+     slope test alone cannot fail (rel = 30 h^2 + trunc/2 has local orders
+     1.96 .. 0.89 and would pass it).  REFUTED: no convergence (slope
+     < 0.5) and a residual above the truncation scale (hence far above
+     round-off, eps/h_min ~ 1e-13).  */
+  double finest = local[nh - 2];
+  if (fabs (st->order - FC_ORDER_STUDY_ORDER) <= st->band
+      && fabs (finest - FC_ORDER_STUDY_ORDER) <= st->order_floor
+      && rmin <= st->trunc)
     st->kind = FC_VERDICT_CONFIRMED;
   else if (st->order < FC_ORDER_STUDY_STALL && rmin > st->trunc)
     st->kind = FC_VERDICT_REFUTED;

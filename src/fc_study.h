@@ -105,7 +105,8 @@ fc_order_study_accumulate (fc_order_study *st, fc_density_field_fn f,
      rel(h_k) = sqrt(ssr_k / ssp_k),  order = fitted slope of log rel
      vs log h,  band = order_floor + (max - min of the local orders),
      trunc = 2 (1 + D) (h_min/ell)^2;
-   CONFIRMED when |order - 2| <= band and rel(h_min) <= trunc, REFUTED when
+   CONFIRMED when |order - 2| <= band, the local order of the two smallest
+   steps is within order_floor of 2 and rel(h_min) <= trunc, REFUTED when
    order < 2/4 and rel(h_min) > trunc, APPROXIMATE otherwise.  GSL_EINVAL
    when ST->scale is not finite and positive or nothing was accumulated;
    GSL_EDOM when some rel(h_k) is not finite and positive (fc_fd_order_fit). */

@@ -664,7 +664,10 @@ END_TEST
    S = lambda v v^T and A = I, S' = lambda s^2 / (lambda + s^2) v v^T; the
    square-root form reaches it in about 16 roundings of quantities of its
    own size (TOL_EPS(32) relative), free of the cancellation in
-   S - S G^{-1} S that would lose digits as s shrinks.  */
+   S - S G^{-1} S that would lose digits as s shrinks.  The mean
+   mu' = mu + lambda / (lambda + s^2) v v^T (y - mu) takes as many roundings
+   of O(1) quantities (TOL_EPS(32) absolute); a solve with G, of condition
+   number lambda / s^2 = 7e13 at s = 1e-7, would miss it by ~ 1e-5.  */
 START_TEST (test_condition_keeps_posterior_psd_for_small_noise)
 {
   const double sig[4] = { 0.381966, 1e-2, 1e-4, 1e-7 }, lam = 0.7;
@@ -681,6 +684,11 @@ START_TEST (test_condition_keeps_posterior_psd_for_small_noise)
       ck_assert (post->eigval[0] == 0.0);
       fc_ck_assert_rel (post->eigval[1], lam * s2 / (lam + s2), TOL_EPS (32),
                         "posterior variance, sigma %g", sig[i]);
+      double proj = c * (y[0] - mu[0]) + s * (y[1] - mu[1]);
+      fc_ck_assert_abs (post->mean[0], mu[0] + lam / (lam + s2) * c * proj,
+                        TOL_EPS (32), "posterior mean 0, sigma %g", sig[i]);
+      fc_ck_assert_abs (post->mean[1], mu[1] + lam / (lam + s2) * s * proj,
+                        TOL_EPS (32), "posterior mean 1, sigma %g", sig[i]);
       fc_gmm_free (post);
       post = fc_gmm_condition (g3, 3, eye3, y, sig[i]);
       ck_assert_msg (post != NULL && post->all_pd, "3-D, sigma %g", sig[i]);

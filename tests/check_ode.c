@@ -235,6 +235,53 @@ START_TEST (test_fixed_backward_run_undoes_forward_run)
 }
 END_TEST
 
+/* A field defined on [0, 1] only, like the path of fc_path.h: GSL_EDOM
+   for any other time.  Records the extreme times it was asked for.  */
+typedef struct
+{
+  double t_min, t_max;
+} unit_params;
+
+static int
+unit_field (double t, size_t n, const double *x, double *u, double *div,
+            void *params)
+{
+  unit_params *up = params;
+  up->t_min = fmin (up->t_min, t);
+  up->t_max = fmax (up->t_max, t);
+  if (!(t >= 0.0 && t <= 1.0))
+    return GSL_EDOM;
+  return lin_field (t, n, x, u, div, NULL);
+}
+
+START_TEST (test_fixed_stages_stay_inside_the_interval)
+{
+  /* t0 + (steps - 1) dt + dt rounds to 1 + 2^-52 for 93 steps of 1/93,
+     and 1 + (steps - 1)(-dt) - dt to -2^-54 for 5 steps back: a stage at
+     node c = 1 must be taken at the end of the interval itself.  */
+  static const size_t steps[] = { 5, 10, 93, 117 };
+  for (int m = 0; m < FC_ODE_FIXED_COUNT; m++)
+    for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++)
+      for (int back = 0; back < 2; back++)
+        {
+          double x[NPART * DIM], logdet[NPART] = { 0 };
+          unit_params up = { INFINITY, -INFINITY };
+          memcpy (x, start, sizeof x);
+          ck_assert_msg (fc_ode_fixed (unit_field, &up, m, DIM, NPART, x,
+                                       logdet, back ? 1.0 : 0.0,
+                                       back ? 0.0 : 1.0, steps[k], NULL)
+                             == GSL_SUCCESS,
+                         "%s, %zu steps %s: times [%a, %a]",
+                         fc_ode_fixed_method_name (m), steps[k],
+                         back ? "backward" : "forward", up.t_min, up.t_max);
+          /* The stages of the last step reach the end exactly (Euler has
+             no stage at the end of a step).  */
+          if (m != FC_ODE_EULER)
+            ck_assert_double_eq (back ? up.t_min : up.t_max, back ? 0.0 : 1.0);
+        }
+}
+END_TEST
+
 START_TEST (test_fixed_rejects_bad_arguments_and_propagates_field_status)
 {
   double x[NPART * DIM];
@@ -430,6 +477,7 @@ ode_suite (void)
   tcase_add_test (tf, test_rk4_converges_at_order_4);
   tcase_add_test (tf, test_fixed_trajectory_holds_every_step);
   tcase_add_test (tf, test_fixed_backward_run_undoes_forward_run);
+  tcase_add_test (tf, test_fixed_stages_stay_inside_the_interval);
   tcase_add_test (tf,
                   test_fixed_rejects_bad_arguments_and_propagates_field_status);
   suite_add_tcase (s, tf);

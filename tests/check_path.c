@@ -441,6 +441,45 @@ START_TEST (test_results_bitwise_identical_for_one_and_two_threads)
 }
 END_TEST
 
+/* Weights 1e-300 and 1e30 are valid (finite, > 0), but the first one's
+   ratio to the largest underflows to 0 in fc_gmm_prepare (log w = -inf):
+   that component carries no mass, and the path is the other component's.
+   Both routes add the same terms (the first ones exactly 0): TOL_EPS(4)
+   relative to max(1, |value|).  */
+START_TEST (test_component_with_underflowed_weight_carries_no_mass)
+{
+  const double mu[4] = { 1.0, 0.0, -1.0, 0.5 };
+  const double cov[4] = { 0.3, 0.1, 0.1, 0.2 };
+  const double x[4] = { 0.381966, -0.2, -1.1, 0.7 };
+  fc_gmm *g = fc_gmm_alloc (2, 2), *one = fc_gmm_alloc (2, 1);
+  ck_assert_int_eq (fc_gmm_set_component (g, 0, 1e-300, mu, cov), GSL_SUCCESS);
+  ck_assert_int_eq (fc_gmm_set_component (g, 1, 1e30, mu + 2, cov),
+                    GSL_SUCCESS);
+  ck_assert_int_eq (fc_gmm_set_component (one, 0, 1.0, mu + 2, cov),
+                    GSL_SUCCESS);
+  ck_assert_int_eq (fc_gmm_prepare (g), GSL_SUCCESS);
+  ck_assert_int_eq (fc_gmm_prepare (one), GSL_SUCCESS);
+  ck_assert (g->log_weight[0] == -INFINITY);
+  for (int q = 0; q < FC_Q_COUNT; q++)
+    {
+      double a[4], b[4];
+      size_t w = fc_quantity_width ((fc_quantity) q, 2);
+      ck_assert_int_eq (fc_path_eval (g, FC_SCHEDULE_COSINE, 0.381966,
+                                      (fc_quantity) q, 2, x, a),
+                        GSL_SUCCESS);
+      ck_assert_int_eq (fc_path_eval (one, FC_SCHEDULE_COSINE, 0.381966,
+                                      (fc_quantity) q, 2, x, b),
+                        GSL_SUCCESS);
+      for (size_t i = 0; i < 2 * w; i++)
+        fc_ck_assert_abs (a[i], b[i], TOL_EPS (4) * GSL_MAX (1.0, fabs (b[i])),
+                          "%s entry %zu", fc_quantity_name ((fc_quantity) q),
+                          i);
+    }
+  fc_gmm_free (one);
+  fc_gmm_free (g);
+}
+END_TEST
+
 START_TEST (test_bad_time_and_bad_input_are_errors)
 {
   fc_gmm *g = make_mixture (2, 3, 53);
@@ -511,6 +550,7 @@ path_suite (void)
   tcase_add_test (tc, test_x_is_alpha_x1hat_plus_sigma_x0hat);
   tcase_add_test (tc, test_t0_posterior_is_the_prior_weights);
   tcase_add_test (tc, test_results_bitwise_identical_for_one_and_two_threads);
+  tcase_add_test (tc, test_component_with_underflowed_weight_carries_no_mass);
   tcase_add_test (tc, test_bad_time_and_bad_input_are_errors);
   tcase_add_test (tc, test_quantity_names_and_widths);
   suite_add_tcase (s, tc);

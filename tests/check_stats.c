@@ -158,6 +158,28 @@ START_TEST (test_moment_z_detects_shifted_and_scaled_samples)
 }
 END_TEST
 
+/* A symmetric two-point law (x = +-1): mu4 = var^2 = 1, so the leading
+   order (mu4 - var^2)/n of Var(s^2) vanishes and only the exact
+   2 var^2 / (n (n-1)) remains.  s^2 - 1 = (1 - n m^2)/(n - 1) with n m^2
+   ~ chi^2_1, so z ~ |1 - chi^2_1| / sqrt 2: below Z_MAX unless
+   chi^2_1 > 8.07 (probability 0.5%; one fixed seed).  */
+START_TEST (test_moment_z_of_a_two_point_law_is_finite_and_small)
+{
+  size_t n = sample_size (20000, 2000);
+  double *x = malloc (n * sizeof (double)), mean = 0.0, var = 1.0, mu4 = 1.0;
+  double zm, zv;
+  ck_assert_ptr_nonnull (x);
+  ck_assert_int_eq (fc_rng_gaussian_fill (SEED, 500, n, x), GSL_SUCCESS);
+  for (size_t i = 0; i < n; i++)
+    x[i] = x[i] < 0.0 ? -1.0 : 1.0;
+  ck_assert_int_eq (fc_stats_moment_z (n, 1, x, &mean, &var, &mu4, &zm, &zv),
+                    GSL_SUCCESS);
+  ck_assert_msg (zm < Z_MAX, "mean z %g", zm);
+  ck_assert_msg (zv < Z_MAX, "variance z %g", zv);
+  free (x);
+}
+END_TEST
+
 /* ------------------------------------------------------------ sliced W2 */
 
 START_TEST (test_sliced_w2_exact_for_unequal_sizes_in_1d)
@@ -432,6 +454,7 @@ stats_suite (void)
   tcase_add_test (tm, test_mean_cov_is_accurate_far_from_the_origin);
   tcase_add_test (tm, test_moment_z_of_exact_gaussian_samples_is_small);
   tcase_add_test (tm, test_moment_z_detects_shifted_and_scaled_samples);
+  tcase_add_test (tm, test_moment_z_of_a_two_point_law_is_finite_and_small);
   suite_add_tcase (s, tm);
   TCase *tw = tcase_create ("sliced_w2");
   tcase_add_test (tw, test_sliced_w2_exact_for_unequal_sizes_in_1d);
