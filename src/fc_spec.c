@@ -15,19 +15,19 @@
  * checks are made here, before the mixture is built, so that a malformed
  * file never reaches the GSL error handler.
  *
- * Numbers are read with strtod, which follows the C locale's decimal point;
- * the library never calls setlocale.  */
+ * The line reader and the number helpers are shared with the observation
+ * parser (fc_parse.h).  */
 #include <config.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
 
 #include "fc_gmm.h"
+#include "fc_parse.h"
 #include "fc_spec.h"
 
 /* Largest accepted 'dim'.  A spec stores dense D x D covariances as text,
@@ -35,14 +35,12 @@
    keeps a typo such as "dim 1000000" from exhausting memory.  */
 #define FC_SPEC_DIM_MAX 1024
 
-#define FC_SPEC_SPACE " \t\r\v\f"
+/* "NAME:LINE: message" into the error buffer of parser P; -1.  */
+#define fc_spec_fail(p, ...) fc_parse_fail (&(p)->ctx, __VA_ARGS__)
 
 typedef struct
 {
-  const char *name;     /* file name for messages */
-  char *err;            /* message buffer */
-  size_t errlen;
-  size_t line;          /* current line, from 1 */
+  fc_parse_ctx ctx;     /* file name, error buffer, current line */
   size_t dim;           /* 0 until 'dim' is read */
   size_t dim_line;
   size_t n, cap;        /* components read, and room for */
@@ -54,24 +52,6 @@ typedef struct
   int have_cov;
   double *num;          /* (D * D) numbers of the current line */
 } fc_spec_parser;
-
-/* Write "NAME:LINE: message" into the error buffer; returns -1.  */
-static int
-fc_spec_fail (fc_spec_parser *p, const char *fmt, ...)
-{
-  if (p->err == NULL || p->errlen == 0)
-    return -1;
-  int len = snprintf (p->err, p->errlen, "%s:%zu: ", p->name,
-                      p->line > 0 ? p->line : 1);
-  if (len >= 0 && (size_t) len < p->errlen)
-    {
-      va_list ap;
-      va_start (ap, fmt);
-      vsnprintf (p->err + len, p->errlen - (size_t) len, fmt, ap);
-      va_end (ap);
-    }
-  return -1;
-}
 
 /* What the grammar expects next, for messages.  */
 static const char *
@@ -86,104 +66,6 @@ fc_spec_expected (const fc_spec_parser *p)
   if (!p->have_cov)
     return "'var', 'diag' or 'cov'";
   return "'component' or end of file";
-}
-
-/* Read one line of any length into *BUF (NUL-terminated, newline
-   removed).  Returns 0, or -1 at end of file with nothing read.  Written
-   with fgets rather than POSIX getline to stay within C99.  */
-static int
-fc_spec_read_line (FILE *in, char **buf, size_t *cap)
-{
-  size_t len = 0;
-  if (*cap == 0)
-    {
-      *buf = malloc (256);
-      if (*buf == NULL)
-        return -1;
-      *cap = 256;
-    }
-  (*buf)[0] = '\0';
-  while (fgets (*buf + len, (int) (*cap - len), in) != NULL)
-    {
-      len += strlen (*buf + len);
-      if (len > 0 && (*buf)[len - 1] == '\n')
-        {
-          (*buf)[len - 1] = '\0';
-          return 0;
-        }
-      if (len + 1 < *cap)
-        continue;  /* short read without newline: the last line */
-      char *nb = realloc (*buf, 2 * *cap);
-      if (nb == NULL)
-        return -1;
-      *buf = nb;
-      *cap *= 2;
-    }
-  return len > 0 ? 0 : -1;
-}
-
-/* The number of whitespace-separated tokens of LINE.  */
-static size_t
-fc_spec_count_tokens (const char *line)
-{
-  size_t n = 0;
-  for (const char *s = line + strspn (line, FC_SPEC_SPACE); *s != '\0';
-       s += strspn (s, FC_SPEC_SPACE))
-    {
-      s += strcspn (s, FC_SPEC_SPACE);
-      n++;
-    }
-  return n;
-}
-
-/* Split LINE in place into its tokens TOK (room for all of them).  */
-static void
-fc_spec_split (char *line, char **tok)
-{
-  size_t n = 0;
-  char *s = line + strspn (line, FC_SPEC_SPACE);
-  while (*s != '\0')
-    {
-      tok[n++] = s;
-      s += strcspn (s, FC_SPEC_SPACE);
-      if (*s != '\0')
-        *s++ = '\0';
-      s += strspn (s, FC_SPEC_SPACE);
-    }
-}
-
-/* One number of keyword KW: strtod over the whole token, finite, in
-   range.  Underflow to a subnormal is accepted (strtod sets ERANGE for it
-   too), so that any double written with %.17g reads back.  */
-static int
-fc_spec_number (fc_spec_parser *p, const char *kw, const char *tok, double *v)
-{
-  char *end;
-  errno = 0;
-  *v = strtod (tok, &end);
-  if (end == tok || *end != '\0')
-    return fc_spec_fail (p, "'%s': expected a number, found '%s'", kw, tok);
-  if (errno == ERANGE && fabs (*v) == HUGE_VAL)
-    return fc_spec_fail (p, "'%s': number '%s' overflows a double", kw, tok);
-  if (!isfinite (*v))
-    return fc_spec_fail (p, "'%s': expected a finite number, found '%s'",
-                         kw, tok);
-  return 0;
-}
-
-/* The N numbers after keyword TOK[0] into P->num (or OUT); their count is
-   checked first so that the message says how many were expected.  */
-static int
-fc_spec_numbers (fc_spec_parser *p, char **tok, size_t ntok, size_t n,
-                 double *out)
-{
-  if (ntok - 1 != n)
-    return fc_spec_fail (p, "'%s' needs %zu number%s, found %zu", tok[0], n,
-                         n == 1 ? "" : "s", ntok - 1);
-  for (size_t i = 0; i < n; i++)
-    if (fc_spec_number (p, tok[0], tok[i + 1], out + i))
-      return -1;
-  return 0;
 }
 
 /* 'dim D': D a decimal integer in [1, FC_SPEC_DIM_MAX].  */
@@ -212,7 +94,7 @@ fc_spec_dim (fc_spec_parser *p, char **tok, size_t ntok)
   if (p->num == NULL)
     return fc_spec_fail (p, "out of memory");
   p->dim = d;
-  p->dim_line = p->line;
+  p->dim_line = p->ctx.line;
   return 0;
 }
 
@@ -262,7 +144,7 @@ fc_spec_component (fc_spec_parser *p, char **tok, size_t ntok)
   double w;
   if (p->n > 0 && !(p->have_mean && p->have_cov))
     return fc_spec_incomplete (p, "'component'");
-  if (fc_spec_numbers (p, tok, ntok, 1, &w))
+  if (fc_parse_numbers (&p->ctx, tok, ntok, 1, &w))
     return -1;
   if (!(w > 0.0))
     return fc_spec_fail (p, "'component': weight must be > 0, found '%s'",
@@ -270,7 +152,7 @@ fc_spec_component (fc_spec_parser *p, char **tok, size_t ntok)
   if (fc_spec_grow (p))
     return -1;
   p->weight[p->n] = w;
-  p->comp_line[p->n] = p->line;
+  p->comp_line[p->n] = p->ctx.line;
   p->n++;
   p->have_mean = p->have_cov = 0;
   return 0;
@@ -284,7 +166,8 @@ fc_spec_mean (fc_spec_parser *p, char **tok, size_t ntok)
     return fc_spec_fail (p, "expected %s, found a second 'mean' "
                          "(component of line %zu)", fc_spec_expected (p),
                          p->comp_line[p->n - 1]);
-  if (fc_spec_numbers (p, tok, ntok, p->dim, p->mean + (p->n - 1) * p->dim))
+  if (fc_parse_numbers (&p->ctx, tok, ntok, p->dim,
+                        p->mean + (p->n - 1) * p->dim))
     return -1;
   p->have_mean = 1;
   return 0;
@@ -333,7 +216,7 @@ fc_spec_covariance (fc_spec_parser *p, char **tok, size_t ntok)
     return fc_spec_fail (p, "expected %s, found a second covariance '%s' "
                          "(component of line %zu)", fc_spec_expected (p),
                          tok[0], p->comp_line[p->n - 1]);
-  if (fc_spec_numbers (p, tok, ntok, n, p->num))
+  if (fc_parse_numbers (&p->ctx, tok, ntok, n, p->num))
     return -1;
   if (n < d * d && fc_spec_positive (p, tok, n))
     return -1;
@@ -378,7 +261,7 @@ fc_spec_finish (fc_spec_parser *p)
 {
   if (p->dim == 0)
     return fc_spec_fail (p, "%s: expected 'dim', found end of file",
-                         p->line == 0 ? "empty spec" : "no 'dim'");
+                         p->ctx.line == 0 ? "empty spec" : "no 'dim'");
   if (p->n == 0)
     return fc_spec_fail (p, "no component: expected 'component', "
                          "found end of file");
@@ -418,36 +301,22 @@ fc_spec_parser_free (fc_spec_parser *p)
   free (p->num);
 }
 
-/* Parse every line of IN; 0 or -1 (message in P->err).  */
+/* Parse every statement of IN; 0 or -1 (message in the error buffer).  */
 static int
 fc_spec_parse (fc_spec_parser *p, FILE *in)
 {
-  char *buf = NULL;
-  size_t cap = 0;
-  int status = 0;
-  while (status == 0 && fc_spec_read_line (in, &buf, &cap) == 0)
-    {
-      p->line++;
-      buf[strcspn (buf, "#")] = '\0';
-      size_t ntok = fc_spec_count_tokens (buf);
-      if (ntok == 0)
-        continue;
-      char **tok = malloc (ntok * sizeof (char *));
-      if (tok == NULL)
-        {
-          status = fc_spec_fail (p, "out of memory");
-          break;
-        }
-      fc_spec_split (buf, tok);
-      status = fc_spec_statement (p, tok, ntok);
-      free (tok);
-    }
-  if (status == 0 && ferror (in))
-    status = fc_spec_fail (p, "read error: %s", strerror (errno));
-  if (status == 0)
-    status = fc_spec_finish (p);
-  free (buf);
-  return status;
+  fc_parse_reader r = { 0 };
+  int got;
+  while ((got = fc_parse_next (&p->ctx, &r, in)) == 1)
+    if (fc_spec_statement (p, r.tok, r.ntok))
+      {
+        got = -1;
+        break;
+      }
+  fc_parse_reader_free (&r);
+  if (got < 0)
+    return -1;
+  return fc_spec_finish (p);
 }
 
 fc_gmm *
@@ -455,9 +324,9 @@ fc_spec_read_stream (FILE *in, const char *name, char *err, size_t errlen)
 {
   fc_spec_parser p;
   memset (&p, 0, sizeof p);
-  p.name = name ? name : "<stream>";
-  p.err = err;
-  p.errlen = errlen;
+  p.ctx.name = name ? name : "<stream>";
+  p.ctx.err = err;
+  p.ctx.errlen = errlen;
   if (err != NULL && errlen > 0)
     err[0] = '\0';
   fc_gmm *g = NULL;
@@ -491,16 +360,6 @@ fc_spec_load (const char *name_or_path, char *err, size_t errlen)
   return fc_spec_read_file (name_or_path, err, errlen);
 }
 
-/* Numbers with %.17g, which round-trips every double through strtod.  */
-static void
-fc_spec_write_row (FILE *out, const char *kw, size_t n, const double *v)
-{
-  fputs (kw, out);
-  for (size_t i = 0; i < n; i++)
-    fprintf (out, " %.17g", v[i]);
-  fputc ('\n', out);
-}
-
 int
 fc_spec_write (FILE *out, const fc_gmm *g)
 {
@@ -511,8 +370,8 @@ fc_spec_write (FILE *out, const fc_gmm *g)
   for (size_t k = 0; k < g->n_comp; k++)
     {
       fprintf (out, "component %.17g\n", g->weight[k]);
-      fc_spec_write_row (out, "mean", d, g->mean + k * d);
-      fc_spec_write_row (out, "cov", d * d, g->cov + k * d * d);
+      fc_parse_write_row (out, "mean", d, g->mean + k * d);
+      fc_parse_write_row (out, "cov", d * d, g->cov + k * d * d);
     }
   if (ferror (out))
     GSL_ERROR ("cannot write spec", GSL_EFAILED);

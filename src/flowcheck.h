@@ -9,10 +9,13 @@
 #include "fc_path.h"
 #include "fc_fd.h"
 #include "fc_ode.h"
+#include "fc_sde.h"
 #include "fc_stats.h"
 #include "fc_verdict.h"
 #include "fc_io.h"
 #include "fc_path_field.h"
+#include "fc_obs.h"
+#include "fc_guide.h"
 #include "fc_study.h"
 
 #endif /* FC_FLOWCHECK_H */

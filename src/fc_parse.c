@@ -1,0 +1,167 @@
+/* src/fc_parse.c -- the line reader and number helpers of the strict text
+ * parsers (fc_parse.h).
+ *
+ * Numbers are read with strtod, which follows the C locale's decimal point;
+ * the library never calls setlocale.  */
+#include <config.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fc_parse.h"
+
+#define FC_PARSE_SPACE " \t\r\v\f"
+
+int
+fc_parse_fail (fc_parse_ctx *ctx, const char *fmt, ...)
+{
+  if (ctx->err == NULL || ctx->errlen == 0)
+    return -1;
+  int len = snprintf (ctx->err, ctx->errlen, "%s:%zu: ", ctx->name,
+                      ctx->line > 0 ? ctx->line : 1);
+  if (len >= 0 && (size_t) len < ctx->errlen)
+    {
+      va_list ap;
+      va_start (ap, fmt);
+      vsnprintf (ctx->err + len, ctx->errlen - (size_t) len, fmt, ap);
+      va_end (ap);
+    }
+  return -1;
+}
+
+/* Read one line of any length into R->buf (NUL-terminated, newline
+   removed).  Returns 1, 0 at end of file with nothing read, -1 when out of
+   memory.  Written with fgets rather than POSIX getline to stay within
+   C99.  */
+static int
+fc_parse_read_line (FILE *in, fc_parse_reader *r)
+{
+  size_t len = 0;
+  if (r->cap == 0)
+    {
+      r->buf = malloc (256);
+      if (r->buf == NULL)
+        return -1;
+      r->cap = 256;
+    }
+  r->buf[0] = '\0';
+  while (fgets (r->buf + len, (int) (r->cap - len), in) != NULL)
+    {
+      len += strlen (r->buf + len);
+      if (len > 0 && r->buf[len - 1] == '\n')
+        {
+          r->buf[len - 1] = '\0';
+          return 1;
+        }
+      if (len + 1 < r->cap)
+        continue;  /* short read without newline: the last line */
+      char *nb = realloc (r->buf, 2 * r->cap);
+      if (nb == NULL)
+        return -1;
+      r->buf = nb;
+      r->cap *= 2;
+    }
+  return len > 0 ? 1 : 0;
+}
+
+/* Split R->buf in place into R->tok, growing the token array.  */
+static int
+fc_parse_split (fc_parse_reader *r)
+{
+  char *s = r->buf + strspn (r->buf, FC_PARSE_SPACE);
+  r->ntok = 0;
+  while (*s != '\0')
+    {
+      if (r->ntok == r->tokcap)
+        {
+          size_t cap = r->tokcap ? 2 * r->tokcap : 16;
+          char **t = realloc (r->tok, cap * sizeof (char *));
+          if (t == NULL)
+            return -1;
+          r->tok = t;
+          r->tokcap = cap;
+        }
+      r->tok[r->ntok++] = s;
+      s += strcspn (s, FC_PARSE_SPACE);
+      if (*s != '\0')
+        *s++ = '\0';
+      s += strspn (s, FC_PARSE_SPACE);
+    }
+  return 0;
+}
+
+int
+fc_parse_next (fc_parse_ctx *ctx, fc_parse_reader *r, FILE *in)
+{
+  for (;;)
+    {
+      int got = fc_parse_read_line (in, r);
+      if (got < 0)
+        return fc_parse_fail (ctx, "out of memory");
+      if (got == 0)
+        break;
+      ctx->line++;
+      r->buf[strcspn (r->buf, "#")] = '\0';
+      if (fc_parse_split (r))
+        return fc_parse_fail (ctx, "out of memory");
+      if (r->ntok > 0)
+        return 1;
+    }
+  if (ferror (in))
+    return fc_parse_fail (ctx, "read error: %s", strerror (errno));
+  return 0;
+}
+
+void
+fc_parse_reader_free (fc_parse_reader *r)
+{
+  free (r->buf);
+  free (r->tok);
+  memset (r, 0, sizeof *r);
+}
+
+/* Underflow to a subnormal is accepted (strtod sets ERANGE for it too), so
+   that any double written with %.17g reads back.  */
+int
+fc_parse_number (fc_parse_ctx *ctx, const char *kw, const char *tok,
+                 double *v)
+{
+  char *end;
+  errno = 0;
+  *v = strtod (tok, &end);
+  if (end == tok || *end != '\0')
+    return fc_parse_fail (ctx, "'%s': expected a number, found '%s'", kw,
+                          tok);
+  if (errno == ERANGE && fabs (*v) == HUGE_VAL)
+    return fc_parse_fail (ctx, "'%s': number '%s' overflows a double", kw,
+                          tok);
+  if (!isfinite (*v))
+    return fc_parse_fail (ctx, "'%s': expected a finite number, found '%s'",
+                          kw, tok);
+  return 0;
+}
+
+int
+fc_parse_numbers (fc_parse_ctx *ctx, char **tok, size_t ntok, size_t n,
+                  double *out)
+{
+  if (ntok - 1 != n)
+    return fc_parse_fail (ctx, "'%s' needs %zu number%s, found %zu", tok[0],
+                          n, n == 1 ? "" : "s", ntok - 1);
+  for (size_t i = 0; i < n; i++)
+    if (fc_parse_number (ctx, tok[0], tok[i + 1], out + i))
+      return -1;
+  return 0;
+}
+
+void
+fc_parse_write_row (FILE *out, const char *kw, size_t n, const double *v)
+{
+  fputs (kw, out);
+  for (size_t i = 0; i < n; i++)
+    fprintf (out, " %.17g", v[i]);
+  fputc ('\n', out);
+}
