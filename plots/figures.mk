@@ -9,7 +9,8 @@
 
 FIGURE_NAMES = continuity-order vector-field trajectories
 FIGURES = $(FIGURE_NAMES:%=figures/%.png) $(FIGURE_NAMES:%=figures/%.pdf)
-dist_noinst_DATA = plots/common.gp $(FIGURE_NAMES:%=plots/%.gp)
+dist_noinst_DATA = plots/common.gp plots/continuity-order.gp \
+	plots/vector-field.gp plots/trajectories.gp
 
 GP_PNG = set terminal pngcairo size 1200,800 enhanced font 'Sans,11'
 GP_PDF = set terminal pdfcairo size 7.5in,5in enhanced font 'Sans,10'

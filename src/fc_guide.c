@@ -58,6 +58,7 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
 
+#include "fc_parse.h"
 #include "fc_gmm.h"
 #include "fc_guide.h"
 #include "fc_obs.h"
@@ -820,13 +821,11 @@ fc_guide_method_name (fc_guide_method m)
 int
 fc_guide_method_parse (const char *name, fc_guide_method *m)
 {
-  for (int i = 0; i < FC_GUIDE_COUNT; i++)
-    if (name != NULL && strcmp (name, fc_guide_method_names[i]) == 0)
-      {
-        *m = (fc_guide_method) i;
-        return GSL_SUCCESS;
-      }
-  return GSL_EINVAL;
+  int i = fc_parse_name_index (fc_guide_method_names, FC_GUIDE_COUNT, name);
+  if (i < 0)
+    return GSL_EINVAL;
+  *m = (fc_guide_method) i;
+  return GSL_SUCCESS;
 }
 
 fc_guide_field *

@@ -165,3 +165,12 @@ fc_parse_write_row (FILE *out, const char *kw, size_t n, const double *v)
     fprintf (out, " %.17g", v[i]);
   fputc ('\n', out);
 }
+
+int
+fc_parse_name_index (const char *const *names, size_t n, const char *name)
+{
+  for (size_t i = 0; name != NULL && i < n; i++)
+    if (strcmp (name, names[i]) == 0)
+      return (int) i;
+  return -1;
+}

@@ -55,6 +55,11 @@ int
 fc_parse_numbers (fc_parse_ctx *ctx, char **tok, size_t ntok, size_t n,
                   double *out);
 
+/* The index of NAME in the table NAMES of N entries, or -1 when NAME is
+   NULL or not in it: the parse half of every enum's name table.  */
+int
+fc_parse_name_index (const char *const *names, size_t n, const char *name);
+
 /* Numbers of %.17g after keyword KW, one line: reads back bit for bit. */
 void
 fc_parse_write_row (FILE *out, const char *kw, size_t n, const double *v);

@@ -45,6 +45,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 
+#include "fc_parse.h"
 #include "fc_path.h"
 
 /* Points per chunk.  64 rows of D doubles keep the chunk's Z, W and
@@ -113,13 +114,11 @@ fc_quantity_name (fc_quantity q)
 int
 fc_quantity_parse (const char *name, fc_quantity *q)
 {
-  for (int i = 0; i < FC_Q_COUNT; i++)
-    if (name != NULL && strcmp (name, fc_quantity_names[i]) == 0)
-      {
-        *q = (fc_quantity) i;
-        return GSL_SUCCESS;
-      }
-  return GSL_EINVAL;
+  int i = fc_parse_name_index (fc_quantity_names, FC_Q_COUNT, name);
+  if (i < 0)
+    return GSL_EINVAL;
+  *q = (fc_quantity) i;
+  return GSL_SUCCESS;
 }
 
 /* A 4-double vector (GCC/Clang vector extension), unaligned and allowed to

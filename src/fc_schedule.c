@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 
+#include "fc_parse.h"
 #include "fc_schedule.h"
 
 static const char *const fc_schedule_names[FC_SCHEDULE_COUNT]
@@ -114,11 +115,9 @@ fc_schedule_name (fc_schedule s)
 int
 fc_schedule_parse (const char *name, fc_schedule *s)
 {
-  for (int i = 0; i < FC_SCHEDULE_COUNT; i++)
-    if (name != NULL && strcmp (name, fc_schedule_names[i]) == 0)
-      {
-        *s = (fc_schedule) i;
-        return GSL_SUCCESS;
-      }
-  return GSL_EINVAL;
+  int i = fc_parse_name_index (fc_schedule_names, FC_SCHEDULE_COUNT, name);
+  if (i < 0)
+    return GSL_EINVAL;
+  *s = (fc_schedule) i;
+  return GSL_SUCCESS;
 }

@@ -13,6 +13,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "fc_parse.h"
 #include "fc_verdict.h"
 
 static const char *const fc_verdict_names[FC_VERDICT_COUNT]
@@ -87,12 +88,12 @@ fc_verdict_name (fc_verdict_kind k)
 int
 fc_verdict_parse (const char *name, fc_verdict_kind *k)
 {
-  for (int i = 0; i < FC_VERDICT_COUNT; i++)
-    if (strcmp (name, fc_verdict_names[i]) == 0)
-      {
-        *k = (fc_verdict_kind) i;
-        return GSL_SUCCESS;
-      }
+  int i = fc_parse_name_index (fc_verdict_names, FC_VERDICT_COUNT, name);
+  if (i >= 0)
+    {
+      *k = (fc_verdict_kind) i;
+      return GSL_SUCCESS;
+    }
   GSL_ERROR ("not a verdict name (CONFIRMED, REFUTED, APPROXIMATE, NONE)",
              GSL_EINVAL);
 }
