@@ -63,6 +63,7 @@
 #include "fc_guide.h"
 #include "fc_obs.h"
 #include "fc_path.h"
+#include "fc_path_field.h"
 #include "fc_schedule.h"
 
 /* Points per chunk, the unit of OpenMP work; results do not depend on it. */
@@ -916,12 +917,11 @@ fc_guide_field_velocity (double t, size_t n, const double *x, double *u,
                          double *div, void *params)
 {
   const fc_guide_field *f = params;
-  fc_path_out po = { 0 };
-  po.velocity = u;
-  po.div = div;
-  if (f->method == FC_GUIDE_NONE || f->method == FC_GUIDE_EXACT)
-    return fc_path_eval_many (f->method == FC_GUIDE_EXACT ? f->post : f->prior,
-                              f->s, t, n, x, &po);
+  fc_path_field_params prior = { f->prior, f->s }, post = { f->post, f->s };
+  if (f->method == FC_GUIDE_NONE)
+    return fc_path_field_velocity (t, n, x, u, div, &prior);
+  if (f->method == FC_GUIDE_EXACT) /* the exact posterior's path */
+    return fc_path_field_velocity (t, n, x, u, div, &post);
   if (div != NULL)
     GSL_ERROR ("no closed-form divergence for this guided field",
                GSL_EUNIMPL);
@@ -929,7 +929,7 @@ fc_guide_field_velocity (double t, size_t n, const double *x, double *u,
   double *term = malloc ((nd > 0 ? nd : 1) * sizeof (double));
   if (term == NULL)
     GSL_ERROR ("no memory for the guidance term", GSL_ENOMEM);
-  int status = fc_path_eval_many (f->prior, f->s, t, n, x, &po);
+  int status = fc_path_field_velocity (t, n, x, u, NULL, &prior);
   if (status == GSL_SUCCESS)
     status = fc_guide_field_term (f, t, n, x, term);
   for (size_t i = 0; status == GSL_SUCCESS && i < nd; i++)

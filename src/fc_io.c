@@ -69,6 +69,20 @@ fc_datafile_alloc (const char *path)
   return f;
 }
 
+/* Undo a half-opened data file (descriptor FD on the temporary), report
+   REASON through the GSL handler with errno kept, and return NULL.  */
+static fc_datafile *
+fc_datafile_open_failed (fc_datafile *f, int fd, const char *reason)
+{
+  int saved = errno;
+  close (fd);
+  unlink (f->tmp);
+  fc_datafile_free (f);
+  errno = saved;
+  fc_io_error (reason, GSL_EFAILED);
+  return NULL;
+}
+
 fc_datafile *
 fc_datafile_open (const char *path, const char *command, const char *columns)
 {
@@ -93,28 +107,12 @@ fc_datafile_open (const char *path, const char *command, const char *columns)
   mode_t mask = umask (0);
   umask (mask);
   if (fchmod (fd, 0666 & ~mask) != 0)
-    {
-      int saved = errno;
-      close (fd);
-      unlink (f->tmp);
-      fc_datafile_free (f);
-      errno = saved;
-      fc_io_error ("cannot set the mode of the temporary data file",
-                   GSL_EFAILED);
-      return NULL;
-    }
+    return fc_datafile_open_failed (f, fd, "cannot set the mode of the "
+                                           "temporary data file");
   f->stream = fdopen (fd, "w");
   if (f->stream == NULL)
-    {
-      int saved = errno;
-      close (fd);
-      unlink (f->tmp);
-      fc_datafile_free (f);
-      errno = saved;
-      fc_io_error ("cannot open a stream on the temporary data file",
-                   GSL_EFAILED);
-      return NULL;
-    }
+    return fc_datafile_open_failed (f, fd, "cannot open a stream on the "
+                                           "temporary data file");
   fprintf (f->stream, "# written by: %s\n# columns: %s\n",
            command ? command : "", columns ? columns : "");
   return f;
