@@ -61,6 +61,7 @@
 #include <stddef.h>
 #include "fc_gmm.h"
 #include "fc_obs.h"
+#include "fc_ode.h"
 #include "fc_schedule.h"
 
 #ifdef __cplusplus
@@ -164,6 +165,19 @@ fc_guide_field_free (fc_guide_field *f); /* NULL is a no-op */
 int
 fc_guide_field_velocity (double t, size_t n, const double *x, double *u,
                          double *div, void *params);
+
+/* Samples by the guided flow of F: N starting points x0 ~ N(0, I), chunk
+   c of FC_RNG_CHUNK coordinates drawn from stream (SEED, STREAM_BASE + c)
+   (fc_rng_gaussian_fill), carried from t = 0 to t = 1 by METHOD in STEPS
+   equal steps (fc_ode_fixed), into X (n, D).  With FC_GUIDE_NONE they are
+   samples of the prior, with the exact methods samples of the posterior up
+   to the integration error (claims S5, S6, G6).  Status of the field or
+   of fc_ode_fixed; GSL_EINVAL (through GSL_ERROR) when STEPS is 0 or
+   METHOD is not a fixed-step method.  */
+int
+fc_guide_sample (fc_guide_field *f, unsigned long seed,
+                 unsigned long stream_base, fc_ode_fixed_method method,
+                 size_t steps, size_t n, double *x);
 
 /* "none", "exact", "exact-split", "reconstruction", "tweedie", "note". */
 const char *
