@@ -7,10 +7,13 @@
 # and draws figures/NAME.png and figures/NAME.pdf.  Outputs go to a temporary
 # name first, so an interrupted run never leaves a torn figure.
 
-FIGURE_NAMES = continuity-order vector-field trajectories
+FIGURE_NAMES = continuity-order vector-field trajectories \
+	score-sde-marginals guidance-residual guided-samples guidance-gamma
 FIGURES = $(FIGURE_NAMES:%=figures/%.png) $(FIGURE_NAMES:%=figures/%.pdf)
 dist_noinst_DATA = plots/common.gp plots/continuity-order.gp \
-	plots/vector-field.gp plots/trajectories.gp
+	plots/vector-field.gp plots/trajectories.gp \
+	plots/score-sde-marginals.gp plots/guidance-residual.gp \
+	plots/guided-samples.gp plots/guidance-gamma.gp
 
 GP_PNG = set terminal pngcairo size 1200,800 enhanced font 'Sans,11'
 GP_PDF = set terminal pdfcairo size 7.5in,5in enhanced font 'Sans,10'

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <getopt.h>
 
+#include "fc_gmm.h"
 #include "fc_module.h"
+#include "fc_obs.h"
 
 #define FC_CLI_EXIT_OK 0
 #define FC_CLI_EXIT_MISMATCH 1 /* a verdict differs, a check or write failed */
@@ -33,8 +35,18 @@ enum
   FC_CLI_OPT_SCHEDULE,
   FC_CLI_OPT_T,
   FC_CLI_OPT_QUANTITY,
-  FC_CLI_OPT_POINTS
+  FC_CLI_OPT_POINTS,
+  FC_CLI_OPT_OBS,
+  FC_CLI_OPT_GUIDANCE,
+  FC_CLI_OPT_GAMMA,
+  FC_CLI_OPT_N,
+  FC_CLI_OPT_STEPS
 };
+
+/* The default seed of every command that draws random numbers ('run',
+   'sample'): any fixed value makes runs repeatable; the value itself means
+   nothing.  */
+#define FC_CLI_DEFAULT_SEED 20240501UL
 
 /* Each subcommand takes its own argument vector: ARGV[0] is the subcommand
    name, the rest its options and operands.  Returns the exit status.  */
@@ -47,6 +59,12 @@ fc_cli_run (int argc, char **argv);
 int
 fc_cli_eval (int argc, char **argv);
 
+int
+fc_cli_sample (int argc, char **argv);
+
+int
+fc_cli_posterior (int argc, char **argv);
+
 /* Full usage of each subcommand (options, formats, an example, exit
    statuses), for "flowcheck CMD --help".  */
 void
@@ -57,6 +75,12 @@ fc_cli_run_usage (FILE *out);
 
 void
 fc_cli_eval_usage (FILE *out);
+
+void
+fc_cli_sample_usage (FILE *out);
+
+void
+fc_cli_posterior_usage (FILE *out);
 
 /* "flowcheck CMD: MESSAGE\n" on stderr (CMD NULL: "flowcheck: ...").  */
 void
@@ -93,6 +117,22 @@ fc_cli_parse_ulong (const char *s, unsigned long *x);
    written, so no failing write ever exits 0.  */
 int
 fc_cli_finish_output (const char *cmd, int status);
+
+/* The inputs of 'sample' and 'posterior' (cli_posterior.c).  The mixture
+   of --data DATA (a built-in name, else a spec file), prepared, for command
+   CMD; NULL after a message naming --data or FILE:LINE.  */
+fc_gmm *
+fc_cli_load_data (const char *cmd, const char *data);
+
+/* The observation file PATH (--obs) for data of dimension DIM (the mixture
+   of --data DATA); NULL after a message naming --obs or FILE:LINE.  */
+fc_obs *
+fc_cli_load_obs (const char *cmd, const char *path, size_t dim,
+                 const char *data);
+
+/* The observation-file format in brief, for the usage texts.  */
+void
+fc_cli_print_obs_format (FILE *out);
 
 /* The claims named on a command line: module names select a whole module,
    claim identifiers one claim; no names select everything.  Claims are

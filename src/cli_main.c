@@ -4,6 +4,9 @@
  *   flowcheck run  [--out DIR] [--seed N] [--quick] [--tsv] [--quiet]
  *                  [MODULE|CLAIM ...]
  *   flowcheck eval --data SPEC|NAME --schedule S --t T --quantity Q
+ *   flowcheck sample --data SPEC|NAME --obs FILE --guidance G --n N
+ *                    [--gamma G] [--seed S] [--steps K] [--schedule S]
+ *   flowcheck posterior --data SPEC|NAME --obs FILE
  *
  * The library reports every failure through a status code, so the GSL error
  * handler is switched off once here and each subcommand turns statuses into
@@ -38,6 +41,10 @@ static const fc_cli_command fc_cli_commands[] = {
     "check claims numerically and compare each verdict with its expectation" },
   { "eval", fc_cli_eval, fc_cli_eval_usage,
     "exact path quantities (log-density, score, velocity, ...) at given points" },
+  { "sample", fc_cli_sample, fc_cli_sample_usage,
+    "samples of the prior or of a posterior by a guided flow" },
+  { "posterior", fc_cli_posterior, fc_cli_posterior_usage,
+    "the exact posterior mixture given an observation, as a spec file" },
 };
 
 #define FC_CLI_N_COMMANDS (sizeof fc_cli_commands / sizeof fc_cli_commands[0])
@@ -285,7 +292,7 @@ fc_cli_usage (FILE *out)
          "\n"
          "Commands:\n", out);
   for (size_t i = 0; i < FC_CLI_N_COMMANDS; i++)
-    fprintf (out, "  %-6s %s\n", fc_cli_commands[i].name,
+    fprintf (out, "  %-10s %s\n", fc_cli_commands[i].name,
              fc_cli_commands[i].summary);
   fputs ("\n"
          "Options:\n"
@@ -299,9 +306,30 @@ fc_cli_usage (FILE *out)
          "  flowcheck run --quick continuity\n"
          "  echo '0.3 -1.2' | flowcheck eval --data 8gaussians"
          " --schedule linear --t 0.5 --quantity velocity\n"
+         "  flowcheck posterior --data 8gaussians --obs y.obs > post.spec\n"
+         "  flowcheck sample --data 8gaussians --obs y.obs --guidance exact"
+         " --n 1000\n"
          "\n"
-         "Exit status: 0 success; 1 a verdict differs from its expectation\n"
-         "or a check failed to run; 2 bad usage or input.\n", out);
+         "Exit status: 0 success; 1 a verdict differs from its expectation,\n"
+         "a check failed to run, or a numerical failure (sample, posterior);\n"
+         "2 bad usage or input.\n", out);
+}
+
+/* "list, run, eval, sample or posterior": the commands, for messages.  */
+static const char *
+fc_cli_command_names (void)
+{
+  static char names[128];
+  if (names[0] != '\0')
+    return names;
+  for (size_t i = 0; i < FC_CLI_N_COMMANDS; i++)
+    {
+      const char *sep = i == 0 ? "" : i + 1 < FC_CLI_N_COMMANDS ? ", " : " or ";
+      size_t used = strlen (names);
+      snprintf (names + used, sizeof names - used, "%s%s", sep,
+                fc_cli_commands[i].name);
+    }
+  return names;
 }
 
 static const fc_cli_command *
@@ -323,9 +351,16 @@ fc_cli_help (int argc, char **argv)
       return fc_cli_finish_output (NULL, FC_CLI_EXIT_OK);
     }
   const fc_cli_command *c = fc_cli_command_find (argv[1]);
-  if (c == NULL || argc > 2)
+  if (c == NULL)
     {
-      fc_cli_error ("help", "unknown command '%s'", argv[c == NULL ? 1 : 2]);
+      fc_cli_error ("help", "unknown command '%s' (%s)", argv[1],
+                    fc_cli_command_names ());
+      fc_cli_hint (NULL);
+      return FC_CLI_EXIT_USAGE;
+    }
+  if (argc > 2)
+    {
+      fc_cli_error ("help", "unexpected argument '%s'", argv[2]);
       fc_cli_hint (NULL);
       return FC_CLI_EXIT_USAGE;
     }
@@ -360,7 +395,7 @@ main (int argc, char **argv)
       }
   if (optind >= argc)
     {
-      fc_cli_error (NULL, "no command given (list, run or eval)");
+      fc_cli_error (NULL, "no command given (%s)", fc_cli_command_names ());
       fc_cli_hint (NULL);
       return FC_CLI_EXIT_USAGE;
     }
@@ -369,8 +404,8 @@ main (int argc, char **argv)
   const fc_cli_command *cmd = fc_cli_command_find (argv[optind]);
   if (cmd == NULL)
     {
-      fc_cli_error (NULL, "unknown command '%s' (list, run or eval)",
-                    argv[optind]);
+      fc_cli_error (NULL, "unknown command '%s' (%s)", argv[optind],
+                    fc_cli_command_names ());
       fc_cli_hint (NULL);
       return FC_CLI_EXIT_USAGE;
     }

@@ -20,10 +20,6 @@
 #include "cli.h"
 #include "fc_io.h"
 
-/* The default seed: any fixed value makes runs repeatable; the value
-   itself means nothing.  */
-#define FC_CLI_DEFAULT_SEED 20240501UL
-
 typedef struct
 {
   fc_run_options opt;

@@ -273,7 +273,9 @@ fc_gmm_condition (const fc_gmm *g, size_t m, const double *a, const double *y,
       if (status == GSL_SUCCESS)
         status = fc_gmm_set_component (out, k, 1.0, w.mu->data, w.sk->data);
     }
-  fc_gmm_posterior_weights (nk, lw);
+  /* On failure lw is only partly filled; its weights are never used.  */
+  if (status == GSL_SUCCESS)
+    fc_gmm_posterior_weights (nk, lw);
   for (size_t k = 0; k < nk && status == GSL_SUCCESS; k++)
     out->weight[k] = lw[k];
   if (status == GSL_SUCCESS)

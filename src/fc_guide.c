@@ -8,8 +8,9 @@
  * mean m1_k(x) and covariance Sigma1_k as in fc_guide.h.  In the eigenbasis
  * of S_k every matrix is diagonal: J_k = V diag(alpha lambda/c) V^T and
  * Sigma1_k = V diag(lambda - alpha^2 lambda^2/c) V^T
- * = V diag(lambda sigma^2/c) V^T, which is why J_k = (alpha/sigma^2) Sigma1_k.  Also
- * alpha m1_k = x + sigma^2 s_k (Tweedie per component), hence
+ * = V diag(lambda sigma^2/c) V^T, which is why J_k = (alpha/sigma^2)
+ * Sigma1_k.  Also alpha m1_k = x + sigma^2 s_k (Tweedie per component),
+ * hence
  *
  *   s_k - s = (alpha / sigma^2) (m1_k - x1hat).                        (T)
  *
@@ -41,11 +42,42 @@
  * ("direct" form) it uses s_k - s and J_k themselves, which stay exact at
  * sigma = 0 (t = 1), where (T) would divide by sigma^2 = 0.
  *
- * Work per point and component: four products by V_k (D^2 each), two by
- * A V_k (m D) and a Cholesky solve with G_k (m^2); G_k and its factor are
- * computed once per call.  Points are cut into chunks of FC_GUIDE_CHUNK,
- * shared among threads; each point's result depends on nothing else, so it
- * is bitwise the same whatever the thread count.  */
+ * Products, not matrices.  Every guidance gradient is a sum over
+ * components of vectors V_k (...) in the components' eigenbases, so no
+ * D x D matrix is formed unless Cov or J is itself asked for:
+ *
+ *  - exact: sum_k rho_k (s_k - s) = sum_k (rho_k - r_k) s_k (sum rho_k =
+ *    sum r_k = 1), s_k = V_k (-z/c), and J_k A^T G_k^{-1} (y - A m1_k) =
+ *    V_k (g o (A V_k)^T v_k) with g the diagonal of J_k (or J_k/alpha);
+ *  - approximate (G4): J is symmetric (alpha J = I + sigma^2 Hess log p_t),
+ *    so J^T A^T v = J w, w = A^T v, and
+ *      J w = sum_k r_k J_k w + sum_k r_k (m1_k - x1hat) ((s_k - s) . w),
+ *    where J_k w = V_k (g o (A V_k)^T v) and (s_k - s) . w =
+ *    (A s_k - A s) . v (direct form) or (A m1_k - A x1hat) . v / sigma^2
+ *    (scaled form): m-vectors.  With the coefficients c_k of the rank-one
+ *    part centred (sum_k r_k c_k = 0 up to rounding), sum_k r_k c_k
+ *    (m1_k - x1hat) = sum_k r_k c_k m1_k = sum_k V_k (r_k c_k e_k),
+ *    e_k = V_k^T m1_k; A x1hat = sum_k r_k A m1_k; and the Tweedie
+ *    A Cov A^T = sum_k r_k (A Sigma1_k A^T + (A m1_k - A x1hat)(...)^T)
+ *    with A Sigma1_k A^T (m x m) formed once per call.
+ *
+ * Shape of the computation.  Points are cut into chunks of FC_GUIDE_CHUNK;
+ * OpenMP shares chunks among threads.  Per chunk, two passes over the
+ * components: (1) Z_k = X V_k (one GEMM of the chunk, fc_gemm.h), then
+ * per point log w_k N_k, A m1_k (and A s_k, the likelihood of component k)
+ * at O(m D) each; the responsibilities, rho_k and the approximate
+ * likelihood per point; (2) per component the weighted eigenbasis vectors
+ * W (chunk, D) and Y += W V_k^T (one GEMM).  That is 4 D^2 flops per point
+ * and component at BLAS-3 speed, against 8 D^2 for four matrix-vector
+ * products by V_k per point and component, and K D^2 more for the D x D
+ * Jacobian per point, in a per-point evaluation.  The scratch keeps Z_k of
+ * the chunk for every component (K x FC_GUIDE_CHUNK x D doubles per
+ * thread), so that pass 2 needs no second product by V_k.  A guided
+ * velocity field adds the prior velocity u_t = sum_k r_k V_k (alpha'
+ * mean_eig_k + b o z_k) (fc_path.c) to the same W, so its two GEMMs per
+ * component serve both terms.  Every point's result is computed in the
+ * same order whatever its chunk or its position in it (fc_gemm.h), hence
+ * bitwise the same for any thread count and batch.  */
 #include <config.h>
 
 #include <math.h>
@@ -56,54 +88,79 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
-#include <gsl/gsl_vector.h>
 
+#include "fc_gemm.h"
 #include "fc_parse.h"
 #include "fc_gmm.h"
 #include "fc_guide.h"
 #include "fc_obs.h"
-#include "fc_path.h"
 #include "fc_path_field.h"
 #include "fc_schedule.h"
 
-/* Points per chunk, the unit of OpenMP work; results do not depend on it. */
-#define FC_GUIDE_CHUNK 16
+/* Points per chunk, the unit of OpenMP work; results do not depend on it.
+   32 rows amortise each component's constants and the loads of V_k in the
+   GEMMs (five 6-row register blocks and one of 2), while the chunk's Z_k
+   for all K components stays in L2 up to K D ~ 2000.  */
+#define FC_GUIDE_CHUNK 32
 
-/* Per-call constants, read-only in the threads.  */
+/* Per-call constants and outputs, read-only in the threads.  */
 typedef struct
 {
   const fc_gmm *g;
-  const fc_obs *obs;    /* NULL when no likelihood is needed */
-  size_t d, nk, m;
+  const fc_obs *obs;    /* NULL when no observation is needed */
+  size_t d, nk, m;      /* m = 0 without an observation */
   fc_schedule_value sv;
   int alpha0;           /* alpha == 0: r_k = w_k for every x */
   int scaled;           /* alpha <= sigma: the scaled form (top of file) */
   double gfac;          /* grad = gfac * vec, jac = gfac * jhat */
   double cfac;          /* c_t grad = cfac * vec */
-  int need_lik, need_cov, need_jac;
+  int lik;              /* the exact likelihood: log h, rho_k */
+  int approx;           /* an approximate likelihood of kind KIND */
+  fc_guide_lik kind;
+  int limit;            /* reconstruction at alpha = 0, gamma > 0 */
+  int need_am;          /* A m1_k (lik or approx) */
+  int need_as;          /* A s_k (approximate gradient, direct form) */
+  int need_vec;         /* the gradient vector vec */
+  int need_vel;         /* u = prior velocity + cfac vec (guided fields) */
+  int need_m1, need_cov, need_jac; /* the per-component m1_k and matrices */
   double *lconst;       /* (K) log w_k - 1/2 sum log c - D/2 log 2 pi */
   double *inv_c;        /* (K, D) 1/c */
   double *gjt;          /* (K, D) alpha lambda / c, the diagonal of J_k */
   double *gjo;          /* (K, D) that of jhat_k: J_k, J_k/alpha if scaled */
   double *gs1;          /* (K, D) lambda sigma^2 / c, that of Sigma1_k */
+  double *bvel;         /* (K, D) (alpha alpha' lambda + sigma sigma') / c */
   double *av;           /* (K, m, D) A V_k */
+  double *gav;          /* (K, m, D) A V_k diag(gjo) */
+  double *asa;          /* (K, m, m) A Sigma1_k A^T */
   double *gchol;        /* (K, m, m) Cholesky factor of G_k */
   double *nconst;       /* (K) -1/2 log det G_k - m/2 log 2 pi */
   double *s1mat;        /* (K, D, D) Sigma1_k */
   double *jmat;         /* (K, D, D) V diag(gjo) V^T */
+  double *schol;        /* (m, m) factor of Sigma_gamma (reconstruction) */
+  double sconst;        /* -1/2 log det Sigma_gamma - m/2 log 2 pi */
+  const fc_guide_out *eo;        /* outputs of fc_guide_eval, or NULL */
+  const fc_guide_approx_out *ao; /* outputs of fc_guide_approx, or NULL */
+  double *u;                     /* the guided velocity, or NULL */
 } fc_guide_plan;
 
-/* Per-thread scratch, allocated once per call.  */
+/* Per-thread scratch, allocated once per call; B = FC_GUIDE_CHUNK.  */
 typedef struct
 {
-  double *l, *ln;       /* (K) log w_k N(x; ..), log N(y; A m1_k, G_k) */
-  double *m1, *sk, *jt; /* (K, D) m1_k, s_k, J_k A^T G_k^{-1} (y - A m1_k) */
-  double *z, *e, *q;    /* (D) */
-  double *x1hat, *s, *vec, *dk; /* (D) */
-  double *res, *v;      /* (m) */
-  double *cov, *jhat;   /* (D, D) */
-  double *am;           /* (m, D) A Cov (tweedie) */
+  double *z;            /* (K, B, D) z_k = V_k^T x - alpha mean_eig_k */
+  double *l, *ln;       /* (B, K) log w_k N_k(x), log N(y; A m1_k, G_k) */
+  double *r, *rho;      /* (B, K) r_k, rho_k */
+  double *coef;         /* (B, K) rho_k - r_k (over sigma^2 when scaled),
+                           or the centred c_k */
+  double *am, *as, *vk; /* (B, K, m) A m1_k, A s_k, G_k^{-1} (y - A m1_k) */
+  double *v;            /* (B, m) Sigma^{-1} (y - A x1hat) */
+  double *lh;           /* (B) log h or the approximate log-likelihood */
+  double *w, *y;        /* (B, D) weighted eigenbasis vectors, their sum */
+  double *m1, *sk;      /* (K, B, D) m1_k, s_k (Cov and J only) */
+  double *e, *x1hat, *s, *dk; /* (D) */
+  double *res, *ax;     /* (m) */
   double *sig;          /* (m, m) Sigma (tweedie) and its factor */
+  double *cov, *jhat;   /* (D, D) */
+  double *block;        /* the one allocation all the above point into */
 } fc_guide_scratch;
 
 static void
@@ -114,11 +171,15 @@ fc_guide_plan_free (fc_guide_plan *pl)
   free (pl->gjt);
   free (pl->gjo);
   free (pl->gs1);
+  free (pl->bvel);
   free (pl->av);
+  free (pl->gav);
+  free (pl->asa);
   free (pl->gchol);
   free (pl->nconst);
   free (pl->s1mat);
   free (pl->jmat);
+  free (pl->schol);
 }
 
 /* M (D, D) = V diag(DIAG) V^T for component K, exactly symmetric (the
@@ -145,21 +206,24 @@ fc_guide_plan_diag (fc_guide_plan *pl)
 {
   size_t d = pl->d, nk = pl->nk;
   const fc_gmm *g = pl->g;
-  double a = pl->sv.alpha, a2 = a * a;
+  const fc_schedule_value *v = &pl->sv;
+  double a = v->alpha, a2 = a * a;
   for (size_t k = 0; k < nk; k++)
     {
       double sumlog = 0.0;
       for (size_t i = 0; i < d; i++)
         {
           size_t idx = k * d + i;
-          double lambda = g->eigval[idx], c = a2 * lambda + pl->sv.sigma2;
+          double lambda = g->eigval[idx], c = a2 * lambda + v->sigma2;
           if (!(c > 0.0))
             GSL_ERROR ("undefined at t = 1 for a singular component",
                        GSL_EDOM);
           pl->inv_c[idx] = 1.0 / c;
           pl->gjt[idx] = a * lambda / c;
           pl->gjo[idx] = pl->scaled ? lambda / c : pl->gjt[idx];
-          pl->gs1[idx] = lambda * pl->sv.sigma2 / c;
+          pl->gs1[idx] = lambda * v->sigma2 / c;
+          if (pl->bvel)
+            pl->bvel[idx] = (a * v->dalpha * lambda + v->sigma_dsigma) / c;
           sumlog += log (c);
         }
       pl->lconst[k] = g->log_weight[k] - 0.5 * sumlog
@@ -168,40 +232,54 @@ fc_guide_plan_diag (fc_guide_plan *pl)
   return GSL_SUCCESS;
 }
 
-/* A V_k, and the Cholesky factor of G_k = (A V_k) diag(gs1) (A V_k)^T +
-   sigma_y^2 I, formed as B B^T with B = A V_k diag(sqrt(gs1)) so that it is
-   positive semi-definite before the ridge whatever the rounding.  */
+/* A V_k and A Sigma1_k A^T, formed as B B^T with B = A V_k diag(sqrt(gs1))
+   so that it is positive semi-definite whatever the rounding; with the
+   exact likelihood also the Cholesky factor of G_k = A Sigma1_k A^T +
+   sigma_y^2 I.  */
 static int
-fc_guide_plan_lik (fc_guide_plan *pl, size_t k, double *bbuf)
+fc_guide_plan_obs (fc_guide_plan *pl, size_t k, double *bbuf)
 {
   size_t d = pl->d, m = pl->m;
   const double *gs1 = pl->gs1 + k * d;
+  double *asa = pl->asa + k * m * m;
   gsl_matrix_const_view a = gsl_matrix_const_view_array (pl->obs->a, m, d);
   gsl_matrix_const_view v
     = gsl_matrix_const_view_array (pl->g->eigvec + k * d * d, d, d);
   gsl_matrix_view av = gsl_matrix_view_array (pl->av + k * m * d, m, d);
   gsl_matrix_view b = gsl_matrix_view_array (bbuf, m, d);
-  gsl_matrix_view gk = gsl_matrix_view_array (pl->gchol + k * m * m, m, m);
+  gsl_matrix_view sv = gsl_matrix_view_array (asa, m, m);
   gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, &a.matrix, &v.matrix, 0.0,
                   &av.matrix);
   for (size_t i = 0; i < m; i++)
     for (size_t j = 0; j < d; j++)
-      bbuf[i * d + j] = pl->av[k * m * d + i * d + j] * sqrt (gs1[j]);
-  gsl_blas_dsyrk (CblasLower, CblasNoTrans, 1.0, &b.matrix, 0.0, &gk.matrix);
-  double s2 = pl->obs->sigma_y * pl->obs->sigma_y, logdet = 0.0;
+      {
+        size_t idx = k * m * d + i * d + j;
+        bbuf[i * d + j] = pl->av[idx] * sqrt (gs1[j]);
+        pl->gav[idx] = pl->av[idx] * pl->gjo[k * d + j];
+      }
+  gsl_blas_dsyrk (CblasLower, CblasNoTrans, 1.0, &b.matrix, 0.0, &sv.matrix);
   for (size_t i = 0; i < m; i++)
-    gsl_matrix_set (&gk.matrix, i, i, gsl_matrix_get (&gk.matrix, i, i) + s2);
-  int status = gsl_linalg_cholesky_decomp1 (&gk.matrix);
+    for (size_t j = i + 1; j < m; j++)
+      asa[i * m + j] = asa[j * m + i];
+  if (!pl->lik)
+    return GSL_SUCCESS;
+  double *gk = pl->gchol + k * m * m;
+  double s2 = pl->obs->sigma_y * pl->obs->sigma_y, logdet = 0.0;
+  memcpy (gk, asa, m * m * sizeof (double));
+  for (size_t i = 0; i < m; i++)
+    gk[i * m + i] += s2;
+  gsl_matrix_view gv = gsl_matrix_view_array (gk, m, m);
+  int status = gsl_linalg_cholesky_decomp1 (&gv.matrix);
   if (status)
     return status;
   for (size_t i = 0; i < m; i++)
-    logdet += 2.0 * log (gsl_matrix_get (&gk.matrix, i, i));
+    logdet += 2.0 * log (gk[i * m + i]);
   pl->nconst[k] = -0.5 * logdet - 0.5 * m * log (2 * M_PI);
   return GSL_SUCCESS;
 }
 
 #define FC_GUIDE_ALLOC(p, count) \
-  ((p) = malloc ((count) * sizeof (double)), (p) != NULL)
+  ((p) = malloc (((count) > 0 ? (count) : 1) * sizeof (double)), (p) != NULL)
 
 /* Every per-call constant.  */
 static int
@@ -219,9 +297,14 @@ fc_guide_plan_init (fc_guide_plan *pl)
            && FC_GUIDE_ALLOC (pl->gjt, nk * d)
            && FC_GUIDE_ALLOC (pl->gjo, nk * d)
            && FC_GUIDE_ALLOC (pl->gs1, nk * d);
-  if (ok && pl->need_lik)
+  if (ok && pl->need_vel)
+    ok = FC_GUIDE_ALLOC (pl->bvel, nk * d);
+  if (ok && m > 0)
     ok = FC_GUIDE_ALLOC (pl->av, nk * m * d)
-         && FC_GUIDE_ALLOC (pl->gchol, nk * m * m)
+         && FC_GUIDE_ALLOC (pl->gav, nk * m * d)
+         && FC_GUIDE_ALLOC (pl->asa, nk * m * m);
+  if (ok && pl->lik)
+    ok = FC_GUIDE_ALLOC (pl->gchol, nk * m * m)
          && FC_GUIDE_ALLOC (pl->nconst, nk);
   if (ok && pl->need_cov)
     ok = FC_GUIDE_ALLOC (pl->s1mat, nk * d * d);
@@ -230,142 +313,109 @@ fc_guide_plan_init (fc_guide_plan *pl)
   if (!ok)
     GSL_ERROR ("out of memory for the guidance constants", GSL_ENOMEM);
   int status = fc_guide_plan_diag (pl);
-  double *bbuf = pl->need_lik ? malloc (m * d * sizeof (double)) : NULL;
-  if (status == GSL_SUCCESS && pl->need_lik && bbuf == NULL)
+  double *bbuf = m > 0 ? malloc (m * d * sizeof (double)) : NULL;
+  if (status == GSL_SUCCESS && m > 0 && bbuf == NULL)
     status = GSL_ENOMEM;
   for (size_t k = 0; k < nk && status == GSL_SUCCESS; k++)
     {
-      if (pl->need_lik)
-        status = fc_guide_plan_lik (pl, k, bbuf);
+      if (m > 0)
+        status = fc_guide_plan_obs (pl, k, bbuf);
       if (pl->need_cov)
         fc_guide_vdvt (pl->g, k, pl->gs1 + k * d, pl->s1mat + k * d * d);
       if (pl->need_jac)
         fc_guide_vdvt (pl->g, k, pl->gjo + k * d, pl->jmat + k * d * d);
     }
   free (bbuf);
+  if (status == GSL_ENOMEM)
+    GSL_ERROR ("out of memory for the guidance constants", GSL_ENOMEM);
   return status;
 }
 
 static void
 fc_guide_scratch_free (fc_guide_scratch *s)
 {
-  free (s->l);
-  free (s->m1);
-  free (s->z);
-  free (s->res);
-  free (s->cov);
-  free (s->am);
+  free (s->block);
+  memset (s, 0, sizeof *s);
 }
 
+/* Carve the scratch arrays out of one allocation.  */
 static int
-fc_guide_scratch_alloc (fc_guide_scratch *s, size_t d, size_t nk, size_t m)
+fc_guide_scratch_alloc (const fc_guide_plan *pl, fc_guide_scratch *s)
 {
+  const size_t b = FC_GUIDE_CHUNK;
+  size_t d = pl->d, nk = pl->nk, m = pl->m;
+  size_t nm1 = pl->need_m1 ? nk * b * d : 0;
+  size_t nsk = pl->need_jac && !pl->scaled ? nk * b * d : 0;
+  size_t nmat = (pl->need_cov || pl->need_jac) ? d * d : 0;
+  double **slot[] = { &s->z, &s->l, &s->ln, &s->r, &s->rho, &s->coef,
+                      &s->am, &s->as, &s->vk, &s->v, &s->lh, &s->w, &s->y,
+                      &s->m1, &s->sk, &s->e, &s->x1hat, &s->s, &s->dk,
+                      &s->res, &s->ax, &s->sig, &s->cov, &s->jhat };
+  const size_t len[] = { nk * b * d, b * nk, b * nk, b * nk, b * nk, b * nk,
+                         b * nk * m, b * nk * m, b * nk * m, b * m, b,
+                         b * d, b * d, nm1, nsk, d, d, d, d, m, m, m * m,
+                         nmat, nmat };
+  size_t total = 0;
+  for (size_t i = 0; i < sizeof len / sizeof len[0]; i++)
+    total += len[i];
   memset (s, 0, sizeof *s);
-  s->l = malloc (2 * nk * sizeof (double));
-  s->m1 = malloc (3 * nk * d * sizeof (double));
-  s->z = malloc (7 * d * sizeof (double));
-  s->res = malloc (2 * (m + 1) * sizeof (double));
-  s->cov = malloc (2 * d * d * sizeof (double));
-  s->am = malloc ((m * d + m * m + 1) * sizeof (double));
-  if (!s->l || !s->m1 || !s->z || !s->res || !s->cov || !s->am)
+  s->block = malloc (total * sizeof (double));
+  if (s->block == NULL)
+    return GSL_ENOMEM;
+  double *p = s->block;
+  for (size_t i = 0; i < sizeof len / sizeof len[0]; i++)
     {
-      fc_guide_scratch_free (s);
-      memset (s, 0, sizeof *s);
-      return GSL_ENOMEM;
+      *slot[i] = p;
+      p += len[i];
     }
-  s->ln = s->l + nk;
-  s->sk = s->m1 + nk * d;
-  s->jt = s->m1 + 2 * nk * d;
-  s->e = s->z + d;
-  s->q = s->z + 2 * d;
-  s->x1hat = s->z + 3 * d;
-  s->s = s->z + 4 * d;
-  s->vec = s->z + 5 * d;
-  s->dk = s->z + 6 * d;
-  s->v = s->res + m + 1;
-  s->jhat = s->cov + d * d;
-  s->sig = s->am + m * d;
   return GSL_SUCCESS;
 }
 
-/* OUT = V_k (DIAG o IN) for component K (DIAG NULL: the identity).  */
-static void
-fc_guide_rotate (const fc_guide_plan *pl, size_t k, const double *diag,
-                 const double *in, double *tmp, double *out)
+/* sum_i u_i v_i (w_i, or 1 when W is NULL) with four partial sums (i mod
+   4) added in a fixed order: independent multiply-add chains, and the same
+   rounding for every point.  */
+static inline __attribute__ ((always_inline)) double
+fc_guide_dot (size_t d, const double *u, const double *v, const double *w)
 {
-  size_t d = pl->d;
-  gsl_matrix_const_view v
-    = gsl_matrix_const_view_array (pl->g->eigvec + k * d * d, d, d);
-  for (size_t i = 0; i < d; i++)
-    tmp[i] = diag ? diag[i] * in[i] : in[i];
-  gsl_vector_const_view tv = gsl_vector_const_view_array (tmp, d);
-  gsl_vector_view ov = gsl_vector_view_array (out, d);
-  gsl_blas_dgemv (CblasNoTrans, 1.0, &v.matrix, &tv.vector, 0.0, &ov.vector);
+  double s4[4] = { 0.0, 0.0, 0.0, 0.0 };
+  size_t i = 0;
+  for (; i + 4 <= d; i += 4)
+    for (int r = 0; r < 4; r++)
+      s4[r] += u[i + r] * v[i + r] * (w ? w[i + r] : 1.0);
+  for (; i < d; i++)
+    s4[0] += u[i] * v[i] * (w ? w[i] : 1.0);
+  return (s4[0] + s4[1]) + (s4[2] + s4[3]);
 }
 
-/* The likelihood part of component K at point X, given E = V^T m1_k:
-   ln_k and jt_k = jhat_k A^T G_k^{-1} (y - A m1_k).  */
-static void
-fc_guide_component_lik (const fc_guide_plan *pl, fc_guide_scratch *s,
-                        size_t k)
+/* X = (L L^T)^{-1} B for the lower Cholesky factor L (m, m) of a
+   covariance; returns B^T X, computed as |L^{-1} B|^2 so that it is
+   non-negative.  Written out because it runs per point and component
+   with m as small as 1 or 2, where the call overhead of
+   gsl_linalg_cholesky_solve would exceed the work; the same forward and
+   back substitutions.  */
+static inline double
+fc_guide_chol_solve (size_t m, const double *l, const double *b, double *x)
 {
-  size_t d = pl->d, m = pl->m;
-  gsl_matrix_const_view av
-    = gsl_matrix_const_view_array (pl->av + k * m * d, m, d);
-  gsl_matrix_const_view gk
-    = gsl_matrix_const_view_array (pl->gchol + k * m * m, m, m);
-  gsl_vector_const_view ev = gsl_vector_const_view_array (s->e, d);
-  gsl_vector_view rv = gsl_vector_view_array (s->res, m);
-  gsl_vector_view vv = gsl_vector_view_array (s->v, m);
-  gsl_vector_view qv = gsl_vector_view_array (s->q, d);
-  memcpy (s->res, pl->obs->y, m * sizeof (double));
-  gsl_blas_dgemv (CblasNoTrans, -1.0, &av.matrix, &ev.vector, 1.0,
-                  &rv.vector);
-  gsl_linalg_cholesky_solve (&gk.matrix, &rv.vector, &vv.vector);
-  double rv2;
-  gsl_blas_ddot (&rv.vector, &vv.vector, &rv2);
-  s->ln[k] = pl->nconst[k] - 0.5 * rv2;
-  gsl_blas_dgemv (CblasTrans, 1.0, &av.matrix, &vv.vector, 0.0, &qv.vector);
-  fc_guide_rotate (pl, k, pl->gjo + k * d, s->q, s->dk, s->jt + k * d);
-}
-
-/* Component K at point X: l_k, m1_k, s_k (direct form) and the likelihood
-   part.  */
-static void
-fc_guide_component (const fc_guide_plan *pl, fc_guide_scratch *s, size_t k,
-                    const double *x)
-{
-  size_t d = pl->d;
-  const double *me = pl->g->mean_eig + k * d, *ic = pl->inv_c + k * d;
-  const double *gj = pl->gjt + k * d;
-  gsl_matrix_const_view vt
-    = gsl_matrix_const_view_array (pl->g->eigvec_t + k * d * d, d, d);
-  gsl_vector_const_view xv = gsl_vector_const_view_array (x, d);
-  gsl_vector_view zv = gsl_vector_view_array (s->z, d);
-  gsl_blas_dgemv (CblasNoTrans, 1.0, &vt.matrix, &xv.vector, 0.0,
-                  &zv.vector);
-  double quad = 0.0;
-  for (size_t i = 0; i < d; i++)
+  double q = 0.0;
+  for (size_t i = 0; i < m; i++)
     {
-      s->z[i] -= pl->sv.alpha * me[i];
-      quad += s->z[i] * s->z[i] * ic[i];
-      s->e[i] = me[i] + gj[i] * s->z[i];
+      double acc = b[i];
+      for (size_t j = 0; j < i; j++)
+        acc -= l[i * m + j] * x[j];
+      x[i] = acc / l[i * m + i];
+      q += x[i] * x[i];
     }
-  /* With alpha = 0 every component of p_t is N(0, sigma^2 I): r_k = w_k
-     exactly, not up to the rounding of the quadratic forms.  */
-  s->l[k] = pl->alpha0 ? pl->g->log_weight[k] : pl->lconst[k] - 0.5 * quad;
-  fc_guide_rotate (pl, k, NULL, s->e, s->dk, s->m1 + k * d);
-  if (!pl->scaled)
+  for (size_t i = m; i-- > 0;)
     {
-      for (size_t i = 0; i < d; i++)
-        s->q[i] = -s->z[i] * ic[i];
-      fc_guide_rotate (pl, k, NULL, s->q, s->dk, s->sk + k * d);
+      double acc = x[i];
+      for (size_t j = i + 1; j < m; j++)
+        acc -= l[j * m + i] * x[j];
+      x[i] = acc / l[i * m + i];
     }
-  if (pl->need_lik)
-    fc_guide_component_lik (pl, s, k);
+  return q;
 }
 
-/* Log-sum-exp of V (n). */
+/* Log-sum-exp of V (n) (+ W). */
 static double
 fc_guide_lse (size_t n, const double *v, const double *w)
 {
@@ -379,35 +429,272 @@ fc_guide_lse (size_t n, const double *v, const double *w)
   return mx + log (acc);
 }
 
-/* DK = s_k - s (direct form) or (m1_k - x1hat)/sigma^2 = (s_k - s)/alpha
-   (scaled form), for component K.  */
-static void
-fc_guide_delta (const fc_guide_plan *pl, const fc_guide_scratch *s, size_t k)
+/* OUT (m) = A V_k IN for component K, IN (D) in its eigenbasis.  */
+static inline __attribute__ ((always_inline)) void
+fc_guide_project (const fc_guide_plan *pl, size_t k, const double *in,
+                  double *out, size_t d)
 {
-  size_t d = pl->d;
-  for (size_t i = 0; i < d; i++)
-    s->dk[i] = pl->scaled
-                 ? (s->m1[k * d + i] - s->x1hat[i]) / pl->sv.sigma2
-                 : s->sk[k * d + i] - s->s[i];
+  const double *av = pl->av + k * pl->m * d;
+  for (size_t r = 0; r < pl->m; r++)
+    out[r] = fc_guide_dot (d, av + r * d, in, NULL);
 }
 
-/* Cov and jhat (= J, or J/alpha in the scaled form) at the current point,
-   R (K) the responsibilities.  Cov is made exactly symmetric (its upper
-   triangle is copied from the lower one), since it is a covariance that
-   callers factor.  */
-static void
-fc_guide_matrices (const fc_guide_plan *pl, fc_guide_scratch *s,
-                   const double *r)
+/* Pass 1 for component K over the chunk's NB points X: z_k (one GEMM),
+   log w_k N_k, and, when an observation is used, A m1_k, A s_k and the
+   likelihood N(y; A m1_k, G_k) with v_k = G_k^{-1} (y - A m1_k).  D is
+   pl->d, passed apart so that the caller can make it a constant.  */
+static inline __attribute__ ((always_inline)) void
+fc_guide_forward (const fc_guide_plan *pl, fc_guide_scratch *s, size_t k,
+                  size_t nb, const double *x, size_t d)
 {
-  size_t d = pl->d, dd = d * d;
+  const size_t b = FC_GUIDE_CHUNK;
+  size_t nk = pl->nk, m = pl->m;
+  const double *me = pl->g->mean_eig + k * d, *ic = pl->inv_c + k * d;
+  const double *gj = pl->gjt + k * d;
+  double alpha = pl->sv.alpha, *zk = s->z + k * b * d;
+  fc_gemm (nb, d, x, pl->g->eigvec + k * d * d, zk, 0);
+  for (size_t p = 0; p < nb; p++)
+    {
+      double *z = zk + p * d;
+      size_t pk = p * nk + k;
+      for (size_t i = 0; i < d; i++)
+        z[i] -= alpha * me[i];
+      /* With alpha = 0 every component of p_t is N(0, sigma^2 I): r_k =
+         w_k exactly, not up to the rounding of the quadratic forms.  */
+      s->l[pk] = pl->alpha0 ? pl->g->log_weight[k]
+                            : pl->lconst[k] - 0.5 * fc_guide_dot (d, z, z, ic);
+      if (!pl->need_am)
+        continue;
+      for (size_t i = 0; i < d; i++)
+        s->e[i] = me[i] + gj[i] * z[i];
+      fc_guide_project (pl, k, s->e, s->am + pk * m, d);
+      if (pl->need_as)
+        {
+          for (size_t i = 0; i < d; i++)
+            s->e[i] = -z[i] * ic[i];
+          fc_guide_project (pl, k, s->e, s->as + pk * m, d);
+        }
+      if (pl->lik)
+        {
+          for (size_t r = 0; r < m; r++)
+            s->res[r] = pl->obs->y[r] - s->am[pk * m + r];
+          double q = fc_guide_chol_solve (m, pl->gchol + k * m * m, s->res,
+                                          s->vk + pk * m);
+          s->ln[pk] = pl->nconst[k] - 0.5 * q;
+        }
+    }
+}
+
+/* The approximate likelihood at point P of the chunk, given r_k and
+   A m1_k: A x1hat, Sigma (factored per point for tweedie), v =
+   Sigma^{-1} (y - A x1hat), log N(y; A x1hat, Sigma), and the centred
+   coefficients c_k = (s_k - s) . A^T v of the rank-one part (top of
+   file).  Returns 2 when Sigma is not positive definite.  */
+static int
+fc_guide_approx_weights (const fc_guide_plan *pl, fc_guide_scratch *s,
+                         size_t p)
+{
+  size_t nk = pl->nk, m = pl->m;
+  const double *r = s->r + p * nk, *am = s->am + p * nk * m;
+  double *v = s->v + p * m, *ck = s->coef + p * nk, lconst = pl->sconst;
+  const double *chol = pl->schol;
+  memset (s->ax, 0, m * sizeof (double));
+  for (size_t k = 0; k < nk; k++)
+    for (size_t i = 0; i < m; i++)
+      s->ax[i] += r[k] * am[k * m + i];
+  if (pl->kind == FC_GUIDE_LIK_TWEEDIE)
+    {
+      double s2 = pl->obs->sigma_y * pl->obs->sigma_y;
+      for (size_t i = 0; i < m * m; i++)
+        s->sig[i] = 0.0;
+      for (size_t k = 0; k < nk; k++)
+        for (size_t i = 0; i < m; i++)
+          for (size_t j = 0; j <= i; j++)
+            s->sig[i * m + j]
+              += r[k] * (pl->asa[k * m * m + i * m + j]
+                         + (am[k * m + i] - s->ax[i])
+                             * (am[k * m + j] - s->ax[j]));
+      for (size_t i = 0; i < m; i++)
+        {
+          s->sig[i * m + i] += s2;
+          for (size_t j = i + 1; j < m; j++)
+            s->sig[i * m + j] = s->sig[j * m + i];
+        }
+      gsl_matrix_view sv = gsl_matrix_view_array (s->sig, m, m);
+      if (gsl_linalg_cholesky_decomp1 (&sv.matrix))
+        return 2;
+      double logdet = 0.0;
+      for (size_t i = 0; i < m; i++)
+        logdet += 2.0 * log (s->sig[i * m + i]);
+      lconst = -0.5 * logdet - 0.5 * m * log (2 * M_PI);
+      chol = s->sig;
+    }
+  for (size_t i = 0; i < m; i++)
+    s->res[i] = pl->obs->y[i] - s->ax[i];
+  s->lh[p] = lconst - 0.5 * fc_guide_chol_solve (m, chol, s->res, v);
+  if (!pl->need_vec)
+    return 0;
+  /* c_k = (A s_k - A s) . v, or (A m1_k - A x1hat) . v / sigma^2 in the
+     scaled form; then centred once more, so that sum_k r_k c_k vanishes
+     to rounding and the term - x1hat sum_k r_k c_k can be left out.  */
+  const double *as = pl->scaled ? am : s->as + p * nk * m;
+  if (!pl->scaled)
+    {
+      memset (s->ax, 0, m * sizeof (double));
+      for (size_t k = 0; k < nk; k++)
+        for (size_t i = 0; i < m; i++)
+          s->ax[i] += r[k] * as[k * m + i];
+    }
+  double csum = 0.0;
+  for (size_t k = 0; k < nk; k++)
+    {
+      double c = 0.0;
+      for (size_t i = 0; i < m; i++)
+        c += (as[k * m + i] - s->ax[i]) * v[i];
+      ck[k] = pl->scaled ? c / pl->sv.sigma2 : c;
+      csum += r[k] * ck[k];
+    }
+  for (size_t k = 0; k < nk; k++)
+    ck[k] -= csum;
+  return 0;
+}
+
+/* Responsibilities and the per-point likelihood of point P of the chunk.
+   Returns 2 when the tweedie Sigma is not positive definite.  */
+static int
+fc_guide_weights (const fc_guide_plan *pl, fc_guide_scratch *s, size_t p)
+{
+  size_t nk = pl->nk;
+  const double *l = s->l + p * nk, *ln = s->ln + p * nk;
+  double *r = s->r + p * nk;
+  double lse = fc_guide_lse (nk, l, NULL);
+  for (size_t k = 0; k < nk; k++)
+    r[k] = exp (l[k] - lse);
+  if (pl->lik)
+    {
+      double lse2 = fc_guide_lse (nk, l, ln);
+      s->lh[p] = lse2 - lse;
+      for (size_t k = 0; k < nk; k++)
+        {
+          double rho = exp (l[k] + ln[k] - lse2);
+          s->rho[p * nk + k] = rho;
+          s->coef[p * nk + k] = pl->scaled ? (rho - r[k]) / pl->sv.sigma2
+                                           : rho - r[k];
+        }
+    }
+  if (pl->approx)
+    return fc_guide_approx_weights (pl, s, p);
+  return 0;
+}
+
+/* Pass 2 for component K: the row of W for each point (the gradient's
+   eigenbasis vector of component K, plus the prior velocity's for a
+   guided field), then Y += W V_k^T.  In the eigenbasis J_k A^T v (or
+   J_k A^T v / alpha) is sum_r v_r (row r of A V_k diag(gjo)).  */
+static inline __attribute__ ((always_inline)) void
+fc_guide_backward (const fc_guide_plan *pl, fc_guide_scratch *s, size_t k,
+                   size_t nb, size_t d)
+{
+  const size_t b = FC_GUIDE_CHUNK;
+  size_t nk = pl->nk, m = pl->m;
+  const double *me = pl->g->mean_eig + k * d, *ic = pl->inv_c + k * d;
+  const double *gj = pl->gjt + k * d, *gav = pl->gav + k * m * d;
+  const double *bv = pl->bvel + k * d, *zk = s->z + k * b * d;
+  double da = pl->sv.dalpha, cf = pl->need_vel ? pl->cfac : 1.0;
+  for (size_t p = 0; p < nb; p++)
+    {
+      const double *z = zk + p * d;
+      double *w = s->w + p * d, rk = s->r[p * nk + k];
+      double ck = s->coef[p * nk + k], cv;
+      const double *v;
+      if (pl->lik)
+        {
+          /* (rho_k - r_k) s_k + rho_k jt_k, or in the scaled form
+             (rho_k - r_k) m1_k / sigma^2 + rho_k jt_k / alpha.  */
+          v = s->vk + (p * nk + k) * m;
+          cv = cf * s->rho[p * nk + k];
+          if (pl->scaled)
+            for (size_t i = 0; i < d; i++)
+              w[i] = cf * ck * (me[i] + gj[i] * z[i]);
+          else
+            for (size_t i = 0; i < d; i++)
+              w[i] = cf * ck * (-z[i] * ic[i]);
+        }
+      else
+        {
+          /* r_k (J_k w + c_k m1_k) (or J_k w / alpha + ...).  */
+          v = s->v + p * m;
+          cv = cf * rk;
+          for (size_t i = 0; i < d; i++)
+            w[i] = cf * rk * ck * (me[i] + gj[i] * z[i]);
+        }
+      if (pl->need_vel)
+        for (size_t i = 0; i < d; i++)
+          w[i] += rk * (da * me[i] + bv[i] * z[i]);
+      for (size_t r = 0; r < m; r++)
+        {
+          double c = cv * v[r];
+          for (size_t i = 0; i < d; i++)
+            w[i] += c * gav[r * d + i];
+        }
+    }
+  fc_gemm (nb, d, s->w, pl->g->eigvec_t + k * d * d, s->y, 1);
+}
+
+/* m1_k (and s_k for J in the direct form) of every point of the chunk,
+   for x1hat, Cov and J: one GEMM per component and vector.  */
+static inline __attribute__ ((always_inline)) void
+fc_guide_component_vectors (const fc_guide_plan *pl, fc_guide_scratch *s,
+                            size_t k, size_t nb, size_t d)
+{
+  const size_t b = FC_GUIDE_CHUNK;
+  const double *me = pl->g->mean_eig + k * d, *ic = pl->inv_c + k * d;
+  const double *gj = pl->gjt + k * d, *zk = s->z + k * b * d;
+  const double *vt = pl->g->eigvec_t + k * d * d;
+  for (size_t p = 0; p < nb; p++)
+    for (size_t i = 0; i < d; i++)
+      s->w[p * d + i] = me[i] + gj[i] * zk[p * d + i];
+  fc_gemm (nb, d, s->w, vt, s->m1 + k * b * d, 0);
+  if (!pl->need_jac || pl->scaled)
+    return;
+  for (size_t p = 0; p < nb; p++)
+    for (size_t i = 0; i < d; i++)
+      s->w[p * d + i] = -zk[p * d + i] * ic[i];
+  fc_gemm (nb, d, s->w, vt, s->sk + k * b * d, 0);
+}
+
+/* x1hat, Cov and jhat (= J, or J/alpha in the scaled form) at point P of
+   the chunk.  Cov is made exactly symmetric (its upper triangle is copied
+   from the lower one), since it is a covariance that callers factor.  */
+static void
+fc_guide_matrices (const fc_guide_plan *pl, fc_guide_scratch *s, size_t p)
+{
+  const size_t b = FC_GUIDE_CHUNK;
+  size_t d = pl->d, dd = d * d, nk = pl->nk;
+  const double *r = s->r + p * nk;
+  memset (s->x1hat, 0, d * sizeof (double));
+  memset (s->s, 0, d * sizeof (double));
+  for (size_t k = 0; k < nk; k++)
+    for (size_t i = 0; i < d; i++)
+      {
+        s->x1hat[i] += r[k] * s->m1[(k * b + p) * d + i];
+        if (pl->need_jac && !pl->scaled)
+          s->s[i] += r[k] * s->sk[(k * b + p) * d + i];
+      }
+  if (!pl->need_cov && !pl->need_jac)
+    return;
   if (pl->need_cov)
     memset (s->cov, 0, dd * sizeof (double));
   if (pl->need_jac)
     memset (s->jhat, 0, dd * sizeof (double));
-  for (size_t k = 0; k < pl->nk; k++)
+  for (size_t k = 0; k < nk; k++)
     {
-      const double *m1 = s->m1 + k * d;
-      fc_guide_delta (pl, s, k);
+      const double *m1 = s->m1 + (k * b + p) * d;
+      /* dk = s_k - s (direct form) or (m1_k - x1hat)/sigma^2 = (s_k -
+         s)/alpha (scaled form).  */
+      for (size_t i = 0; pl->need_jac && i < d; i++)
+        s->dk[i] = pl->scaled ? (m1[i] - s->x1hat[i]) / pl->sv.sigma2
+                              : s->sk[(k * b + p) * d + i] - s->s[i];
       for (size_t i = 0; i < d; i++)
         for (size_t j = 0; j < d; j++)
           {
@@ -425,44 +712,155 @@ fc_guide_matrices (const fc_guide_plan *pl, fc_guide_scratch *s,
       s->cov[i * d + j] = s->cov[j * d + i];
 }
 
-/* The point X: every per-component term, then the mixture.  R receives
-   the responsibilities (K); *LOGH log h when the likelihood is needed;
-   s->vec the gradient before its factor gfac.  */
-static void
-fc_guide_point (const fc_guide_plan *pl, fc_guide_scratch *s,
-                const double *x, double *r, double *logh)
+/* Store the fc_guide_eval results of point P of the chunk (P0 + P
+   overall).  Returns 1 when one is not finite.  */
+static int
+fc_guide_store_eval (const fc_guide_plan *pl, fc_guide_scratch *s, size_t p,
+                     size_t p0)
 {
-  size_t d = pl->d, nk = pl->nk;
-  for (size_t k = 0; k < nk; k++)
-    fc_guide_component (pl, s, k, x);
-  double lse = fc_guide_lse (nk, s->l, NULL);
-  memset (s->x1hat, 0, d * sizeof (double));
-  memset (s->s, 0, d * sizeof (double));
-  for (size_t k = 0; k < nk; k++)
+  const fc_guide_out *out = pl->eo;
+  size_t d = pl->d, dd = d * d, q = p0 + p;
+  const double *vec = s->y + p * d;
+  int bad = 0;
+  if (pl->need_m1)
+    fc_guide_matrices (pl, s, p);
+  for (size_t i = 0; i < d; i++)
     {
-      r[k] = exp (s->l[k] - lse);
+      if (out->x1hat)
+        bad |= !isfinite (out->x1hat[q * d + i] = s->x1hat[i]);
+      if (out->grad)
+        bad |= !isfinite (out->grad[q * d + i] = pl->gfac * vec[i]);
+      if (out->cgrad)
+        bad |= !isfinite (out->cgrad[q * d + i] = pl->cfac * vec[i]);
+    }
+  for (size_t i = 0; i < dd; i++)
+    {
+      if (out->cov)
+        bad |= !isfinite (out->cov[q * dd + i] = s->cov[i]);
+      if (out->jac)
+        bad |= !isfinite (out->jac[q * dd + i] = pl->gfac * s->jhat[i]);
+    }
+  if (out->logh)
+    bad |= !isfinite (out->logh[q] = s->lh[p]);
+  return bad;
+}
+
+/* Store the fc_guide_approx results (or the guided velocity) of point P.
+   Returns 1 when one is not finite.  */
+static int
+fc_guide_store_approx (const fc_guide_plan *pl, const fc_guide_scratch *s,
+                       size_t p, size_t p0)
+{
+  size_t d = pl->d, m = pl->m, q = p0 + p;
+  const double *vec = s->y + p * d;
+  int bad = 0;
+  if (pl->u)
+    {
       for (size_t i = 0; i < d; i++)
-        {
-          s->x1hat[i] += r[k] * s->m1[k * d + i];
-          if (!pl->scaled)
-            s->s[i] += r[k] * s->sk[k * d + i];
-        }
+        bad |= !isfinite (pl->u[q * d + i] = vec[i]);
+      return bad;
     }
-  if (pl->need_lik)
+  const fc_guide_approx_out *o = pl->ao;
+  if (o->loglik)
+    bad |= !isfinite (o->loglik[q] = s->lh[p]);
+  for (size_t i = 0; i < d; i++)
     {
-      double lse2 = fc_guide_lse (nk, s->l, s->ln);
-      *logh = lse2 - lse;
-      memset (s->vec, 0, d * sizeof (double));
-      for (size_t k = 0; k < nk; k++)
-        {
-          double rho = exp (s->l[k] + s->ln[k] - lse2);
-          fc_guide_delta (pl, s, k);
-          for (size_t i = 0; i < d; i++)
-            s->vec[i] += rho * (s->dk[i] + s->jt[k * d + i]);
-        }
+      if (o->grad)
+        bad |= !isfinite (o->grad[q * d + i] = pl->gfac * vec[i]);
+      if (o->cgrad)
+        bad |= !isfinite (o->cgrad[q * d + i] = pl->cfac * vec[i]);
     }
-  if (pl->need_cov || pl->need_jac)
-    fc_guide_matrices (pl, s, r);
+  for (size_t i = 0; o->note && i < m; i++)
+    bad |= !isfinite (o->note[q * m + i] = s->v[p * m + i]);
+  return bad;
+}
+
+/* Both passes over the components for the NB points X of the chunk.  */
+static inline __attribute__ ((always_inline)) int
+fc_guide_chunk_body (const fc_guide_plan *pl, fc_guide_scratch *s,
+                     size_t nb, const double *x, size_t d)
+{
+  int fail = 0;
+  for (size_t k = 0; k < pl->nk; k++)
+    fc_guide_forward (pl, s, k, nb, x, d);
+  for (size_t p = 0; p < nb; p++)
+    fail |= fc_guide_weights (pl, s, p);
+  if (fail)
+    return 2;
+  if (pl->need_vec || pl->need_vel)
+    {
+      memset (s->y, 0, nb * d * sizeof (double));
+      for (size_t k = 0; k < pl->nk; k++)
+        fc_guide_backward (pl, s, k, nb, d);
+    }
+  if (pl->need_m1)
+    for (size_t k = 0; k < pl->nk; k++)
+      fc_guide_component_vectors (pl, s, k, nb, d);
+  return 0;
+}
+
+/* The points P0 .. P0+NB-1 of X.  Returns 0, 1 when a result is not
+   finite, 2 when a tweedie Sigma is not positive definite.
+
+   Compiled twice, the ISA chosen at run time by the ifunc resolver of
+   target_clones as in fc_path.c: the "fma" clone (AVX + FMA) where the CPU
+   has it, the portable default elsewhere; one clone serves a whole run, so
+   results stay bitwise reproducible on a given machine.  */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+__attribute__ ((target_clones ("fma", "default")))
+#endif
+static int
+fc_guide_chunk (const fc_guide_plan *pl, fc_guide_scratch *s, size_t p0,
+                size_t nb, const double *x)
+{
+  size_t d = pl->d;
+  const double *xc = x + p0 * d;
+  /* D = 2 (the toy data sets) gets its own copy with constant loop
+     bounds: there the per-point overheads, not the flops, set the speed. */
+  int st = d == 2 ? fc_guide_chunk_body (pl, s, nb, xc, 2)
+                  : fc_guide_chunk_body (pl, s, nb, xc, d);
+  if (st)
+    return st;
+  int bad = 0;
+  for (size_t p = 0; p < nb; p++)
+    bad |= pl->eo ? fc_guide_store_eval (pl, s, p, p0)
+                  : fc_guide_store_approx (pl, s, p, p0);
+  return bad;
+}
+
+/* Every chunk, OpenMP over chunks; per-thread scratch allocated once.  */
+static int
+fc_guide_run (const fc_guide_plan *pl, size_t n, const double *x)
+{
+  size_t n_chunks = (n + FC_GUIDE_CHUNK - 1) / FC_GUIDE_CHUNK;
+  int nomem = 0, bad = 0, fail = 0;
+#pragma omp parallel if (n_chunks > 1) reduction(| : nomem, bad, fail)
+  {
+    fc_guide_scratch s;
+    int ok = fc_guide_scratch_alloc (pl, &s) == GSL_SUCCESS;
+    nomem |= !ok;
+#pragma omp for schedule(static)
+    for (size_t c = 0; c < n_chunks; c++)
+      if (ok)
+        {
+          size_t p0 = c * FC_GUIDE_CHUNK;
+          int st = fc_guide_chunk (pl, &s, p0,
+                                   GSL_MIN (FC_GUIDE_CHUNK, n - p0), x);
+          bad |= st == 1;
+          fail |= st > 1;
+        }
+    if (ok)
+      fc_guide_scratch_free (&s);
+  }
+  if (nomem)
+    GSL_ERROR ("out of memory for the guidance workspace", GSL_ENOMEM);
+  if (fail)
+    GSL_ERROR ("covariance of the approximate likelihood is not positive "
+               "definite", GSL_EDOM);
+  if (bad)
+    GSL_ERROR ("guidance quantity overflows (point too far from the data)",
+               GSL_EOVRFLW);
+  return GSL_SUCCESS;
 }
 
 /* Common checks of the inputs.  */
@@ -486,85 +884,47 @@ fc_guide_check (const fc_gmm *g, const fc_obs *obs, size_t n, const double *x)
   return GSL_SUCCESS;
 }
 
-/* Store the results of point P.  Returns 1 when one is not finite.  */
+/* The plan of the exact likelihood; OUT (fc_guide_eval) or U (the
+   exact-split field's velocity) receives the results.  */
 static int
-fc_guide_store (const fc_guide_plan *pl, const fc_guide_scratch *s, size_t p,
-                double logh, const fc_guide_out *out)
+fc_guide_eval_plan (fc_guide_plan *pl, const fc_gmm *g, fc_schedule s,
+                    double t, const fc_obs *obs, size_t n, const double *x,
+                    const fc_guide_out *out, double *u)
 {
-  size_t d = pl->d, dd = d * d;
-  int bad = 0;
-  for (size_t i = 0; i < d; i++)
+  memset (pl, 0, sizeof *pl);
+  if (out == NULL && u == NULL)
+    GSL_ERROR ("no output record", GSL_EINVAL);
+  int status = fc_schedule_eval (s, t, &pl->sv);
+  if (status)
+    return status;
+  if (u != NULL)
     {
-      if (out->x1hat)
-        bad |= !isfinite (out->x1hat[p * d + i] = s->x1hat[i]);
-      if (out->grad)
-        bad |= !isfinite (out->grad[p * d + i] = pl->gfac * s->vec[i]);
-      if (out->cgrad)
-        bad |= !isfinite (out->cgrad[p * d + i] = pl->cfac * s->vec[i]);
+      static const fc_guide_out none = { 0 };
+      out = &none;
+      pl->lik = pl->need_vel = 1;
+      pl->u = u;
     }
-  for (size_t i = 0; i < dd; i++)
+  else
     {
-      if (out->cov)
-        bad |= !isfinite (out->cov[p * dd + i] = s->cov[i]);
-      if (out->jac)
-        bad |= !isfinite (out->jac[p * dd + i] = pl->gfac * s->jhat[i]);
+      pl->lik = out->logh != NULL || out->grad != NULL || out->cgrad != NULL;
+      pl->eo = out;
     }
-  if (out->logh)
-    bad |= !isfinite (out->logh[p] = logh);
-  return bad;
-}
-
-/* A per-point callback run by fc_guide_run on every point.  */
-typedef int (*fc_guide_point_fn) (const fc_guide_plan *pl,
-                                  fc_guide_scratch *s, size_t p,
-                                  const double *x, double *r,
-                                  const void *out);
-
-/* Every point, OpenMP over chunks; per-thread scratch allocated once.  */
-static int
-fc_guide_run (const fc_guide_plan *pl, size_t n, const double *x,
-              fc_guide_point_fn f, const void *out)
-{
-  size_t n_chunks = (n + FC_GUIDE_CHUNK - 1) / FC_GUIDE_CHUNK;
-  int nomem = 0, bad = 0, fail = 0;
-#pragma omp parallel if (n_chunks > 1) reduction(| : nomem, bad, fail)
-  {
-    fc_guide_scratch s;
-    double *r = malloc (pl->nk * sizeof (double));
-    int ok = fc_guide_scratch_alloc (&s, pl->d, pl->nk, pl->m) == GSL_SUCCESS
-             && r != NULL;
-    nomem |= !ok;
-#pragma omp for schedule(static)
-    for (size_t c = 0; c < n_chunks; c++)
-      for (size_t p = c * FC_GUIDE_CHUNK;
-           ok && p < GSL_MIN (n, (c + 1) * FC_GUIDE_CHUNK); p++)
-        {
-          int st = f (pl, &s, p, x + p * pl->d, r, out);
-          bad |= st == 1;
-          fail |= st > 1;
-        }
-    if (s.l != NULL)
-      fc_guide_scratch_free (&s);
-    free (r);
-  }
-  if (nomem)
-    GSL_ERROR ("out of memory for the guidance workspace", GSL_ENOMEM);
-  if (fail)
-    GSL_ERROR ("covariance of the approximate likelihood is not positive "
-               "definite", GSL_EDOM);
-  if (bad)
-    GSL_ERROR ("guidance quantity overflows (point too far from the data)",
-               GSL_EOVRFLW);
-  return GSL_SUCCESS;
-}
-
-static int
-fc_guide_eval_point (const fc_guide_plan *pl, fc_guide_scratch *s, size_t p,
-                     const double *x, double *r, const void *out)
-{
-  double logh = 0.0;
-  fc_guide_point (pl, s, x, r, &logh);
-  return fc_guide_store (pl, s, p, logh, out);
+  if (pl->lik && obs == NULL)
+    GSL_ERROR ("the likelihood needs an observation", GSL_EINVAL);
+  status = fc_guide_check (g, pl->lik ? obs : NULL, n, x);
+  if (status)
+    return status;
+  pl->g = g;
+  pl->obs = pl->lik ? obs : NULL;
+  pl->d = g->dim;
+  pl->nk = g->n_comp;
+  pl->m = pl->lik ? obs->m : 0;
+  pl->need_am = pl->lik;
+  pl->need_vec = out->grad != NULL || out->cgrad != NULL;
+  pl->need_cov = out->cov != NULL;
+  pl->need_jac = out->jac != NULL;
+  pl->need_m1 = out->x1hat != NULL || pl->need_cov || pl->need_jac;
+  return fc_guide_plan_init (pl);
 }
 
 int
@@ -572,28 +932,9 @@ fc_guide_eval (const fc_gmm *g, fc_schedule s, double t, const fc_obs *obs,
                size_t n, const double *x, const fc_guide_out *out)
 {
   fc_guide_plan pl;
-  memset (&pl, 0, sizeof pl);
-  if (out == NULL)
-    GSL_ERROR ("no output record", GSL_EINVAL);
-  int status = fc_schedule_eval (s, t, &pl.sv);
-  if (status)
-    return status;
-  pl.need_lik = out->logh != NULL || out->grad != NULL || out->cgrad != NULL;
-  if (pl.need_lik && obs == NULL)
-    GSL_ERROR ("the likelihood needs an observation", GSL_EINVAL);
-  status = fc_guide_check (g, pl.need_lik ? obs : NULL, n, x);
-  if (status)
-    return status;
-  pl.g = g;
-  pl.obs = pl.need_lik ? obs : NULL;
-  pl.d = g->dim;
-  pl.nk = g->n_comp;
-  pl.m = pl.need_lik ? obs->m : 0;
-  pl.need_cov = out->cov != NULL;
-  pl.need_jac = out->jac != NULL;
-  status = fc_guide_plan_init (&pl);
+  int status = fc_guide_eval_plan (&pl, g, s, t, obs, n, x, out, NULL);
   if (status == GSL_SUCCESS && n > 0)
-    status = fc_guide_run (&pl, n, x, fc_guide_eval_point, out);
+    status = fc_guide_run (&pl, n, x);
   fc_guide_plan_free (&pl);
   return status;
 }
@@ -613,17 +954,6 @@ fc_guide_factor (fc_schedule s, double t, double *c)
 }
 
 /* ------------------------------------------------ approximate likelihoods */
-
-/* The per-call state of fc_guide_approx.  */
-typedef struct
-{
-  const fc_guide_approx_out *out;
-  const fc_obs *obs;
-  fc_guide_lik kind;
-  int limit;       /* reconstruction at alpha = 0, gamma > 0: Sigma infinite */
-  double *schol;   /* (m, m) Cholesky factor of Sigma_gamma (reconstruction) */
-  double sconst;   /* -1/2 log det Sigma_gamma - m/2 log 2 pi */
-} fc_guide_approx_plan;
 
 /* Factor SIG (m, m), lower triangle filled, in place; *LCONST the log
    normalising constant.  GSL_EDOM when not positive definite.  */
@@ -645,121 +975,93 @@ fc_guide_factor_sigma (size_t m, double *sig, double *lconst)
    kappa = gamma sigma^2/alpha^2 is infinite at alpha = 0 (the limit case)
    and 0 for gamma = 0 at any t.  */
 static int
-fc_guide_approx_recon (const fc_guide_plan *pl, fc_guide_approx_plan *ap,
-                       double gamma)
+fc_guide_approx_recon (fc_guide_plan *pl, double gamma)
 {
   size_t m = pl->m, d = pl->d;
   double kappa = gamma == 0.0 ? 0.0
                  : gamma * pl->sv.sigma2 / (pl->sv.alpha * pl->sv.alpha);
   if (isinf (kappa))
     {
-      ap->limit = 1;
+      pl->limit = 1;
       return GSL_SUCCESS;
     }
-  ap->schol = malloc (m * m * sizeof (double));
-  if (ap->schol == NULL)
+  pl->schol = malloc (m * m * sizeof (double));
+  if (pl->schol == NULL)
     GSL_ERROR ("out of memory for Sigma_gamma", GSL_ENOMEM);
-  gsl_matrix_const_view a = gsl_matrix_const_view_array (ap->obs->a, m, d);
-  gsl_matrix_view sv = gsl_matrix_view_array (ap->schol, m, m);
+  gsl_matrix_const_view a = gsl_matrix_const_view_array (pl->obs->a, m, d);
+  gsl_matrix_view sv = gsl_matrix_view_array (pl->schol, m, m);
   gsl_blas_dsyrk (CblasLower, CblasNoTrans, kappa, &a.matrix, 0.0,
                   &sv.matrix);
   for (size_t i = 0; i < m; i++)
-    ap->schol[i * m + i] += ap->obs->sigma_y * ap->obs->sigma_y;
-  return fc_guide_factor_sigma (m, ap->schol, &ap->sconst);
+    pl->schol[i * m + i] += pl->obs->sigma_y * pl->obs->sigma_y;
+  return fc_guide_factor_sigma (m, pl->schol, &pl->sconst);
 }
 
-/* Sigma_T = sigma_y^2 I + A Cov A^T at the current point into s->sig,
-   factored.  */
-static int
-fc_guide_approx_tweedie (const fc_guide_plan *pl, fc_guide_scratch *s,
-                         const fc_obs *obs, double *lconst)
-{
-  size_t m = pl->m, d = pl->d;
-  gsl_matrix_const_view a = gsl_matrix_const_view_array (obs->a, m, d);
-  gsl_matrix_const_view cv = gsl_matrix_const_view_array (s->cov, d, d);
-  gsl_matrix_view am = gsl_matrix_view_array (s->am, m, d);
-  gsl_matrix_view sig = gsl_matrix_view_array (s->sig, m, m);
-  gsl_blas_dgemm (CblasNoTrans, CblasNoTrans, 1.0, &a.matrix, &cv.matrix,
-                  0.0, &am.matrix);
-  gsl_blas_dgemm (CblasNoTrans, CblasTrans, 1.0, &am.matrix, &a.matrix, 0.0,
-                  &sig.matrix);
-  for (size_t i = 0; i < m; i++)
-    s->sig[i * m + i] += obs->sigma_y * obs->sigma_y;
-  return fc_guide_factor_sigma (m, s->sig, lconst);
-}
-
-/* Outputs of point P in the limit case.  */
+/* Outputs of every point in the limit case (reconstruction with gamma > 0
+   at alpha = 0, fc_guide.h).  */
 static void
-fc_guide_approx_limit (const fc_guide_plan *pl, const fc_guide_approx_out *o,
-                       size_t p)
+fc_guide_approx_limit (const fc_guide_plan *pl, size_t n)
 {
   size_t d = pl->d, m = pl->m;
-  if (o->loglik)
-    o->loglik[p] = GSL_NEGINF;
-  for (size_t i = 0; i < d; i++)
+  const fc_guide_approx_out *o = pl->ao;
+  for (size_t p = 0; p < n; p++)
     {
-      if (o->grad)
-        o->grad[p * d + i] = 0.0;
-      if (o->cgrad)
-        o->cgrad[p * d + i] = 0.0;
+      if (o->loglik)
+        o->loglik[p] = GSL_NEGINF;
+      for (size_t i = 0; i < d; i++)
+        {
+          if (o->grad)
+            o->grad[p * d + i] = 0.0;
+          if (o->cgrad)
+            o->cgrad[p * d + i] = 0.0;
+        }
+      for (size_t i = 0; o->note && i < m; i++)
+        o->note[p * m + i] = 0.0;
     }
-  for (size_t i = 0; o->note && i < m; i++)
-    o->note[p * m + i] = 0.0;
 }
 
-/* Point P: x1hat, Cov and jhat, then N(y; A x1hat, Sigma), its G4 gradient
-   J^T A^T Sigma^{-1} (y - A x1hat) and the G5 vector.  Returns 0, 1 on a
-   non-finite result, 2 when Sigma is not positive definite.  */
+/* The plan of an approximate likelihood of KIND; OUT (fc_guide_approx) or
+   U (a guided field's velocity) receives the results.  */
 static int
-fc_guide_approx_point (const fc_guide_plan *pl, fc_guide_scratch *s,
-                       size_t p, const double *x, double *r, const void *arg)
+fc_guide_approx_plan (fc_guide_plan *pl, const fc_gmm *g, fc_schedule s,
+                      double t, const fc_obs *obs, fc_guide_lik kind,
+                      double gamma, size_t n, const double *x,
+                      const fc_guide_approx_out *out, double *u)
 {
-  const fc_guide_approx_plan *ap = arg;
-  const fc_guide_approx_out *o = ap->out;
-  size_t d = pl->d, m = pl->m;
-  fc_guide_point (pl, s, x, r, NULL);
-  if (ap->limit)
-    {
-      fc_guide_approx_limit (pl, o, p);
-      return 0;
-    }
-  double lconst = ap->sconst;
-  const double *chol = ap->schol;
-  if (ap->kind == FC_GUIDE_LIK_TWEEDIE)
-    {
-      if (fc_guide_approx_tweedie (pl, s, ap->obs, &lconst))
-        return 2;
-      chol = s->sig;
-    }
-  gsl_matrix_const_view a = gsl_matrix_const_view_array (ap->obs->a, m, d);
-  gsl_matrix_const_view lv = gsl_matrix_const_view_array (chol, m, m);
-  gsl_matrix_const_view jv = gsl_matrix_const_view_array (s->jhat, d, d);
-  gsl_vector_const_view xh = gsl_vector_const_view_array (s->x1hat, d);
-  gsl_vector_view rv = gsl_vector_view_array (s->res, m);
-  gsl_vector_view vv = gsl_vector_view_array (s->v, m);
-  gsl_vector_view qv = gsl_vector_view_array (s->q, d);
-  gsl_vector_view gv = gsl_vector_view_array (s->vec, d);
-  memcpy (s->res, ap->obs->y, m * sizeof (double));
-  gsl_blas_dgemv (CblasNoTrans, -1.0, &a.matrix, &xh.vector, 1.0, &rv.vector);
-  gsl_linalg_cholesky_solve (&lv.matrix, &rv.vector, &vv.vector);
-  double rv2;
-  gsl_blas_ddot (&rv.vector, &vv.vector, &rv2);
-  gsl_blas_dgemv (CblasTrans, 1.0, &a.matrix, &vv.vector, 0.0, &qv.vector);
-  if (o->grad || o->cgrad)
-    gsl_blas_dgemv (CblasTrans, 1.0, &jv.matrix, &qv.vector, 0.0, &gv.vector);
-  int bad = 0;
-  if (o->loglik)
-    bad |= !isfinite (o->loglik[p] = lconst - 0.5 * rv2);
-  for (size_t i = 0; i < d; i++)
-    {
-      if (o->grad)
-        bad |= !isfinite (o->grad[p * d + i] = pl->gfac * s->vec[i]);
-      if (o->cgrad)
-        bad |= !isfinite (o->cgrad[p * d + i] = pl->cfac * s->vec[i]);
-    }
-  for (size_t i = 0; o->note && i < m; i++)
-    bad |= !isfinite (o->note[p * m + i] = s->v[i]);
-  return bad;
+  memset (pl, 0, sizeof *pl);
+  if ((out == NULL && u == NULL) || obs == NULL)
+    GSL_ERROR ("no output record or no observation", GSL_EINVAL);
+  if ((int) kind < 0 || kind >= FC_GUIDE_LIK_COUNT)
+    GSL_ERROR ("unknown approximate likelihood", GSL_EINVAL);
+  if (kind == FC_GUIDE_LIK_RECONSTRUCTION
+      && !(gamma >= 0.0 && isfinite (gamma)))
+    GSL_ERROR ("gamma must be finite and >= 0", GSL_EDOM);
+  int status = fc_schedule_eval (s, t, &pl->sv);
+  if (status)
+    return status;
+  status = fc_guide_check (g, obs, n, x);
+  if (status)
+    return status;
+  if (out != NULL && out->note != NULL && obs->m != g->dim)
+    GSL_ERROR ("the note's vector Sigma^{-1} (y - A x1hat) has m entries: "
+               "comparable with a gradient only when m = D", GSL_EBADLEN);
+  pl->g = g;
+  pl->obs = obs;
+  pl->d = g->dim;
+  pl->nk = g->n_comp;
+  pl->m = obs->m;
+  pl->approx = 1;
+  pl->kind = kind;
+  pl->need_am = 1;
+  pl->need_vel = u != NULL;
+  pl->need_vec = u != NULL || out->grad != NULL || out->cgrad != NULL;
+  pl->ao = out;
+  pl->u = u;
+  status = fc_guide_plan_init (pl);
+  pl->need_as = pl->need_vec && !pl->scaled;
+  if (status == GSL_SUCCESS && kind == FC_GUIDE_LIK_RECONSTRUCTION)
+    status = fc_guide_approx_recon (pl, gamma);
+  return status;
 }
 
 int
@@ -768,40 +1070,12 @@ fc_guide_approx (const fc_gmm *g, fc_schedule s, double t, const fc_obs *obs,
                  const fc_guide_approx_out *out)
 {
   fc_guide_plan pl;
-  fc_guide_approx_plan ap;
-  memset (&pl, 0, sizeof pl);
-  memset (&ap, 0, sizeof ap);
-  if (out == NULL || obs == NULL)
-    GSL_ERROR ("no output record or no observation", GSL_EINVAL);
-  if ((int) kind < 0 || kind >= FC_GUIDE_LIK_COUNT)
-    GSL_ERROR ("unknown approximate likelihood", GSL_EINVAL);
-  if (kind == FC_GUIDE_LIK_RECONSTRUCTION
-      && !(gamma >= 0.0 && isfinite (gamma)))
-    GSL_ERROR ("gamma must be finite and >= 0", GSL_EDOM);
-  int status = fc_schedule_eval (s, t, &pl.sv);
-  if (status)
-    return status;
-  status = fc_guide_check (g, obs, n, x);
-  if (status)
-    return status;
-  if (out->note != NULL && obs->m != g->dim)
-    GSL_ERROR ("the note's vector Sigma^{-1} (y - A x1hat) has m entries: "
-               "comparable with a gradient only when m = D", GSL_EBADLEN);
-  pl.g = g;
-  pl.d = g->dim;
-  pl.nk = g->n_comp;
-  pl.m = obs->m;
-  pl.need_cov = kind == FC_GUIDE_LIK_TWEEDIE;
-  pl.need_jac = out->grad != NULL || out->cgrad != NULL;
-  ap.out = out;
-  ap.obs = obs;
-  ap.kind = kind;
-  status = fc_guide_plan_init (&pl);
-  if (status == GSL_SUCCESS && kind == FC_GUIDE_LIK_RECONSTRUCTION)
-    status = fc_guide_approx_recon (&pl, &ap, gamma);
-  if (status == GSL_SUCCESS && n > 0)
-    status = fc_guide_run (&pl, n, x, fc_guide_approx_point, &ap);
-  free (ap.schol);
+  int status = fc_guide_approx_plan (&pl, g, s, t, obs, kind, gamma, n, x,
+                                     out, NULL);
+  if (status == GSL_SUCCESS && pl.limit)
+    fc_guide_approx_limit (&pl, n);
+  else if (status == GSL_SUCCESS && n > 0)
+    status = fc_guide_run (&pl, n, x);
   fc_guide_plan_free (&pl);
   return status;
 }
@@ -871,32 +1145,46 @@ fc_guide_field_free (fc_guide_field *f)
   free (f);
 }
 
-/* TERM (n, D) = c_t times the guidance term of method F at time T.  The
-   note's vector is multiplied by c_t itself: it is no gradient of a
-   likelihood whose scaled form could be taken, and with gamma = 0 it
-   diverges like c_t as alpha -> 0 (GSL_EDOM at alpha = 0).  */
+/* U (n, D) = u_t + c_t grad log h of the exact-split, reconstruction or
+   tweedie field F, in one run over the chunks: the prior velocity shares
+   z_k and the GEMMs with the guidance term (top of file).  In the limit
+   case of reconstruction (gamma > 0 at alpha = 0) the term is 0 and U is
+   the prior velocity of fc_path.  */
 static int
-fc_guide_field_term (const fc_guide_field *f, double t, size_t n,
+fc_guide_field_fused (const fc_guide_field *f, double t, size_t n,
+                      const double *x, double *u)
+{
+  fc_guide_plan pl;
+  int status;
+  if (f->method == FC_GUIDE_EXACT_SPLIT)
+    status = fc_guide_eval_plan (&pl, f->prior, f->s, t, f->obs, n, x, NULL,
+                                 u);
+  else
+    status = fc_guide_approx_plan (
+      &pl, f->prior, f->s, t, f->obs,
+      f->method == FC_GUIDE_TWEEDIE ? FC_GUIDE_LIK_TWEEDIE
+                                    : FC_GUIDE_LIK_RECONSTRUCTION,
+      f->gamma, n, x, NULL, u);
+  if (status == GSL_SUCCESS && pl.limit)
+    {
+      fc_path_field_params prior = { f->prior, f->s };
+      status = fc_path_field_velocity (t, n, x, u, NULL, &prior);
+    }
+  else if (status == GSL_SUCCESS && n > 0)
+    status = fc_guide_run (&pl, n, x);
+  fc_guide_plan_free (&pl);
+  return status;
+}
+
+/* TERM (n, D) = c_t times the note's vector.  It is multiplied by c_t
+   itself: it is no gradient of a likelihood whose scaled form could be
+   taken, and with gamma = 0 it diverges like c_t as alpha -> 0 (GSL_EDOM
+   at alpha = 0).  */
+static int
+fc_guide_field_note (const fc_guide_field *f, double t, size_t n,
                      const double *x, double *term)
 {
-  fc_guide_out eo = { 0 };
   fc_guide_approx_out ao = { 0 };
-  switch (f->method)
-    {
-    case FC_GUIDE_EXACT_SPLIT:
-      eo.cgrad = term;
-      return fc_guide_eval (f->prior, f->s, t, f->obs, n, x, &eo);
-    case FC_GUIDE_RECONSTRUCTION:
-    case FC_GUIDE_TWEEDIE:
-      ao.cgrad = term;
-      return fc_guide_approx (f->prior, f->s, t, f->obs,
-                              f->method == FC_GUIDE_TWEEDIE
-                                ? FC_GUIDE_LIK_TWEEDIE
-                                : FC_GUIDE_LIK_RECONSTRUCTION,
-                              f->gamma, n, x, &ao);
-    default:
-      break;
-    }
   double c;
   int status = fc_guide_factor (f->s, t, &c);
   if (status)
@@ -925,13 +1213,15 @@ fc_guide_field_velocity (double t, size_t n, const double *x, double *u,
   if (div != NULL)
     GSL_ERROR ("no closed-form divergence for this guided field",
                GSL_EUNIMPL);
+  if (f->method != FC_GUIDE_NOTE)
+    return fc_guide_field_fused (f, t, n, x, u);
   size_t nd = n * f->prior->dim;
   double *term = malloc ((nd > 0 ? nd : 1) * sizeof (double));
   if (term == NULL)
     GSL_ERROR ("no memory for the guidance term", GSL_ENOMEM);
   int status = fc_path_field_velocity (t, n, x, u, NULL, &prior);
   if (status == GSL_SUCCESS)
-    status = fc_guide_field_term (f, t, n, x, term);
+    status = fc_guide_field_note (f, t, n, x, term);
   for (size_t i = 0; status == GSL_SUCCESS && i < nd; i++)
     u[i] += term[i];
   free (term);

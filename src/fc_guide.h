@@ -161,7 +161,11 @@ fc_guide_field_free (fc_guide_field *f); /* NULL is a no-op */
    sampling starts at t = 0 from N(0, I) like the unguided flow.  DIV is
    given for FC_GUIDE_NONE and FC_GUIDE_EXACT (divergence of the prior or
    posterior path); for the others, whose divergence has no closed form
-   here, a non-NULL DIV gives GSL_EUNIMPL.  */
+   here, a non-NULL DIV gives GSL_EUNIMPL.  For FC_GUIDE_EXACT_SPLIT,
+   FC_GUIDE_RECONSTRUCTION and FC_GUIDE_TWEEDIE the prior velocity and the
+   guidance term are computed in one pass over the components: equal to
+   fc_path's velocity plus the cgrad of fc_guide_eval or fc_guide_approx
+   up to rounding, not bit for bit.  */
 int
 fc_guide_field_velocity (double t, size_t n, const double *x, double *u,
                          double *div, void *params);

@@ -1,0 +1,151 @@
+/* src/fc_gemm.h -- a register-blocked product C = A M (or C += A M) of a
+ * row block A (nb, D) and a square M (D, D), all row-major: the shape of
+ * rotating a chunk of points into or out of a component's eigenbasis
+ * (fc_path.c, fc_guide.c).  Internal, not installed.
+ *
+ * Hand-written because the reference CBLAS that GSL ships runs this shape
+ * at a few GFLOP/s, and because its summation order must not depend on the
+ * number of rows: every element of C is accumulated as i = 0 .. D-1, one
+ * multiply-add each, whichever code path computes it, so a point's result
+ * does not depend on the chunk it falls in (bitwise reproducibility for any
+ * thread count and batch).  All functions are static inline and always
+ * inlined: the caller is compiled with target_clones ("fma", "default") and
+ * the kernel takes the ISA of each clone.  */
+#ifndef FC_GEMM_H
+#define FC_GEMM_H
+
+#include <stddef.h>
+#include <string.h>
+
+/* A 4-double vector (GCC/Clang vector extension), unaligned and allowed to
+   alias double: one AVX register in the FMA clone of the caller, two SSE2
+   registers in the default one.  */
+typedef double fc_v4d __attribute__ ((vector_size (32), aligned (8),
+                                      may_alias));
+
+#define FC_GEMM_MR 6 /* rows of the register block */
+#define FC_GEMM_NR 8 /* columns of the register block (two fc_v4d) */
+
+/* C[0..MR) x [J, J+8) += A[0..MR) M[:, J..J+8): an MR x 8 block of C held
+   in 2 MR vector registers while i runs over D, so that each loaded row
+   segment of M serves MR multiply-adds per vector and C is loaded and
+   stored once (the register blocking of the BLIS "haswell" micro-kernel,
+   6 x 8).  Always inlined with a constant MR, so the block stays in
+   registers and the code takes the ISA of the caller's clone.  */
+static inline __attribute__ ((always_inline)) void
+fc_gemm_block (int mr, size_t d, const double *restrict a,
+               const double *restrict m, double *restrict c, size_t j)
+{
+  fc_v4d c0[FC_GEMM_MR], c1[FC_GEMM_MR];
+#pragma GCC unroll 6
+  for (int r = 0; r < mr; r++)
+    {
+      c0[r] = *(const fc_v4d *) (c + r * d + j);
+      c1[r] = *(const fc_v4d *) (c + r * d + j + 4);
+    }
+  for (size_t i = 0; i < d; i++)
+    {
+      fc_v4d m0 = *(const fc_v4d *) (m + i * d + j);
+      fc_v4d m1 = *(const fc_v4d *) (m + i * d + j + 4);
+#pragma GCC unroll 6
+      for (int r = 0; r < mr; r++)
+        {
+          double x = a[r * d + i];
+          c0[r] += x * m0;
+          c1[r] += x * m1;
+        }
+    }
+#pragma GCC unroll 6
+  for (int r = 0; r < mr; r++)
+    {
+      *(fc_v4d *) (c + r * d + j) = c0[r];
+      *(fc_v4d *) (c + r * d + j + 4) = c1[r];
+    }
+}
+
+/* Rows [0, NR) x columns [J0, D) of C += A M, vectorised over the
+   contiguous column index (small D, and the columns left over by the
+   8-wide blocks).  */
+static inline __attribute__ ((always_inline)) void
+fc_gemm_cols (size_t nr, size_t d, const double *restrict a,
+              const double *restrict m, double *restrict c, size_t j0)
+{
+  if (j0 == d)
+    return;
+  for (size_t r = 0; r < nr; r++)
+    for (size_t i = 0; i < d; i++)
+      {
+        double x = a[r * d + i];
+        const double *restrict mi = m + i * d;
+        double *restrict cr = c + r * d;
+#pragma omp simd
+        for (size_t j = j0; j < d; j++)
+          cr[j] += x * mi[j];
+      }
+}
+
+/* C += A M for D < 8, one dot product per element.  */
+static inline __attribute__ ((always_inline)) void
+fc_gemm_small (size_t nb, size_t d, const double *restrict a,
+               const double *restrict m, double *restrict c)
+{
+  for (size_t p = 0; p < nb; p++)
+    for (size_t j = 0; j < d; j++)
+      {
+        double acc_j = c[p * d + j];
+        for (size_t i = 0; i < d; i++)
+          acc_j += a[p * d + i] * m[i * d + j];
+        c[p * d + j] = acc_j;
+      }
+}
+
+/* C (NB, D) = A (NB, D) M (D, D), or C += A M when ACC; all row-major.
+   Blocks of 6 rows x 8 columns go through the register-blocked kernel, the
+   rest element by element.  Every element of C is accumulated in the same
+   order (i = 0 .. D-1, one multiply-add each) whichever path computes it,
+   so a row's result does not depend on NB or on its position in the
+   chunk.  Inlined into the caller, whose target_clones choose the ISA.  */
+static inline __attribute__ ((always_inline)) void
+fc_gemm (size_t nb, size_t d, const double *restrict a,
+         const double *restrict m, double *restrict c, int acc)
+{
+  if (!acc)
+    memset (c, 0, nb * d * sizeof (double));
+  size_t p = 0, jb = d - d % FC_GEMM_NR;
+  if (d < FC_GEMM_NR)
+    {
+      /* Small D: a dot product per element; vector loops of 2 or 3
+         iterations would cost more in set-up than they save.  D = 2 and 3
+         (the toy data sets) get a constant trip count, fully unrolled.  */
+      if (d == 2)
+        fc_gemm_small (nb, 2, a, m, c);
+      else if (d == 3)
+        fc_gemm_small (nb, 3, a, m, c);
+      else
+        fc_gemm_small (nb, d, a, m, c);
+      return;
+    }
+  for (; p + FC_GEMM_MR <= nb; p += FC_GEMM_MR)
+    {
+      for (size_t j = 0; j < jb; j += FC_GEMM_NR)
+        fc_gemm_block (FC_GEMM_MR, d, a + p * d, m, c + p * d, j);
+      fc_gemm_cols (FC_GEMM_MR, d, a + p * d, m, c + p * d, jb);
+    }
+  /* The rows left over (fc_path: 64 = 10 x 6 + 4): blocks of 4, 2, 1.  */
+  for (int mr = 4; mr >= 1; mr /= 2)
+    for (; p + mr <= nb; p += mr)
+      {
+        for (size_t j = 0; j < jb; j += FC_GEMM_NR)
+          {
+            if (mr == 4)
+              fc_gemm_block (4, d, a + p * d, m, c + p * d, j);
+            else if (mr == 2)
+              fc_gemm_block (2, d, a + p * d, m, c + p * d, j);
+            else
+              fc_gemm_block (1, d, a + p * d, m, c + p * d, j);
+          }
+        fc_gemm_cols (mr, d, a + p * d, m, c + p * d, jb);
+      }
+}
+
+#endif /* FC_GEMM_H */
