@@ -1088,27 +1088,6 @@ static const double ct_fig_times[CT_FIG_NT] = { 0.1, 0.5, 0.9 };
 #define CT_FIG_NDATA 1000
 
 /* Open OUT_DIR/NAME with the writing command and COLUMNS in its header. */
-static fc_datafile *
-ct_datafile (const fc_run_options *opt, const char *name, const char *columns)
-{
-  char path[4096], cmd[512];
-  if (fc_io_path (path, sizeof path, opt->out_dir, name) != GSL_SUCCESS)
-    return NULL;
-  snprintf (cmd, sizeof cmd, "flowcheck run continuity --seed %lu --out %s%s",
-            opt->seed, opt->out_dir, opt->quick ? " (quick sizes)" : "");
-  fc_datafile *f = fc_datafile_open (path, cmd, columns);
-  if (f == NULL)
-    GSL_ERROR_NULL ("cannot open a figure data file", GSL_EFAILED);
-  return f;
-}
-
-static int
-ct_commit (fc_datafile *f)
-{
-  if (fc_datafile_commit (f) != GSL_SUCCESS)
-    GSL_ERROR ("cannot write a figure data file", GSL_EFAILED);
-  return GSL_SUCCESS;
-}
 
 /* continuity-order.dat: rel(h) of every C1, C2 and C3 study. */
 static int
@@ -1123,7 +1102,7 @@ ct_write_order (const fc_run_options *opt)
     status = ct_c3_study (opt, st + CT_C1_N + CT_C2_N);
   if (status)
     return status;
-  fc_datafile *f = ct_datafile (opt, "continuity-order.dat",
+  fc_datafile *f = fc_module_datafile (opt, "continuity", "continuity-order.dat",
                                 "h rel_C1_linear rel_C1_cosine rel_C1_vp "
                                 "rel_C2_gmm rel_C2_gmm3d rel_C2_square "
                                 "rel_C2_empirical rel_C3_unweighted");
@@ -1142,7 +1121,7 @@ ct_write_order (const fc_run_options *opt)
         fprintf (out, " %.17g", st[i].rel[k]);
       fputc ('\n', out);
     }
-  return ct_commit (f);
+  return fc_module_commit (f);
 }
 
 /* Points of an N x N grid over [-box, box]^2 into X (n^2, 2), x outer. */
@@ -1165,7 +1144,7 @@ ct_write_density (const fc_run_options *opt, const fc_gmm *g, double box)
 {
   size_t nf = opt->quick ? CT_FIG_FINE_QUICK : CT_FIG_FINE_FULL;
   double *x = malloc (nf * nf * CT_DIM * sizeof *x), *lp = malloc (nf * nf * sizeof *lp);
-  fc_datafile *f = x && lp ? ct_datafile (opt, "vector-field-density.dat",
+  fc_datafile *f = x && lp ? fc_module_datafile (opt, "continuity", "vector-field-density.dat",
                                           "t x y p") : NULL;
   int status = f != NULL ? GSL_SUCCESS : GSL_EFAILED;
   if (f != NULL)
@@ -1184,7 +1163,7 @@ ct_write_density (const fc_run_options *opt, const fc_gmm *g, double box)
     }
   free (x), free (lp);
   if (status == GSL_SUCCESS)
-    return ct_commit (f);
+    return fc_module_commit (f);
   fc_datafile_abort (f);
   return status;
 }
@@ -1199,7 +1178,7 @@ ct_write_arrows (const fc_run_options *opt, const fc_gmm *g, double box)
   size_t nc = opt->quick ? CT_FIG_COARSE_QUICK : CT_FIG_COARSE_FULL;
   double len = CT_FIG_ARROW * 2.0 * box / (double) (nc - 1);
   double *x = malloc (nc * nc * CT_DIM * sizeof *x), *u = malloc (nc * nc * CT_DIM * sizeof *u);
-  fc_datafile *f = x && u ? ct_datafile (opt, "vector-field-arrows.dat",
+  fc_datafile *f = x && u ? fc_module_datafile (opt, "continuity", "vector-field-arrows.dat",
                                          "t x y dx dy speed") : NULL;
   int status = f != NULL ? GSL_SUCCESS : GSL_EFAILED;
   if (f != NULL)
@@ -1222,7 +1201,7 @@ ct_write_arrows (const fc_run_options *opt, const fc_gmm *g, double box)
     }
   free (x), free (u);
   if (status == GSL_SUCCESS)
-    return ct_commit (f);
+    return fc_module_commit (f);
   fc_datafile_abort (f);
   return status;
 }
@@ -1297,7 +1276,7 @@ ct_write_trajectories (const fc_run_options *opt)
   if (status == GSL_SUCCESS)
     status = fc_gmm_sample (g, fc_rng_stream_seed (seed, 1), CT_FIG_NDATA, data);
   fc_datafile *f = status == GSL_SUCCESS
-                       ? ct_datafile (opt, "trajectories.dat", "t x y") : NULL;
+                       ? fc_module_datafile (opt, "continuity", "trajectories.dat", "t x y") : NULL;
   if (status == GSL_SUCCESS && f == NULL)
     status = GSL_EFAILED;
   if (status == GSL_SUCCESS)
@@ -1306,7 +1285,7 @@ ct_write_trajectories (const fc_run_options *opt)
                "with %d steps; index 0 paths, 1 starts, 2 ends, 3 draws of q\n",
                CT_FIG_STEPS);
       ct_write_paths (fc_datafile_stream (f), traj, data, CT_FIG_NDATA);
-      status = ct_commit (f);
+      status = fc_module_commit (f);
     }
   fc_gmm_free (g), free (x), free (traj), free (data);
   return status;

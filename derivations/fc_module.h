@@ -17,6 +17,7 @@
 #define FC_MODULE_H
 
 #include <stdio.h>
+#include "fc_io.h"
 #include "fc_verdict.h"
 
 #ifdef __cplusplus
@@ -84,6 +85,17 @@ fc_module_progress (const fc_run_options *opt, const char *fmt, ...)
    draws do not depend on which other claims run.  */
 unsigned long
 fc_module_seed (const fc_run_options *opt, unsigned long tag);
+
+/* Open the figure data file NAME in opt->out_dir for module MODULE (its
+   name), with the '#' header naming the command that writes it and the
+   COLUMNS; NULL (through GSL_ERROR_NULL) on failure.  */
+fc_datafile *
+fc_module_datafile (const fc_run_options *opt, const char *module,
+                    const char *name, const char *columns);
+
+/* Commit F (fc_datafile_commit), reporting failure through GSL_ERROR.  */
+int
+fc_module_commit (fc_datafile *f);
 
 #ifdef __cplusplus
 }

@@ -1486,27 +1486,6 @@ gd_check_g6 (const fc_run_options *opt, fc_verdict *v)
 
 /* ----------------------------------------------------------- figure data */
 
-static fc_datafile *
-gd_datafile (const fc_run_options *opt, const char *name, const char *columns)
-{
-  char path[4096], cmd[512];
-  if (fc_io_path (path, sizeof path, opt->out_dir, name) != GSL_SUCCESS)
-    return NULL;
-  snprintf (cmd, sizeof cmd, "flowcheck run guidance --seed %lu --out %s%s",
-            opt->seed, opt->out_dir, opt->quick ? " (quick sizes)" : "");
-  fc_datafile *f = fc_datafile_open (path, cmd, columns);
-  if (f == NULL)
-    GSL_ERROR_NULL ("cannot open a figure data file", GSL_EFAILED);
-  return f;
-}
-
-static int
-gd_commit (fc_datafile *f)
-{
-  if (fc_datafile_commit (f) != GSL_SUCCESS)
-    GSL_ERROR ("cannot write a figure data file", GSL_EFAILED);
-  return GSL_SUCCESS;
-}
 
 /* guidance-residual.dat: rel(h) of S6, G1 (c = 1, best c), G2 (note's,
    corrected, linear).  */
@@ -1524,7 +1503,7 @@ gd_write_residual (const fc_run_options *opt, const gd_setting *set)
     status = gd_g2_corrected (opt, set, FC_SCHEDULE_LINEAR, NAN, &corr);
   if (status)
     return status;
-  fc_datafile *f = gd_datafile (opt, "guidance-residual.dat",
+  fc_datafile *f = fc_module_datafile (opt, "guidance", "guidance-residual.dat",
                                 "h rel_S6_exact_split rel_G1_c1 rel_G1_best_c "
                                 "rel_G2_note rel_G2_corrected");
   if (f == NULL)
@@ -1544,7 +1523,7 @@ gd_write_residual (const fc_run_options *opt, const gd_setting *set)
         fprintf (out, " %.17g", st[i]->rel[k]);
       fputc ('\n', out);
     }
-  return gd_commit (f);
+  return fc_module_commit (f);
 }
 
 /* guided-samples.dat: index 0 the exact posterior density on a grid (x y p,
@@ -1598,7 +1577,7 @@ gd_write_samples (const fc_run_options *opt, const gd_setting *set)
   size_t n = opt->quick ? GD_FIG_NS_QUICK : GD_FIG_NS_FULL;
   size_t steps = opt->quick ? GD_G6_STEPS_QUICK : GD_G6_STEPS_FULL;
   double *z = gd_alloc (n * GD_DIM), *x = gd_alloc (n * GD_DIM);
-  fc_datafile *f = z && x ? gd_datafile (opt, "guided-samples.dat", "x y [p]")
+  fc_datafile *f = z && x ? fc_module_datafile (opt, "guidance", "guided-samples.dat", "x y [p]")
                           : NULL;
   int status = f != NULL ? GSL_SUCCESS : GSL_EFAILED;
   if (status == GSL_SUCCESS)
@@ -1633,7 +1612,7 @@ gd_write_samples (const fc_run_options *opt, const gd_setting *set)
     gd_write_line (fc_datafile_stream (f), set->obs);
   free (z), free (x);
   if (status == GSL_SUCCESS)
-    return gd_commit (f);
+    return fc_module_commit (f);
   fc_datafile_abort (f);
   return status;
 }
@@ -1730,7 +1709,7 @@ gd_write_gamma_block (const fc_run_options *opt, FILE *out, size_t is)
 static int
 gd_write_gamma (const fc_run_options *opt)
 {
-  fc_datafile *f = gd_datafile (opt, "guidance-gamma.dat",
+  fc_datafile *f = fc_module_datafile (opt, "guidance", "guidance-gamma.dat",
                                 "sigma_y gamma w2_window_0_1/3 "
                                 "w2_window_1/3_2/3 w2_window_2/3_1 w2_all "
                                 "w2_exact_mean w2_exact_sd w2_noise_mean "
@@ -1752,7 +1731,7 @@ gd_write_gamma (const fc_run_options *opt)
                    gd_g6_sigmas[is]);
     }
   if (status == GSL_SUCCESS)
-    return gd_commit (f);
+    return fc_module_commit (f);
   fc_datafile_abort (f);
   return status;
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <gsl/gsl_errno.h>
 #include "fc_module.h"
 #include "fc_rng.h"
 
@@ -55,4 +56,27 @@ unsigned long
 fc_module_seed (const fc_run_options *opt, unsigned long tag)
 {
   return fc_rng_stream_seed (opt->seed, tag);
+}
+
+fc_datafile *
+fc_module_datafile (const fc_run_options *opt, const char *module,
+                    const char *name, const char *columns)
+{
+  char path[4096], cmd[512];
+  if (fc_io_path (path, sizeof path, opt->out_dir, name) != GSL_SUCCESS)
+    return NULL;
+  snprintf (cmd, sizeof cmd, "flowcheck run %s --seed %lu --out %s%s", module,
+            opt->seed, opt->out_dir, opt->quick ? " (quick sizes)" : "");
+  fc_datafile *f = fc_datafile_open (path, cmd, columns);
+  if (f == NULL)
+    GSL_ERROR_NULL ("cannot open a figure data file", GSL_EFAILED);
+  return f;
+}
+
+int
+fc_module_commit (fc_datafile *f)
+{
+  if (fc_datafile_commit (f) != GSL_SUCCESS)
+    GSL_ERROR ("cannot write a figure data file", GSL_EFAILED);
+  return GSL_SUCCESS;
 }

@@ -1403,16 +1403,12 @@ static int
 sc_fig_write (const fc_run_options *opt, const fc_gmm *g, size_t n, size_t nb,
               double box, const double *hist, size_t outside)
 {
-  char path[4096], cmd[512];
-  int status = fc_io_path (path, sizeof path, opt->out_dir, "score-sde-marginals.dat");
-  if (status)
-    return status;
-  snprintf (cmd, sizeof cmd, "flowcheck run score --seed %lu --out %s%s",
-            opt->seed, opt->out_dir, opt->quick ? " (quick sizes)" : "");
-  fc_datafile *f = fc_datafile_open (path, cmd, "x exact_r0.25 exact_r0.5 "
-                                     "exact_r0.75 hist_r0.25 hist_r0.5 hist_r0.75");
+  int status = GSL_SUCCESS;
+  fc_datafile *f = fc_module_datafile (opt, "score", "score-sde-marginals.dat",
+                                       "x exact_r0.25 exact_r0.5 exact_r0.75 "
+                                       "hist_r0.25 hist_r0.5 hist_r0.75");
   if (f == NULL)
-    GSL_ERROR ("cannot open a figure data file", GSL_EFAILED);
+    return GSL_EFAILED;
   FILE *out = fc_datafile_stream (f);
   double w = 2.0 * box / (double) nb, lp[SC_NT];
   fprintf (out, "# claim S3: dx = -x/(1-r) dr + sqrt(2r/(1-r)) dw from the 1-D "
@@ -1437,9 +1433,7 @@ sc_fig_write (const fc_run_options *opt, const fc_gmm *g, size_t n, size_t nb,
       fc_datafile_abort (f);
       return status;
     }
-  if (fc_datafile_commit (f) != GSL_SUCCESS)
-    GSL_ERROR ("cannot write a figure data file", GSL_EFAILED);
-  return GSL_SUCCESS;
+  return fc_module_commit (f);
 }
 
 static int
