@@ -54,8 +54,8 @@ set xrange [0:1]
 set yrange [0:1]
 set key center center box opaque font ',11' spacing 1.3
 plot NaN w filledcurves lc rgb '#c7e9c0' fs solid 0.6 t 'exact guidance, mean ± sd over start seeds', \
-     NaN w l ls 4 t 'exact guidance, the windows'' start points', \
-     NaN w l ls 9 t 'two exact samples (mean)', \
+     NaN w l ls 4 t 'exact guidance from the same N(0,I) draws as the windowed runs', \
+     NaN w l ls 9 t 'two exact samples, mean over pairs (the curves share one reference sample)', \
      NaN w lp ls 1 t 'reconstruction on t in [0, 1/3)', \
      NaN w lp ls 2 t 'reconstruction on t in [1/3, 2/3)', \
      NaN w lp ls 6 t 'reconstruction on t in [2/3, 1]', \
