@@ -18,66 +18,14 @@
 
 #include "fc_check.h"
 #include "fc_module.h"
+#define FC_CK_MODULE "continuity"
+#include "fc_check_module.h"
 
-#define SEED 20240501UL
-
-static const fc_module *
-continuity (void)
-{
-  const fc_module *m = fc_module_find ("continuity");
-  ck_assert_ptr_nonnull (m);
-  return m;
-}
-
-/* Run claim ID with the quick sizes into V; assert it ran and that the
-   verdict is EXPECTED (and is the claim table's expectation too).  */
-static void
-run_claim (const char *id, fc_verdict_kind expected, fc_verdict *v)
-{
-  const fc_module *m = NULL;
-  const fc_claim *c = fc_claim_find (id, &m);
-  ck_assert_ptr_nonnull (c);
-  ck_assert_ptr_eq (m, continuity ());
-  ck_assert_int_eq (c->expected, expected);
-  fc_run_options opt = { SEED, NULL, 1, NULL };
-  int status = fc_claim_run (m, c, &opt, v);
-  ck_assert_msg (status == GSL_SUCCESS, "%s failed to run: %s", id,
-                 gsl_strerror (status));
-  ck_assert_msg (v->verdict == expected, "%s: verdict %s, expected %s (%s)",
-                 id, fc_verdict_name (v->verdict), fc_verdict_name (expected),
-                 v->note);
-  ck_assert_msg (strlen (v->note) > 0, "%s has no note", id);
-}
-
-static const fc_metric *
-metric (const fc_verdict *v, const char *name)
-{
-  for (size_t i = 0; i < v->n_metrics; i++)
-    if (strcmp (v->metric[i].name, name) == 0)
-      return &v->metric[i];
-  ck_abort_msg ("%s has no metric %s", v->id, name);
-  return NULL;
-}
-
-/* |order - 2| within the band the module derived, and rel(h_min) at or
-   below the predicted truncation scale.  */
-static void
-assert_order_two (const fc_verdict *v, const char *name)
-{
-  char buf[FC_VERDICT_NAME_LEN];
-  snprintf (buf, sizeof buf, "order_%s", name);
-  const fc_metric *o = metric (v, buf);
-  fc_ck_assert_abs (o->value, 2.0, o->tolerance, "%s %s", v->id, buf);
-  snprintf (buf, sizeof buf, "rel_hmin_%s", name);
-  const fc_metric *r = metric (v, buf);
-  ck_assert_msg (r->value <= r->tolerance, "%s %s = %.17g above %.17g", v->id,
-                 buf, r->value, r->tolerance);
-}
 
 START_TEST (test_module_lists_claims_c1_to_c6_in_catalog_order)
 {
   static const char *const ids[] = { "C1", "C2", "C3", "C4", "C5", "C6" };
-  const fc_module *m = continuity ();
+  const fc_module *m = module_under_test ();
   ck_assert_str_eq (m->name, "continuity");
   ck_assert_uint_eq (m->n_claims, 6);
   ck_assert_ptr_nonnull (m->write_figure_data);
@@ -233,7 +181,7 @@ START_TEST (test_figure_data_written_whole_with_headers)
   char dir[] = "/tmp/check_continuity.XXXXXX";
   ck_assert_ptr_nonnull (mkdtemp (dir));
   fc_run_options opt = { SEED, dir, 1, NULL };
-  ck_assert_int_eq (continuity ()->write_figure_data (&opt), GSL_SUCCESS);
+  ck_assert_int_eq (module_under_test ()->write_figure_data (&opt), GSL_SUCCESS);
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
     {
       char path[512], first[256];
@@ -265,9 +213,9 @@ END_TEST
 START_TEST (test_figure_data_into_missing_directory_fails)
 {
   fc_run_options opt = { SEED, "/nonexistent/flowcheck-continuity", 1, NULL };
-  ck_assert_int_ne (continuity ()->write_figure_data (&opt), GSL_SUCCESS);
+  ck_assert_int_ne (module_under_test ()->write_figure_data (&opt), GSL_SUCCESS);
   opt.out_dir = NULL;
-  ck_assert_int_ne (continuity ()->write_figure_data (&opt), GSL_SUCCESS);
+  ck_assert_int_ne (module_under_test ()->write_figure_data (&opt), GSL_SUCCESS);
 }
 END_TEST
 
