@@ -372,7 +372,7 @@ START_TEST (test_two_sample_keeps_level_and_has_power)
   /* H0: two samples of N(0, I_2), one fixed seed: the p-value must not be
      small (p > 0.01 fails with probability 0.01 over seeds; this seed
      was not chosen).  Power: a shift d with d sqrt(n) = 0.5 sqrt(500)
-     (the brief's design, kept at the smaller valgrind size) must give
+     (the full-size design, kept at the smaller valgrind size) must give
      p < 0.01, within reach since the smallest p is 1/(1 + n_perm).  */
   size_t n = sample_size (500, 150), n_perm = sample_size (200, 120);
   double d = 0.5 * sqrt (500.0 / (double) n);
