@@ -130,6 +130,12 @@ fc_obs *
 fc_cli_load_obs (const char *cmd, const char *path, size_t dim,
                  const char *data);
 
+/* Open PATH for reading, refusing a directory (fopen accepts one on Linux,
+   and the first read then fails with a message about the wrong thing).
+   NULL with errno set.  Every command's input files go through it.  */
+FILE *
+fc_cli_open_input (const char *path);
+
 /* The observation-file format in brief, for the usage texts.  */
 void
 fc_cli_print_obs_format (FILE *out);

@@ -194,7 +194,7 @@ fc_cli_eval_parse (int argc, char **argv, fc_cli_eval_args *a, int *done)
 /* Open PATH for reading, refusing a directory (which fopen accepts on some
    systems and which then fails on the first read with a cryptic error).
    NULL with errno set.  */
-static FILE *
+FILE *
 fc_cli_open_input (const char *path)
 {
   struct stat st;

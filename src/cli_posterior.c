@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -29,25 +28,6 @@
 
 /* ------------------------------------------------------------ inputs */
 
-/* Open PATH for reading, refusing a directory (fopen accepts one on Linux,
-   and the first read then fails with a message about the wrong thing).
-   NULL with errno set.  */
-static FILE *
-fc_cli_open_file (const char *path)
-{
-  struct stat st;
-  FILE *f = fopen (path, "r");
-  if (f == NULL)
-    return NULL;
-  if (fstat (fileno (f), &st) == 0 && S_ISDIR (st.st_mode))
-    {
-      fclose (f);
-      errno = EISDIR;
-      return NULL;
-    }
-  return f;
-}
-
 fc_gmm *
 fc_cli_load_data (const char *cmd, const char *data)
 {
@@ -55,7 +35,7 @@ fc_cli_load_data (const char *cmd, const char *data)
   fc_gmm *g = fc_spec_builtin (data);
   if (g != NULL)
     return g;
-  FILE *f = fc_cli_open_file (data);
+  FILE *f = fc_cli_open_input (data);
   if (f == NULL)
     {
       int e = errno;
@@ -76,7 +56,7 @@ fc_cli_load_obs (const char *cmd, const char *path, size_t dim,
                  const char *data)
 {
   char err[FC_CLI_ERR_LEN];
-  FILE *f = fc_cli_open_file (path);
+  FILE *f = fc_cli_open_input (path);
   if (f == NULL)
     {
       fc_cli_error (cmd, "--obs: %s: cannot open: %s", path,
