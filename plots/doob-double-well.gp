@@ -1,0 +1,1 @@
+# plots/doob-double-well.gp -- stub, to be written.

@@ -1,0 +1,1 @@
+# plots/doob-orders.gp -- stub, to be written.

@@ -1,0 +1,1 @@
+# plots/doob-paths.gp -- stub, to be written.
