@@ -1,0 +1,1 @@
+# plots/block-schedule.gp -- stub, to be written.

@@ -1,0 +1,1 @@
+# plots/path-cost.gp -- stub, to be written.

@@ -1,0 +1,1 @@
+# plots/simplex-paths.gp -- stub, to be written.

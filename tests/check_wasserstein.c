@@ -1,0 +1,17 @@
+/* tests/check_wasserstein.c -- stub, to be written. */
+#include "fc_check.h"
+
+static Suite *
+stub_suite (void)
+{
+  Suite *s = suite_create ("check_wasserstein");
+  TCase *tc = tcase_create ("stub");
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+int
+main (void)
+{
+  return fc_run_suite (stub_suite ());
+}
