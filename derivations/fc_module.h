@@ -93,6 +93,13 @@ fc_datafile *
 fc_module_datafile (const fc_run_options *opt, const char *module,
                     const char *name, const char *columns);
 
+/* Name PROGRAM (a static string, e.g. "experiments/doob-bridge") as the
+   writer in the headers of every later fc_module_datafile, in place of
+   "flowcheck run MODULE"; NULL restores the default.  Call it once at the
+   start of an experiment program, before any module runs.  */
+void
+fc_module_set_program (const char *program);
+
 /* Commit F (fc_datafile_commit), reporting failure through GSL_ERROR.  */
 int
 fc_module_commit (fc_datafile *f);

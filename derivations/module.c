@@ -58,6 +58,16 @@ fc_module_seed (const fc_run_options *opt, unsigned long tag)
   return fc_rng_stream_seed (opt->seed, tag);
 }
 
+/* The program named in data-file headers when it is not `flowcheck run`
+   (set once, before any module runs, by an experiment program).  */
+static const char *fc_module_program = NULL;
+
+void
+fc_module_set_program (const char *program)
+{
+  fc_module_program = program;
+}
+
 fc_datafile *
 fc_module_datafile (const fc_run_options *opt, const char *module,
                     const char *name, const char *columns)
@@ -65,8 +75,13 @@ fc_module_datafile (const fc_run_options *opt, const char *module,
   char path[4096], cmd[512];
   if (fc_io_path (path, sizeof path, opt->out_dir, name) != GSL_SUCCESS)
     return NULL;
-  snprintf (cmd, sizeof cmd, "flowcheck run %s --seed %lu --out %s%s", module,
-            opt->seed, opt->out_dir, opt->quick ? " (quick sizes)" : "");
+  if (fc_module_program != NULL)
+    snprintf (cmd, sizeof cmd, "%s --seed %lu --out %s%s", fc_module_program,
+              opt->seed, opt->out_dir, opt->quick ? " --quick" : "");
+  else
+    snprintf (cmd, sizeof cmd, "flowcheck run %s --seed %lu --out %s%s",
+              module, opt->seed, opt->out_dir,
+              opt->quick ? " (quick sizes)" : "");
   fc_datafile *f = fc_datafile_open (path, cmd, columns);
   if (f == NULL)
     GSL_ERROR_NULL ("cannot open a figure data file", GSL_EFAILED);
