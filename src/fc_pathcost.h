@@ -109,6 +109,20 @@ fc_path_cost_simplex (const fc_interp *ip, const fc_simplex_path *p,
                       size_t n_nodes, unsigned long seed,
                       unsigned long stream_base, fc_path_cost *out);
 
+/* The Monte Carlo part of fc_path_cost_simplex, exposed so that two paths
+   can be compared draw by draw (common random numbers: the paired
+   difference has a far smaller standard error than either cost): COST
+   (n_mc) receives each draw's integrated cost
+     int_0^1 ||b(t, x(alpha(t)))||^2 dt  ~  sum_m w_m ||b(t_m, .)||^2
+   over the N_NODES Gauss-Legendre nodes t_m of (0, 1), draw i from the
+   chunk stream (SEED, STREAM_BASE + i / FC_RNG_CHUNK).  Any marginals
+   (Gaussian ones too).  GSL_EINVAL for bad sizes or pointers.  */
+int
+fc_path_cost_simplex_draws (const fc_interp *ip, const fc_simplex_path *p,
+                            const double *theta, size_t n_mc, size_t n_nodes,
+                            unsigned long seed, unsigned long stream_base,
+                            double *cost);
+
 /* ------------------------------------------------------- two-block schedule */
 
 typedef struct
@@ -124,6 +138,14 @@ typedef struct
 int
 fc_block_speed2 (const fc_block_problem *bp, double ta, double tb, double dta,
                  double dtb, double *speed2);
+
+/* The velocity B (n, D) = E[xdot | x] (affine in x) at the N points X
+   (n, D), D = DA + DB, at block times (TA, TB) with rates (DTA, DTB).
+   Errors as fc_block_speed2.  */
+int
+fc_block_velocity (const fc_block_problem *bp, double ta, double tb,
+                   double dta, double dtb, size_t n, const double *x,
+                   double *b);
 
 /* The cost of the schedule t_a = tau(s; A), t_b = tau(s; B) (each N_MODES
    parameters, NULL for the diagonal) by adaptive quadrature in s.  */
