@@ -26,6 +26,8 @@
 #include "fc_module.h"
 
 #define DB_NAME "doob-bridge"
+#define FC_EXP_NAME DB_NAME
+#include "exp_args.h"
 #define DB_SEED_DEFAULT 20240501UL
 
 typedef struct
@@ -34,13 +36,6 @@ typedef struct
   unsigned long seed;
   int quick;
 } db_opts;
-
-static void
-db_usage_error (const char *opt, const char *msg)
-{
-  fprintf (stderr, DB_NAME ": %s: %s\nTry '" DB_NAME " --help'.\n", opt, msg);
-  exit (2);
-}
 
 static void
 db_help (void)
@@ -85,26 +80,6 @@ db_help (void)
       "0 done, 1 failure, 2 bad usage.\n");
 }
 
-/* The value of option ARGV[*I]: after '=' or the next argument.  */
-static const char *
-db_value (int argc, char **argv, int *i, const char *name)
-{
-  size_t len = strlen (name);
-  if (argv[*i][len] == '=')
-    return argv[*i] + len + 1;
-  if (*i + 1 >= argc)
-    db_usage_error (name, "missing value");
-  return argv[++*i];
-}
-
-/* 1 when ARG is option NAME, alone or as NAME=VALUE.  */
-static int
-db_is (const char *arg, const char *name)
-{
-  size_t len = strlen (name);
-  return strncmp (arg, name, len) == 0 && (arg[len] == '\0' || arg[len] == '=');
-}
-
 static unsigned long
 db_parse_seed (const char *s)
 {
@@ -116,7 +91,7 @@ db_parse_seed (const char *s)
       char msg[160];
       snprintf (msg, sizeof msg, "expected an integer in [0, 4294967295], got '%.64s'",
                 s);
-      db_usage_error ("--seed", msg);
+      fc_exp_usage_error ("--seed", msg);
     }
   return (unsigned long) v;
 }
@@ -137,19 +112,19 @@ db_parse (int argc, char **argv, db_opts *o)
         }
       else if (strcmp (a, "--quick") == 0)
         o->quick = 1;
-      else if (db_is (a, "--seed"))
-        o->seed = db_parse_seed (db_value (argc, argv, &i, "--seed"));
-      else if (db_is (a, "--out"))
+      else if (fc_exp_is (a, "--seed"))
+        o->seed = db_parse_seed (fc_exp_value (argc, argv, &i, "--seed"));
+      else if (fc_exp_is (a, "--out"))
         {
-          o->out_dir = db_value (argc, argv, &i, "--out");
+          o->out_dir = fc_exp_value (argc, argv, &i, "--out");
           if (*o->out_dir == '\0')
-            db_usage_error ("--out", "empty directory name");
+            fc_exp_usage_error ("--out", "empty directory name");
         }
       else
-        db_usage_error (a, a[0] == '-' ? "unknown option" : "unexpected argument");
+        fc_exp_usage_error (a, a[0] == '-' ? "unknown option" : "unexpected argument");
     }
   if (o->out_dir == NULL)
-    db_usage_error ("--out", "the output directory is required");
+    fc_exp_usage_error ("--out", "the output directory is required");
 }
 
 static double

@@ -64,6 +64,8 @@
 #include "fc_wasserstein.h"
 
 #define LP_NAME "learned-path"
+#define FC_EXP_NAME LP_NAME
+#include "exp_args.h"
 #define LP_SEED_DEFAULT 20240501UL
 #define LP_MARGINALS_MAX 16
 
@@ -100,14 +102,6 @@ typedef struct
 } lp_opts;
 
 /* -------------------------------------------------------------- options */
-
-static void
-lp_usage_error (const char *opt, const char *msg)
-{
-  fprintf (stderr, LP_NAME ": %s: %s\nTry '" LP_NAME " --help'.\n", opt,
-           msg);
-  exit (2);
-}
 
 static void
 lp_help (void)
@@ -183,41 +177,21 @@ lp_parse_size (const char *opt, const char *s, size_t lo, size_t hi)
       char msg[160];
       snprintf (msg, sizeof msg,
                 "expected an integer in [%zu, %zu], got '%.64s'", lo, hi, s);
-      lp_usage_error (opt, msg);
+      fc_exp_usage_error (opt, msg);
     }
   return (size_t) v;
-}
-
-/* The value of option OPT at ARGV[*I]: "--opt=VALUE" or "--opt VALUE".  */
-static const char *
-lp_value (int argc, char **argv, int *i, const char *opt)
-{
-  size_t len = strlen (opt);
-  if (argv[*i][len] == '=')
-    return argv[*i] + len + 1;
-  if (*i + 1 >= argc)
-    lp_usage_error (opt, "missing value");
-  return argv[++*i];
-}
-
-/* 1 when ARG is option OPT, alone or as "OPT=VALUE".  */
-static int
-lp_is (const char *arg, const char *opt)
-{
-  size_t len = strlen (opt);
-  return strncmp (arg, opt, len) == 0 && (arg[len] == '\0' || arg[len] == '=');
 }
 
 static void
 lp_parse_marginals (int argc, char **argv, int *i, lp_opts *o)
 {
   if (o->problem)
-    lp_usage_error ("--marginals", "given twice");
+    fc_exp_usage_error ("--marginals", "given twice");
   o->problem = 1;
   while (*i + 1 < argc && strncmp (argv[*i + 1], "--", 2) != 0)
     {
       if (o->n_marg == LP_MARGINALS_MAX)
-        lp_usage_error ("--marginals", "more than 16 marginals");
+        fc_exp_usage_error ("--marginals", "more than 16 marginals");
       o->spec[o->n_marg++] = argv[++*i];
     }
 }
@@ -230,27 +204,27 @@ lp_parse_one (int argc, char **argv, int *i, lp_opts *o)
   size_t big = (size_t) 1 << 30;
   if (strcmp (a, "--marginals") == 0)
     lp_parse_marginals (argc, argv, i, o);
-  else if (lp_is (a, "--out"))
-    o->out_dir = lp_value (argc, argv, i, "--out");
-  else if (lp_is (a, "--seed"))
-    o->seed = lp_parse_size ("--seed", lp_value (argc, argv, i, "--seed"), 0,
+  else if (fc_exp_is (a, "--out"))
+    o->out_dir = fc_exp_value (argc, argv, i, "--out");
+  else if (fc_exp_is (a, "--seed"))
+    o->seed = lp_parse_size ("--seed", fc_exp_value (argc, argv, i, "--seed"), 0,
                              (size_t) 0xffffffffUL);
   else if (strcmp (a, "--quick") == 0)
     o->quick = 1;
-  else if (lp_is (a, "--from"))
-    o->from = lp_parse_size ("--from", lp_value (argc, argv, i, "--from"), 0,
+  else if (fc_exp_is (a, "--from"))
+    o->from = lp_parse_size ("--from", fc_exp_value (argc, argv, i, "--from"), 0,
                              LP_MARGINALS_MAX - 1), o->from_set = 1;
-  else if (lp_is (a, "--to"))
-    o->to = lp_parse_size ("--to", lp_value (argc, argv, i, "--to"), 0,
+  else if (fc_exp_is (a, "--to"))
+    o->to = lp_parse_size ("--to", fc_exp_value (argc, argv, i, "--to"), 0,
                            LP_MARGINALS_MAX - 1), o->to_set = 1;
-  else if (lp_is (a, "--modes"))
-    o->modes = lp_parse_size ("--modes", lp_value (argc, argv, i, "--modes"),
+  else if (fc_exp_is (a, "--modes"))
+    o->modes = lp_parse_size ("--modes", fc_exp_value (argc, argv, i, "--modes"),
                               1, 64);
-  else if (lp_is (a, "--iter"))
-    o->iter = lp_parse_size ("--iter", lp_value (argc, argv, i, "--iter"), 1,
+  else if (fc_exp_is (a, "--iter"))
+    o->iter = lp_parse_size ("--iter", fc_exp_value (argc, argv, i, "--iter"), 1,
                              big);
-  else if (lp_is (a, "--mc"))
-    o->mc = lp_parse_size ("--mc", lp_value (argc, argv, i, "--mc"), 2, big);
+  else if (fc_exp_is (a, "--mc"))
+    o->mc = lp_parse_size ("--mc", fc_exp_value (argc, argv, i, "--mc"), 2, big);
   else
     return 0;
   return 1;
@@ -264,27 +238,27 @@ lp_check_modes (const lp_opts *o, int any_problem_opt)
   if (o->problem)
     {
       if (o->out_dir != NULL)
-        lp_usage_error ("--out", "not used with --marginals");
+        fc_exp_usage_error ("--out", "not used with --marginals");
       if (o->quick)
-        lp_usage_error ("--quick", "not used with --marginals");
+        fc_exp_usage_error ("--quick", "not used with --marginals");
       if (o->n_marg < 2)
-        lp_usage_error ("--marginals", "needs at least 2 marginals");
+        fc_exp_usage_error ("--marginals", "needs at least 2 marginals");
       if (o->from == o->to)
-        lp_usage_error ("--from", "--from and --to must differ");
+        fc_exp_usage_error ("--from", "--from and --to must differ");
       if (o->from >= o->n_marg || o->to >= o->n_marg)
         {
           char msg[128];
           snprintf (msg, sizeof msg, "vertex index must be below %zu "
                     "(the number of marginals)", o->n_marg);
-          lp_usage_error (o->from >= o->n_marg ? "--from" : "--to", msg);
+          fc_exp_usage_error (o->from >= o->n_marg ? "--from" : "--to", msg);
         }
       return;
     }
   if (any_problem_opt)
-    lp_usage_error ("--marginals", "--from, --to, --modes, --iter and --mc "
+    fc_exp_usage_error ("--marginals", "--from, --to, --modes, --iter and --mc "
                     "need --marginals");
   if (o->out_dir == NULL)
-    lp_usage_error ("--out", "required (or --marginals for a problem)");
+    fc_exp_usage_error ("--out", "required (or --marginals for a problem)");
 }
 
 static void
@@ -306,11 +280,11 @@ lp_parse (int argc, char **argv, lp_opts *o)
         }
       const char *a = argv[i];
       if (!lp_parse_one (argc, argv, &i, o))
-        lp_usage_error (a, strncmp (a, "--", 2) == 0 ? "unknown option"
+        fc_exp_usage_error (a, strncmp (a, "--", 2) == 0 ? "unknown option"
                                                      : "unexpected argument");
-      any_problem_opt |= lp_is (a, "--from") || lp_is (a, "--to")
-                         || lp_is (a, "--modes") || lp_is (a, "--iter")
-                         || lp_is (a, "--mc");
+      any_problem_opt |= fc_exp_is (a, "--from") || fc_exp_is (a, "--to")
+                         || fc_exp_is (a, "--modes") || fc_exp_is (a, "--iter")
+                         || fc_exp_is (a, "--mc");
     }
   lp_check_modes (o, any_problem_opt);
 }

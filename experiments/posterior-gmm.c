@@ -70,6 +70,8 @@
 #include "fc_stats.h"
 
 #define PG_NAME "posterior-gmm"
+#define FC_EXP_NAME PG_NAME
+#include "exp_args.h"
 #define PG_FILE "posterior-gmm.dat"
 #define PG_SEED_DEFAULT 20240501UL
 #define PG_LIST_MAX 16
@@ -222,14 +224,6 @@ pg_xmalloc (size_t n)
 /* -------------------------------------------------------------- options */
 
 static void
-pg_usage_error (const char *opt, const char *msg)
-{
-  fprintf (stderr, PG_NAME ": %s: %s\nTry '" PG_NAME " --help'.\n", opt,
-           msg);
-  exit (2);
-}
-
-static void
 pg_help (void)
 {
   printf (
@@ -299,7 +293,7 @@ pg_parse_size (const char *opt, const char *s, size_t lo, size_t hi)
       char msg[160];
       snprintf (msg, sizeof msg, "expected an integer in [%zu, %zu], got '%.64s'",
                 lo, hi, s);
-      pg_usage_error (opt, msg);
+      fc_exp_usage_error (opt, msg);
     }
   return (size_t) v;
 }
@@ -316,7 +310,7 @@ pg_parse_positive (const char *opt, const char *s)
       char msg[160];
       snprintf (msg, sizeof msg, "expected a finite number > 0, got '%.64s'",
                 s);
-      pg_usage_error (opt, msg);
+      fc_exp_usage_error (opt, msg);
     }
   return v;
 }
@@ -333,36 +327,15 @@ pg_split (const char *opt, const char *list, char items[][64])
       const char *c = strchr (p, ',');
       size_t len = c ? (size_t) (c - p) : strlen (p);
       if (len == 0 || len >= 64)
-        pg_usage_error (opt, "expected a comma-separated list of values");
+        fc_exp_usage_error (opt, "expected a comma-separated list of values");
       if (n == PG_LIST_MAX)
-        pg_usage_error (opt, "too many values (at most 16)");
+        fc_exp_usage_error (opt, "too many values (at most 16)");
       memcpy (items[n], p, len);
       items[n++][len] = '\0';
       if (c == NULL)
         return n;
       p = c + 1;
     }
-}
-
-/* The value of option ARGV[*I]: after '=' or the next argument.  */
-static const char *
-pg_value (int argc, char **argv, int *i, const char *name)
-{
-  size_t len = strlen (name);
-  if (argv[*i][len] == '=')
-    return argv[*i] + len + 1;
-  if (*i + 1 >= argc)
-    pg_usage_error (name, "missing value");
-  return argv[++*i];
-}
-
-/* 1 when ARG is option NAME, alone or as NAME=VALUE.  */
-static int
-pg_is (const char *arg, const char *name)
-{
-  size_t len = strlen (name);
-  return strncmp (arg, name, len) == 0
-         && (arg[len] == '\0' || arg[len] == '=');
 }
 
 static void
@@ -404,7 +377,7 @@ pg_parse_priors (pg_opts *o, const char *s)
               : strcmp (items[i], "random") == 0 ? PG_PRIOR_RANDOM
                                                  : -1;
       if (k < 0)
-        pg_usage_error ("--priors", "expected 'grid' and/or 'random'");
+        fc_exp_usage_error ("--priors", "expected 'grid' and/or 'random'");
       o->use_prior[k] = 1;
     }
 }
@@ -427,7 +400,7 @@ pg_finish_opts (pg_opts *o, int dims_given)
       memcpy (o->dims, full, o->n_dims * sizeof full[0]);
     }
   if (o->n_rows != 0 && o->n_rows != o->n_dims)
-    pg_usage_error ("--rows", "needs one value per dimension of --dims");
+    fc_exp_usage_error ("--rows", "needs one value per dimension of --dims");
   for (size_t i = 0; i < o->n_dims; i++)
     {
       char msg[160];
@@ -435,20 +408,20 @@ pg_finish_opts (pg_opts *o, int dims_given)
         {
           snprintf (msg, sizeof msg, "no default m for d = %zu: give --rows",
                     o->dims[i]);
-          pg_usage_error ("--dims", msg);
+          fc_exp_usage_error ("--dims", msg);
         }
       if (o->rows[i] >= o->dims[i])
         {
           snprintf (msg, sizeof msg, "m = %zu is not below d = %zu",
                     o->rows[i], o->dims[i]);
-          pg_usage_error ("--rows", msg);
+          fc_exp_usage_error ("--rows", msg);
         }
       if (o->use_prior[PG_PRIOR_GRID] && o->dims[i] % 2 != 0)
         {
           snprintf (msg, sizeof msg,
                     "the grid prior needs an even dimension, got %zu",
                     o->dims[i]);
-          pg_usage_error ("--dims", msg);
+          fc_exp_usage_error ("--dims", msg);
         }
     }
   if (o->seeds == 0)
@@ -480,38 +453,38 @@ pg_parse (int argc, char **argv, pg_opts *o)
         }
       else if (strcmp (a, "--quick") == 0)
         o->quick = 1;
-      else if (pg_is (a, "--seed"))
-        o->seed = pg_parse_size ("--seed", pg_value (argc, argv, &i, "--seed"),
+      else if (fc_exp_is (a, "--seed"))
+        o->seed = pg_parse_size ("--seed", fc_exp_value (argc, argv, &i, "--seed"),
                                  0, 4294967295UL);
-      else if (pg_is (a, "--out"))
+      else if (fc_exp_is (a, "--out"))
         {
-          o->out_dir = pg_value (argc, argv, &i, "--out");
+          o->out_dir = fc_exp_value (argc, argv, &i, "--out");
           if (*o->out_dir == '\0')
-            pg_usage_error ("--out", "empty directory name");
+            fc_exp_usage_error ("--out", "empty directory name");
         }
-      else if (pg_is (a, "--dims"))
+      else if (fc_exp_is (a, "--dims"))
         {
-          pg_parse_dims (o, pg_value (argc, argv, &i, "--dims"));
+          pg_parse_dims (o, fc_exp_value (argc, argv, &i, "--dims"));
           dims_given = 1;
         }
-      else if (pg_is (a, "--rows"))
-        pg_parse_rows (o, pg_value (argc, argv, &i, "--rows"));
-      else if (pg_is (a, "--sigmas"))
-        pg_parse_sigmas (o, pg_value (argc, argv, &i, "--sigmas"));
-      else if (pg_is (a, "--priors"))
-        pg_parse_priors (o, pg_value (argc, argv, &i, "--priors"));
-      else if (pg_is (a, "--seeds"))
+      else if (fc_exp_is (a, "--rows"))
+        pg_parse_rows (o, fc_exp_value (argc, argv, &i, "--rows"));
+      else if (fc_exp_is (a, "--sigmas"))
+        pg_parse_sigmas (o, fc_exp_value (argc, argv, &i, "--sigmas"));
+      else if (fc_exp_is (a, "--priors"))
+        pg_parse_priors (o, fc_exp_value (argc, argv, &i, "--priors"));
+      else if (fc_exp_is (a, "--seeds"))
         o->seeds = pg_parse_size ("--seeds",
-                                  pg_value (argc, argv, &i, "--seeds"), 2, 64);
-      else if (pg_is (a, "--samples"))
+                                  fc_exp_value (argc, argv, &i, "--seeds"), 2, 64);
+      else if (fc_exp_is (a, "--samples"))
         o->samples = pg_parse_size (
-            "--samples", pg_value (argc, argv, &i, "--samples"), 2, 1000000);
-      else if (pg_is (a, "--steps"))
+            "--samples", fc_exp_value (argc, argv, &i, "--samples"), 2, 1000000);
+      else if (fc_exp_is (a, "--steps"))
         o->steps = pg_parse_size ("--steps",
-                                  pg_value (argc, argv, &i, "--steps"), 1,
+                                  fc_exp_value (argc, argv, &i, "--steps"), 1,
                                   100000);
       else
-        pg_usage_error (a, a[0] == '-' ? "unknown option"
+        fc_exp_usage_error (a, a[0] == '-' ? "unknown option"
                                        : "unexpected argument");
     }
   pg_finish_opts (o, dims_given);

@@ -18,6 +18,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_vector.h>
 
+#include "fc_chol.h"
 #include "fc_gmm.h"
 #include "fc_rng.h"
 
@@ -187,44 +188,13 @@ fc_gmm_normalise_weights (fc_gmm *g)
     }
 }
 
-/* Lower Cholesky factor of the D x D matrix S into L (upper part zeroed);
-   returns 0 when S is not numerically positive definite.  Written by hand
-   because gsl_linalg_cholesky_decomp1 reports a non-positive pivot through
-   the GSL error handler, which aborts by default, while a singular
-   component (a point mass) is a normal outcome here (fc_gmm.h).  */
-static int
-fc_gmm_cholesky (size_t d, const double *s, double *l)
-{
-  for (size_t i = 0; i < d; i++)
-    for (size_t j = 0; j < d; j++)
-      {
-        if (j > i)
-          {
-            l[i * d + j] = 0.0;
-            continue;
-          }
-        double acc = s[i * d + j];
-        for (size_t p = 0; p < j; p++)
-          acc -= l[i * d + p] * l[j * d + p];
-        if (i == j)
-          {
-            if (!(acc > 0.0))
-              return 0;
-            l[i * d + i] = sqrt (acc);
-          }
-        else
-          l[i * d + j] = acc / l[j * d + j];
-      }
-  return 1;
-}
-
 int
 fc_gmm_cov_is_pd (size_t dim, const double *cov)
 {
   double *l = malloc (dim * dim * sizeof (double));
   if (l == NULL)
     return 0;
-  int pd = fc_gmm_cholesky (dim, cov, l);
+  int pd = fc_chol_lower (dim, cov, l);
   free (l);
   return pd;
 }
@@ -298,7 +268,7 @@ fc_gmm_factor_component (fc_gmm *g, size_t k)
 {
   size_t d = g->dim;
   double *l = g->chol + k * d * d;
-  if (fc_gmm_cholesky (d, g->cov + k * d * d, l))
+  if (fc_chol_lower (d, g->cov + k * d * d, l))
     {
       double ld = 0.0;
       for (size_t i = 0; i < d; i++)

@@ -31,6 +31,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "fc_chol.h"
 #include "fc_interp.h"
 #include "fc_rng.h"
 
@@ -200,37 +201,6 @@ fc_interp_marginal (const fc_interp *ip, size_t k)
 
 /* --------------------------------------------------------------- frame */
 
-/* Lower Cholesky factor of the D x D matrix S into L; 0 when S is not
-   numerically positive definite (a pivot that is not > 0).  Written by
-   hand, as in fc_gmm.c, because gsl_linalg_cholesky_decomp1 reports a
-   failed pivot through the GSL error handler (abort by default), while a
-   non-admissible beta must come back as GSL_EDOM.  */
-static int
-fc_interp_cholesky (size_t d, const double *s, double *l)
-{
-  for (size_t i = 0; i < d; i++)
-    for (size_t j = 0; j < d; j++)
-      {
-        if (j > i)
-          {
-            l[i * d + j] = 0.0;
-            continue;
-          }
-        double acc = s[i * d + j];
-        for (size_t p = 0; p < j; p++)
-          acc -= l[i * d + p] * l[j * d + p];
-        if (i == j)
-          {
-            if (!(acc > 0.0) || !isfinite (acc))
-              return 0;
-            l[i * d + i] = sqrt (acc);
-          }
-        else
-          l[i * d + j] = acc / l[j * d + j];
-      }
-  return 1;
-}
-
 static void
 fc_interp_frame_free (fc_interp_frame *f)
 {
@@ -288,7 +258,7 @@ fc_interp_frame_init (const fc_interp *ip, const double *beta,
     {
       double *l = f->chol + c * d * d;
       fc_interp_tuple_moments (ip, c, beta, f->mean + c * d, s);
-      ok = fc_interp_cholesky (d, s, l);
+      ok = fc_chol_lower (d, s, l);
       double log_det = 0.0;
       for (size_t i = 0; i < d && ok; i++)
         log_det += 2.0 * log (l[i * d + i]);
