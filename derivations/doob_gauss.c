@@ -1208,7 +1208,7 @@ dg_sweep_file (const fc_run_options *opt, const char *out_dir, const char *name,
   char path[4096], cmd[256];
   if (fc_io_path (path, sizeof path, out_dir, name) != GSL_SUCCESS)
     GSL_ERROR_NULL ("sweep data path too long", GSL_EBADLEN);
-  snprintf (cmd, sizeof cmd, "doob-bridge --seed %lu --out %s%s (fc_doob_gauss_sweep)",
+  snprintf (cmd, sizeof cmd, "experiments/doob-bridge --seed %lu --out %s%s",
             opt->seed, out_dir, opt->quick ? " --quick" : "");
   fc_datafile *f = fc_datafile_open (path, cmd, columns);
   if (f == NULL)
