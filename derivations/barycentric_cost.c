@@ -778,9 +778,10 @@ fc_barycentric_b7_check (const fc_run_options *opt, fc_verdict *v)
                : note_misses ? FC_VERDICT_REFUTED
                              : FC_VERDICT_CONFIRMED;
   fc_verdict_note (v, "note's t(1) - 1 = (sum a)^2 = %s; depends on a only via "
-                   "sum a; monotone but max t = %.3g > 1; corrected map: exact "
+                   "sum a%s; %smonotone, max t = %.3g; corrected map: exact "
                    "ends, %smonotone",
-                   misses, tmax, monotone ? "" : "NOT ");
+                   misses, collapse <= tol ? "" : " (NOT)",
+                   slope_min > 0.0 ? "" : "not ", tmax, monotone ? "" : "NOT ");
   return GSL_SUCCESS;
 }
 
