@@ -131,9 +131,12 @@ fc_gmm_affine (const fc_gmm *g, size_t m, const double *a, const double *b,
    M = sigma_y^2 I + F^T A^T A F:
      mu'_k = mu_k + F M^{-1} F^T A^T (y - A mu_k),
      S'_k  = sigma_y^2 F M^{-1} F^T,
-   which stay accurate (and S'_k positive semi-definite) however small
-   sigma_y; the weights use Cholesky solves of G_k (fc_gmm_condition.c).  Returned prepared.  NULL with
-   GSL_EDOM through GSL_ERROR_NULL when SIGMA_Y <= 0 or not finite.  */
+   with M never formed: its factor comes from the QR factorisation of
+   [A F; sigma_y I].  They stay accurate to round-off (and S'_k positive
+   semi-definite) however small sigma_y, also with fewer observations
+   than dimensions; the weights use Cholesky solves of G_k
+   (fc_gmm_condition.c).  Returned prepared.  NULL with GSL_EDOM through
+   GSL_ERROR_NULL when SIGMA_Y <= 0 or not finite.  */
 fc_gmm *
 fc_gmm_condition (const fc_gmm *g, size_t m, const double *a, const double *y,
                   double sigma_y);

@@ -699,6 +699,51 @@ START_TEST (test_condition_keeps_posterior_psd_for_small_noise)
 }
 END_TEST
 
+/* Fewer observations than dimensions (m = 1 < D = 3) and small noise: the
+   directions A does not see keep their prior spread while the observed one
+   shrinks to s^2, so sigma_y^2 I + F^T A^T A F has condition number
+   |A S A^T| / s^2 (about 1e16 at s = 1e-8).  Formed and factorised it
+   would give errors of order eps / s^2 (0.3 at s = 1e-8); the reference
+   here needs no such solve: G = a S a^T + s^2 is a scalar of size ~1, so
+   K = S a^T / G, mu' = mu + K r and S' = S - K a S take a dozen rounded
+   products of O(1) quantities each (TOL_EPS(64) absolute, as in the
+   textbook test above).  */
+START_TEST (test_condition_stays_accurate_with_fewer_rows_and_small_noise)
+{
+  const double sig[4] = { 1e-2, 1e-5, 1e-8, 1e-10 };
+  const double a[3] = { 0.7, -0.381966, 1.2 }, y = 0.8;
+  double w = 1.0;
+  fc_gmm *g = make_gmm (3, 1, &w, MU3, S3);
+  double sa[3], asa = 0.0, r = y;
+  for (int i = 0; i < 3; i++)
+    {
+      sa[i] = 0.0;
+      for (int j = 0; j < 3; j++)
+        sa[i] += S3[3 * i + j] * a[j];
+      asa += a[i] * sa[i];
+      r -= a[i] * MU3[i];
+    }
+  for (int t = 0; t < 4; t++)
+    {
+      double gs = asa + sig[t] * sig[t];
+      fc_gmm *post = fc_gmm_condition (g, 1, a, &y, sig[t]);
+      ck_assert_msg (post != NULL, "sigma %g", sig[t]);
+      for (int i = 0; i < 3; i++)
+        {
+          fc_ck_assert_abs (post->mean[i], MU3[i] + sa[i] / gs * r,
+                            TOL_EPS (64), "mean %d, sigma %g", i, sig[t]);
+          for (int j = 0; j < 3; j++)
+            fc_ck_assert_abs (post->cov[3 * i + j],
+                              S3[3 * i + j] - sa[i] * sa[j] / gs,
+                              TOL_EPS (64), "cov (%d,%d), sigma %g", i, j,
+                              sig[t]);
+        }
+      fc_gmm_free (post);
+    }
+  fc_gmm_free (g);
+}
+END_TEST
+
 /* Bayes' rule pointwise: log post(x) = log prior(x) + log N(y; A x, s^2 I)
    - log evidence, with the evidence the density at y of the affine image
    A x + N(0, s^2 I) (fc_gmm_affine): three independent routes to one
@@ -882,6 +927,8 @@ gmm_suite (void)
   tcase_add_test (tc, test_condition_single_gaussian_matches_textbook);
   tcase_add_test (tc, test_condition_mixture_satisfies_bayes_rule_pointwise);
   tcase_add_test (tc, test_condition_keeps_posterior_psd_for_small_noise);
+  tcase_add_test (tc,
+                  test_condition_stays_accurate_with_fewer_rows_and_small_noise);
   suite_add_tcase (s, tc);
   return s;
 }
