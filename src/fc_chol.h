@@ -1,6 +1,6 @@
 /* src/fc_chol.h -- the lower Cholesky factor of a small dense matrix, for
- * code that must treat "not positive definite" as an ordinary outcome.
- * Internal, not installed.
+ * code that must treat "not positive definite" as an ordinary outcome,
+ * and the solve with it that runs per point.  Internal, not installed.
  *
  * Hand-written because gsl_linalg_cholesky_decomp1 reports a failed pivot
  * through the GSL error handler, which aborts by default and is global
@@ -41,6 +41,34 @@ fc_chol_lower (size_t d, const double *s, double *l)
           l[i * d + j] = acc / l[j * d + j];
       }
   return 1;
+}
+
+/* X = (L L^T)^{-1} B for the lower Cholesky factor L (m, m) of a
+   covariance; returns B^T X, computed as |L^{-1} B|^2 so that it is
+   non-negative.  X may be B.  Written out because it runs per point and
+   component with m as small as 1 or 2, where the call overhead of
+   gsl_linalg_cholesky_solve would exceed the work; the same forward and
+   back substitutions.  */
+static inline double
+fc_chol_solve (size_t m, const double *l, const double *b, double *x)
+{
+  double q = 0.0;
+  for (size_t i = 0; i < m; i++)
+    {
+      double acc = b[i];
+      for (size_t j = 0; j < i; j++)
+        acc -= l[i * m + j] * x[j];
+      x[i] = acc / l[i * m + i];
+      q += x[i] * x[i];
+    }
+  for (size_t i = m; i-- > 0;)
+    {
+      double acc = x[i];
+      for (size_t j = i + 1; j < m; j++)
+        acc -= l[j * m + i] * x[j];
+      x[i] = acc / l[i * m + i];
+    }
+  return q;
 }
 
 #endif /* FC_CHOL_H */

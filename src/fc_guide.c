@@ -89,6 +89,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_matrix.h>
 
+#include "fc_chol.h"
 #include "fc_gemm.h"
 #include "fc_parse.h"
 #include "fc_gmm.h"
@@ -387,34 +388,6 @@ fc_guide_dot (size_t d, const double *u, const double *v, const double *w)
   return (s4[0] + s4[1]) + (s4[2] + s4[3]);
 }
 
-/* X = (L L^T)^{-1} B for the lower Cholesky factor L (m, m) of a
-   covariance; returns B^T X, computed as |L^{-1} B|^2 so that it is
-   non-negative.  Written out because it runs per point and component
-   with m as small as 1 or 2, where the call overhead of
-   gsl_linalg_cholesky_solve would exceed the work; the same forward and
-   back substitutions.  */
-static inline double
-fc_guide_chol_solve (size_t m, const double *l, const double *b, double *x)
-{
-  double q = 0.0;
-  for (size_t i = 0; i < m; i++)
-    {
-      double acc = b[i];
-      for (size_t j = 0; j < i; j++)
-        acc -= l[i * m + j] * x[j];
-      x[i] = acc / l[i * m + i];
-      q += x[i] * x[i];
-    }
-  for (size_t i = m; i-- > 0;)
-    {
-      double acc = x[i];
-      for (size_t j = i + 1; j < m; j++)
-        acc -= l[j * m + i] * x[j];
-      x[i] = acc / l[i * m + i];
-    }
-  return q;
-}
-
 /* Log-sum-exp of V (n) (+ W). */
 static double
 fc_guide_lse (size_t n, const double *v, const double *w)
@@ -478,7 +451,7 @@ fc_guide_forward (const fc_guide_plan *pl, fc_guide_scratch *s, size_t k,
         {
           for (size_t r = 0; r < m; r++)
             s->res[r] = pl->obs->y[r] - s->am[pk * m + r];
-          double q = fc_guide_chol_solve (m, pl->gchol + k * m * m, s->res,
+          double q = fc_chol_solve (m, pl->gchol + k * m * m, s->res,
                                           s->vk + pk * m);
           s->ln[pk] = pl->nconst[k] - 0.5 * q;
         }
@@ -531,7 +504,7 @@ fc_guide_approx_weights (const fc_guide_plan *pl, fc_guide_scratch *s,
     }
   for (size_t i = 0; i < m; i++)
     s->res[i] = pl->obs->y[i] - s->ax[i];
-  s->lh[p] = lconst - 0.5 * fc_guide_chol_solve (m, chol, s->res, v);
+  s->lh[p] = lconst - 0.5 * fc_chol_solve (m, chol, s->res, v);
   if (!pl->need_vec)
     return 0;
   /* c_k = (A s_k - A s) . v, or (A m1_k - A x1hat) . v / sigma^2 in the

@@ -304,22 +304,10 @@ fc_interp_point_posterior (const fc_interp_frame *f, const double *x,
   for (size_t c = 0; c < f->n_tuples; c++)
     {
       const double *l = f->chol + c * d * d, *m = f->mean + c * d;
-      double *v = w->v + c * d, quad = 0.0;
+      double *v = w->v + c * d;
       for (size_t i = 0; i < d; i++)
-        {
-          double acc = x[i] - m[i];
-          for (size_t j = 0; j < i; j++)
-            acc -= l[i * d + j] * v[j];
-          v[i] = acc / l[i * d + i];
-          quad += v[i] * v[i];
-        }
-      for (size_t i = d; i-- > 0;)
-        {
-          double acc = v[i];
-          for (size_t j = i + 1; j < d; j++)
-            acc -= l[j * d + i] * v[j];
-          v[i] = acc / l[i * d + i];
-        }
+        v[i] = x[i] - m[i];
+      double quad = fc_chol_solve (d, l, v, v);
       w->lp[c] = f->log_norm[c] - 0.5 * quad;
       lmax = GSL_MAX (lmax, w->lp[c]);
     }
