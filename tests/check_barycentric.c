@@ -50,16 +50,7 @@ START_TEST (test_module_lists_claims_b1_to_b10_in_catalog_order)
 {
   static const char *const ids[] = { "B1", "B2", "B3", "B4", "B5",
                                      "B6", "B7", "B8", "B9", "B10" };
-  const fc_module *m = module_under_test ();
-  ck_assert_str_eq (m->name, "barycentric");
-  ck_assert_uint_eq (m->n_claims, 10);
-  for (size_t i = 0; i < m->n_claims; i++)
-    {
-      ck_assert_str_eq (m->claims[i].id, ids[i]);
-      ck_assert_ptr_nonnull (m->claims[i].check);
-      ck_assert (strlen (m->claims[i].section) > 0);
-      ck_assert (strlen (m->claims[i].statement) > 0);
-    }
+  assert_claim_table ("barycentric", ids, 10);
 }
 END_TEST
 
@@ -194,20 +185,7 @@ END_TEST
 
 START_TEST (test_same_seed_same_figures_other_seed_other_figures)
 {
-  const fc_module *m = NULL;
-  const fc_claim *c = fc_claim_find ("B3", &m);
-  fc_run_options opt = { SEED, NULL, 1, NULL };
-  fc_verdict a, b, other;
-  ck_assert_int_eq (fc_claim_run (m, c, &opt, &a), GSL_SUCCESS);
-  ck_assert_int_eq (fc_claim_run (m, c, &opt, &b), GSL_SUCCESS);
-  opt.seed = SEED + 1;
-  ck_assert_int_eq (fc_claim_run (m, c, &opt, &other), GSL_SUCCESS);
-  ck_assert_uint_eq (a.n_metrics, b.n_metrics);
-  for (size_t i = 0; i < a.n_metrics; i++)
-    ck_assert_msg (a.metric[i].value == b.metric[i].value,
-                   "%s differs between runs", a.metric[i].name);
-  ck_assert (fc_verdict_get (&a, "rel_hmin_planar_k1")
-             != fc_verdict_get (&other, "rel_hmin_planar_k1"));
+  assert_claim_reproducible ("B3", "rel_hmin_planar_k1");
 }
 END_TEST
 

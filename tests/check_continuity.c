@@ -11,10 +11,8 @@
  * missing directory.  */
 #include <config.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fc_check.h"
 #include "fc_module.h"
@@ -25,17 +23,8 @@
 START_TEST (test_module_lists_claims_c1_to_c6_in_catalog_order)
 {
   static const char *const ids[] = { "C1", "C2", "C3", "C4", "C5", "C6" };
-  const fc_module *m = module_under_test ();
-  ck_assert_str_eq (m->name, "continuity");
-  ck_assert_uint_eq (m->n_claims, 6);
+  const fc_module *m = assert_claim_table ("continuity", ids, 6);
   ck_assert_ptr_nonnull (m->write_figure_data);
-  for (size_t i = 0; i < m->n_claims; i++)
-    {
-      ck_assert_str_eq (m->claims[i].id, ids[i]);
-      ck_assert_ptr_nonnull (m->claims[i].check);
-      ck_assert (strlen (m->claims[i].section) > 0);
-      ck_assert (strlen (m->claims[i].statement) > 0);
-    }
 }
 END_TEST
 
@@ -128,85 +117,20 @@ END_TEST
 
 START_TEST (test_same_seed_same_figures_other_seed_other_figures)
 {
-  const fc_module *m = NULL;
-  const fc_claim *c = fc_claim_find ("C2", &m);
-  fc_run_options opt = { SEED, NULL, 1, NULL };
-  fc_verdict a, b, other;
-  ck_assert_int_eq (fc_claim_run (m, c, &opt, &a), GSL_SUCCESS);
-  ck_assert_int_eq (fc_claim_run (m, c, &opt, &b), GSL_SUCCESS);
-  opt.seed = SEED + 1;
-  ck_assert_int_eq (fc_claim_run (m, c, &opt, &other), GSL_SUCCESS);
-  ck_assert_uint_eq (a.n_metrics, b.n_metrics);
-  for (size_t i = 0; i < a.n_metrics; i++)
-    ck_assert_msg (a.metric[i].value == b.metric[i].value,
-                   "%s differs between runs", a.metric[i].name);
-  ck_assert (fc_verdict_get (&a, "rel_hmin_gmm")
-             != fc_verdict_get (&other, "rel_hmin_gmm"));
+  assert_claim_reproducible ("C2", "rel_hmin_gmm");
 }
 END_TEST
 
-/* Lines of PATH: total and data rows (not '#', not blank); its first line. */
-static void
-count_lines (const char *path, size_t *rows, char *first, size_t len)
-{
-  FILE *f = fopen (path, "r");
-  ck_assert_msg (f != NULL, "cannot open %s", path);
-  char line[4096];
-  *rows = 0;
-  first[0] = '\0';
-  for (size_t i = 0; fgets (line, sizeof line, f) != NULL; i++)
-    {
-      if (i == 0)
-        {
-          size_t k = strlen (line) < len ? strlen (line) : len - 1;
-          memcpy (first, line, k);
-          first[k] = '\0';
-        }
-      if (line[0] != '#' && line[0] != '\n')
-        (*rows)++;
-    }
-  fclose (f);
-}
-
 START_TEST (test_figure_data_written_whole_with_headers)
 {
-  static const struct
-  {
-    const char *name;
-    size_t rows; /* quick sizes: 5 steps; 3 x 41^2; 3 x 11^2; paths + ends + q */
-  } files[] = { { "continuity-order.dat", 5 },
-                { "vector-field-density.dat", 3 * 41 * 41 },
-                { "vector-field-arrows.dat", 3 * 11 * 11 },
-                { "trajectories.dat", 60 * 101 + 2 * 60 + 1000 } };
-  char dir[] = "/tmp/check_continuity.XXXXXX";
-  ck_assert_ptr_nonnull (mkdtemp (dir));
-  fc_run_options opt = { SEED, dir, 1, NULL };
-  ck_assert_int_eq (module_under_test ()->write_figure_data (&opt), GSL_SUCCESS);
-  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-    {
-      char path[512], first[256];
-      size_t rows;
-      snprintf (path, sizeof path, "%s/%s", dir, files[i].name);
-      count_lines (path, &rows, first, sizeof first);
-      ck_assert_msg (strncmp (first, "# written by: flowcheck run continuity", 38) == 0,
-                     "%s header: %s", files[i].name, first);
-      ck_assert_uint_eq (rows, files[i].rows);
-    }
-  /* Nothing else (no temporary left behind); then clean up.  */
-  DIR *d = opendir (dir);
-  struct dirent *e;
-  size_t n = 0;
-  while ((e = readdir (d)) != NULL)
-    if (e->d_name[0] != '.')
-      {
-        char path[512];
-        snprintf (path, sizeof path, "%s/%s", dir, e->d_name);
-        ck_assert_int_eq (unlink (path), 0);
-        n++;
-      }
-  closedir (d);
-  ck_assert_int_eq (rmdir (dir), 0);
-  ck_assert_uint_eq (n, 4);
+  /* Quick sizes: 5 steps; 3 x 41^2; 3 x 11^2; paths + ends + q.  */
+  static const fc_ck_figure_file files[] = {
+    { "continuity-order.dat", 5 },
+    { "vector-field-density.dat", 3 * 41 * 41 },
+    { "vector-field-arrows.dat", 3 * 11 * 11 },
+    { "trajectories.dat", 60 * 101 + 2 * 60 + 1000 },
+  };
+  assert_figure_files (files, sizeof files / sizeof files[0]);
 }
 END_TEST
 
