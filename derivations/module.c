@@ -1,12 +1,18 @@
-/* derivations/module.c -- lookups in the module registry, and the helpers
-   every module uses.  */
+/* derivations/module.c -- lookups in the module registry, running claims,
+   controls and figure records, and the helpers every module uses
+   (fc_module.h).  */
 #include <config.h>
+
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
 #include <gsl/gsl_errno.h>
+
 #include "fc_module.h"
 #include "fc_rng.h"
+#include "fc_spec.h"
 
 const fc_module *
 fc_module_find (const char *name)
@@ -31,19 +37,96 @@ fc_claim_find (const char *id, const fc_module **module)
   return NULL;
 }
 
+const fc_control *
+fc_control_find (const fc_claim *claim, const char *name)
+{
+  for (size_t i = 0; i < claim->n_controls; i++)
+    if (strcmp (claim->controls[i].name, name) == 0)
+      return &claim->controls[i];
+  return NULL;
+}
+
+/* The check of CLAIM with the run fields of OPT set.  */
+static int
+fc_module_check (const fc_module *module, const fc_claim *claim,
+                 const fc_control *control, void *figures,
+                 const fc_run_options *opt, fc_verdict *result)
+{
+  fc_run_options o = *opt;
+  o.module = module;
+  o.claim = claim;
+  o.control = control;
+  o.figures = figures;
+  fc_verdict_init (result, claim->id, module->name);
+  return claim->check (&o, result);
+}
+
 int
 fc_claim_run (const fc_module *module, const fc_claim *claim,
               const fc_run_options *opt, fc_verdict *result)
 {
-  fc_verdict_init (result, claim->id, module->name);
-  return claim->check (opt, result);
+  return fc_module_check (module, claim, NULL, opt->figures, opt, result);
 }
+
+int
+fc_control_run (const fc_module *module, const fc_claim *claim,
+                const fc_control *control, const fc_run_options *opt,
+                fc_verdict *result)
+{
+  return fc_module_check (module, claim, control, NULL, opt, result);
+}
+
+/* ------------------------------------------------------ figure records */
+
+void *
+fc_module_figures_alloc (const fc_module *module)
+{
+  if (module->write_figures == NULL || module->figures_size == 0)
+    return NULL;
+  void *record = calloc (1, module->figures_size);
+  if (record == NULL)
+    GSL_ERROR_NULL ("no memory for a figure record", GSL_ENOMEM);
+  return record;
+}
+
+int
+fc_module_figures_write (const fc_module *module, const fc_run_options *opt,
+                         const void *record)
+{
+  if (opt->out_dir == NULL || record == NULL || module->write_figures == NULL)
+    GSL_ERROR ("no output directory, record or figure writer", GSL_EINVAL);
+  fc_run_options o = *opt;
+  o.module = module;
+  o.claim = NULL;
+  o.control = NULL;
+  o.figures = NULL;
+  return module->write_figures (&o, record);
+}
+
+void
+fc_module_figures_free (const fc_module *module, void *record)
+{
+  if (record == NULL)
+    return;
+  if (module->free_figures != NULL)
+    module->free_figures (record);
+  free (record);
+}
+
+/* ------------------------------------------------------------ helpers */
 
 void
 fc_module_progress (const fc_run_options *opt, const char *fmt, ...)
 {
   if (opt->progress == NULL)
     return;
+  if (opt->module != NULL && opt->claim != NULL && opt->control != NULL)
+    fprintf (opt->progress, "[%s %s control %s] ", opt->module->name,
+             opt->claim->id, opt->control->name);
+  else if (opt->module != NULL && opt->claim != NULL)
+    fprintf (opt->progress, "[%s %s] ", opt->module->name, opt->claim->id);
+  else if (opt->module != NULL)
+    fprintf (opt->progress, "[%s] ", opt->module->name);
   va_list ap;
   va_start (ap, fmt);
   vfprintf (opt->progress, fmt, ap);
@@ -52,10 +135,29 @@ fc_module_progress (const fc_run_options *opt, const char *fmt, ...)
   fflush (opt->progress);
 }
 
+void
+fc_module_record_study (const fc_run_options *opt, fc_verdict *v,
+                        const fc_order_study *st)
+{
+  char line[256];
+  fc_order_study_record (v, st);
+  fc_order_study_describe (st, line, sizeof line);
+  fc_module_progress (opt, "%s", line);
+}
+
 unsigned long
 fc_module_seed (const fc_run_options *opt, unsigned long tag)
 {
   return fc_rng_stream_seed (opt->seed, tag);
+}
+
+fc_gmm *
+fc_module_builtin (const char *name)
+{
+  fc_gmm *g = fc_spec_builtin (name);
+  if (g == NULL)
+    GSL_ERROR_NULL ("built-in data set missing", GSL_EFAILED);
+  return g;
 }
 
 /* The program named in data-file headers when it is not `flowcheck run`
@@ -69,10 +171,12 @@ fc_module_set_program (const char *program)
 }
 
 fc_datafile *
-fc_module_datafile (const fc_run_options *opt, const char *module,
-                    const char *name, const char *columns)
+fc_module_datafile (const fc_run_options *opt, const char *name,
+                    const char *columns)
 {
   char path[4096], cmd[512];
+  if (opt->out_dir == NULL)
+    GSL_ERROR_NULL ("no output directory", GSL_EINVAL);
   if (fc_io_path (path, sizeof path, opt->out_dir, name) != GSL_SUCCESS)
     return NULL;
   if (fc_module_program != NULL)
@@ -80,8 +184,8 @@ fc_module_datafile (const fc_run_options *opt, const char *module,
               opt->seed, opt->out_dir, opt->quick ? " --quick" : "");
   else
     snprintf (cmd, sizeof cmd, "flowcheck run %s --seed %lu --out %s%s",
-              module, opt->seed, opt->out_dir,
-              opt->quick ? " (quick sizes)" : "");
+              opt->module != NULL ? opt->module->name : "", opt->seed,
+              opt->out_dir, opt->quick ? " (quick sizes)" : "");
   fc_datafile *f = fc_datafile_open (path, cmd, columns);
   if (f == NULL)
     GSL_ERROR_NULL ("cannot open a figure data file", GSL_EFAILED);
@@ -89,8 +193,15 @@ fc_module_datafile (const fc_run_options *opt, const char *module,
 }
 
 int
-fc_module_commit (fc_datafile *f)
+fc_module_commit (fc_datafile *f, int status)
 {
+  if (f == NULL)
+    return status != GSL_SUCCESS ? status : GSL_EFAILED;
+  if (status != GSL_SUCCESS)
+    {
+      fc_datafile_abort (f);
+      return status;
+    }
   if (fc_datafile_commit (f) != GSL_SUCCESS)
     GSL_ERROR ("cannot write a figure data file", GSL_EFAILED);
   return GSL_SUCCESS;

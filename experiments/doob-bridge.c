@@ -21,7 +21,7 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "doob.h"
+#include "doob/doob.h"
 #include "fc_io.h"
 #include "fc_module.h"
 
@@ -147,7 +147,8 @@ main (int argc, char **argv)
                strerror (errno));
       return EXIT_FAILURE;
     }
-  fc_run_options opt = { o.seed, o.out_dir, o.quick, stderr };
+  fc_run_options opt = { .seed = o.seed, .out_dir = o.out_dir, .quick = o.quick,
+                         .progress = stderr };
   fc_module_set_program ("experiments/" DB_NAME);
   double t0 = db_now ();
   printf ("# " DB_NAME " --seed %lu%s: Doob h-transform sweeps (N §Doob's h-transform)\n",

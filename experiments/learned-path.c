@@ -55,7 +55,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "barycentric.h"
+#include "barycentric/barycentric.h"
 #include "fc_gmm.h"
 #include "fc_interp.h"
 #include "fc_io.h"
@@ -487,7 +487,8 @@ lp_run_study (const lp_opts *o)
                o->out_dir, strerror (errno));
       return 2;
     }
-  fc_run_options ro = { o->seed, o->out_dir, o->quick, stderr };
+  fc_run_options ro = { .seed = o->seed, .out_dir = o->out_dir,
+                        .quick = o->quick, .progress = stderr };
   fc_module_set_program ("experiments/" LP_NAME);
   int status = fc_barycentric_cost_study (&ro, o->out_dir, stdout);
   if (status != GSL_SUCCESS)

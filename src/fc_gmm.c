@@ -615,3 +615,23 @@ fc_gmm_moments (const fc_gmm *g, double *mean, double *cov)
     }
   return GSL_SUCCESS;
 }
+
+int
+fc_gmm_fourth_moments (const fc_gmm *g, const double *mean, double *m4)
+{
+  if (!g->prepared)
+    GSL_ERROR ("mixture not prepared (call fc_gmm_prepare)", GSL_EINVAL);
+  size_t d = g->dim;
+  for (size_t i = 0; i < d; i++)
+    {
+      m4[i] = 0.0;
+      for (size_t k = 0; k < g->n_comp; k++)
+        {
+          double dm = g->mean[k * d + i] - mean[i];
+          double v = g->cov[(k * d + i) * d + i];
+          m4[i] += g->weight[k] * (dm * dm * dm * dm + 6.0 * dm * dm * v
+                                   + 3.0 * v * v);
+        }
+    }
+  return GSL_SUCCESS;
+}

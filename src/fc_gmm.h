@@ -115,6 +115,14 @@ fc_gmm_sample (const fc_gmm *g, unsigned long seed, size_t n, double *x);
 int
 fc_gmm_moments (const fc_gmm *g, double *mean, double *cov);
 
+/* E[(x_i - mean_i)^4] of every coordinate into M4 (D), about MEAN (D),
+   the mixture's mean (fc_gmm_moments): for each component
+   sum_k w_k (d^4 + 6 d^2 v + 3 v^2), d = mu_ki - mean_i, v = S_k,ii (the
+   fourth central moment of a Gaussian about a shifted centre).  It gives
+   the exact standard error of a sample variance (fc_stats_moment_z).  */
+int
+fc_gmm_fourth_moments (const fc_gmm *g, const double *mean, double *m4);
+
 /* The law of y = A x + b + e, e ~ N(0, NOISE_VAR I), x ~ g, with A (m, D),
    B (m) or NULL for zero: the mixture sum_k w_k N(A mu_k + b,
    A S_k A^T + NOISE_VAR I) in R^m.  Returned prepared.  */

@@ -21,7 +21,7 @@
 #include "fc_module.h"
 #define FC_CK_MODULE "barycentric"
 #include "fc_check_module.h"
-#include "barycentric_claims.h"
+#include "barycentric/barycentric_claims.h"
 
 /* An exponent measured from round-off errors at alpha_0 = 10^-1 .. 10^-8:
    the error is eps M / alpha_0 (slope -1) up to the scatter of an rms of

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "barycentric.h"
+#include "barycentric/barycentric.h"
 #include "fc_check.h"
 #include "fc_module.h"
 #include "fc_pathcost.h"

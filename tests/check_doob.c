@@ -25,8 +25,8 @@
 #include "fc_module.h"
 #define FC_CK_MODULE "doob"
 #include "fc_check_module.h"
-#include "doob.h"
-#include "doob_gauss.h"
+#include "doob/doob.h"
+#include "doob/doob_gauss.h"
 
 /* The metric NAME is at least its tolerance (p-values). */
 static void

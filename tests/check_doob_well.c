@@ -19,7 +19,7 @@
 #include "fc_module.h"
 #define FC_CK_MODULE "doob"
 #include "fc_check_module.h"
-#include "doob.h"
+#include "doob/doob.h"
 
 /* "Decisive": the chi-square p-value of the control against the
    exact-grid density below DECISIVE_P, ten orders of magnitude under the

@@ -22,7 +22,7 @@
 #define FC_CK_MODULE "guidance"
 #include "fc_check_module.h"
 #include "fc_spec.h"
-#include "guidance.h"
+#include "guidance/guidance.h"
 
 
 static void

@@ -20,7 +20,7 @@
 #include "fc_module.h"
 #define FC_CK_MODULE "score"
 #include "fc_check_module.h"
-#include "score.h"
+#include "score/score.h"
 
 
 /* The metric NAME is at least its tolerance. */

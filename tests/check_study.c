@@ -17,7 +17,6 @@
 
 #include "fc_check.h"
 #include "fc_gmm.h"
-#include "fc_module.h"
 #include "fc_path.h"
 #include "fc_path_field.h"
 #include "fc_rng.h"
@@ -513,25 +512,6 @@ START_TEST (test_sumsq_and_norm_are_exact_on_small_integers)
 }
 END_TEST
 
-START_TEST (test_module_helpers_print_lines_and_derive_seeds)
-{
-  FILE *f = tmpfile ();
-  ck_assert_ptr_nonnull (f);
-  fc_run_options opt = { SEED, NULL, 1, f };
-  char buf[64] = { 0 };
-  fc_module_progress (&opt, "X1 %s %d", "ran", 7);
-  rewind (f);
-  ck_assert_ptr_nonnull (fgets (buf, sizeof buf, f));
-  ck_assert_str_eq (buf, "X1 ran 7\n");
-  fclose (f);
-  opt.progress = NULL;
-  fc_module_progress (&opt, "silent %d", 1); /* must not touch a stream */
-  ck_assert_uint_eq (fc_module_seed (&opt, 0xC1000),
-                     fc_rng_stream_seed (SEED, 0xC1000));
-  ck_assert_uint_ne (fc_module_seed (&opt, 1), fc_module_seed (&opt, 2));
-}
-END_TEST
-
 static Suite *
 study_suite (void)
 {
@@ -554,7 +534,6 @@ study_suite (void)
   tc = tcase_create ("helpers");
   tcase_add_test (tc, test_combine_confirms_only_when_every_case_does);
   tcase_add_test (tc, test_sumsq_and_norm_are_exact_on_small_integers);
-  tcase_add_test (tc, test_module_helpers_print_lines_and_derive_seeds);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -67,6 +67,24 @@ fc_under_valgrind (void)
   return getenv ("VALGRIND") != NULL;
 }
 
+/* A test case NAME holding the N TESTS, added to S; returned, so that
+   loop tests can join it.  FC_CK_CASE (s, "name", test_a, test_b, ...)
+   counts the tests itself.  */
+static inline TCase *
+fc_ck_case (Suite *s, const char *name, size_t n, const TTest *const *tests)
+{
+  TCase *tc = tcase_create (name);
+  for (size_t i = 0; i < n; i++)
+    tcase_add_test (tc, tests[i]);
+  suite_add_tcase (s, tc);
+  return tc;
+}
+
+#define FC_CK_CASE(s, name, ...)                                              \
+  fc_ck_case ((s), (name),                                                    \
+              sizeof ((const TTest *[]){ __VA_ARGS__ }) / sizeof (TTest *),   \
+              (const TTest *[]){ __VA_ARGS__ })
+
 /* Run suite S the project's way: GSL's abort-on-error handler off (tests
    provoke errors on purpose), no fork under valgrind (fork leaves
    "still reachable" noise and valgrind trips Check's timeouts).  Returns

@@ -826,8 +826,7 @@ wl_bin_average (const fc_kolmogorov *k, const double *q, double *scratch,
 static int
 wl_fig_write (const fc_run_options *opt, const wl_run *r)
 {
-  fc_datafile *f = fc_module_datafile (
-      opt, "doob", "doob-double-well.dat",
+  fc_datafile *f = fc_module_datafile (opt, "doob-double-well.dat",
       "x hist_h_T2 hist_rej_T2 q_T2 q_eps_T2 p_T2 "
       "hist_h_3T4 hist_rej_3T4 q_3T4 q_eps_3T4 p_3T4");
   if (f == NULL)
@@ -866,7 +865,7 @@ wl_fig_write (const fc_run_options *opt, const wl_run *r)
         fprintf (out, " %.17g", col[c][i]);
       fputc ('\n', out);
     }
-  return fc_module_commit (f);
+  return fc_module_commit (f, GSL_SUCCESS);
 }
 
 int
@@ -901,7 +900,7 @@ wl_sweep_eps_file (const fc_run_options *opt, FILE *summary)
   if (status == GSL_SUCCESS)
     status = wl_conditioned (kp, mp, NULL);
   fc_datafile *f = status ? NULL
-                   : fc_module_datafile (opt, "doob", "doob-well-eps.dat",
+                   : fc_module_datafile (opt, "doob-well-eps.dat",
                                          "eps acceptance eps_bias_z mean_T2 "
                                          "var_T2 mean_3T4 var_3T4");
   if (status == GSL_SUCCESS && f == NULL)
@@ -937,7 +936,7 @@ wl_sweep_eps_file (const fc_run_options *opt, FILE *summary)
       fc_datafile_abort (f);
       return status;
     }
-  return fc_module_commit (f);
+  return fc_module_commit (f, GSL_SUCCESS);
 }
 
 static int
@@ -946,7 +945,7 @@ wl_sweep_grid_file (const fc_run_options *opt, FILE *summary)
   wl_grid_study gs;
   int status = wl_grid_run (&gs, WL_NLEV);
   fc_datafile *f = status ? NULL
-                   : fc_module_datafile (opt, "doob", "doob-well-grid.dat",
+                   : fc_module_datafile (opt, "doob-well-grid.dat",
                                          "dx dt diff_to_next mean_T2 var_T2 "
                                          "mean_3T4 var_3T4");
   if (status)
@@ -963,7 +962,7 @@ wl_sweep_grid_file (const fc_run_options *opt, FILE *summary)
              gs.m[l][0].var, gs.m[l][1].mean, gs.m[l][1].var);
   fprintf (summary, "%-10s %-22s order of h's grid error %.4f +- %.4f\n",
            "well", "grid convergence", gs.order, gs.order_se);
-  return fc_module_commit (f);
+  return fc_module_commit (f, GSL_SUCCESS);
 }
 
 /* A larger sample than the module's: the same comparison.  */

@@ -159,16 +159,19 @@ fc_cli_run_parse (int argc, char **argv, fc_cli_run_args *args, int *done)
   return 0;
 }
 
-/* Measure one claim into RESULT and print its row.  */
-static void
-fc_cli_run_claim (const fc_cli_run_args *args, const fc_module *module,
-                  const fc_claim *claim, fc_verdict *result)
+/* Measure one claim into RESULT with OPT (whose figures field is the
+   module's figure record or NULL) and print its row.  Returns the check's
+   status.  */
+static int
+fc_cli_run_claim (const fc_cli_run_args *args, const fc_run_options *opt,
+                  const fc_module *module, const fc_claim *claim,
+                  fc_verdict *result)
 {
-  FILE *progress = args->opt.progress;
+  FILE *progress = opt->progress;
   if (progress != NULL)
     fprintf (progress, "[%s %s] running\n", module->name, claim->id);
   double t0 = fc_cli_now ();
-  int status = fc_claim_run (module, claim, &args->opt, result);
+  int status = fc_claim_run (module, claim, opt, result);
   if (status != GSL_SUCCESS)
     {
       /* The measurement itself failed: no verdict, whatever the module may
@@ -190,18 +193,18 @@ fc_cli_run_claim (const fc_cli_run_args *args, const fc_module *module,
     fc_verdict_print_row (stdout, result, claim->expected);
   /* Rows appear as results come, even through a pipe.  */
   fflush (stdout);
+  return status;
 }
 
+/* Render the figure RECORD of MODULE, filled by its checks, into --out.  */
 static void
 fc_cli_run_figures (const fc_cli_run_args *args, const fc_module *module,
-                    fc_cli_run_tally *tally)
+                    const void *record, fc_cli_run_tally *tally)
 {
-  if (args->opt.out_dir == NULL || module->write_figure_data == NULL)
-    return;
   if (args->opt.progress != NULL)
     fprintf (args->opt.progress, "[%s] writing figure data to %s\n",
              module->name, args->opt.out_dir);
-  int status = module->write_figure_data (&args->opt);
+  int status = fc_module_figures_write (module, &args->opt, record);
   if (status != GSL_SUCCESS)
     {
       fc_cli_error ("run", "%s: figure data not written: %s", module->name,
@@ -210,13 +213,28 @@ fc_cli_run_figures (const fc_cli_run_args *args, const fc_module *module,
     }
 }
 
-/* Run every selected claim of module M into RESULTS (advanced).  */
+/* Run every selected claim of module M into RESULTS (advanced).  A module
+   run whole with --out collects its figure data in a record its checks
+   fill, written once they all ran.  */
 static fc_verdict *
 fc_cli_run_module (const fc_cli_run_args *args, const fc_cli_selection *sel,
                    size_t m, fc_verdict *results, fc_cli_run_tally *tally)
 {
   const fc_module *module = fc_modules[m];
-  int header = 0;
+  fc_run_options opt = args->opt;
+  void *record = NULL;
+  if (sel->module[m] && args->opt.out_dir != NULL)
+    {
+      record = fc_module_figures_alloc (module);
+      if (record == NULL && module->write_figures != NULL)
+        {
+          fc_cli_error ("run", "%s: no memory for the figure data",
+                        module->name);
+          tally->write_failed = 1;
+        }
+    }
+  opt.figures = record;
+  int header = 0, all_ran = 1;
   for (size_t i = 0; i < module->n_claims; i++)
     {
       const fc_claim *claim = &module->claims[i];
@@ -227,13 +245,21 @@ fc_cli_run_module (const fc_cli_run_args *args, const fc_cli_selection *sel,
           printf ("%s: %s\n", module->name, module->title);
           header = 1;
         }
-      fc_cli_run_claim (args, module, claim, results);
+      all_ran &= fc_cli_run_claim (args, &opt, module, claim, results)
+                 == GSL_SUCCESS;
       tally->n_run++;
       tally->n_expected += results->verdict == claim->expected;
       results++;
     }
-  if (sel->module[m])
-    fc_cli_run_figures (args, module, tally);
+  if (record != NULL && all_ran)
+    fc_cli_run_figures (args, module, record, tally);
+  else if (record != NULL)
+    {
+      fc_cli_error ("run", "%s: figure data not written: a check failed to "
+                    "run", module->name);
+      tally->write_failed = 1;
+    }
+  fc_module_figures_free (module, record);
   return results;
 }
 

@@ -1404,7 +1404,7 @@ sc_fig_write (const fc_run_options *opt, const fc_gmm *g, size_t n, size_t nb,
               double box, const double *hist, size_t outside)
 {
   int status = GSL_SUCCESS;
-  fc_datafile *f = fc_module_datafile (opt, "score", "score-sde-marginals.dat",
+  fc_datafile *f = fc_module_datafile (opt, "score-sde-marginals.dat",
                                        "x exact_r0.25 exact_r0.5 exact_r0.75 "
                                        "hist_r0.25 hist_r0.5 hist_r0.75");
   if (f == NULL)
@@ -1433,7 +1433,7 @@ sc_fig_write (const fc_run_options *opt, const fc_gmm *g, size_t n, size_t nb,
       fc_datafile_abort (f);
       return status;
     }
-  return fc_module_commit (f);
+  return fc_module_commit (f, GSL_SUCCESS);
 }
 
 static int
@@ -1471,28 +1471,36 @@ sc_write_figure_data (const fc_run_options *opt)
 
 #define SC_SECTION "N §Going through the diffusion ODE"
 
+/* Until the figure writer renders the checks' record: the old writer. */
+static int
+sc_write_legacy (const fc_run_options *opt, const void *record)
+{
+  (void) record;
+  return sc_write_figure_data (opt);
+}
+
 static const fc_claim sc_claims[] = {
   { "S1", SC_SECTION,
     "reversed convention (data x0 at t = 0): grad log p_t(x) = E[-x1/t | x_t = x]",
-    FC_VERDICT_CONFIRMED, sc_check_s1 },
+    FC_VERDICT_CONFIRMED, sc_check_s1, NULL, 0 },
   { "S2", SC_SECTION,
     "with nu_t(x) = E[x0 - x1 | x_t = x]: grad log p_t = ((1-t) nu_t - x)/t",
-    FC_VERDICT_CONFIRMED, sc_check_s2 },
+    FC_VERDICT_CONFIRMED, sc_check_s2, NULL, 0 },
   { "S3", SC_SECTION,
     "the SDE dx = -x/(1-t) dt + sqrt(2t/(1-t)) dw from the data has the "
     "marginals of x_t = (1-t) x0 + t x1",
-    FC_VERDICT_CONFIRMED, sc_check_s3 },
+    FC_VERDICT_CONFIRMED, sc_check_s3, NULL, 0 },
   { "S4", SC_SECTION,
     "the probability-flow drift f - g^2/2 grad log p_t equals -nu_t",
-    FC_VERDICT_CONFIRMED, sc_check_s4 },
+    FC_VERDICT_CONFIRMED, sc_check_s4, NULL, 0 },
   { "S5", SC_SECTION,
     "nu~_t(x|y) = nu_t(x) + t/(1-t) grad log p_t(y|x) generates p_t(x|y) and "
     "dx = -nu~ dt carries N(0, I) at t = 1 to the exact posterior",
-    FC_VERDICT_CONFIRMED, sc_check_s5 },
+    FC_VERDICT_CONFIRMED, sc_check_s5, NULL, 0 },
   { "S6", SC_SECTION,
     "canonical convention: u_t(x|y) = u_t(x) + (1-t)/t grad log p_t(y|x) "
     "generates p_t(x|y) (linear schedule)",
-    FC_VERDICT_CONFIRMED, sc_check_s6 },
+    FC_VERDICT_CONFIRMED, sc_check_s6, NULL, 0 },
 };
 
 const fc_module fc_module_score
@@ -1500,4 +1508,4 @@ const fc_module fc_module_score
         "score / vector-field equivalence (N §Going through the diffusion "
         "ODE; reversed convention)",
         sc_claims, sizeof sc_claims / sizeof sc_claims[0],
-        sc_write_figure_data };
+        NULL, 0, 1, sc_write_legacy, NULL };

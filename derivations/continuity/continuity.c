@@ -1102,7 +1102,7 @@ ct_write_order (const fc_run_options *opt)
     status = ct_c3_study (opt, st + CT_C1_N + CT_C2_N);
   if (status)
     return status;
-  fc_datafile *f = fc_module_datafile (opt, "continuity", "continuity-order.dat",
+  fc_datafile *f = fc_module_datafile (opt, "continuity-order.dat",
                                 "h rel_C1_linear rel_C1_cosine rel_C1_vp "
                                 "rel_C2_gmm rel_C2_gmm3d rel_C2_square "
                                 "rel_C2_empirical rel_C3_unweighted");
@@ -1121,7 +1121,7 @@ ct_write_order (const fc_run_options *opt)
         fprintf (out, " %.17g", st[i].rel[k]);
       fputc ('\n', out);
     }
-  return fc_module_commit (f);
+  return fc_module_commit (f, GSL_SUCCESS);
 }
 
 /* Points of an N x N grid over [-box, box]^2 into X (n^2, 2), x outer. */
@@ -1144,7 +1144,7 @@ ct_write_density (const fc_run_options *opt, const fc_gmm *g, double box)
 {
   size_t nf = opt->quick ? CT_FIG_FINE_QUICK : CT_FIG_FINE_FULL;
   double *x = malloc (nf * nf * CT_DIM * sizeof *x), *lp = malloc (nf * nf * sizeof *lp);
-  fc_datafile *f = x && lp ? fc_module_datafile (opt, "continuity", "vector-field-density.dat",
+  fc_datafile *f = x && lp ? fc_module_datafile (opt, "vector-field-density.dat",
                                           "t x y p") : NULL;
   int status = f != NULL ? GSL_SUCCESS : GSL_EFAILED;
   if (f != NULL)
@@ -1163,7 +1163,7 @@ ct_write_density (const fc_run_options *opt, const fc_gmm *g, double box)
     }
   free (x), free (lp);
   if (status == GSL_SUCCESS)
-    return fc_module_commit (f);
+    return fc_module_commit (f, GSL_SUCCESS);
   fc_datafile_abort (f);
   return status;
 }
@@ -1178,7 +1178,7 @@ ct_write_arrows (const fc_run_options *opt, const fc_gmm *g, double box)
   size_t nc = opt->quick ? CT_FIG_COARSE_QUICK : CT_FIG_COARSE_FULL;
   double len = CT_FIG_ARROW * 2.0 * box / (double) (nc - 1);
   double *x = malloc (nc * nc * CT_DIM * sizeof *x), *u = malloc (nc * nc * CT_DIM * sizeof *u);
-  fc_datafile *f = x && u ? fc_module_datafile (opt, "continuity", "vector-field-arrows.dat",
+  fc_datafile *f = x && u ? fc_module_datafile (opt, "vector-field-arrows.dat",
                                          "t x y dx dy speed") : NULL;
   int status = f != NULL ? GSL_SUCCESS : GSL_EFAILED;
   if (f != NULL)
@@ -1201,7 +1201,7 @@ ct_write_arrows (const fc_run_options *opt, const fc_gmm *g, double box)
     }
   free (x), free (u);
   if (status == GSL_SUCCESS)
-    return fc_module_commit (f);
+    return fc_module_commit (f, GSL_SUCCESS);
   fc_datafile_abort (f);
   return status;
 }
@@ -1276,7 +1276,7 @@ ct_write_trajectories (const fc_run_options *opt)
   if (status == GSL_SUCCESS)
     status = fc_gmm_sample (g, fc_rng_stream_seed (seed, 1), CT_FIG_NDATA, data);
   fc_datafile *f = status == GSL_SUCCESS
-                       ? fc_module_datafile (opt, "continuity", "trajectories.dat", "t x y") : NULL;
+                       ? fc_module_datafile (opt, "trajectories.dat", "t x y") : NULL;
   if (status == GSL_SUCCESS && f == NULL)
     status = GSL_EFAILED;
   if (status == GSL_SUCCESS)
@@ -1285,7 +1285,7 @@ ct_write_trajectories (const fc_run_options *opt)
                "with %d steps; index 0 paths, 1 starts, 2 ends, 3 draws of q\n",
                CT_FIG_STEPS);
       ct_write_paths (fc_datafile_stream (f), traj, data, CT_FIG_NDATA);
-      status = fc_module_commit (f);
+      status = fc_module_commit (f, GSL_SUCCESS);
     }
   fc_gmm_free (g), free (x), free (traj), free (data);
   return status;
@@ -1306,30 +1306,38 @@ ct_write_figure_data (const fc_run_options *opt)
 
 /* ------------------------------------------------------------ the module */
 
+/* Until the figure writer renders the checks' record: the old writer. */
+static int
+ct_write_legacy (const fc_run_options *opt, const void *record)
+{
+  (void) record;
+  return ct_write_figure_data (opt);
+}
+
 static const fc_claim ct_claims[] = {
   { "C1", "L 'Probability flow in a simple setting'",
     "p_t(x|x1) = N(alpha x1, sigma^2 I) with u = alpha' x1 + sigma' (x - alpha "
     "x1)/sigma (linear: (x1 - x)/(1-t)) solves dp/dt = -div(p u)",
-    FC_VERDICT_CONFIRMED, ct_check_c1 },
+    FC_VERDICT_CONFIRMED, ct_check_c1, NULL, 0 },
   { "C2", "N §marginal vf; L 'Justification'",
     "the posterior-weighted marginal field u_t solves the marginal continuity "
     "equation (GMM, uniform square, empirical data)",
-    FC_VERDICT_CONFIRMED, ct_check_c2 },
+    FC_VERDICT_CONFIRMED, ct_check_c2, NULL, 0 },
   { "C3", "N §marginal vf; L 'Justification'",
     "counter-example: the unweighted average int u_t(x|x1) q(x1) dx1 solves "
     "the marginal continuity equation",
-    FC_VERDICT_REFUTED, ct_check_c3 },
+    FC_VERDICT_REFUTED, ct_check_c3, NULL, 0 },
   { "C4", "L 'Flow matching: algorithms'",
     "u_t minimises E||v(x_t) - (x1 - x_t)/(1-t)||^2; L_CFM(v) - L_FM(v) does "
     "not depend on v",
-    FC_VERDICT_CONFIRMED, ct_check_c4 },
+    FC_VERDICT_CONFIRMED, ct_check_c4, NULL, 0 },
   { "C5", "N §Ordinary differential equation; L 'Sampling algorithm'",
     "integrating dx/dt = u_t(x) from N(0, I) yields q",
-    FC_VERDICT_CONFIRMED, ct_check_c5 },
+    FC_VERDICT_CONFIRMED, ct_check_c5, NULL, 0 },
   { "C6", "N §Ordinary differential equation",
     "the flow is a C1 diffeomorphism if u_t is C1 and bounded: u_t is bounded "
     "up to t = 1 for nonsingular data, grows like 1/(1-t) for Dirac data",
-    FC_VERDICT_CONFIRMED, ct_check_c6 },
+    FC_VERDICT_CONFIRMED, ct_check_c6, NULL, 0 },
 };
 
 const fc_module fc_module_continuity
@@ -1337,4 +1345,4 @@ const fc_module fc_module_continuity
         "marginal vs conditional continuity equations (N §marginal vf, "
         "L 'Justification')",
         ct_claims, sizeof ct_claims / sizeof ct_claims[0],
-        ct_write_figure_data };
+        NULL, 0, 1, ct_write_legacy, NULL };

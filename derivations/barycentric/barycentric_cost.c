@@ -1032,7 +1032,7 @@ bc_fig_simplex_paths (const fc_run_options *opt, const bc_plan *plan)
   bc_result_free (&r);
   if (status)
     return status;
-  fc_datafile *f = fc_module_datafile (opt, BC_MODULE, "simplex-paths.dat",
+  fc_datafile *f = fc_module_datafile (opt, "simplex-paths.dat",
                                        "a_from a_to a_helper value");
   if (f == NULL)
     {
@@ -1056,7 +1056,7 @@ bc_fig_simplex_paths (const fc_run_options *opt, const bc_plan *plan)
       fc_datafile_abort (f);
       return status;
     }
-  return fc_module_commit (f);
+  return fc_module_commit (f, GSL_SUCCESS);
 }
 
 /* The summary table of the cost study (stdout of experiments/learned-path):
@@ -1111,7 +1111,7 @@ bc_fig_block_schedule (const fc_run_options *opt, size_t n_modes,
   if (status)
     return status;
   double gap = r.diag > bound ? (r.diag - r.learned) / (r.diag - bound) : GSL_NAN;
-  fc_datafile *f = fc_module_datafile (opt, BC_MODULE, "block-schedule.dat",
+  fc_datafile *f = fc_module_datafile (opt, "block-schedule.dat",
                                        "s t_a t_b diagonal");
   if (f == NULL)
     return GSL_EFAILED;
@@ -1139,7 +1139,7 @@ bc_fig_block_schedule (const fc_run_options *opt, size_t n_modes,
                     GSL_NAN, GSL_NAN);
   BC_PROGRESS (opt, "block schedule: diagonal %.6g learned %.6g W2^2 %.6g "
                "gap closed %.3f (%.1f s)", r.diag, r.learned, bound, gap, secs);
-  return fc_module_commit (f);
+  return fc_module_commit (f, GSL_SUCCESS);
 }
 
 /* One index block per B6 problem: iteration 0 the straight path (start
@@ -1154,7 +1154,7 @@ static int
 bc_fig_path_cost (const fc_run_options *opt, const bc_plan *plan,
                   FILE *summary)
 {
-  fc_datafile *f = fc_module_datafile (opt, BC_MODULE, "path-cost.dat",
+  fc_datafile *f = fc_module_datafile (opt, "path-cost.dat",
                                        "iteration cost straight_cost "
                                        "lower_bound start");
   if (f == NULL)
@@ -1193,7 +1193,7 @@ bc_fig_path_cost (const fc_run_options *opt, const bc_plan *plan,
       fc_datafile_abort (f);
       return status;
     }
-  return fc_module_commit (f);
+  return fc_module_commit (f, GSL_SUCCESS);
 }
 
 int

@@ -1122,7 +1122,7 @@ dg_paths_block (const dg_setup *s, unsigned long seed, FILE *out)
 static int
 dg_write_paths (const fc_run_options *opt)
 {
-  fc_datafile *f = fc_module_datafile (opt, "doob", "doob-paths.dat",
+  fc_datafile *f = fc_module_datafile (opt, "doob-paths.dat",
                                        "t xbar s1_p1 s1_p2 s1_p3 s0.3_p1 s0.3_p2 "
                                        "s0.3_p3 s0.1_p1 s0.1_p2 s0.1_p3");
   if (f == NULL)
@@ -1149,7 +1149,7 @@ dg_write_paths (const fc_run_options *opt)
       fc_datafile_abort (f);
       return status;
     }
-  return fc_module_commit (f);
+  return fc_module_commit (f, GSL_SUCCESS);
 }
 
 static int
@@ -1163,7 +1163,7 @@ dg_write_orders (const fc_run_options *opt)
     return status;
   dg_h3_fit_all (&tab[0], &o[0]);
   dg_h3_fit_all (&tab[1], &o[1]);
-  fc_datafile *f = fc_module_datafile (opt, "doob", "doob-orders.dat",
+  fc_datafile *f = fc_module_datafile (opt, "doob-orders.dat",
                                        "h steps weak_bm strong_bm endpoint_bm "
                                        "endpoint_det_bm weak_ou strong_ou endpoint_ou "
                                        "endpoint_det_ou weak_exact_bm weak_exact_ou");
@@ -1186,7 +1186,7 @@ dg_write_orders (const fc_run_options *opt)
              tab[0].endpoint[k], tab[0].endpoint_det[k], tab[1].weak[k], tab[1].strong[k],
              tab[1].endpoint[k], tab[1].endpoint_det[k], tab[0].weak_exact[k],
              tab[1].weak_exact[k]);
-  return fc_module_commit (f);
+  return fc_module_commit (f, GSL_SUCCESS);
 }
 
 int

@@ -51,15 +51,15 @@ static const fc_claim db_claims[] = {
   { "H1", DB_SECTION,
     "dX = f dt + sigma dB conditioned on X_T = x_T has drift f + sigma^2 "
     "grad log h, h(t, x) = p(X_T = x_T | X_t = x)",
-    FC_VERDICT_CONFIRMED, db_check_h1 },
+    FC_VERDICT_CONFIRMED, db_check_h1, NULL, 0 },
   { "H2", DB_SECTION,
     "sigma -> 0: the BM and OU h-drifts do not depend on sigma, bridges "
     "tend to the deterministic bridge; BM at T = 1 gives (x1 - x)/(1 - t)",
-    FC_VERDICT_CONFIRMED, fc_doob_h2_check },
+    FC_VERDICT_CONFIRMED, fc_doob_h2_check, NULL, 0 },
   { "H3", DB_SECTION,
     "Euler-Maruyama on the bridge (drift singular at T): weak order 1, "
     "strong order 1 at interior times (additive noise), endpoint order 1/2",
-    FC_VERDICT_CONFIRMED, fc_doob_h3_check },
+    FC_VERDICT_CONFIRMED, fc_doob_h3_check, NULL, 0 },
 };
 
 static int
@@ -71,9 +71,17 @@ db_write_figure_data (const fc_run_options *opt)
   return fc_doob_write_well_figures (opt);
 }
 
+/* Until the figure writer renders the checks' record: the old writer. */
+static int
+db_write_legacy (const fc_run_options *opt, const void *record)
+{
+  (void) record;
+  return db_write_figure_data (opt);
+}
+
 const fc_module fc_module_doob
     = { "doob",
         "Doob h-transform drift, its sigma -> 0 limit and bridge simulation "
         "orders (N §Doob's h-transform)",
         db_claims, sizeof db_claims / sizeof db_claims[0],
-        db_write_figure_data };
+        NULL, 0, 1, db_write_legacy, NULL };
