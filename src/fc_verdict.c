@@ -102,12 +102,21 @@ void
 fc_verdict_print_row (FILE *out, const fc_verdict *v,
                       fc_verdict_kind expected)
 {
+  fc_verdict_print_row_as (out, v, NULL, expected);
+}
+
+void
+fc_verdict_print_row_as (FILE *out, const fc_verdict *v, const char *label,
+                         fc_verdict_kind expected)
+{
   /* Fixed-width columns, so that a table of claims reads down: the claim,
      the two verdicts and the match flag on one line, the note below it,
      then one metric per line with the tolerance it is judged against.  */
-  fprintf (out, "%-4s  expected %-11s  measured %-11s  %s\n",
-           v->id ? v->id : "?", fc_verdict_name (expected),
-           fc_verdict_name (v->verdict),
+  fprintf (out, "%-4s  ", v->id ? v->id : "?");
+  if (label != NULL)
+    fprintf (out, "control %s: ", label);
+  fprintf (out, "expected %-11s  measured %-11s  %s\n",
+           fc_verdict_name (expected), fc_verdict_name (v->verdict),
            v->verdict == expected ? "ok" : "MISMATCH");
   if (v->note[0] != '\0')
     fprintf (out, "      %s\n", v->note);
@@ -143,11 +152,18 @@ void
 fc_verdict_print_tsv (FILE *out, const fc_verdict *v,
                       fc_verdict_kind expected)
 {
+  fc_verdict_print_tsv_as (out, v, v->module ? v->module : "?", expected);
+}
+
+void
+fc_verdict_print_tsv_as (FILE *out, const fc_verdict *v, const char *label,
+                         fc_verdict_kind expected)
+{
   for (size_t i = 0; i < v->n_metrics; i++)
     {
       const fc_metric *m = &v->metric[i];
       fprintf (out, "%s\t%s\t%s\t%s\t%s\t", v->id ? v->id : "?",
-               v->module ? v->module : "?", fc_verdict_name (expected),
+               label, fc_verdict_name (expected),
                fc_verdict_name (v->verdict), m->name);
       fc_verdict_print_number (out, m->value);
       fputc ('\t', out);

@@ -86,6 +86,12 @@ void
 fc_verdict_print_row (FILE *out, const fc_verdict *v,
                       fc_verdict_kind expected);
 
+/* The same for a variant of the claim (a control): LABEL (its name) after
+   the identifier, "C3    control LABEL", then the row as above.  */
+void
+fc_verdict_print_row_as (FILE *out, const fc_verdict *v, const char *label,
+                         fc_verdict_kind expected);
+
 /* Header of the machine-readable form:
    "id\tmodule\texpected\tverdict\tmetric\tvalue\ttolerance". */
 void
@@ -95,6 +101,13 @@ fc_verdict_print_tsv_header (FILE *out);
 void
 fc_verdict_print_tsv (FILE *out, const fc_verdict *v,
                       fc_verdict_kind expected);
+
+/* The same with LABEL in the second column in place of the module (the
+   control's name in "id control expected verdict metric value
+   tolerance").  */
+void
+fc_verdict_print_tsv_as (FILE *out, const fc_verdict *v, const char *label,
+                         fc_verdict_kind expected);
 
 #ifdef __cplusplus
 }

@@ -40,7 +40,9 @@ enum
   FC_CLI_OPT_GUIDANCE,
   FC_CLI_OPT_GAMMA,
   FC_CLI_OPT_N,
-  FC_CLI_OPT_STEPS
+  FC_CLI_OPT_STEPS,
+  FC_CLI_OPT_CONTROLS,
+  FC_CLI_OPT_MARKDOWN
 };
 
 /* The default seed of every command that draws random numbers ('run',

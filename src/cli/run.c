@@ -1,10 +1,13 @@
-/* src/cli_run.c -- "flowcheck run": check claims, compare with the catalog.
+/* src/cli/run.c -- "flowcheck run": check claims, compare with the catalog;
+ * with --controls, run every claim's controls instead.
  *
  * Each selected claim is measured by its module (fc_claim_run), which
  * decides a verdict from the measurements alone; only here is that verdict
- * compared with the catalog's expectation (derivations/fc_module.h).  The
- * exit status is the comparison: 0 when every verdict is the expected one
- * (ARCHITECTURE.md "Contracts").  */
+ * compared with the catalog's expectation (derivations/fc_module.h).  A
+ * control is the claim's own check with one stated change
+ * (fc_control_run), compared with the verdict the claim table declares for
+ * it.  The exit status is the comparison: 0 when every verdict is the
+ * expected one (ARCHITECTURE.md "Contracts").  */
 
 #include <config.h>
 
@@ -25,15 +28,25 @@ typedef struct
   fc_run_options opt;
   int tsv;
   int quiet;
+  int controls;  /* --controls: run the controls, not the claims */
   char *command; /* the command line, for the header of verdicts.tsv */
 } fc_cli_run_args;
+
+/* One measured row: a claim (LABEL its module) or a control (LABEL its
+   name), with the verdict it must come out with.  */
+typedef struct
+{
+  fc_verdict v;
+  fc_verdict_kind expected;
+  const char *label;
+} fc_cli_result;
 
 /* The outcome of a run, for the summary and the exit status.  */
 typedef struct
 {
   size_t n_run;
   size_t n_expected;
-  int write_failed; /* figure data or verdicts.tsv could not be written */
+  int write_failed; /* figure data or the TSV file could not be written */
 } fc_cli_run_tally;
 
 void
@@ -48,9 +61,19 @@ fc_cli_run_usage (FILE *out)
          "the decisive figure and every metric with its tolerance.  A final\n"
          "line counts the claims as expected and not, with the wall time.\n"
          "\n"
+         "With --controls, run each selected claim's controls instead: the\n"
+         "claim's own check with one stated change that must flip its outcome\n"
+         "(a confirmed identity broken by a small amount must not be confirmed,\n"
+         "a refuted statement's corrected form must be confirmed), each compared\n"
+         "with the verdict its claim table declares ('flowcheck list --markdown'\n"
+         "lists them).  A check that cannot fail proves nothing.\n"
+         "\n"
          "Options:\n"
+         "  --controls  run the controls of the selected claims; --tsv header\n"
+         "              id control expected verdict metric value tolerance\n"
          "  --out DIR   create DIR; write the figure data of every module run\n"
-         "              whole and DIR/verdicts.tsv (the --tsv table)\n"
+         "              whole and DIR/verdicts.tsv (the --tsv table); with\n"
+         "              --controls, DIR/controls.tsv only\n"
          "  --seed N    seed of every random draw, a non-negative integer\n"
          "              (default 20240501); same seed, same figures\n"
          "  --quick     the smaller problem sizes used by the test suite\n"
@@ -70,8 +93,10 @@ fc_cli_run_usage (FILE *out)
          "  flowcheck run --quick\n"
          "  flowcheck run --seed 7 --out results continuity\n"
          "  flowcheck run --tsv --quiet C2 C3 > verdicts.tsv\n"
+         "  flowcheck run --controls --quick C3 doob\n"
          "\n"
-         "Exit status: 0 every verdict as expected; 1 some verdict differs, a\n"
+         "Exit status: 0 every verdict as expected (claims, or controls with\n"
+         "--controls); 1 some verdict differs, a\n"
          "check failed to run or a data file could not be written; 2 bad usage\n"
          "(unknown option, module or claim, bad --seed, --out not creatable).\n",
          out);
@@ -114,6 +139,7 @@ fc_cli_run_parse (int argc, char **argv, fc_cli_run_args *args, int *done)
     { "quick", no_argument, NULL, FC_CLI_OPT_QUICK },
     { "tsv", no_argument, NULL, FC_CLI_OPT_TSV },
     { "quiet", no_argument, NULL, FC_CLI_OPT_QUIET },
+    { "controls", no_argument, NULL, FC_CLI_OPT_CONTROLS },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
@@ -148,6 +174,9 @@ fc_cli_run_parse (int argc, char **argv, fc_cli_run_args *args, int *done)
       case FC_CLI_OPT_QUIET:
         args->quiet = 1;
         break;
+      case FC_CLI_OPT_CONTROLS:
+        args->controls = 1;
+        break;
       case 'h':
         fc_cli_run_usage (stdout);
         *done = 1;
@@ -159,38 +188,45 @@ fc_cli_run_parse (int argc, char **argv, fc_cli_run_args *args, int *done)
   return 0;
 }
 
-/* Measure one claim into RESULT with OPT (whose figures field is the
-   module's figure record or NULL) and print its row.  Returns the check's
-   status.  */
+/* Measure CLAIM, or its CONTROL when not NULL, into R with OPT (whose
+   figures field is the module's figure record or NULL) and print its row.
+   Returns the check's status.  */
 static int
-fc_cli_run_claim (const fc_cli_run_args *args, const fc_run_options *opt,
-                  const fc_module *module, const fc_claim *claim,
-                  fc_verdict *result)
+fc_cli_run_item (const fc_cli_run_args *args, const fc_run_options *opt,
+                 const fc_module *module, const fc_claim *claim,
+                 const fc_control *control, fc_cli_result *r)
 {
   FILE *progress = opt->progress;
+  char what[128];
+  snprintf (what, sizeof what, "%s %s%s%s", module->name, claim->id,
+            control ? " control " : "", control ? control->name : "");
   if (progress != NULL)
-    fprintf (progress, "[%s %s] running\n", module->name, claim->id);
+    fprintf (progress, "[%s] running\n", what);
   double t0 = fc_cli_now ();
-  int status = fc_claim_run (module, claim, opt, result);
+  int status = control ? fc_control_run (module, claim, control, opt, &r->v)
+                       : fc_claim_run (module, claim, opt, &r->v);
+  r->expected = control ? control->expected : claim->expected;
+  r->label = control ? control->name : module->name;
   if (status != GSL_SUCCESS)
     {
       /* The measurement itself failed: no verdict, whatever the module may
          have set before failing, and the status kept as a figure so the
          TSV form has a row for this claim too.  */
-      result->verdict = FC_VERDICT_NONE;
-      fc_verdict_add (result, "gsl_status", (double) status, NAN);
-      fc_verdict_note (result, "check failed to run: %s",
+      r->v.verdict = FC_VERDICT_NONE;
+      fc_verdict_add (&r->v, "gsl_status", (double) status, NAN);
+      fc_verdict_note (&r->v, "check failed to run: %s",
                        gsl_strerror (status));
-      fc_cli_error ("run", "%s %s: check failed to run: %s", module->name,
-                    claim->id, gsl_strerror (status));
+      fc_cli_error ("run", "%s: check failed to run: %s", what,
+                    gsl_strerror (status));
     }
   if (progress != NULL)
-    fprintf (progress, "[%s %s] %s in %.1f s\n", module->name, claim->id,
-             fc_verdict_name (result->verdict), fc_cli_now () - t0);
+    fprintf (progress, "[%s] %s in %.1f s\n", what,
+             fc_verdict_name (r->v.verdict), fc_cli_now () - t0);
   if (args->tsv)
-    fc_verdict_print_tsv (stdout, result, claim->expected);
+    fc_verdict_print_tsv_as (stdout, &r->v, r->label, r->expected);
   else
-    fc_verdict_print_row (stdout, result, claim->expected);
+    fc_verdict_print_row_as (stdout, &r->v, control ? control->name : NULL,
+                             r->expected);
   /* Rows appear as results come, even through a pipe.  */
   fflush (stdout);
   return status;
@@ -213,43 +249,53 @@ fc_cli_run_figures (const fc_cli_run_args *args, const fc_module *module,
     }
 }
 
-/* Run every selected claim of module M into RESULTS (advanced).  A module
-   run whole with --out collects its figure data in a record its checks
-   fill, written once they all ran.  */
-static fc_verdict *
+/* The figure record of module M when this run writes its figures: the
+   module is run whole, with --out, not for its controls.  */
+static void *
+fc_cli_run_record (const fc_cli_run_args *args, const fc_cli_selection *sel,
+                   size_t m, fc_cli_run_tally *tally)
+{
+  const fc_module *module = fc_modules[m];
+  if (!sel->module[m] || args->opt.out_dir == NULL || args->controls
+      || module->write_figures == NULL)
+    return NULL;
+  void *record = fc_module_figures_alloc (module);
+  if (record == NULL)
+    {
+      fc_cli_error ("run", "%s: no memory for the figure data", module->name);
+      tally->write_failed = 1;
+    }
+  return record;
+}
+
+/* Run the claims of module M selected in SEL (or their controls) into
+   RESULTS, advanced past them.  A module run whole with --out collects its
+   figure data in a record its checks fill, written once they all ran.  */
+static fc_cli_result *
 fc_cli_run_module (const fc_cli_run_args *args, const fc_cli_selection *sel,
-                   size_t m, fc_verdict *results, fc_cli_run_tally *tally)
+                   size_t m, fc_cli_result *results, fc_cli_run_tally *tally)
 {
   const fc_module *module = fc_modules[m];
   fc_run_options opt = args->opt;
-  void *record = NULL;
-  if (sel->module[m] && args->opt.out_dir != NULL)
-    {
-      record = fc_module_figures_alloc (module);
-      if (record == NULL && module->write_figures != NULL)
-        {
-          fc_cli_error ("run", "%s: no memory for the figure data",
-                        module->name);
-          tally->write_failed = 1;
-        }
-    }
-  opt.figures = record;
+  void *record = fc_cli_run_record (args, sel, m, tally);
   int header = 0, all_ran = 1;
+  opt.figures = record;
   for (size_t i = 0; i < module->n_claims; i++)
     {
       const fc_claim *claim = &module->claims[i];
       if (!sel->claim[sel->first[m] + i])
         continue;
       if (!args->tsv && !header)
+        printf ("%s: %s\n", module->name, module->title), header = 1;
+      size_t n = args->controls ? claim->n_controls : 1;
+      for (size_t k = 0; k < n; k++, results++)
         {
-          printf ("%s: %s\n", module->name, module->title);
-          header = 1;
+          const fc_control *control = args->controls ? &claim->controls[k] : NULL;
+          all_ran &= fc_cli_run_item (args, &opt, module, claim, control,
+                                      results) == GSL_SUCCESS;
+          tally->n_run++;
+          tally->n_expected += results->v.verdict == results->expected;
         }
-      all_ran &= fc_cli_run_claim (args, &opt, module, claim, results)
-                 == GSL_SUCCESS;
-      tally->n_run++;
-      tally->n_expected += results->verdict == claim->expected;
-      results++;
     }
   if (record != NULL && all_ran)
     fc_cli_run_figures (args, module, record, tally);
@@ -263,28 +309,33 @@ fc_cli_run_module (const fc_cli_run_args *args, const fc_cli_selection *sel,
   return results;
 }
 
-/* The expected verdict of the claim RESULT measures.  */
-static fc_verdict_kind
-fc_cli_expected (const fc_verdict *result)
+/* The header of the TSV table: the second column names the module of a
+   claim, or the control.  */
+static void
+fc_cli_run_tsv_header (const fc_cli_run_args *args, FILE *out)
 {
-  const fc_claim *claim = fc_claim_find (result->id, NULL);
-  return claim != NULL ? claim->expected : FC_VERDICT_NONE;
+  fprintf (out, "id\t%s\texpected\tverdict\tmetric\tvalue\ttolerance\n",
+           args->controls ? "control" : "module");
 }
 
-/* DIR/verdicts.tsv, atomically: the --tsv table under the data-file
-   header (ARCHITECTURE.md "Contracts": data files).  */
+/* DIR/verdicts.tsv (DIR/controls.tsv with --controls), atomically: the
+   --tsv table under the data-file header (ARCHITECTURE.md "Contracts":
+   data files).  */
 static int
-fc_cli_run_write_tsv (const fc_cli_run_args *args, const fc_verdict *results,
-                      size_t n)
+fc_cli_run_write_tsv (const fc_cli_run_args *args,
+                      const fc_cli_result *results, size_t n)
 {
   char path[4096];
-  if (fc_io_path (path, sizeof path, args->opt.out_dir, "verdicts.tsv") != 0)
+  const char *name = args->controls ? "controls.tsv" : "verdicts.tsv";
+  if (fc_io_path (path, sizeof path, args->opt.out_dir, name) != 0)
     {
       fc_cli_error ("run", "--out: directory name too long");
       return -1;
     }
   fc_datafile *f = fc_datafile_open (
-      path, args->command, "id module expected verdict metric value tolerance");
+      path, args->command,
+      args->controls ? "id control expected verdict metric value tolerance"
+                     : "id module expected verdict metric value tolerance");
   if (f == NULL)
     {
       fc_cli_error ("run", "%s: cannot write: %s", path, strerror (errno));
@@ -293,9 +344,10 @@ fc_cli_run_write_tsv (const fc_cli_run_args *args, const fc_verdict *results,
   FILE *out = fc_datafile_stream (f);
   fprintf (out, "# seed: %lu  quick: %s\n", args->opt.seed,
            args->opt.quick ? "yes" : "no");
-  fc_verdict_print_tsv_header (out);
+  fc_cli_run_tsv_header (args, out);
   for (size_t i = 0; i < n; i++)
-    fc_verdict_print_tsv (out, &results[i], fc_cli_expected (&results[i]));
+    fc_verdict_print_tsv_as (out, &results[i].v, results[i].label,
+                             results[i].expected);
   if (fc_datafile_commit (f) != GSL_SUCCESS)
     {
       fc_cli_error ("run", "%s: cannot write: %s", path, strerror (errno));
@@ -312,11 +364,25 @@ fc_cli_run_summary (const fc_cli_run_args *args, const fc_cli_run_tally *t,
   FILE *out = args->tsv ? stderr : stdout;
   if (args->tsv && args->quiet)
     return;
-  fprintf (out, "%zu claim%s: %zu as expected, %zu not (seed %lu%s; "
+  fprintf (out, "%zu %s%s: %zu as expected, %zu not (seed %lu%s; "
            "wall time %.1f s)\n",
-           t->n_run, t->n_run == 1 ? "" : "s", t->n_expected,
-           t->n_run - t->n_expected, args->opt.seed,
-           args->opt.quick ? ", quick" : "", seconds);
+           t->n_run, args->controls ? "control" : "claim",
+           t->n_run == 1 ? "" : "s", t->n_expected, t->n_run - t->n_expected,
+           args->opt.seed, args->opt.quick ? ", quick" : "", seconds);
+}
+
+/* Rows the selection makes: one per claim, or one per control.  */
+static size_t
+fc_cli_run_count (const fc_cli_run_args *args, const fc_cli_selection *sel)
+{
+  if (!args->controls)
+    return sel->n_selected;
+  size_t n = 0;
+  for (size_t m = 0; m < sel->n_modules; m++)
+    for (size_t i = 0; i < fc_modules[m]->n_claims; i++)
+      if (sel->claim[sel->first[m] + i])
+        n += fc_modules[m]->claims[i].n_controls;
+  return n;
 }
 
 /* Run the selection; returns the exit status.  */
@@ -325,7 +391,8 @@ fc_cli_run_selection (const fc_cli_run_args *args, const fc_cli_selection *sel)
 {
   fc_cli_run_tally tally = { 0, 0, 0 };
   /* +1: calloc (0) may return NULL.  */
-  fc_verdict *results = calloc (sel->n_selected + 1, sizeof *results);
+  fc_cli_result *results = calloc (fc_cli_run_count (args, sel) + 1,
+                                   sizeof *results);
   if (results == NULL)
     {
       fc_cli_error ("run", "out of memory");
@@ -333,8 +400,8 @@ fc_cli_run_selection (const fc_cli_run_args *args, const fc_cli_selection *sel)
     }
   double t0 = fc_cli_now ();
   if (args->tsv)
-    fc_verdict_print_tsv_header (stdout);
-  fc_verdict *next = results;
+    fc_cli_run_tsv_header (args, stdout);
+  fc_cli_result *next = results;
   for (size_t m = 0; m < sel->n_modules; m++)
     next = fc_cli_run_module (args, sel, m, next, &tally);
   fc_cli_run_summary (args, &tally, fc_cli_now () - t0);
