@@ -369,29 +369,19 @@ START_TEST (test_rms_is_scaled_two_norm_without_overflow)
 }
 END_TEST
 
-static Suite *
-fd_suite (void)
-{
-  Suite *s = suite_create ("fd");
-  TCase *tr = tcase_create ("residual");
-  tcase_add_test (tr, test_residual_is_exact_on_quadratic_polynomials);
-  tcase_add_test (tr, test_residual_stencil_reaches_t_equal_1);
-  tcase_add_test (tr, test_residual_rejects_stencils_leaving_unit_interval);
-  tcase_add_test (tr, test_residual_propagates_field_failure);
-  tcase_add_test (tr, test_residual_of_true_pair_shrinks_at_order_2);
-  tcase_add_test (tr, test_residual_of_wrong_field_does_not_shrink);
-  suite_add_tcase (s, tr);
-  TCase *tf = tcase_create ("fit");
-  tcase_add_test (tf, test_order_fit_recovers_exact_power_law);
-  tcase_add_test (tf, test_order_fit_stderr_matches_hand_computation);
-  tcase_add_test (tf, test_order_fit_rejects_bad_input);
-  tcase_add_test (tf, test_rms_is_scaled_two_norm_without_overflow);
-  suite_add_tcase (s, tf);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (fd_suite ());
+  Suite *s = suite_create ("fd");
+  FC_CK_CASE (s, "residual", test_residual_is_exact_on_quadratic_polynomials,
+              test_residual_stencil_reaches_t_equal_1,
+              test_residual_rejects_stencils_leaving_unit_interval,
+              test_residual_propagates_field_failure,
+              test_residual_of_true_pair_shrinks_at_order_2,
+              test_residual_of_wrong_field_does_not_shrink);
+  FC_CK_CASE (s, "fit", test_order_fit_recovers_exact_power_law,
+              test_order_fit_stderr_matches_hand_computation,
+              test_order_fit_rejects_bad_input,
+              test_rms_is_scaled_two_norm_without_overflow);
+  return fc_run_suite (s);
 }

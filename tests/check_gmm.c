@@ -892,49 +892,35 @@ START_TEST (test_random_mixture_rejects_bad_parameters)
 }
 END_TEST
 
-static Suite *
-gmm_suite (void)
-{
-  Suite *s = suite_create ("gmm");
-  TCase *tc = tcase_create ("density");
-  tcase_add_test (tc, test_log_density_of_one_component_matches_explicit_inverse);
-  tcase_add_test (tc, test_log_density_of_mixture_matches_direct_sum);
-  tcase_add_test (tc, test_one_dimensional_single_component_density);
-  tcase_add_test (tc, test_log_density_far_in_the_tail_is_finite);
-  tcase_add_test (tc, test_score_matches_central_difference_of_log_density);
-  tcase_add_test (tc, test_responsibilities_are_bayes_and_sum_to_one);
-  tcase_add_test (tc, test_density_and_score_are_independent_of_thread_count);
-  suite_add_tcase (s, tc);
-  tc = tcase_create ("prepare");
-  tcase_add_test (tc, test_eigendecomposition_reconstructs_covariance);
-  tcase_add_test (tc, test_weights_are_normalised_and_renormalising_is_exact);
-  tcase_add_test (tc, test_clone_is_a_deep_equal_copy);
-  tcase_add_test (tc, test_singular_component_is_recorded_not_rejected);
-  tcase_add_test (tc, test_point_masses_are_prepared_singular_components);
-  tcase_add_test (tc, test_round_off_negative_eigenvalue_is_clamped);
-  tcase_add_test (tc, test_bad_arguments_are_rejected);
-  tcase_add_test (tc, test_random_mixture_respects_eigenvalue_band_and_is_seeded);
-  tcase_add_test (tc, test_random_mixture_rejects_bad_parameters);
-  suite_add_tcase (s, tc);
-  tc = tcase_create ("sampling");
-  tcase_add_test (tc, test_sample_moments_match_mixture_moments);
-  tcase_add_test (tc, test_moments_match_law_of_total_covariance);
-  tcase_add_test (tc, test_sampling_is_reproducible_and_independent_of_threads);
-  tcase_add_test (tc, test_singular_components_sample_on_their_support);
-  suite_add_tcase (s, tc);
-  tc = tcase_create ("affine");
-  tcase_add_test (tc, test_affine_image_moments_are_exact);
-  tcase_add_test (tc, test_condition_single_gaussian_matches_textbook);
-  tcase_add_test (tc, test_condition_mixture_satisfies_bayes_rule_pointwise);
-  tcase_add_test (tc, test_condition_keeps_posterior_psd_for_small_noise);
-  tcase_add_test (tc,
-                  test_condition_stays_accurate_with_fewer_rows_and_small_noise);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (gmm_suite ());
+  Suite *s = suite_create ("gmm");
+  FC_CK_CASE (s, "density",
+              test_log_density_of_one_component_matches_explicit_inverse,
+              test_log_density_of_mixture_matches_direct_sum,
+              test_one_dimensional_single_component_density,
+              test_log_density_far_in_the_tail_is_finite,
+              test_score_matches_central_difference_of_log_density,
+              test_responsibilities_are_bayes_and_sum_to_one,
+              test_density_and_score_are_independent_of_thread_count);
+  FC_CK_CASE (s, "prepare", test_eigendecomposition_reconstructs_covariance,
+              test_weights_are_normalised_and_renormalising_is_exact,
+              test_clone_is_a_deep_equal_copy,
+              test_singular_component_is_recorded_not_rejected,
+              test_point_masses_are_prepared_singular_components,
+              test_round_off_negative_eigenvalue_is_clamped,
+              test_bad_arguments_are_rejected,
+              test_random_mixture_respects_eigenvalue_band_and_is_seeded,
+              test_random_mixture_rejects_bad_parameters);
+  FC_CK_CASE (s, "sampling", test_sample_moments_match_mixture_moments,
+              test_moments_match_law_of_total_covariance,
+              test_sampling_is_reproducible_and_independent_of_threads,
+              test_singular_components_sample_on_their_support);
+  FC_CK_CASE (s, "affine", test_affine_image_moments_are_exact,
+              test_condition_single_gaussian_matches_textbook,
+              test_condition_mixture_satisfies_bayes_rule_pointwise,
+              test_condition_keeps_posterior_psd_for_small_noise,
+              test_condition_stays_accurate_with_fewer_rows_and_small_noise);
+  return fc_run_suite (s);
 }

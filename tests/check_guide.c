@@ -1397,57 +1397,45 @@ START_TEST (test_bad_input_is_refused)
 }
 END_TEST
 
-static Suite *
-guide_suite (void)
-{
-  Suite *s = suite_create ("guide");
-  TCase *te = tcase_create ("exact likelihood");
-  tcase_add_loop_test (te, test_log_h_is_bayes_on_the_posterior_path, 0,
-                       N_S * N_T);
-  tcase_add_loop_test (te, test_h_is_the_evidence_with_zero_gradient_at_t0,
-                       0, 2);
-  tcase_add_loop_test (te, test_h_is_the_noise_density_at_t1, 0, N_S);
-  tcase_add_loop_test (te, test_grad_log_h_matches_finite_differences, 0,
-                       N_S * 3);
-  suite_add_tcase (s, te);
-  TCase *tt = tcase_create ("tweedie");
-  tcase_add_loop_test (tt, test_jacobian_is_scaled_tweedie_covariance_and_fd,
-                       0, N_S * N_T);
-  tcase_add_test (tt, test_covariance_is_prior_covariance_at_t0);
-  suite_add_tcase (s, tt);
-  TCase *tv = tcase_create ("guided velocity");
-  tcase_add_test (tv, test_factor_is_one_minus_t_over_t_for_linear);
-  tcase_add_loop_test (tv, test_split_velocity_is_posterior_path_velocity, 0,
-                       N_S * N_T);
-  tcase_add_test (tv, test_guided_fields_are_finite_on_the_whole_interval);
-  suite_add_tcase (s, tv);
-  TCase *ta = tcase_create ("approximate likelihoods");
-  tcase_add_loop_test (
-    ta, test_g4_gradient_is_gradient_of_reconstruction_likelihood, 0, N_S * 3);
-  tcase_add_loop_test (ta, test_tweedie_likelihood_is_exact_for_one_gaussian,
-                       0, N_S * N_T);
-  tcase_add_test (ta, test_note_vector_needs_square_a_and_solves_sigma_gamma);
-  tcase_add_loop_test (ta, test_approximate_guidance_has_its_limit_at_t0, 0,
-                       2);
-  suite_add_tcase (s, ta);
-  TCase *tf = tcase_create ("products, not matrices");
-  tcase_add_loop_test (tf, test_fast_approx_gradients_match_jacobian_reference,
-                       0, N_S * N_FD * N_FT);
-  tcase_add_loop_test (tf,
-                       test_fast_exact_likelihood_and_fields_match_references,
-                       0, N_S * N_FD * N_FT);
-  tcase_add_loop_test (tf, test_fast_paths_do_not_depend_on_threads_or_batch,
-                       0, 2 * N_FD);
-  suite_add_tcase (s, tf);
-  TCase *tx = tcase_create ("batches and errors");
-  tcase_add_test (tx, test_results_do_not_depend_on_threads_or_batch);
-  tcase_add_test (tx, test_bad_input_is_refused);
-  suite_add_tcase (s, tx);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (guide_suite ());
+  Suite *s = suite_create ("guide");
+  TCase *tc = FC_CK_CASE (s, "exact likelihood");
+  tcase_add_loop_test (tc, test_log_h_is_bayes_on_the_posterior_path, 0,
+                       N_S * N_T);
+  tcase_add_loop_test (tc, test_h_is_the_evidence_with_zero_gradient_at_t0, 0,
+                       2);
+  tcase_add_loop_test (tc, test_h_is_the_noise_density_at_t1, 0, N_S);
+  tcase_add_loop_test (tc, test_grad_log_h_matches_finite_differences, 0,
+                       N_S * 3);
+  tc = FC_CK_CASE (s, "tweedie", test_covariance_is_prior_covariance_at_t0);
+  tcase_add_loop_test (tc, test_jacobian_is_scaled_tweedie_covariance_and_fd,
+                       0, N_S * N_T);
+  tc = FC_CK_CASE (s, "guided velocity",
+                   test_factor_is_one_minus_t_over_t_for_linear,
+                   test_guided_fields_are_finite_on_the_whole_interval);
+  tcase_add_loop_test (tc, test_split_velocity_is_posterior_path_velocity, 0,
+                       N_S * N_T);
+  tc = FC_CK_CASE (s, "approximate likelihoods",
+                   test_note_vector_needs_square_a_and_solves_sigma_gamma);
+  tcase_add_loop_test (tc,
+                       test_g4_gradient_is_gradient_of_reconstruction_likelihood,
+                       0, N_S * 3);
+  tcase_add_loop_test (tc, test_tweedie_likelihood_is_exact_for_one_gaussian,
+                       0, N_S * N_T);
+  tcase_add_loop_test (tc, test_approximate_guidance_has_its_limit_at_t0, 0,
+                       2);
+  tc = FC_CK_CASE (s, "products, not matrices");
+  tcase_add_loop_test (tc, test_fast_approx_gradients_match_jacobian_reference,
+                       0, N_S * N_FD * N_FT);
+  tcase_add_loop_test (tc,
+                       test_fast_exact_likelihood_and_fields_match_references,
+                       0, N_S * N_FD * N_FT);
+  tcase_add_loop_test (tc, test_fast_paths_do_not_depend_on_threads_or_batch,
+                       0, 2 * N_FD);
+  FC_CK_CASE (s, "batches and errors",
+              test_results_do_not_depend_on_threads_or_batch,
+              test_bad_input_is_refused);
+  return fc_run_suite (s);
 }

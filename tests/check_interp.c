@@ -815,31 +815,21 @@ START_TEST (test_results_do_not_depend_on_thread_count)
 }
 END_TEST
 
-static Suite *
-interp_suite (void)
-{
-  Suite *s = suite_create ("interp");
-  TCase *tc = tcase_create ("exact");
-  tcase_add_test (tc, test_alloc_refuses_invalid_marginals);
-  tcase_add_test (tc, test_two_marginals_reproduce_the_exact_linear_path);
-  tcase_add_test (tc, test_law_of_x_beta_is_the_affine_image_of_the_joint);
-  tcase_add_test (tc, test_g_is_the_dense_conditional_mean_of_the_joint);
-  tcase_add_test (tc, test_weighted_sum_of_g_is_x_on_and_off_the_simplex);
-  tcase_add_test (tc, test_vertex_gives_x_and_the_other_marginal_means);
-  tcase_add_test (tc, test_velocity_is_the_dbeta_weighted_sum_of_g);
-  tcase_add_test (tc, test_non_admissible_or_invalid_arguments_are_refused);
-  suite_add_tcase (s, tc);
-  TCase *ts = tcase_create ("sampling");
-  tcase_add_test (ts, test_samples_have_the_exact_moments);
-  tcase_add_test (ts, test_samples_do_not_depend_on_n_or_beta);
-  tcase_add_test (ts, test_gaussian_speed2_matches_dense_formula_and_monte_carlo);
-  tcase_add_test (ts, test_results_do_not_depend_on_thread_count);
-  suite_add_tcase (s, ts);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (interp_suite ());
+  Suite *s = suite_create ("interp");
+  FC_CK_CASE (s, "exact", test_alloc_refuses_invalid_marginals,
+              test_two_marginals_reproduce_the_exact_linear_path,
+              test_law_of_x_beta_is_the_affine_image_of_the_joint,
+              test_g_is_the_dense_conditional_mean_of_the_joint,
+              test_weighted_sum_of_g_is_x_on_and_off_the_simplex,
+              test_vertex_gives_x_and_the_other_marginal_means,
+              test_velocity_is_the_dbeta_weighted_sum_of_g,
+              test_non_admissible_or_invalid_arguments_are_refused);
+  FC_CK_CASE (s, "sampling", test_samples_have_the_exact_moments,
+              test_samples_do_not_depend_on_n_or_beta,
+              test_gaussian_speed2_matches_dense_formula_and_monte_carlo,
+              test_results_do_not_depend_on_thread_count);
+  return fc_run_suite (s);
 }

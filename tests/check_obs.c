@@ -189,23 +189,15 @@ START_TEST (test_check_refuses_unusable_observations)
 }
 END_TEST
 
-static Suite *
-obs_suite (void)
-{
-  Suite *s = suite_create ("obs");
-  TCase *tc = tcase_create ("parse");
-  tcase_add_loop_test (tc, test_bad_observation_is_refused_with_file_and_line,
-                       0, (int) (sizeof bad_cases / sizeof bad_cases[0]));
-  tcase_add_test (tc, test_good_observation_reads_as_written);
-  tcase_add_test (tc, test_written_observation_reads_back_exactly);
-  tcase_add_test (tc, test_file_errors_are_reported);
-  tcase_add_test (tc, test_check_refuses_unusable_observations);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (obs_suite ());
+  Suite *s = suite_create ("obs");
+  TCase *tc = FC_CK_CASE (s, "parse", test_good_observation_reads_as_written,
+                          test_written_observation_reads_back_exactly,
+                          test_file_errors_are_reported,
+                          test_check_refuses_unusable_observations);
+  tcase_add_loop_test (tc, test_bad_observation_is_refused_with_file_and_line,
+                       0, (int) (sizeof bad_cases / sizeof bad_cases[0]));
+  return fc_run_suite (s);
 }

@@ -467,33 +467,21 @@ START_TEST (test_adaptive_rejects_bad_tolerances)
 }
 END_TEST
 
-static Suite *
-ode_suite (void)
-{
-  Suite *s = suite_create ("ode");
-  TCase *tf = tcase_create ("fixed");
-  tcase_add_test (tf, test_euler_converges_at_order_1);
-  tcase_add_test (tf, test_heun_converges_at_order_2);
-  tcase_add_test (tf, test_rk4_converges_at_order_4);
-  tcase_add_test (tf, test_fixed_trajectory_holds_every_step);
-  tcase_add_test (tf, test_fixed_backward_run_undoes_forward_run);
-  tcase_add_test (tf, test_fixed_stages_stay_inside_the_interval);
-  tcase_add_test (tf,
-                  test_fixed_rejects_bad_arguments_and_propagates_field_status);
-  suite_add_tcase (s, tf);
-  TCase *ta = tcase_create ("adaptive");
-  tcase_add_test (ta, test_adaptive_meets_its_tolerance_on_0_1);
-  tcase_add_test (ta, test_adaptive_backward_run_undoes_forward_run);
-  tcase_add_test (ta, test_adaptive_empty_interval_is_identity);
-  tcase_add_test (ta, test_adaptive_is_bitwise_independent_of_thread_count);
-  tcase_add_test (ta, test_adaptive_returns_status_of_lowest_failing_particle);
-  tcase_add_test (ta, test_adaptive_rejects_bad_tolerances);
-  suite_add_tcase (s, ta);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (ode_suite ());
+  Suite *s = suite_create ("ode");
+  FC_CK_CASE (s, "fixed", test_euler_converges_at_order_1,
+              test_heun_converges_at_order_2, test_rk4_converges_at_order_4,
+              test_fixed_trajectory_holds_every_step,
+              test_fixed_backward_run_undoes_forward_run,
+              test_fixed_stages_stay_inside_the_interval,
+              test_fixed_rejects_bad_arguments_and_propagates_field_status);
+  FC_CK_CASE (s, "adaptive", test_adaptive_meets_its_tolerance_on_0_1,
+              test_adaptive_backward_run_undoes_forward_run,
+              test_adaptive_empty_interval_is_identity,
+              test_adaptive_is_bitwise_independent_of_thread_count,
+              test_adaptive_returns_status_of_lowest_failing_particle,
+              test_adaptive_rejects_bad_tolerances);
+  return fc_run_suite (s);
 }

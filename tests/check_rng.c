@@ -124,23 +124,15 @@ START_TEST (test_gaussian_fill_mean_and_variance_within_z_max)
 }
 END_TEST
 
-static Suite *
-rng_suite (void)
-{
-  Suite *s = suite_create ("rng");
-  TCase *tc = tcase_create ("streams");
-  tcase_add_test (tc, test_same_seed_and_stream_give_same_sequence);
-  tcase_add_test (tc, test_reseed_restarts_the_stream);
-  tcase_add_test (tc, test_distinct_streams_and_seeds_differ);
-  tcase_add_test (tc, test_stream_seed_is_never_zero_and_fits_32_bits);
-  tcase_add_test (tc, test_gaussian_fill_is_independent_of_thread_count);
-  tcase_add_test (tc, test_gaussian_fill_mean_and_variance_within_z_max);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (rng_suite ());
+  Suite *s = suite_create ("rng");
+  FC_CK_CASE (s, "streams", test_same_seed_and_stream_give_same_sequence,
+              test_reseed_restarts_the_stream,
+              test_distinct_streams_and_seeds_differ,
+              test_stream_seed_is_never_zero_and_fits_32_bits,
+              test_gaussian_fill_is_independent_of_thread_count,
+              test_gaussian_fill_mean_and_variance_within_z_max);
+  return fc_run_suite (s);
 }

@@ -834,38 +834,24 @@ START_TEST (test_failing_drift_status_is_that_of_lowest_chunk)
 }
 END_TEST
 
-static Suite *
-sde_suite (void)
-{
-  Suite *s = suite_create ("sde");
-  TCase *tc = tcase_create ("law");
-  tcase_add_test (tc, test_sample_moments_match_discrete_ou_law);
-  tcase_add_test (tc, test_discrete_ou_law_has_weak_order_one);
-  tcase_add_test (tc, test_s3_sde_from_point_mass_has_marginal_t_squared);
-  tcase_add_test (tc, test_s3_sde_reaches_t1_with_left_end_evaluations);
-  suite_add_tcase (s, tc);
-  tc = tcase_create ("orders");
-  tcase_add_test (tc, test_strong_order_one_for_additive_noise_ou);
-  tcase_add_test (tc, test_strong_order_one_for_additive_noise_double_well);
-  tcase_add_test (tc, test_bridge_endpoint_error_has_order_one_half);
-  suite_add_tcase (s, tc);
-  tc = tcase_create ("paths");
-  tcase_add_test (tc, test_coarse_increments_are_sums_of_fine_increments);
-  tcase_add_test (tc, test_runs_with_different_steps_share_the_brownian_path);
-  tcase_add_test (tc, test_paths_depend_neither_on_threads_nor_on_n);
-  tcase_add_test (tc, test_save_times_return_grid_states);
-  tcase_add_test (tc, test_deterministic_last_step_is_drift_only);
-  tcase_add_test (tc, test_bridge_ends_at_target_iff_last_step_deterministic);
-  suite_add_tcase (s, tc);
-  tc = tcase_create ("errors");
-  tcase_add_test (tc, test_bad_arguments_are_rejected);
-  tcase_add_test (tc, test_failing_drift_status_is_that_of_lowest_chunk);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (sde_suite ());
+  Suite *s = suite_create ("sde");
+  FC_CK_CASE (s, "law", test_sample_moments_match_discrete_ou_law,
+              test_discrete_ou_law_has_weak_order_one,
+              test_s3_sde_from_point_mass_has_marginal_t_squared,
+              test_s3_sde_reaches_t1_with_left_end_evaluations);
+  FC_CK_CASE (s, "orders", test_strong_order_one_for_additive_noise_ou,
+              test_strong_order_one_for_additive_noise_double_well,
+              test_bridge_endpoint_error_has_order_one_half);
+  FC_CK_CASE (s, "paths", test_coarse_increments_are_sums_of_fine_increments,
+              test_runs_with_different_steps_share_the_brownian_path,
+              test_paths_depend_neither_on_threads_nor_on_n,
+              test_save_times_return_grid_states,
+              test_deterministic_last_step_is_drift_only,
+              test_bridge_ends_at_target_iff_last_step_deterministic);
+  FC_CK_CASE (s, "errors", test_bad_arguments_are_rejected,
+              test_failing_drift_status_is_that_of_lowest_chunk);
+  return fc_run_suite (s);
 }

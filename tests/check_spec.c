@@ -372,33 +372,20 @@ START_TEST (test_moons_components_follow_the_arcs)
 }
 END_TEST
 
-static Suite *
-spec_suite (void)
-{
-  Suite *s = suite_create ("spec");
-  TCase *tc = tcase_create ("bad input");
-  tcase_add_loop_test (tc, test_bad_spec_is_refused_with_file_and_line, 0,
-                       (int) (sizeof bad_cases / sizeof bad_cases[0]));
-  tcase_add_test (tc, test_error_buffer_is_bounded);
-  tcase_add_test (tc, test_unreadable_path_is_reported);
-  suite_add_tcase (s, tc);
-  tc = tcase_create ("good input");
-  tcase_add_test (tc, test_layouts_and_covariance_forms_agree);
-  tcase_add_test (tc, test_edge_values_are_accepted);
-  tcase_add_test (tc, test_written_spec_reads_back_exactly);
-  tcase_add_test (tc, test_example_spec_loads);
-  suite_add_tcase (s, tc);
-  tc = tcase_create ("built-ins");
-  tcase_add_test (tc, test_builtins_have_documented_shapes);
-  tcase_add_test (tc, test_8gaussians_and_grid25_are_as_documented);
-  tcase_add_test (tc, test_checkerboard_is_as_documented);
-  tcase_add_test (tc, test_moons_components_follow_the_arcs);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (spec_suite ());
+  Suite *s = suite_create ("spec");
+  TCase *tc = FC_CK_CASE (s, "bad input", test_error_buffer_is_bounded,
+                          test_unreadable_path_is_reported);
+  tcase_add_loop_test (tc, test_bad_spec_is_refused_with_file_and_line, 0,
+                       (int) (sizeof bad_cases / sizeof bad_cases[0]));
+  FC_CK_CASE (s, "good input", test_layouts_and_covariance_forms_agree,
+              test_edge_values_are_accepted,
+              test_written_spec_reads_back_exactly, test_example_spec_loads);
+  FC_CK_CASE (s, "built-ins", test_builtins_have_documented_shapes,
+              test_8gaussians_and_grid25_are_as_documented,
+              test_checkerboard_is_as_documented,
+              test_moons_components_follow_the_arcs);
+  return fc_run_suite (s);
 }
