@@ -1,15 +1,14 @@
 /* tests/gmm_fixtures.h -- what the fc_gmm suites share (check_gmm_density,
  * check_gmm_prepare, check_gmm_sample, check_gmm_condition): two fixed
- * full-covariance mixtures, the mixture of given components, and the
- * round-off bands of a weight and of a log density.  */
+ * full-covariance mixtures and the round-off bands of a weight and of a
+ * log density.  */
 #ifndef GMM_FIXTURES_H
 #define GMM_FIXTURES_H
 
 #include <math.h>
 #include <gsl/gsl_math.h>
 
-#include "fc_check.h"
-#include "fc_gmm.h"
+#include "unit_fixtures.h"
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -36,19 +35,6 @@ static const double S3[27] = { 1.3, 0.4, -0.2, 0.4, 0.9, 0.1, -0.2, 0.1, 0.7,
    below is TOL_EPS of twice that count, rounded to a power of 2.  A
    normalised weight w_k / sum_j w_j takes K + 1 <= 4 roundings:  */
 #define TOL_WEIGHT TOL_EPS (4)
-
-static inline fc_gmm *
-make_gmm (size_t d, size_t k, const double *w, const double *mu,
-          const double *s)
-{
-  fc_gmm *g = fc_gmm_alloc (d, k);
-  ck_assert_ptr_nonnull (g);
-  for (size_t j = 0; j < k; j++)
-    ck_assert_int_eq (fc_gmm_set_component (g, j, w[j], mu + j * d,
-                                            s + j * d * d), GSL_SUCCESS);
-  ck_assert_int_eq (fc_gmm_prepare (g), GSL_SUCCESS);
-  return g;
-}
 
 /* Round-off band of a log density: the triangular solve and the quadratic
    form each accumulate O(D) roundings of relative size eps on terms of
