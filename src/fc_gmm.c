@@ -331,6 +331,19 @@ done:
 }
 
 fc_gmm *
+fc_gmm_finish (fc_gmm *g, int status)
+{
+  if (g != NULL && status == GSL_SUCCESS)
+    status = fc_gmm_prepare (g);
+  if (g == NULL || status != GSL_SUCCESS)
+    {
+      fc_gmm_free (g);
+      return NULL;
+    }
+  return g;
+}
+
+fc_gmm *
 fc_gmm_point_masses (size_t dim, size_t n, const double *points,
                      const double *weights)
 {
@@ -348,14 +361,7 @@ fc_gmm_point_masses (size_t dim, size_t n, const double *points,
     status = fc_gmm_set_component (g, k, weights ? weights[k] : 1.0,
                                    points + k * dim, zero);
   free (zero);
-  if (status == GSL_SUCCESS)
-    status = fc_gmm_prepare (g);
-  if (status != GSL_SUCCESS)
-    {
-      fc_gmm_free (g);
-      return NULL;
-    }
-  return g;
+  return fc_gmm_finish (g, status);
 }
 
 /* ------------------------------------------------------ density kernels */

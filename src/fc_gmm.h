@@ -86,6 +86,12 @@ fc_gmm_cov_is_pd (size_t dim, const double *cov);
 int
 fc_gmm_prepare (fc_gmm *g);
 
+/* The end of building G component by component: G prepared when STATUS,
+   the status of setting its components, is GSL_SUCCESS; otherwise, or when
+   preparing fails, G freed and NULL (also for G NULL).  */
+fc_gmm *
+fc_gmm_finish (fc_gmm *g, int status);
+
 /* A mixture of point masses at POINTS (n, D) with WEIGHTS (n), or equal
    weights when WEIGHTS is NULL.  Returned prepared.  */
 fc_gmm *

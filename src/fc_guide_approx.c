@@ -22,7 +22,8 @@
    A m1_k: A x1hat, Sigma (factored per point for tweedie), v =
    Sigma^{-1} (y - A x1hat), log N(y; A x1hat, Sigma), and the centred
    coefficients c_k = (s_k - s) . A^T v of the rank-one part
-   (fc_guide_kernel.c, top).  Returns 2 when Sigma is not positive definite.  */
+   (fc_guide_kernel.c, top).  Returns 2 when Sigma is not positive
+   definite.  */
 int
 fc_guide_approx_weights (const fc_guide_plan *pl, fc_guide_scratch *s,
                          size_t p)

@@ -20,23 +20,9 @@
 static const char *const fc_guide_method_names[FC_GUIDE_COUNT]
   = { "none", "exact", "exact-split", "reconstruction", "tweedie", "note" };
 
-const char *
-fc_guide_method_name (fc_guide_method m)
-{
-  if ((int) m < 0 || m >= FC_GUIDE_COUNT)
-    return "unknown";
-  return fc_guide_method_names[m];
-}
-
-int
-fc_guide_method_parse (const char *name, fc_guide_method *m)
-{
-  int i = fc_parse_name_index (fc_guide_method_names, FC_GUIDE_COUNT, name);
-  if (i < 0)
-    return GSL_EINVAL;
-  *m = (fc_guide_method) i;
-  return GSL_SUCCESS;
-}
+FC_PARSE_NAME_TABLE (fc_guide_method, fc_guide_method_name,
+                     fc_guide_method_parse, fc_guide_method_names,
+                     FC_GUIDE_COUNT)
 
 fc_guide_field *
 fc_guide_field_alloc (const fc_gmm *prior, fc_schedule s, const fc_obs *obs,
@@ -82,9 +68,9 @@ fc_guide_field_free (fc_guide_field *f)
 
 /* U (n, D) = u_t + c_t grad log h of the exact-split, reconstruction or
    tweedie field F, in one run over the chunks: the prior velocity shares
-   z_k and the GEMMs with the guidance term (fc_guide_kernel.c, top).  In the limit
-   case of reconstruction (gamma > 0 at alpha = 0) the term is 0 and U is
-   the prior velocity of fc_path.  */
+   z_k and the GEMMs with the guidance term (fc_guide_kernel.c, top).  In
+   the limit case of reconstruction (gamma > 0 at alpha = 0) the term is 0
+   and U is the prior velocity of fc_path.  */
 static int
 fc_guide_field_fused (const fc_guide_field *f, double t, size_t n,
                       const double *x, double *u)

@@ -86,6 +86,8 @@ typedef struct
   double *jmat;         /* (K, D, D) V diag(gjo) V^T */
   double *schol;        /* (m, m) factor of Sigma_gamma (reconstruction) */
   double sconst;        /* -1/2 log det Sigma_gamma - m/2 log 2 pi */
+  double *block;        /* the allocation the arrays above but schol
+                           point into (fc_carve.h) */
   const fc_guide_out *eo;        /* outputs of fc_guide_eval, or NULL */
   const fc_guide_approx_out *ao; /* outputs of fc_guide_approx, or NULL */
   double *u;                     /* the guided velocity, or NULL */

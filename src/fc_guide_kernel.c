@@ -49,6 +49,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 
+#include "fc_carve.h"
 #include "fc_chol.h"
 #include "fc_gemm.h"
 #include "fc_guide_internal.h"
@@ -77,20 +78,9 @@ fc_guide_scratch_alloc (const fc_guide_plan *pl, fc_guide_scratch *s)
                          b * nk * m, b * nk * m, b * nk * m, b * m, b,
                          b * d, b * d, nm1, nsk, d, d, d, d, m, m, m * m,
                          nmat, nmat };
-  size_t total = 0;
-  for (size_t i = 0; i < sizeof len / sizeof len[0]; i++)
-    total += len[i];
   memset (s, 0, sizeof *s);
-  s->block = malloc (total * sizeof (double));
-  if (s->block == NULL)
-    return GSL_ENOMEM;
-  double *p = s->block;
-  for (size_t i = 0; i < sizeof len / sizeof len[0]; i++)
-    {
-      *slot[i] = p;
-      p += len[i];
-    }
-  return GSL_SUCCESS;
+  s->block = FC_CARVE (slot, len);
+  return s->block != NULL ? GSL_SUCCESS : GSL_ENOMEM;
 }
 
 /* sum_i u_i v_i (w_i, or 1 when W is NULL) with four partial sums (i mod

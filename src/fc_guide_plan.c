@@ -13,24 +13,13 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 
+#include "fc_carve.h"
 #include "fc_guide_internal.h"
 
 void
 fc_guide_plan_free (fc_guide_plan *pl)
 {
-  free (pl->lconst);
-  free (pl->inv_c);
-  free (pl->gjt);
-  free (pl->gjo);
-  free (pl->gs1);
-  free (pl->bvel);
-  free (pl->av);
-  free (pl->gav);
-  free (pl->asa);
-  free (pl->gchol);
-  free (pl->nconst);
-  free (pl->s1mat);
-  free (pl->jmat);
+  free (pl->block);
   free (pl->schol);
 }
 
@@ -74,7 +63,7 @@ fc_guide_plan_diag (fc_guide_plan *pl)
           pl->gjt[idx] = a * lambda / c;
           pl->gjo[idx] = pl->scaled ? lambda / c : pl->gjt[idx];
           pl->gs1[idx] = lambda * v->sigma2 / c;
-          if (pl->bvel)
+          if (pl->need_vel)
             pl->bvel[idx] = (a * v->dalpha * lambda + v->sigma_dsigma) / c;
           sumlog += log (c);
         }
@@ -123,8 +112,26 @@ fc_guide_plan_obs (fc_guide_plan *pl, size_t k, double *bbuf)
   return fc_guide_factor_sigma (m, gk, pl->nconst + k);
 }
 
-#define FC_GUIDE_ALLOC(p, count) \
-  ((p) = malloc (((count) > 0 ? (count) : 1) * sizeof (double)), (p) != NULL)
+/* The per-call arrays, carved out of one allocation; those not needed get
+   no room.  */
+static int
+fc_guide_plan_alloc (fc_guide_plan *pl)
+{
+  size_t d = pl->d, nk = pl->nk, m = pl->m;
+  size_t nobs = m > 0 ? nk * m : 0, nlik = pl->lik ? nk : 0;
+  double **slot[] = { &pl->lconst, &pl->inv_c, &pl->gjt, &pl->gjo,
+                      &pl->gs1, &pl->bvel, &pl->av, &pl->gav, &pl->asa,
+                      &pl->gchol, &pl->nconst, &pl->s1mat, &pl->jmat };
+  const size_t len[] = { nk, nk * d, nk * d, nk * d, nk * d,
+                         pl->need_vel ? nk * d : 0, nobs * d, nobs * d,
+                         nobs * m, nlik * m * m, nlik,
+                         pl->need_cov ? nk * d * d : 0,
+                         pl->need_jac ? nk * d * d : 0 };
+  pl->block = FC_CARVE (slot, len);
+  if (pl->block == NULL)
+    GSL_ERROR ("out of memory for the guidance constants", GSL_ENOMEM);
+  return GSL_SUCCESS;
+}
 
 /* Every per-call constant.  */
 int
@@ -137,27 +144,10 @@ fc_guide_plan_init (fc_guide_plan *pl)
   pl->scaled = v->alpha <= v->sigma;
   pl->gfac = pl->scaled ? v->alpha : 1.0;
   pl->cfac = pl->scaled ? cnum : cnum / v->alpha;
-  int ok = FC_GUIDE_ALLOC (pl->lconst, nk)
-           && FC_GUIDE_ALLOC (pl->inv_c, nk * d)
-           && FC_GUIDE_ALLOC (pl->gjt, nk * d)
-           && FC_GUIDE_ALLOC (pl->gjo, nk * d)
-           && FC_GUIDE_ALLOC (pl->gs1, nk * d);
-  if (ok && pl->need_vel)
-    ok = FC_GUIDE_ALLOC (pl->bvel, nk * d);
-  if (ok && m > 0)
-    ok = FC_GUIDE_ALLOC (pl->av, nk * m * d)
-         && FC_GUIDE_ALLOC (pl->gav, nk * m * d)
-         && FC_GUIDE_ALLOC (pl->asa, nk * m * m);
-  if (ok && pl->lik)
-    ok = FC_GUIDE_ALLOC (pl->gchol, nk * m * m)
-         && FC_GUIDE_ALLOC (pl->nconst, nk);
-  if (ok && pl->need_cov)
-    ok = FC_GUIDE_ALLOC (pl->s1mat, nk * d * d);
-  if (ok && pl->need_jac)
-    ok = FC_GUIDE_ALLOC (pl->jmat, nk * d * d);
-  if (!ok)
-    GSL_ERROR ("out of memory for the guidance constants", GSL_ENOMEM);
-  int status = fc_guide_plan_diag (pl);
+  int status = fc_guide_plan_alloc (pl);
+  if (status)
+    return status;
+  status = fc_guide_plan_diag (pl);
   double *bbuf = m > 0 ? malloc (m * d * sizeof (double)) : NULL;
   if (status == GSL_SUCCESS && m > 0 && bbuf == NULL)
     status = GSL_ENOMEM;

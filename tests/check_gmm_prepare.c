@@ -225,6 +225,27 @@ START_TEST (test_random_mixture_respects_eigenvalue_band_and_is_seeded)
 }
 END_TEST
 
+/* fc_gmm_finish, the end of every constructor: a mixture whose components
+   were set is returned prepared; after a failed set (or a failed prepare)
+   it is freed (valgrind sees no leak) and NULL returned; NULL stays NULL.  */
+START_TEST (test_finish_prepares_or_frees)
+{
+  double w = 1.0, mu[2] = { 0.0, 0.0 }, s[4] = { 1.0, 0.2, 0.2, 1.0 };
+  double notpsd[4] = { 1.0, 2.0, 2.0, 1.0 };
+  fc_gmm *g = fc_gmm_alloc (2, 1);
+  g = fc_gmm_finish (g, fc_gmm_set_component (g, 0, w, mu, s));
+  ck_assert_ptr_nonnull (g);
+  ck_assert_int_eq (g->prepared, 1);
+  fc_gmm_free (g);
+  g = fc_gmm_alloc (2, 1);
+  ck_assert_ptr_null (fc_gmm_finish (g, GSL_EDOM));
+  g = fc_gmm_alloc (2, 1);
+  ck_assert_ptr_null (fc_gmm_finish (g, fc_gmm_set_component (g, 0, w, mu,
+                                                              notpsd)));
+  ck_assert_ptr_null (fc_gmm_finish (NULL, GSL_SUCCESS));
+}
+END_TEST
+
 START_TEST (test_random_mixture_rejects_bad_parameters)
 {
   const fc_gmm_random_params bad[] = {
@@ -253,6 +274,7 @@ main (void)
               test_round_off_negative_eigenvalue_is_clamped,
               test_bad_arguments_are_rejected,
               test_random_mixture_respects_eigenvalue_band_and_is_seeded,
-              test_random_mixture_rejects_bad_parameters);
+              test_random_mixture_rejects_bad_parameters,
+              test_finish_prepares_or_frees);
   return fc_run_suite (s);
 }
