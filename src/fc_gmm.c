@@ -343,6 +343,20 @@ fc_gmm_finish (fc_gmm *g, int status)
   return g;
 }
 
+int
+fc_gmm_check_points (const fc_gmm *g, size_t n, const double *x)
+{
+  if (g == NULL || !g->prepared)
+    GSL_ERROR ("mixture is not prepared (fc_gmm_prepare)", GSL_EINVAL);
+  if (n > 0 && x == NULL)
+    GSL_ERROR ("no points", GSL_EINVAL);
+  for (size_t j = 0; j < n * g->dim; j++)
+    if (!isfinite (x[j]))
+      GSL_ERROR ("input point has a coordinate that is not finite",
+                 GSL_EBADFUNC);
+  return GSL_SUCCESS;
+}
+
 fc_gmm *
 fc_gmm_point_masses (size_t dim, size_t n, const double *points,
                      const double *weights)

@@ -98,6 +98,12 @@ fc_gmm *
 fc_gmm_point_masses (size_t dim, size_t n, const double *points,
                      const double *weights);
 
+/* The inputs of a batched evaluation: GSL_EINVAL unless G is prepared and
+   X (n, D) is given (it may be NULL when N is 0), GSL_EBADFUNC for a
+   coordinate that is not finite.  Through the GSL error handler.  */
+int
+fc_gmm_check_points (const fc_gmm *g, size_t n, const double *x);
+
 /* log q(x) for X (n, D) into LOGP (n).  GSL_EDOM if some S_k is singular.
    Log-sum-exp over components; Cholesky solves, no inverse.  */
 int

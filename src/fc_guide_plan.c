@@ -166,7 +166,8 @@ fc_guide_plan_init (fc_guide_plan *pl)
   return status;
 }
 
-/* Common checks of the inputs.  */
+/* Common checks of the inputs: the mixture first, whose dimension the
+   observation must have, then the observation, then the points.  */
 int
 fc_guide_check (const fc_gmm *g, const fc_obs *obs, size_t n, const double *x)
 {
@@ -178,11 +179,5 @@ fc_guide_check (const fc_gmm *g, const fc_obs *obs, size_t n, const double *x)
       if (status)
         return status;
     }
-  if (n > 0 && x == NULL)
-    GSL_ERROR ("no points", GSL_EINVAL);
-  for (size_t j = 0; j < n * g->dim; j++)
-    if (!isfinite (x[j]))
-      GSL_ERROR ("input point has a coordinate that is not finite",
-                 GSL_EBADFUNC);
-  return GSL_SUCCESS;
+  return fc_gmm_check_points (g, n, x);
 }

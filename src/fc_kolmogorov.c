@@ -98,16 +98,8 @@ fc_kolmogorov_free (fc_kolmogorov *k)
   free (k->x), free (k->h), free (k->g), free (k->p);
   free (k->lo), free (k->hi), free (k->fa), free (k->fb);
   free (k->ra), free (k->rb);
-  if (k->diag)
-    gsl_vector_free (k->diag);
-  if (k->above)
-    gsl_vector_free (k->above);
-  if (k->below)
-    gsl_vector_free (k->below);
-  if (k->rhs)
-    gsl_vector_free (k->rhs);
-  if (k->u)
-    gsl_vector_free (k->u);
+  gsl_vector_free (k->diag), gsl_vector_free (k->above);
+  gsl_vector_free (k->below), gsl_vector_free (k->rhs), gsl_vector_free (k->u);
   free (k);
 }
 

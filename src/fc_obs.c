@@ -164,11 +164,8 @@ fc_obs_statement (void *parser, char **tok, size_t ntok)
     return fc_obs_y (p, tok, ntok);
   if (is_row && p->y_line != 0)
     return fc_obs_row (p, tok, ntok);
-  if (is_sigma || is_y || is_row)
-    return fc_obs_fail (p, "expected %s, found '%s'", fc_obs_expected (p),
-                        kw);
-  return fc_obs_fail (p, "unknown keyword '%s' (expected %s)", kw,
-                      fc_obs_expected (p));
+  return fc_parse_unexpected (&p->ctx, fc_obs_expected (p), kw,
+                              is_sigma || is_y || is_row);
 }
 
 /* The end of the file: the observation must be complete.  */

@@ -170,6 +170,16 @@ fc_parse_once (fc_parse_ctx *ctx, const char *expected, const char *kw,
                         "is on line %zu)", expected, kw, first);
 }
 
+int
+fc_parse_unexpected (fc_parse_ctx *ctx, const char *expected, const char *kw,
+                     int known)
+{
+  if (known)
+    return fc_parse_fail (ctx, "expected %s, found '%s'", expected, kw);
+  return fc_parse_fail (ctx, "unknown keyword '%s' (expected %s)", kw,
+                        expected);
+}
+
 /* Underflow to a subnormal is accepted (strtod sets ERANGE for it too), so
    that any double written with %.17g reads back.  */
 int

@@ -74,6 +74,13 @@ int
 fc_parse_once (fc_parse_ctx *ctx, const char *expected, const char *kw,
                size_t first);
 
+/* -1 with the message for the keyword KW where EXPECTED was expected:
+   "expected EXPECTED, found 'KW'" when KW is a keyword of the grammar
+   (KNOWN), "unknown keyword 'KW' (expected EXPECTED)" when not.  */
+int
+fc_parse_unexpected (fc_parse_ctx *ctx, const char *expected, const char *kw,
+                     int known);
+
 /* One number of keyword KW: strtod over the whole token, finite.  */
 int
 fc_parse_number (fc_parse_ctx *ctx, const char *kw, const char *tok,

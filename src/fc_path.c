@@ -408,20 +408,6 @@ fc_path_run (const fc_path_plan *pl, size_t n, const double *x,
   return GSL_SUCCESS;
 }
 
-static int
-fc_path_check_input (const fc_gmm *g, size_t n, const double *x)
-{
-  if (g == NULL || !g->prepared)
-    GSL_ERROR ("mixture is not prepared (fc_gmm_prepare)", GSL_EINVAL);
-  if (n > 0 && x == NULL)
-    GSL_ERROR ("no points", GSL_EINVAL);
-  for (size_t j = 0; j < n * g->dim; j++)
-    if (!isfinite (x[j]))
-      GSL_ERROR ("input point has a coordinate that is not finite",
-                 GSL_EBADFUNC);
-  return GSL_SUCCESS;
-}
-
 int
 fc_path_eval_many (const fc_gmm *g, fc_schedule s, double t, size_t n,
                    const double *x, const fc_path_out *out)
@@ -433,7 +419,7 @@ fc_path_eval_many (const fc_gmm *g, fc_schedule s, double t, size_t n,
   int status = fc_schedule_eval (s, t, &pl.sv);
   if (status)
     return status;
-  status = fc_path_check_input (g, n, x);
+  status = fc_gmm_check_points (g, n, x);
   if (status)
     return status;
   pl.g = g;

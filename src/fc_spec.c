@@ -246,11 +246,9 @@ fc_spec_statement (void *parser, char **tok, size_t ntok)
     return fc_spec_mean (p, tok, ntok);
   if (is_cov && p->n > 0 && p->have_mean)
     return fc_spec_covariance (p, tok, ntok);
-  if (!strcmp (kw, "component") || !strcmp (kw, "mean") || is_cov)
-    return fc_spec_fail (p, "expected %s, found '%s'", fc_spec_expected (p),
-                         kw);
-  return fc_spec_fail (p, "unknown keyword '%s' (expected %s)", kw,
-                       fc_spec_expected (p));
+  return fc_parse_unexpected (&p->ctx, fc_spec_expected (p), kw,
+                              !strcmp (kw, "component")
+                                || !strcmp (kw, "mean") || is_cov);
 }
 
 /* The end of the file: the spec must be complete.  */

@@ -246,6 +246,27 @@ START_TEST (test_finish_prepares_or_frees)
 }
 END_TEST
 
+/* fc_gmm_check_points, the input check of the batched evaluations
+   (fc_path, fc_guide): a prepared mixture, points given unless there are
+   none, every coordinate finite.  */
+START_TEST (test_check_points_refuses_unprepared_missing_or_non_finite)
+{
+  double w = 1.0, mu[2] = { 0.0, 0.0 }, s[4] = { 1.0, 0.2, 0.2, 1.0 };
+  double x[4] = { 0.1, -0.2, 0.3, 0.4 };
+  fc_gmm *raw = fc_gmm_alloc (2, 1), *g = make_gmm (2, 1, &w, mu, s);
+  ck_assert_int_eq (fc_gmm_check_points (g, 2, x), GSL_SUCCESS);
+  ck_assert_int_eq (fc_gmm_check_points (g, 0, NULL), GSL_SUCCESS);
+  ck_assert_int_eq (fc_gmm_check_points (NULL, 2, x), GSL_EINVAL);
+  ck_assert_int_eq (fc_gmm_check_points (raw, 2, x), GSL_EINVAL);
+  ck_assert_int_eq (fc_gmm_check_points (g, 2, NULL), GSL_EINVAL);
+  x[3] = INFINITY;
+  ck_assert_int_eq (fc_gmm_check_points (g, 2, x), GSL_EBADFUNC);
+  ck_assert_int_eq (fc_gmm_check_points (g, 1, x), GSL_SUCCESS);
+  fc_gmm_free (raw);
+  fc_gmm_free (g);
+}
+END_TEST
+
 START_TEST (test_random_mixture_rejects_bad_parameters)
 {
   const fc_gmm_random_params bad[] = {
@@ -275,6 +296,7 @@ main (void)
               test_bad_arguments_are_rejected,
               test_random_mixture_respects_eigenvalue_band_and_is_seeded,
               test_random_mixture_rejects_bad_parameters,
-              test_finish_prepares_or_frees);
+              test_finish_prepares_or_frees,
+              test_check_points_refuses_unprepared_missing_or_non_finite);
   return fc_run_suite (s);
 }
