@@ -6,9 +6,6 @@
 
 #include <string.h>
 #include <gsl/gsl_deriv.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "gmm_fixtures.h"
 #include "fc_rng.h"
@@ -18,6 +15,20 @@ static const double X2[10] = { 0.381966, -0.2, 1.9, 1.1, -2.3, 0.7,
                                0.05, 3.1, -0.6, -1.7 };
 static const double X3[12] = { 0.381966, -0.2, 0.9, 1.9, 1.1, -0.3,
                                -2.3, 0.7, 1.6, 0.05, -1.2, -0.8 };
+
+/* The fixture mixture of dimension D (2 or 3) and its N test points.  */
+typedef struct
+{
+  const double *w, *mu, *s, *x;
+  size_t n;
+} fixture;
+
+static fixture
+fixture_of (size_t d)
+{
+  return d == 2 ? (fixture) { W2, MU2, S2, X2, 5 }
+                : (fixture) { W3, MU3, S3, X3, 4 };
+}
 
 /* -------------------------------------------- independent direct formulas */
 
@@ -81,16 +92,14 @@ START_TEST (test_log_density_of_one_component_matches_explicit_inverse)
 {
   for (size_t d = 2; d <= 3; d++)
     {
-      const double *mu = d == 2 ? MU2 : MU3, *s = d == 2 ? S2 : S3;
-      const double *x = d == 2 ? X2 : X3;
-      size_t n = d == 2 ? 5 : 4;
+      fixture f = fixture_of (d);
       double w = 0.381966, logp[5];
-      fc_gmm *g = make_gmm (d, 1, &w, mu, s);
+      fc_gmm *g = make_gmm (d, 1, &w, f.mu, f.s);
       ck_assert_int_eq (g->all_pd, 1);
-      ck_assert_int_eq (fc_gmm_log_density (g, n, x, logp), GSL_SUCCESS);
-      for (size_t i = 0; i < n; i++)
+      ck_assert_int_eq (fc_gmm_log_density (g, f.n, f.x, logp), GSL_SUCCESS);
+      for (size_t i = 0; i < f.n; i++)
         {
-          double e = direct_logn (d, x + i * d, mu, s);
+          double e = direct_logn (d, f.x + i * d, f.mu, f.s);
           fc_ck_assert_abs (logp[i], e, tol_logp (d, e), "d=%zu point %zu",
                             d, i);
         }
@@ -103,15 +112,13 @@ START_TEST (test_log_density_of_mixture_matches_direct_sum)
 {
   for (size_t d = 2; d <= 3; d++)
     {
-      const double *w = d == 2 ? W2 : W3, *mu = d == 2 ? MU2 : MU3;
-      const double *s = d == 2 ? S2 : S3, *x = d == 2 ? X2 : X3;
-      size_t n = d == 2 ? 5 : 4;
+      fixture f = fixture_of (d);
       double logp[5];
-      fc_gmm *g = make_gmm (d, 3, w, mu, s);
-      ck_assert_int_eq (fc_gmm_log_density (g, n, x, logp), GSL_SUCCESS);
-      for (size_t i = 0; i < n; i++)
+      fc_gmm *g = make_gmm (d, 3, f.w, f.mu, f.s);
+      ck_assert_int_eq (fc_gmm_log_density (g, f.n, f.x, logp), GSL_SUCCESS);
+      for (size_t i = 0; i < f.n; i++)
         {
-          double e = direct_log_mixture (d, 3, w, mu, s, x + i * d);
+          double e = direct_log_mixture (d, 3, f.w, f.mu, f.s, f.x + i * d);
           fc_ck_assert_abs (logp[i], e, tol_logp (d, e), "d=%zu point %zu",
                             d, i);
         }
@@ -176,19 +183,17 @@ START_TEST (test_score_matches_central_difference_of_log_density)
 {
   for (size_t d = 2; d <= 3; d++)
     {
-      const double *w = d == 2 ? W2 : W3, *mu = d == 2 ? MU2 : MU3;
-      const double *s = d == 2 ? S2 : S3, *x = d == 2 ? X2 : X3;
-      size_t n = d == 2 ? 5 : 4;
+      fixture f = fixture_of (d);
       double score[15];
-      fc_gmm *g = make_gmm (d, 3, w, mu, s);
-      ck_assert_int_eq (fc_gmm_score (g, n, x, score), GSL_SUCCESS);
-      for (size_t p = 0; p < n; p++)
+      fc_gmm *g = make_gmm (d, 3, f.w, f.mu, f.s);
+      ck_assert_int_eq (fc_gmm_score (g, f.n, f.x, score), GSL_SUCCESS);
+      for (size_t p = 0; p < f.n; p++)
         for (size_t i = 0; i < d; i++)
           {
-            line_params lp = { g, x + p * d, i };
-            gsl_function f = { logp_along, &lp };
+            line_params lp = { g, f.x + p * d, i };
+            gsl_function fn = { logp_along, &lp };
             double fd, abserr;
-            gsl_deriv_central (&f, 0.0, 1e-3, &fd, &abserr);
+            gsl_deriv_central (&fn, 0.0, 1e-3, &fd, &abserr);
             double band = abserr
                           + TOL_EPS (8.0 * (double) d) * (1.0 + fabs (fd));
             fc_ck_assert_abs (score[p * d + i], fd, band,
@@ -239,18 +244,11 @@ START_TEST (test_density_and_score_are_independent_of_thread_count)
   double *x = malloc (2 * n * sizeof (double));
   double *a = malloc (2 * n * sizeof (double)), *b = malloc (2 * n * sizeof (double));
   ck_assert_int_eq (fc_rng_gaussian_fill (5UL, 0, 2 * n, x), GSL_SUCCESS);
-#ifdef _OPENMP
-  int saved = omp_get_max_threads ();
-  omp_set_num_threads (1);
-#endif
+  int saved = set_threads (1);
   fc_gmm_score (g, n, x, a);
-#ifdef _OPENMP
-  omp_set_num_threads (2);
-#endif
+  set_threads (2);
   fc_gmm_score (g, n, x, b);
-#ifdef _OPENMP
-  omp_set_num_threads (saved);
-#endif
+  set_threads (saved);
   ck_assert_int_eq (memcmp (a, b, 2 * n * sizeof (double)), 0);
   free (x);
   free (a);

@@ -5,9 +5,6 @@
 #include <config.h>
 
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "gmm_fixtures.h"
 #include "fc_rng.h"
@@ -89,21 +86,14 @@ START_TEST (test_sampling_is_reproducible_and_independent_of_threads)
   size_t n = 3 * FC_RNG_CHUNK + 5;
   fc_gmm *g = make_gmm (2, 3, W2, MU2, S2);
   double *a = malloc (2 * n * sizeof (double)), *b = malloc (2 * n * sizeof (double));
-#ifdef _OPENMP
-  int saved = omp_get_max_threads ();
-  omp_set_num_threads (1);
-#endif
+  int saved = set_threads (1);
   ck_assert_int_eq (fc_gmm_sample (g, 42UL, n, a), GSL_SUCCESS);
-#ifdef _OPENMP
-  omp_set_num_threads (2);
-#endif
+  set_threads (2);
   ck_assert_int_eq (fc_gmm_sample (g, 42UL, n, b), GSL_SUCCESS);
   ck_assert_int_eq (memcmp (a, b, 2 * n * sizeof (double)), 0);
   ck_assert_int_eq (fc_gmm_sample (g, 42UL, n, b), GSL_SUCCESS);
   ck_assert_int_eq (memcmp (a, b, 2 * n * sizeof (double)), 0);
-#ifdef _OPENMP
-  omp_set_num_threads (saved);
-#endif
+  set_threads (saved);
   ck_assert_int_eq (fc_gmm_sample (g, 43UL, n, b), GSL_SUCCESS);
   ck_assert_int_ne (memcmp (a, b, 2 * n * sizeof (double)), 0);
   free (a);

@@ -200,10 +200,7 @@ START_TEST (test_results_do_not_depend_on_thread_count)
   double *out[2][4];
   for (int r = 0; r < 2; r++)
     {
-#ifdef _OPENMP
-      int saved = omp_get_max_threads ();
-      omp_set_num_threads (r + 1);
-#endif
+      int saved = set_threads (r + 1);
       out[r][0] = malloc (n * D * sizeof (double));
       out[r][1] = malloc (n * sizeof (double));
       out[r][2] = malloc (3 * n * D * sizeof (double));
@@ -211,9 +208,7 @@ START_TEST (test_results_do_not_depend_on_thread_count)
       fc_interp_sample (ip, beta, 12UL, 0, n, out[r][0], NULL);
       fc_interp_eval (ip, beta, n, out[r][0], out[r][1], out[r][2]);
       fc_interp_velocity (ip, beta, dbeta, n, out[r][0], out[r][3]);
-#ifdef _OPENMP
-      omp_set_num_threads (saved);
-#endif
+      set_threads (saved);
     }
   ck_assert_int_eq (memcmp (out[0][0], out[1][0], n * D * sizeof (double)), 0);
   ck_assert_int_eq (memcmp (out[0][1], out[1][1], n * sizeof (double)), 0);

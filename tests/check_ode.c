@@ -20,11 +20,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_fd.h"
 #include "fc_ode.h"
 
@@ -401,16 +398,15 @@ START_TEST (test_adaptive_is_bitwise_independent_of_thread_count)
   fc_ode_stats s1, s2;
   big_cloud (x1);
   big_cloud (x2);
-  int saved = omp_get_max_threads ();
-  omp_set_num_threads (1);
+  int saved = set_threads (1);
   ck_assert_int_eq (fc_ode_adaptive (lin_field, NULL, DIM, NBIG, x1, l1, 0.0,
                                      1.0, 1e-9, 1e-9, &s1),
                     GSL_SUCCESS);
-  omp_set_num_threads (2);
+  set_threads (2);
   ck_assert_int_eq (fc_ode_adaptive (lin_field, NULL, DIM, NBIG, x2, l2, 0.0,
                                      1.0, 1e-9, 1e-9, &s2),
                     GSL_SUCCESS);
-  omp_set_num_threads (saved);
+  set_threads (saved);
   ck_assert_int_eq (memcmp (x1, x2, sizeof x1), 0);
   ck_assert_int_eq (memcmp (l1, l2, sizeof l1), 0);
   ck_assert_uint_eq (s1.n_evals, s2.n_evals);
@@ -433,15 +429,10 @@ START_TEST (test_adaptive_returns_status_of_lowest_failing_particle)
         x[100 * DIM + 1] = swap ? 60.0 : -60.0;
         x[40 * DIM] = x[100 * DIM] = 0.0;
         lin_params lp = { 0, 50.0, -50.0 };
-#ifdef _OPENMP
-        int saved = omp_get_max_threads ();
-        omp_set_num_threads (threads);
-#endif
+        int saved = set_threads (threads);
         int status = fc_ode_adaptive (lin_field, &lp, DIM, NBIG, x, NULL,
                                       0.0, 1.0, 1e-8, 1e-8, NULL);
-#ifdef _OPENMP
-        omp_set_num_threads (saved);
-#endif
+        set_threads (saved);
         ck_assert_int_eq (status, swap ? GSL_EDOM : GSL_ERANGE);
       }
 }

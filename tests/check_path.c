@@ -10,11 +10,8 @@
 #include <string.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_path.h"
 #include "fc_rng.h"
 #include "ref_path.h"
@@ -408,19 +405,12 @@ START_TEST (test_results_bitwise_identical_for_one_and_two_threads)
   double *b1 = malloc (len * sizeof (double));
   double *b2 = malloc (len * sizeof (double));
   double *b3 = malloc (len * sizeof (double));
-#ifdef _OPENMP
-  int saved = omp_get_max_threads ();
-  omp_set_num_threads (1);
-#endif
+  int saved = set_threads (1);
   eval_all (g, FC_SCHEDULE_COSINE, 0.6180339, n, x, b1);
-#ifdef _OPENMP
-  omp_set_num_threads (2);
-#endif
+  set_threads (2);
   eval_all (g, FC_SCHEDULE_COSINE, 0.6180339, n, x, b2);
   eval_all (g, FC_SCHEDULE_COSINE, 0.6180339, n - off, x + off * d, b3);
-#ifdef _OPENMP
-  omp_set_num_threads (saved);
-#endif
+  set_threads (saved);
   ck_assert_msg (memcmp (b1, b2, len * sizeof (double)) == 0,
                  "1 and 2 threads differ");
   size_t m = n - off;

@@ -7,11 +7,8 @@
 #include <string.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_rng.h"
 
 START_TEST (test_same_seed_and_stream_give_same_sequence)
@@ -83,18 +80,11 @@ START_TEST (test_gaussian_fill_is_independent_of_thread_count)
   size_t n = 10 * FC_RNG_CHUNK + 17;
   double *z1 = malloc (n * sizeof (double)), *z2 = malloc (n * sizeof (double));
   double *c3 = malloc (FC_RNG_CHUNK * sizeof (double));
-#ifdef _OPENMP
-  int saved = omp_get_max_threads ();
-  omp_set_num_threads (1);
-#endif
+  int saved = set_threads (1);
   ck_assert_int_eq (fc_rng_gaussian_fill (99UL, 5, n, z1), GSL_SUCCESS);
-#ifdef _OPENMP
-  omp_set_num_threads (2);
-#endif
+  set_threads (2);
   ck_assert_int_eq (fc_rng_gaussian_fill (99UL, 5, n, z2), GSL_SUCCESS);
-#ifdef _OPENMP
-  omp_set_num_threads (saved);
-#endif
+  set_threads (saved);
   ck_assert_int_eq (memcmp (z1, z2, n * sizeof (double)), 0);
   ck_assert_int_eq (fc_rng_gaussian_fill (99UL, 5 + 3, FC_RNG_CHUNK, c3),
                     GSL_SUCCESS);

@@ -6,9 +6,6 @@
  * Brownian bridge end exactly at x_T; every error path.  */
 #include <config.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "sde_fixtures.h"
 #include "fc_rng.h"
@@ -46,26 +43,6 @@ failing_drift (double t, size_t n, const double *x, double *f, void *params)
     }
   memset (f, 0, n * dim * sizeof (double));
   return GSL_SUCCESS;
-}
-
-static void
-set_threads (int k)
-{
-#ifdef _OPENMP
-  omp_set_num_threads (k);
-#else
-  (void) k;
-#endif
-}
-
-static int
-get_threads (void)
-{
-#ifdef _OPENMP
-  return omp_get_max_threads ();
-#else
-  return 1;
-#endif
 }
 
 /* ------------------------------------------------------------ paths */
@@ -160,8 +137,7 @@ START_TEST (test_paths_depend_neither_on_threads_nor_on_n)
   double *c = replicate (m, dim, x0);
   double *sa = malloc (n * dim * sizeof (double));
   double *sb = malloc (n * dim * sizeof (double));
-  int saved = get_threads ();
-  set_threads (1);
+  int saved = set_threads (1);
   ck_assert_int_eq (fc_sde_euler_maruyama (&sys, &grid, n, a, 1, &ts, sa),
                     GSL_SUCCESS);
   set_threads (2);
@@ -301,6 +277,14 @@ END_TEST
 
 /* ------------------------------------------------------------ errors */
 
+/* The status of a run of SYS on GRID for the one particle X, nothing
+   saved: the call every refused argument below is checked through.  */
+static int
+run1 (const fc_sde_system *sys, const fc_sde_grid *grid, double *x)
+{
+  return fc_sde_euler_maruyama (sys, grid, 1, x, 0, NULL, NULL);
+}
+
 START_TEST (test_bad_arguments_are_rejected)
 {
   size_t dimv = 1;
@@ -309,60 +293,44 @@ START_TEST (test_bad_arguments_are_rejected)
   fc_sde_grid ok = { 0.0, 1.0, 4, 8, 1UL, 0UL, 0 }, g;
   double t_ok = 0.5;
 
-  ck_assert_int_eq (fc_sde_euler_maruyama (NULL, &ok, 1, x, 0, NULL, NULL),
-                    GSL_EINVAL);
+  ck_assert_int_eq (run1 (NULL, &ok, x), GSL_EINVAL);
   fc_sde_system nodrift = sys;
   nodrift.drift = NULL;
-  ck_assert_int_eq (fc_sde_euler_maruyama (&nodrift, &ok, 1, x, 0, NULL,
-                                           NULL),
-                    GSL_EINVAL);
-  ck_assert_int_eq (fc_sde_euler_maruyama (&sys, NULL, 1, x, 0, NULL, NULL),
-                    GSL_EINVAL);
-  ck_assert_int_eq (fc_sde_euler_maruyama (&sys, &ok, 1, NULL, 0, NULL,
-                                           NULL),
-                    GSL_EINVAL);
+  ck_assert_int_eq (run1 (&nodrift, &ok, x), GSL_EINVAL);
+  ck_assert_int_eq (run1 (&sys, NULL, x), GSL_EINVAL);
+  ck_assert_int_eq (run1 (&sys, &ok, NULL), GSL_EINVAL);
   ck_assert_int_eq (fc_sde_euler_maruyama (&sys, &ok, 1, x, 1, NULL, xs),
                     GSL_EINVAL);
   ck_assert_int_eq (fc_sde_euler_maruyama (&sys, &ok, 1, x, 1, &t_ok, NULL),
                     GSL_EINVAL);
   fc_sde_system dim0 = sys;
   dim0.dim = 0;
-  ck_assert_int_eq (fc_sde_euler_maruyama (&dim0, &ok, 1, x, 0, NULL, NULL),
-                    GSL_EDOM);
+  ck_assert_int_eq (run1 (&dim0, &ok, x), GSL_EDOM);
   g = ok;
   g.steps = 0;
-  ck_assert_int_eq (fc_sde_euler_maruyama (&sys, &g, 1, x, 0, NULL, NULL),
-                    GSL_EDOM);
+  ck_assert_int_eq (run1 (&sys, &g, x), GSL_EDOM);
   ck_assert_int_eq (fc_sde_brownian_increments (&g, 1, 1, dw), GSL_EDOM);
   ck_assert (isnan (fc_sde_grid_time (&g, 0)));
   g = ok;
   g.fine_steps = 6;
-  ck_assert_int_eq (fc_sde_euler_maruyama (&sys, &g, 1, x, 0, NULL, NULL),
-                    GSL_EINVAL);
+  ck_assert_int_eq (run1 (&sys, &g, x), GSL_EINVAL);
   ck_assert_int_eq (fc_sde_brownian_increments (&g, 1, 1, dw), GSL_EINVAL);
   g = ok;
   g.t1 = 0.0;
-  ck_assert_int_eq (fc_sde_euler_maruyama (&sys, &g, 1, x, 0, NULL, NULL),
-                    GSL_EDOM);
+  ck_assert_int_eq (run1 (&sys, &g, x), GSL_EDOM);
   g.t1 = -1.0;
-  ck_assert_int_eq (fc_sde_euler_maruyama (&sys, &g, 1, x, 0, NULL, NULL),
-                    GSL_EDOM);
+  ck_assert_int_eq (run1 (&sys, &g, x), GSL_EDOM);
   g.t1 = GSL_POSINF;
-  ck_assert_int_eq (fc_sde_euler_maruyama (&sys, &g, 1, x, 0, NULL, NULL),
-                    GSL_EDOM);
+  ck_assert_int_eq (run1 (&sys, &g, x), GSL_EDOM);
   g = ok;
   g.t0 = GSL_NAN;
-  ck_assert_int_eq (fc_sde_euler_maruyama (&sys, &g, 1, x, 0, NULL, NULL),
-                    GSL_EDOM);
+  ck_assert_int_eq (run1 (&sys, &g, x), GSL_EDOM);
   fc_sde_system bad_sigma = sys;
   bad_sigma.sigma = GSL_NAN;
-  ck_assert_int_eq (fc_sde_euler_maruyama (&bad_sigma, &ok, 1, x, 0, NULL,
-                                           NULL),
-                    GSL_EDOM);
+  ck_assert_int_eq (run1 (&bad_sigma, &ok, x), GSL_EDOM);
   fc_sde_system bad_g = sys;
   bad_g.diffusion = nan_diffusion;
-  ck_assert_int_eq (fc_sde_euler_maruyama (&bad_g, &ok, 1, x, 0, NULL, NULL),
-                    GSL_EDOM);
+  ck_assert_int_eq (run1 (&bad_g, &ok, x), GSL_EDOM);
   /* Save times: between grid points, outside the interval, NaN.  */
   double t_bad[3] = { 0.3, 1.25, GSL_NAN };
   ck_assert_int_eq (fc_sde_euler_maruyama (&sys, &ok, 1, x, 1, &t_bad[0],
@@ -393,7 +361,7 @@ START_TEST (test_failing_drift_status_is_that_of_lowest_chunk)
   fc_sde_system sys = { failing_drift, NULL, 0.1, dim, &dimv };
   fc_sde_grid grid = { 0.0, 1.0, 5, 5, 1UL, 0UL, 0 };
   double *x = calloc (n, sizeof (double));
-  int saved = get_threads ();
+  int saved = set_threads (1);
   for (int threads = 1; threads <= 2; threads++)
     {
       set_threads (threads);

@@ -14,11 +14,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_rng.h"
 #include "fc_stats.h"
 
@@ -424,17 +421,17 @@ START_TEST (test_statistics_are_bitwise_independent_of_thread_count)
   double *x = gaussian_sample (n, 3, zero, one, 4000);
   double *y = gaussian_sample (n, 3, shift, one, 4100);
   double w[2], mmd[2], stat[2], p[2];
-  int saved = omp_get_max_threads ();
+  int saved = set_threads (1);
   for (int k = 0; k < 2; k++)
     {
-      omp_set_num_threads (k + 1);
+      set_threads (k + 1);
       w[k] = fc_stats_sliced_w2 (3, n, x, n, y, 64, SEED);
       mmd[k] = fc_stats_mmd2 (3, n, x, n, y, 1.3);
       ck_assert_int_eq (fc_stats_two_sample (3, n, x, n, y, 50, SEED,
                                              &stat[k], &p[k]),
                         GSL_SUCCESS);
     }
-  omp_set_num_threads (saved);
+  set_threads (saved);
   ck_assert (memcmp (&w[0], &w[1], sizeof (double)) == 0);
   ck_assert (memcmp (&mmd[0], &mmd[1], sizeof (double)) == 0);
   ck_assert (memcmp (&stat[0], &stat[1], sizeof (double)) == 0);

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_io.h"
 #include "fc_verdict.h"
 
@@ -383,8 +383,7 @@ static int
 read_text (const char *text, size_t dim, double **x, size_t *n, char *err,
            size_t errlen)
 {
-  FILE *in = fmemopen ((void *) text, strlen (text), "r");
-  ck_assert_ptr_nonnull (in);
+  FILE *in = text_stream (text);
   int status = fc_io_read_points (in, "pts", dim, x, n, err, errlen);
   fclose (in);
   return status;

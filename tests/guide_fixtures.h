@@ -11,11 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_math.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_gmm.h"
 #include "fc_guide.h"
 #include "fc_obs.h"
@@ -204,19 +201,12 @@ guide_assert_threads_and_batch (const guide_batch *b, size_t n, size_t per,
   double *b1 = malloc (n * per * sizeof (double));
   double *b2 = malloc (n * per * sizeof (double));
   double *b3 = malloc ((n - off) * per * sizeof (double));
-#ifdef _OPENMP
-  int saved = omp_get_max_threads ();
-  omp_set_num_threads (1);
-#endif
+  int saved = set_threads (1);
   size_t nb = guide_every_output (b, n, x, b1, w1);
-#ifdef _OPENMP
-  omp_set_num_threads (3);
-#endif
+  set_threads (3);
   guide_every_output (b, n, x, b2, w3);
   guide_every_output (b, n - off, x + off * d, b3, w3);
-#ifdef _OPENMP
-  omp_set_num_threads (saved);
-#endif
+  set_threads (saved);
   ck_assert_msg (memcmp (b1, b2, n * per * sizeof (double)) == 0,
                  "%s: 1 and 3 threads differ", what);
   size_t o1 = 0, o3 = 0;

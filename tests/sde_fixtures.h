@@ -15,7 +15,7 @@
 #include <string.h>
 #include <gsl/gsl_math.h>
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_sde.h"
 
 #define OU_THETA 1.381966
