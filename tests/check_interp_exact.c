@@ -17,15 +17,14 @@
 
 START_TEST (test_alloc_refuses_invalid_marginals)
 {
-  fc_gmm *m[3];
-  fc_interp *ip = make_abc (m);
+  fc_gmm **m = abc_m;
+  fc_interp *ip = abc;
   ck_assert_uint_eq (fc_interp_dim (ip), D);
   ck_assert_uint_eq (fc_interp_n_marginals (ip), 3);
   ck_assert_uint_eq (fc_interp_n_tuples (ip), 6);
   ck_assert_ptr_nonnull (fc_interp_marginal (ip, 2));
   ck_assert_uint_eq (fc_interp_marginal (ip, 2)->n_comp, 3);
   ck_assert_ptr_null (fc_interp_marginal (ip, 3));
-  fc_interp_free (ip);
   fc_interp_free (NULL);
 
   /* Fewer than two marginals, a NULL array, a NULL marginal.  */
@@ -74,7 +73,6 @@ START_TEST (test_alloc_refuses_invalid_marginals)
   fc_gmm_free (r64);
   fc_gmm_free (dirac);
   fc_gmm_free (g1);
-  free_all (NULL, m, 3);
 }
 END_TEST
 
@@ -149,8 +147,7 @@ END_TEST
    to round-off relative to sum_k |beta_k| |g_k| + |x|.  */
 START_TEST (test_weighted_sum_of_g_is_x_on_and_off_the_simplex)
 {
-  fc_gmm *m[3];
-  fc_interp *ip = make_abc (m);
+  fc_interp *ip = abc;
   const double betas[6][3] = { { 0.381966, 0.236068, 0.381966 },
                                { 1.3, -0.618034, 0.854102 },
                                { -0.4, 2.1, 0.03 },
@@ -180,7 +177,6 @@ START_TEST (test_weighted_sum_of_g_is_x_on_and_off_the_simplex)
         }
       free (x);
     }
-  free_all (ip, m, 3);
 }
 END_TEST
 
@@ -189,8 +185,8 @@ END_TEST
    other marginals is their prior).  */
 START_TEST (test_vertex_gives_x_and_the_other_marginal_means)
 {
-  fc_gmm *m[3];
-  fc_interp *ip = make_abc (m);
+  fc_gmm **m = abc_m;
+  fc_interp *ip = abc;
   const double beta[3] = { 0.0, 1.0, 0.0 };
   const size_t n = 40;
   double *x = make_points (ip, beta, n);
@@ -208,15 +204,13 @@ START_TEST (test_vertex_gives_x_and_the_other_marginal_means)
                           "g_2 = E x_2");
       }
   free (x);
-  free_all (ip, m, 3);
 }
 END_TEST
 
 /* b = sum_k dbeta_k g_k (the velocity kernel sums per tuple).  */
 START_TEST (test_velocity_is_the_dbeta_weighted_sum_of_g)
 {
-  fc_gmm *m[3];
-  fc_interp *ip = make_abc (m);
+  fc_interp *ip = abc;
   const double beta[3] = { 0.2, 0.381966, 0.418034 };
   const double dbeta[3] = { -1.7, 0.6180339, 1.0819661 };
   const size_t n = 40;
@@ -239,7 +233,6 @@ START_TEST (test_velocity_is_the_dbeta_weighted_sum_of_g)
         }
     }
   free (x);
-  free_all (ip, m, 3);
 }
 END_TEST
 
@@ -247,8 +240,7 @@ END_TEST
 
 START_TEST (test_non_admissible_or_invalid_arguments_are_refused)
 {
-  fc_gmm *m[3];
-  fc_interp *ip = make_abc (m);
+  fc_interp *ip = abc;
   const double zero[3] = { 0.0, 0.0, 0.0 };
   const double nan3[3] = { 0.2, NAN, 0.8 };
   const double inf3[3] = { 0.2, 0.3, INFINITY };
@@ -298,7 +290,6 @@ START_TEST (test_non_admissible_or_invalid_arguments_are_refused)
   ck_assert_int_eq (fc_interp_gaussian_speed2 (NULL, b2, d2, &s2),
                     GSL_EINVAL);
   fc_interp_free (ig);
-  free_all (ip, m, 3);
   fc_gmm_free (gs[0]);
   fc_gmm_free (gs[1]);
 }
@@ -308,11 +299,12 @@ int
 main (void)
 {
   Suite *s = suite_create ("interp_exact");
-  FC_CK_CASE (s, "exact", test_alloc_refuses_invalid_marginals,
-              test_two_marginals_reproduce_the_exact_linear_path,
-              test_weighted_sum_of_g_is_x_on_and_off_the_simplex,
-              test_vertex_gives_x_and_the_other_marginal_means,
-              test_velocity_is_the_dbeta_weighted_sum_of_g,
-              test_non_admissible_or_invalid_arguments_are_refused);
+  TCase *tc = FC_CK_CASE (s, "exact", test_alloc_refuses_invalid_marginals,
+                          test_two_marginals_reproduce_the_exact_linear_path,
+                          test_weighted_sum_of_g_is_x_on_and_off_the_simplex,
+                          test_vertex_gives_x_and_the_other_marginal_means,
+                          test_velocity_is_the_dbeta_weighted_sum_of_g,
+                          test_non_admissible_or_invalid_arguments_are_refused);
+  tcase_add_checked_fixture (tc, abc_setup, abc_teardown);
   return fc_run_suite (s);
 }

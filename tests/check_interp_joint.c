@@ -60,8 +60,8 @@ make_sum_map (const double *beta, double *a)
 
 START_TEST (test_law_of_x_beta_is_the_affine_image_of_the_joint)
 {
-  fc_gmm *m[3];
-  fc_interp *ip = make_abc (m);
+  fc_gmm **m = abc_m;
+  fc_interp *ip = abc;
   fc_gmm *joint = make_joint (m);
   /* On the simplex, off it (a negative entry) and at a vertex.  */
   const double betas[3][3] = { { 0.381966, 0.236068, 0.381966 },
@@ -104,7 +104,6 @@ START_TEST (test_law_of_x_beta_is_the_affine_image_of_the_joint)
       fc_gmm_free (mix);
     }
   fc_gmm_free (joint);
-  free_all (ip, m, 3);
 }
 END_TEST
 
@@ -168,8 +167,8 @@ dense_conditional_mean (const fc_gmm *joint, const double *a, const double *y,
 
 START_TEST (test_g_is_the_dense_conditional_mean_of_the_joint)
 {
-  fc_gmm *m[3];
-  fc_interp *ip = make_abc (m);
+  fc_gmm **m = abc_m;
+  fc_interp *ip = abc;
   fc_gmm *joint = make_joint (m);
   ck_assert_uint_le (joint->n_comp, 16);
   const double betas[3][3] = { { 0.381966, 0.236068, 0.381966 },
@@ -198,7 +197,6 @@ START_TEST (test_g_is_the_dense_conditional_mean_of_the_joint)
       free (x);
     }
   fc_gmm_free (joint);
-  free_all (ip, m, 3);
 }
 END_TEST
 
@@ -206,8 +204,9 @@ int
 main (void)
 {
   Suite *s = suite_create ("interp_joint");
-  FC_CK_CASE (s, "joint law",
-              test_law_of_x_beta_is_the_affine_image_of_the_joint,
-              test_g_is_the_dense_conditional_mean_of_the_joint);
+  TCase *tc = FC_CK_CASE (s, "joint law",
+                          test_law_of_x_beta_is_the_affine_image_of_the_joint,
+                          test_g_is_the_dense_conditional_mean_of_the_joint);
+  tcase_add_checked_fixture (tc, abc_setup, abc_teardown);
   return fc_run_suite (s);
 }

@@ -21,8 +21,8 @@
    sample).  Fixed seed; n = 20000 (2000 under valgrind).  */
 START_TEST (test_samples_have_the_exact_moments)
 {
-  fc_gmm *m[3];
-  fc_interp *ip = make_abc (m);
+  fc_gmm **m = abc_m;
+  fc_interp *ip = abc;
   const double beta[3] = { 1.3, -0.618034, 0.854102 };
   size_t n = fc_under_valgrind () ? 2000 : 20000;
   double *x = malloc (n * D * sizeof (double));
@@ -55,7 +55,6 @@ START_TEST (test_samples_have_the_exact_moments)
     }
   free (x);
   free (xk);
-  free_all (ip, m, 3);
 }
 END_TEST
 
@@ -63,8 +62,7 @@ END_TEST
    path): the x_k of 300 draws are the first 300 of 700, at two betas.  */
 START_TEST (test_samples_do_not_depend_on_n_or_beta)
 {
-  fc_gmm *m[3];
-  fc_interp *ip = make_abc (m);
+  fc_interp *ip = abc;
   const double b1[3] = { 0.2, 0.381966, 0.418034 }, b2[3] = { 1.0, 0.0, 0.0 };
   size_t n1 = 300, n2 = 700;
   double *a = malloc (3 * n1 * D * sizeof (double));
@@ -89,7 +87,6 @@ START_TEST (test_samples_do_not_depend_on_n_or_beta)
   free (b);
   free (xa);
   free (xb);
-  free_all (ip, m, 3);
 }
 END_TEST
 
@@ -192,8 +189,7 @@ END_TEST
 
 START_TEST (test_results_do_not_depend_on_thread_count)
 {
-  fc_gmm *m[3];
-  fc_interp *ip = make_abc (m);
+  fc_interp *ip = abc;
   const double beta[3] = { 0.2, 0.381966, 0.418034 };
   const double dbeta[3] = { -1.7, 0.6180339, 1.0819661 };
   const size_t n = 1000; /* four chunks */
@@ -218,7 +214,6 @@ START_TEST (test_results_do_not_depend_on_thread_count)
   for (int r = 0; r < 2; r++)
     for (int q = 0; q < 4; q++)
       free (out[r][q]);
-  free_all (ip, m, 3);
 }
 END_TEST
 
@@ -226,9 +221,10 @@ int
 main (void)
 {
   Suite *s = suite_create ("interp_sample");
-  FC_CK_CASE (s, "sampling", test_samples_have_the_exact_moments,
-              test_samples_do_not_depend_on_n_or_beta,
-              test_gaussian_speed2_matches_dense_formula_and_monte_carlo,
-              test_results_do_not_depend_on_thread_count);
+  TCase *tc = FC_CK_CASE (s, "sampling", test_samples_have_the_exact_moments,
+                          test_samples_do_not_depend_on_n_or_beta,
+                          test_gaussian_speed2_matches_dense_formula_and_monte_carlo,
+                          test_results_do_not_depend_on_thread_count);
+  tcase_add_checked_fixture (tc, abc_setup, abc_teardown);
   return fc_run_suite (s);
 }

@@ -69,6 +69,24 @@ free_all (fc_interp *ip, fc_gmm **m, size_t nm)
     fc_gmm_free (m[k]);
 }
 
+/* The marginals A, B, C and their interpolant, made before and freed after
+   every test of a case with the checked fixture (abc_setup,
+   abc_teardown).  */
+static fc_gmm *abc_m[3];
+static fc_interp *abc;
+
+static inline void
+abc_setup (void)
+{
+  abc = make_abc (abc_m);
+}
+
+static inline void
+abc_teardown (void)
+{
+  free_all (abc, abc_m, 3);
+}
+
 /* N evaluation points: draws of x(BETA) (typical points) with the last
    few pushed 6 units out (the tails, where log-sum-exp matters).  */
 static inline double *
