@@ -143,6 +143,25 @@ END_TEST
 
 /* ------------------------------------------------------ identities (B1) */
 
+/* sum_k C_k g_k at point I of the N points whose g (3, N, D) fc_interp_eval
+   gave, into S (D); returns sum_k |C_k| |g_k|, the size of its terms.  */
+static double
+g_combination (const double *g, size_t n, size_t i, const double *c,
+               double *s)
+{
+  double scale = 0.0;
+  for (size_t j = 0; j < D; j++)
+    s[j] = 0.0;
+  for (size_t k = 0; k < 3; k++)
+    {
+      const double *gk = g + (k * n + i) * D;
+      scale += fabs (c[k]) * row_norm (gk);
+      for (size_t j = 0; j < D; j++)
+        s[j] += c[k] * gk[j];
+    }
+  return scale;
+}
+
 /* B1: sum_k beta_k g_k = sum_c r_c (m_c + C_c C_c^{-1} (x - m_c)) = x,
    to round-off relative to sum_k |beta_k| |g_k| + |x|.  */
 START_TEST (test_weighted_sum_of_g_is_x_on_and_off_the_simplex)
@@ -163,17 +182,11 @@ START_TEST (test_weighted_sum_of_g_is_x_on_and_off_the_simplex)
       ck_assert_int_eq (fc_interp_eval (ip, beta, n, x, NULL, g), GSL_SUCCESS);
       for (size_t i = 0; i < n; i++)
         {
-          double scale = row_norm (x + i * D);
-          for (size_t k = 0; k < 3; k++)
-            scale += fabs (beta[k]) * row_norm (g + (k * n + i) * D);
+          double s[D], scale = g_combination (g, n, i, beta, s);
+          scale += row_norm (x + i * D);
           for (size_t j = 0; j < D; j++)
-            {
-              double s = 0.0;
-              for (size_t k = 0; k < 3; k++)
-                s += beta[k] * g[(k * n + i) * D + j];
-              fc_ck_assert_abs (s, x[i * D + j], TOL_POINT * scale,
-                                "B1, beta row %zu, point %zu", r, i);
-            }
+            fc_ck_assert_abs (s[j], x[i * D + j], TOL_POINT * scale,
+                              "B1, beta row %zu, point %zu", r, i);
         }
       free (x);
     }
@@ -220,17 +233,10 @@ START_TEST (test_velocity_is_the_dbeta_weighted_sum_of_g)
   ck_assert_int_eq (fc_interp_velocity (ip, beta, dbeta, n, x, b), GSL_SUCCESS);
   for (size_t i = 0; i < n; i++)
     {
-      double scale = 0.0;
-      for (size_t k = 0; k < 3; k++)
-        scale += fabs (dbeta[k]) * row_norm (g + (k * n + i) * D);
+      double s[D], scale = g_combination (g, n, i, dbeta, s);
       for (size_t j = 0; j < D; j++)
-        {
-          double s = 0.0;
-          for (size_t k = 0; k < 3; k++)
-            s += dbeta[k] * g[(k * n + i) * D + j];
-          fc_ck_assert_abs (b[i * D + j], s, TOL_POINT * scale,
-                            "b vs sum dbeta_k g_k, point %zu", i);
-        }
+        fc_ck_assert_abs (b[i * D + j], s[j], TOL_POINT * scale,
+                          "b vs sum dbeta_k g_k, point %zu", i);
     }
   free (x);
 }
