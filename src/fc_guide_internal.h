@@ -59,7 +59,7 @@ typedef struct
   size_t d, nk, m;      /* m = 0 without an observation */
   fc_schedule_value sv;
   int alpha0;           /* alpha == 0: r_k = w_k for every x */
-  int scaled;           /* alpha <= sigma: the scaled form (above) */
+  int scaled;           /* alpha <= sigma: the scaled form (top) */
   double gfac;          /* grad = gfac * vec, jac = gfac * jhat */
   double cfac;          /* c_t grad = cfac * vec */
   int lik;              /* the exact likelihood: log h, rho_k */
