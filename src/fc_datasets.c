@@ -53,19 +53,6 @@ fc_datasets_put (fc_gmm *g, size_t k, double x, double y, const double *c)
 }
 
 static fc_gmm *
-fc_datasets_finish (fc_gmm *g, int status)
-{
-  if (status == GSL_SUCCESS)
-    status = fc_gmm_prepare (g);
-  if (status != GSL_SUCCESS)
-    {
-      fc_gmm_free (g);
-      return NULL;
-    }
-  return g;
-}
-
-static fc_gmm *
 fc_datasets_8gaussians (void)
 {
   fc_gmm *g = fc_gmm_alloc (2, 8);
@@ -76,7 +63,7 @@ fc_datasets_8gaussians (void)
       double a = 2.0 * M_PI * (double) j / 8.0;
       status = fc_datasets_put (g, j, r * cos (a), r * sin (a), c);
     }
-  return g ? fc_datasets_finish (g, status) : NULL;
+  return fc_gmm_finish (g, status);
 }
 
 /* Component on a moon arc at angle TH: P the arc point before the shift
@@ -106,7 +93,7 @@ fc_datasets_moons (void)
         status = fc_datasets_moon_piece (g, 8 + j, th, 1.0 - cos (th),
                                          0.5 - sin (th));
     }
-  return g ? fc_datasets_finish (g, status) : NULL;
+  return fc_gmm_finish (g, status);
 }
 
 static fc_gmm *
@@ -127,7 +114,7 @@ fc_datasets_checkerboard (void)
             status = fc_datasets_put (g, k++, -2.0 + (double) i + q[a],
                                       -2.0 + (double) j + q[b], c);
       }
-  return g ? fc_datasets_finish (g, status) : NULL;
+  return fc_gmm_finish (g, status);
 }
 
 static fc_gmm *
@@ -140,7 +127,7 @@ fc_datasets_grid25 (void)
     for (size_t j = 0; j < 5 && status == GSL_SUCCESS; j++)
       status = fc_datasets_put (g, 5 * i + j, -4.0 + 2.0 * (double) i,
                                 -4.0 + 2.0 * (double) j, c);
-  return g ? fc_datasets_finish (g, status) : NULL;
+  return fc_gmm_finish (g, status);
 }
 
 static const char *const fc_datasets_names[] = {

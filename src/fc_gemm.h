@@ -1,7 +1,7 @@
 /* src/fc_gemm.h -- a register-blocked product C = A M (or C += A M) of a
  * row block A (nb, D) and a square M (D, D), all row-major: the shape of
  * rotating a chunk of points into or out of a component's eigenbasis
- * (fc_path.c, fc_guide.c).  Internal, not installed.
+ * (fc_path.c, fc_guide_kernel.c).  Internal, not installed.
  *
  * Hand-written because the reference CBLAS that GSL ships runs this shape
  * at a few GFLOP/s, and because its summation order must not depend on the

@@ -331,6 +331,33 @@ done:
 }
 
 fc_gmm *
+fc_gmm_finish (fc_gmm *g, int status)
+{
+  if (g != NULL && status == GSL_SUCCESS)
+    status = fc_gmm_prepare (g);
+  if (g == NULL || status != GSL_SUCCESS)
+    {
+      fc_gmm_free (g);
+      return NULL;
+    }
+  return g;
+}
+
+int
+fc_gmm_check_points (const fc_gmm *g, size_t n, const double *x)
+{
+  if (g == NULL || !g->prepared)
+    GSL_ERROR ("mixture is not prepared (fc_gmm_prepare)", GSL_EINVAL);
+  if (n > 0 && x == NULL)
+    GSL_ERROR ("no points", GSL_EINVAL);
+  for (size_t j = 0; j < n * g->dim; j++)
+    if (!isfinite (x[j]))
+      GSL_ERROR ("input point has a coordinate that is not finite",
+                 GSL_EBADFUNC);
+  return GSL_SUCCESS;
+}
+
+fc_gmm *
 fc_gmm_point_masses (size_t dim, size_t n, const double *points,
                      const double *weights)
 {
@@ -348,14 +375,7 @@ fc_gmm_point_masses (size_t dim, size_t n, const double *points,
     status = fc_gmm_set_component (g, k, weights ? weights[k] : 1.0,
                                    points + k * dim, zero);
   free (zero);
-  if (status == GSL_SUCCESS)
-    status = fc_gmm_prepare (g);
-  if (status != GSL_SUCCESS)
-    {
-      fc_gmm_free (g);
-      return NULL;
-    }
-  return g;
+  return fc_gmm_finish (g, status);
 }
 
 /* ------------------------------------------------------ density kernels */

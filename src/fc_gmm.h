@@ -86,11 +86,23 @@ fc_gmm_cov_is_pd (size_t dim, const double *cov);
 int
 fc_gmm_prepare (fc_gmm *g);
 
+/* The end of building G component by component: G prepared when STATUS,
+   the status of setting its components, is GSL_SUCCESS; otherwise, or when
+   preparing fails, G freed and NULL (also for G NULL).  */
+fc_gmm *
+fc_gmm_finish (fc_gmm *g, int status);
+
 /* A mixture of point masses at POINTS (n, D) with WEIGHTS (n), or equal
    weights when WEIGHTS is NULL.  Returned prepared.  */
 fc_gmm *
 fc_gmm_point_masses (size_t dim, size_t n, const double *points,
                      const double *weights);
+
+/* The inputs of a batched evaluation: GSL_EINVAL unless G is prepared and
+   X (n, D) is given (it may be NULL when N is 0), GSL_EBADFUNC for a
+   coordinate that is not finite.  Through the GSL error handler.  */
+int
+fc_gmm_check_points (const fc_gmm *g, size_t n, const double *x);
 
 /* log q(x) for X (n, D) into LOGP (n).  GSL_EDOM if some S_k is singular.
    Log-sum-exp over components; Cholesky solves, no inverse.  */

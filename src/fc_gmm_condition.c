@@ -145,14 +145,7 @@ fc_gmm_affine (const fc_gmm *g, size_t m, const double *a, const double *b,
                                      w.gk->data);
     }
   fc_gmm_cwork_free (&w);
-  if (status == GSL_SUCCESS)
-    status = fc_gmm_prepare (out);
-  if (status != GSL_SUCCESS)
-    {
-      fc_gmm_free (out);
-      return NULL;
-    }
-  return out;
+  return fc_gmm_finish (out, status);
 }
 
 /* The posterior mean and covariance of component K in square-root form.
@@ -312,14 +305,7 @@ fc_gmm_condition (const fc_gmm *g, size_t m, const double *a, const double *y,
     fc_gmm_posterior_weights (nk, lw);
   for (size_t k = 0; k < nk && status == GSL_SUCCESS; k++)
     out->weight[k] = lw[k];
-  if (status == GSL_SUCCESS)
-    status = fc_gmm_prepare (out);
   fc_gmm_cwork_free (&w);
   free (lw);
-  if (status != GSL_SUCCESS)
-    {
-      fc_gmm_free (out);
-      return NULL;
-    }
-  return out;
+  return fc_gmm_finish (out, status);
 }

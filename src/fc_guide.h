@@ -15,7 +15,8 @@
  *   s_k(x)   = -C_k^{-1} (x - alpha mu_k),  s = sum_k r_k s_k = grad log p_t
  *   r_k(x)   = P(k | x_t = x)
  *
- * The quantities (fc_guide.c derives each):
+ * The quantities (derived in fc_guide_internal.h, fc_guide_exact.c and
+ * fc_guide_approx.c):
  *
  *  Tweedie (N §Vector field parameterisation):
  *   x1hat(x)          = E[x1 | x_t = x] = sum_k r_k m1_k

@@ -98,16 +98,8 @@ fc_kolmogorov_free (fc_kolmogorov *k)
   free (k->x), free (k->h), free (k->g), free (k->p);
   free (k->lo), free (k->hi), free (k->fa), free (k->fb);
   free (k->ra), free (k->rb);
-  if (k->diag)
-    gsl_vector_free (k->diag);
-  if (k->above)
-    gsl_vector_free (k->above);
-  if (k->below)
-    gsl_vector_free (k->below);
-  if (k->rhs)
-    gsl_vector_free (k->rhs);
-  if (k->u)
-    gsl_vector_free (k->u);
+  gsl_vector_free (k->diag), gsl_vector_free (k->above);
+  gsl_vector_free (k->below), gsl_vector_free (k->rhs), gsl_vector_free (k->u);
   free (k);
 }
 
@@ -520,19 +512,33 @@ kg_check_points (size_t n, const double *x, const double *out)
   return GSL_SUCCESS;
 }
 
+/* What a query of h (FORWARD = 0) or of p (FORWARD = 1) at time T for the
+   N points X into OUT checks first: a solver whose equation is solved,
+   finite points, and T located at weight W between the levels J and
+   J + 1.  */
+static int
+kg_query (const fc_kolmogorov *k, int forward, double t, size_t n,
+          const double *x, const double *out, size_t *j, double *w)
+{
+  if (k == NULL)
+    GSL_ERROR ("no solver", GSL_EINVAL);
+  if (forward && !k->have_p)
+    GSL_ERROR ("forward equation not solved", GSL_EFAILED);
+  if (!forward && !k->have_h)
+    GSL_ERROR ("backward equation not solved", GSL_EFAILED);
+  int status = kg_check_points (n, x, out);
+  if (status == GSL_SUCCESS)
+    status = kg_locate_t (k, t, j, w);
+  return status;
+}
+
 int
 fc_kolmogorov_h (const fc_kolmogorov *k, double t, size_t n, const double *x,
                  double *h)
 {
-  if (k == NULL)
-    GSL_ERROR ("no solver", GSL_EINVAL);
-  if (!k->have_h)
-    GSL_ERROR ("backward equation not solved", GSL_EFAILED);
   size_t j, i;
   double w, u;
-  int status = kg_check_points (n, x, h);
-  if (status == GSL_SUCCESS)
-    status = kg_locate_t (k, t, &j, &w);
+  int status = kg_query (k, 0, t, n, x, h, &j, &w);
   if (status)
     return status;
   size_t nx = k->s.nx;
@@ -620,15 +626,9 @@ int
 fc_kolmogorov_density (const fc_kolmogorov *k, double t, size_t n,
                        const double *x, double *p)
 {
-  if (k == NULL)
-    GSL_ERROR ("no solver", GSL_EINVAL);
-  if (!k->have_p)
-    GSL_ERROR ("forward equation not solved", GSL_EFAILED);
   size_t j, i;
   double w, u;
-  int status = kg_check_points (n, x, p);
-  if (status == GSL_SUCCESS)
-    status = kg_locate_t (k, t, &j, &w);
+  int status = kg_query (k, 1, t, n, x, p, &j, &w);
   if (status)
     return status;
   for (size_t m = 0; m < n; m++)

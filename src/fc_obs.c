@@ -6,7 +6,6 @@
  * what was expected and what was found, and the parse returns NULL.  */
 #include <config.h>
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,11 +97,8 @@ fc_obs_expected (const fc_obs_parser *p)
 static int
 fc_obs_sigma (fc_obs_parser *p, char **tok, size_t ntok)
 {
-  if (p->sigma_line != 0)
-    return fc_obs_fail (p, "expected %s, found a second 'sigma' "
-                        "(the first is on line %zu)", fc_obs_expected (p),
-                        p->sigma_line);
-  if (fc_parse_numbers (&p->ctx, tok, ntok, 1, &p->sigma))
+  if (fc_parse_once (&p->ctx, fc_obs_expected (p), "sigma", p->sigma_line)
+      || fc_parse_numbers (&p->ctx, tok, ntok, 1, &p->sigma))
     return -1;
   if (!(p->sigma > 0.0))
     return fc_obs_fail (p, "'sigma': the noise standard deviation must be "
@@ -115,10 +111,8 @@ fc_obs_sigma (fc_obs_parser *p, char **tok, size_t ntok)
 static int
 fc_obs_y (fc_obs_parser *p, char **tok, size_t ntok)
 {
-  if (p->y_line != 0)
-    return fc_obs_fail (p, "expected %s, found a second 'y' "
-                        "(the first is on line %zu)", fc_obs_expected (p),
-                        p->y_line);
+  if (fc_parse_once (&p->ctx, fc_obs_expected (p), "y", p->y_line))
+    return -1;
   if (ntok < 2)
     return fc_obs_fail (p, "'y' needs at least 1 number, found 0");
   p->y = malloc ((ntok - 1) * sizeof (double));
@@ -158,8 +152,9 @@ fc_obs_row (fc_obs_parser *p, char **tok, size_t ntok)
 
 /* One statement; keywords out of order get "expected X, found Y".  */
 static int
-fc_obs_statement (fc_obs_parser *p, char **tok, size_t ntok)
+fc_obs_statement (void *parser, char **tok, size_t ntok)
 {
+  fc_obs_parser *p = parser;
   const char *kw = tok[0];
   int is_sigma = !strcmp (kw, "sigma"), is_y = !strcmp (kw, "y");
   int is_row = !strcmp (kw, "row");
@@ -169,11 +164,8 @@ fc_obs_statement (fc_obs_parser *p, char **tok, size_t ntok)
     return fc_obs_y (p, tok, ntok);
   if (is_row && p->y_line != 0)
     return fc_obs_row (p, tok, ntok);
-  if (is_sigma || is_y || is_row)
-    return fc_obs_fail (p, "expected %s, found '%s'", fc_obs_expected (p),
-                        kw);
-  return fc_obs_fail (p, "unknown keyword '%s' (expected %s)", kw,
-                      fc_obs_expected (p));
+  return fc_parse_unexpected (&p->ctx, fc_obs_expected (p), kw,
+                              is_sigma || is_y || is_row);
 }
 
 /* The end of the file: the observation must be complete.  */
@@ -194,39 +186,19 @@ fc_obs_finish (fc_obs_parser *p)
   return 0;
 }
 
-static int
-fc_obs_parse (fc_obs_parser *p, FILE *in)
-{
-  fc_parse_reader r = { 0 };
-  int got;
-  while ((got = fc_parse_next (&p->ctx, &r, in)) == 1)
-    if (fc_obs_statement (p, r.tok, r.ntok))
-      {
-        got = -1;
-        break;
-      }
-  fc_parse_reader_free (&r);
-  if (got < 0)
-    return -1;
-  return fc_obs_finish (p);
-}
-
 fc_obs *
 fc_obs_read_stream (FILE *in, const char *name, size_t dim, char *err,
                     size_t errlen)
 {
   fc_obs_parser p;
   memset (&p, 0, sizeof p);
-  p.ctx.name = name ? name : "<stream>";
-  p.ctx.err = err;
-  p.ctx.errlen = errlen;
+  fc_parse_ctx_init (&p.ctx, name, err, errlen);
   p.dim = dim;
-  if (err != NULL && errlen > 0)
-    err[0] = '\0';
   fc_obs *o = NULL;
   if (dim == 0)
     fc_obs_fail (&p, "the data dimension must be >= 1");
-  else if (fc_obs_parse (&p, in) == 0)
+  else if (fc_parse_statements (&p.ctx, in, fc_obs_statement, &p) == 0
+           && fc_obs_finish (&p) == 0)
     {
       o = fc_obs_alloc (p.m, dim);
       if (o == NULL)
@@ -246,13 +218,9 @@ fc_obs_read_stream (FILE *in, const char *name, size_t dim, char *err,
 fc_obs *
 fc_obs_read_file (const char *path, size_t dim, char *err, size_t errlen)
 {
-  FILE *in = fopen (path, "r");
+  FILE *in = fc_parse_open (path, err, errlen);
   if (in == NULL)
-    {
-      if (err != NULL && errlen > 0)
-        snprintf (err, errlen, "%s: cannot open: %s", path, strerror (errno));
-      return NULL;
-    }
+    return NULL;
   fc_obs *o = fc_obs_read_stream (in, path, dim, err, errlen);
   fclose (in);
   return o;

@@ -25,6 +25,7 @@
 #include <gsl/gsl_odeiv2.h>
 
 #include "fc_ode.h"
+#include "fc_parse.h"
 
 /* Particles per unit of parallel work in the adaptive integrator.  Any
    value gives the same results (particles are independent); it only sets
@@ -37,9 +38,8 @@ static const char *const fc_ode_fixed_names[FC_ODE_FIXED_COUNT]
 const char *
 fc_ode_fixed_method_name (fc_ode_fixed_method m)
 {
-  if ((int) m < 0 || m >= FC_ODE_FIXED_COUNT)
-    return "unknown";
-  return fc_ode_fixed_names[m];
+  return fc_parse_index_name (fc_ode_fixed_names, FC_ODE_FIXED_COUNT,
+                              (int) m, "unknown");
 }
 
 /* ------------------------------------------------------------ fixed step */

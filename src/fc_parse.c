@@ -123,6 +123,63 @@ fc_parse_reader_free (fc_parse_reader *r)
   memset (r, 0, sizeof *r);
 }
 
+void
+fc_parse_ctx_init (fc_parse_ctx *ctx, const char *name, char *err,
+                   size_t errlen)
+{
+  ctx->name = name ? name : "<stream>";
+  ctx->err = err;
+  ctx->errlen = errlen;
+  ctx->line = 0;
+  if (err != NULL && errlen > 0)
+    err[0] = '\0';
+}
+
+FILE *
+fc_parse_open (const char *path, char *err, size_t errlen)
+{
+  FILE *in = fopen (path, "r");
+  if (in == NULL && err != NULL && errlen > 0)
+    snprintf (err, errlen, "%s: cannot open: %s", path, strerror (errno));
+  return in;
+}
+
+int
+fc_parse_statements (fc_parse_ctx *ctx, FILE *in,
+                     fc_parse_statement_fn statement, void *parser)
+{
+  fc_parse_reader r = { 0 };
+  int got;
+  while ((got = fc_parse_next (ctx, &r, in)) == 1)
+    if (statement (parser, r.tok, r.ntok))
+      {
+        got = -1;
+        break;
+      }
+  fc_parse_reader_free (&r);
+  return got < 0 ? -1 : 0;
+}
+
+int
+fc_parse_once (fc_parse_ctx *ctx, const char *expected, const char *kw,
+               size_t first)
+{
+  if (first == 0)
+    return 0;
+  return fc_parse_fail (ctx, "expected %s, found a second '%s' (the first "
+                        "is on line %zu)", expected, kw, first);
+}
+
+int
+fc_parse_unexpected (fc_parse_ctx *ctx, const char *expected, const char *kw,
+                     int known)
+{
+  if (known)
+    return fc_parse_fail (ctx, "expected %s, found '%s'", expected, kw);
+  return fc_parse_fail (ctx, "unknown keyword '%s' (expected %s)", kw,
+                        expected);
+}
+
 /* Underflow to a subnormal is accepted (strtod sets ERANGE for it too), so
    that any double written with %.17g reads back.  */
 int
@@ -173,4 +230,11 @@ fc_parse_name_index (const char *const *names, size_t n, const char *name)
     if (strcmp (name, names[i]) == 0)
       return (int) i;
   return -1;
+}
+
+const char *
+fc_parse_index_name (const char *const *names, size_t n, int i,
+                     const char *unknown)
+{
+  return i >= 0 && (size_t) i < n ? names[i] : unknown;
 }

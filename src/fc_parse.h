@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <gsl/gsl_errno.h>
 
 /* Where messages go and which line is being read. */
 typedef struct
@@ -34,6 +35,17 @@ int
 fc_parse_fail (fc_parse_ctx *ctx, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 
+/* CTX for reading NAME (NULL: "<stream>") with messages into ERR, of
+   ERRLEN bytes (none when NULL), which is emptied.  */
+void
+fc_parse_ctx_init (fc_parse_ctx *ctx, const char *name, char *err,
+                   size_t errlen);
+
+/* PATH opened for reading, or NULL with "PATH: cannot open: reason" in
+   ERR (ERRLEN bytes).  */
+FILE *
+fc_parse_open (const char *path, char *err, size_t errlen);
+
 /* Read lines of IN until one holds a statement, counting them in
    CTX->line; split it into R->tok[0 .. R->ntok).  Returns 1 for a
    statement, 0 at end of file, -1 on a read error or no memory (message
@@ -43,6 +55,31 @@ fc_parse_next (fc_parse_ctx *ctx, fc_parse_reader *r, FILE *in);
 
 void
 fc_parse_reader_free (fc_parse_reader *r);
+
+/* A parser's handler of one statement TOK[0 .. NTOK) (TOK[0] the
+   keyword): 0, or -1 after writing the message.  */
+typedef int (*fc_parse_statement_fn) (void *parser, char **tok, size_t ntok);
+
+/* Every statement of IN through STATEMENT (with PARSER, whose context is
+   CTX), in order: 0 at the end of the file, -1 at the first statement or
+   read that fails (message written).  */
+int
+fc_parse_statements (fc_parse_ctx *ctx, FILE *in,
+                     fc_parse_statement_fn statement, void *parser);
+
+/* -1 with "expected EXPECTED, found a second 'KW' (the first is on line
+   FIRST)" when KW, a keyword allowed once, was read on line FIRST; 0 when
+   FIRST is 0 (not read yet).  */
+int
+fc_parse_once (fc_parse_ctx *ctx, const char *expected, const char *kw,
+               size_t first);
+
+/* -1 with the message for the keyword KW where EXPECTED was expected:
+   "expected EXPECTED, found 'KW'" when KW is a keyword of the grammar
+   (KNOWN), "unknown keyword 'KW' (expected EXPECTED)" when not.  */
+int
+fc_parse_unexpected (fc_parse_ctx *ctx, const char *expected, const char *kw,
+                     int known);
 
 /* One number of keyword KW: strtod over the whole token, finite.  */
 int
@@ -59,6 +96,31 @@ fc_parse_numbers (fc_parse_ctx *ctx, char **tok, size_t ntok, size_t n,
    NULL or not in it: the parse half of every enum's name table.  */
 int
 fc_parse_name_index (const char *const *names, size_t n, const char *name);
+
+/* NAMES[I] when 0 <= I < N, else UNKNOWN: the print half.  */
+const char *
+fc_parse_index_name (const char *const *names, size_t n, int i,
+                     const char *unknown);
+
+/* The name and parse functions of the enum TYPE whose values 0 .. COUNT-1
+   are named NAMES[0 .. COUNT):
+     const char *NAME_FN (TYPE v)   NAMES[v], or "unknown";
+     int PARSE_FN (const char *name, TYPE *v)   the value named NAME into
+       *V, or GSL_EINVAL (without calling the error handler) when NAME
+       names none.
+   Their prototypes are in the enum's public header.  */
+#define FC_PARSE_NAME_TABLE(type, name_fn, parse_fn, names, count)            \
+  const char *name_fn (type v)                                                \
+  {                                                                           \
+    return fc_parse_index_name (names, count, (int) v, "unknown");            \
+  }                                                                           \
+  int parse_fn (const char *name, type *v)                                    \
+  {                                                                           \
+    int i = fc_parse_name_index (names, count, name);                         \
+    if (i >= 0)                                                               \
+      *v = (type) i;                                                          \
+    return i >= 0 ? GSL_SUCCESS : GSL_EINVAL;                                 \
+  }
 
 /* Numbers of %.17g after keyword KW, one line: reads back bit for bit. */
 void

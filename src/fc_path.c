@@ -45,6 +45,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 
+#include "fc_carve.h"
 #include "fc_gemm.h"
 #include "fc_parse.h"
 #include "fc_path.h"
@@ -84,6 +85,7 @@ typedef struct
   double a[VQ_COUNT];    /* the scalar a per quantity */
   double *sumb;          /* (K) tr B_k = sum_i b_i */
   double *bic;           /* (K, D) b_i / c_i, for s_k . u_k */
+  double *block;         /* the allocation the arrays point into */
 } fc_path_plan;
 
 /* Per-thread scratch, allocated once per call.  */
@@ -96,6 +98,7 @@ typedef struct
   double *ssum;       /* (B) sum of exp (log w_k N_k - m) */
   double *tdiv;       /* (B) sum of e_k (tr B_k + s_k . u_k) */
   double *e;          /* (B) weight of the current component */
+  double *block;      /* the allocation the arrays point into */
 } fc_path_scratch;
 
 size_t
@@ -104,34 +107,8 @@ fc_quantity_width (fc_quantity q, size_t dim)
   return (q == FC_Q_LOGP || q == FC_Q_DIV) ? 1 : dim;
 }
 
-const char *
-fc_quantity_name (fc_quantity q)
-{
-  if ((int) q < 0 || q >= FC_Q_COUNT)
-    return "unknown";
-  return fc_quantity_names[q];
-}
-
-int
-fc_quantity_parse (const char *name, fc_quantity *q)
-{
-  int i = fc_parse_name_index (fc_quantity_names, FC_Q_COUNT, name);
-  if (i < 0)
-    return GSL_EINVAL;
-  *q = (fc_quantity) i;
-  return GSL_SUCCESS;
-}
-
-static void
-fc_path_plan_free (fc_path_plan *pl)
-{
-  free (pl->lconst);
-  free (pl->inv_c);
-  free (pl->amu);
-  free (pl->gdiag);
-  free (pl->sumb);
-  free (pl->bic);
-}
+FC_PARSE_NAME_TABLE (fc_quantity, fc_quantity_name, fc_quantity_parse,
+                     fc_quantity_names, FC_Q_COUNT)
 
 /* The diagonal g of each vector quantity for eigenvalue LAMBDA (see the
    table at the top of the file).  */
@@ -155,14 +132,11 @@ fc_path_plan_init (fc_path_plan *pl)
   size_t d = pl->d, nk = pl->nk;
   const fc_gmm *g = pl->g;
   double a2 = pl->sv.alpha * pl->sv.alpha;
-  pl->lconst = malloc (nk * sizeof (double));
-  pl->sumb = malloc (nk * sizeof (double));
-  pl->inv_c = malloc (nk * d * sizeof (double));
-  pl->amu = malloc (nk * d * sizeof (double));
-  pl->gdiag = malloc (VQ_COUNT * nk * d * sizeof (double));
-  pl->bic = malloc (nk * d * sizeof (double));
-  if (!pl->lconst || !pl->sumb || !pl->inv_c || !pl->amu || !pl->gdiag
-      || !pl->bic)
+  double **slot[] = { &pl->lconst, &pl->sumb, &pl->inv_c, &pl->amu,
+                      &pl->gdiag, &pl->bic };
+  const size_t len[] = { nk, nk, nk * d, nk * d, VQ_COUNT * nk * d, nk * d };
+  pl->block = FC_CARVE (slot, len);
+  if (pl->block == NULL)
     GSL_ERROR ("out of memory for the path constants", GSL_ENOMEM);
   for (size_t k = 0; k < nk; k++)
     {
@@ -192,33 +166,15 @@ fc_path_plan_init (fc_path_plan *pl)
   return GSL_SUCCESS;
 }
 
-static void
-fc_path_scratch_free (fc_path_scratch *s)
-{
-  free (s->z);
-  free (s->w);
-  free (s->y);
-  free (s->m);
-}
-
 static int
 fc_path_scratch_alloc (fc_path_scratch *s, size_t d)
 {
   const size_t b = FC_PATH_CHUNK;
+  double **slot[] = { &s->z, &s->w, &s->y, &s->m, &s->ssum, &s->tdiv, &s->e };
+  const size_t len[] = { b * d, b * d, VQ_COUNT * b * d, b, b, b, b };
   memset (s, 0, sizeof *s);
-  s->z = malloc (b * d * sizeof (double));
-  s->w = malloc (b * d * sizeof (double));
-  s->y = malloc (VQ_COUNT * b * d * sizeof (double));
-  s->m = malloc (4 * b * sizeof (double));
-  if (!s->z || !s->w || !s->y || !s->m)
-    {
-      fc_path_scratch_free (s);
-      return GSL_ENOMEM;
-    }
-  s->ssum = s->m + b;
-  s->tdiv = s->m + 2 * b;
-  s->e = s->m + 3 * b;
-  return GSL_SUCCESS;
+  s->block = FC_CARVE (slot, len);
+  return s->block != NULL ? GSL_SUCCESS : GSL_ENOMEM;
 }
 
 /* sum_i u_i v_i w_i with four partial sums (i mod 4) added in a fixed
@@ -442,28 +398,13 @@ fc_path_run (const fc_path_plan *pl, size_t n, const double *x,
           size_t nb = GSL_MIN (FC_PATH_CHUNK, n - p0);
           overflow |= fc_path_chunk (pl, &s, p0, nb, x, out);
         }
-    if (ok)
-      fc_path_scratch_free (&s);
+    free (s.block);
   }
   if (nomem)
     GSL_ERROR ("out of memory for the path workspace", GSL_ENOMEM);
   if (overflow)
     GSL_ERROR ("path quantity overflows (point too far from the data)",
                GSL_EOVRFLW);
-  return GSL_SUCCESS;
-}
-
-static int
-fc_path_check_input (const fc_gmm *g, size_t n, const double *x)
-{
-  if (g == NULL || !g->prepared)
-    GSL_ERROR ("mixture is not prepared (fc_gmm_prepare)", GSL_EINVAL);
-  if (n > 0 && x == NULL)
-    GSL_ERROR ("no points", GSL_EINVAL);
-  for (size_t j = 0; j < n * g->dim; j++)
-    if (!isfinite (x[j]))
-      GSL_ERROR ("input point has a coordinate that is not finite",
-                 GSL_EBADFUNC);
   return GSL_SUCCESS;
 }
 
@@ -478,7 +419,7 @@ fc_path_eval_many (const fc_gmm *g, fc_schedule s, double t, size_t n,
   int status = fc_schedule_eval (s, t, &pl.sv);
   if (status)
     return status;
-  status = fc_path_check_input (g, n, x);
+  status = fc_gmm_check_points (g, n, x);
   if (status)
     return status;
   pl.g = g;
@@ -497,7 +438,7 @@ fc_path_eval_many (const fc_gmm *g, fc_schedule s, double t, size_t n,
   status = fc_path_plan_init (&pl);
   if (status == GSL_SUCCESS && n > 0)
     status = fc_path_run (&pl, n, x, out);
-  fc_path_plan_free (&pl);
+  free (pl.block);
   return status;
 }
 

@@ -23,9 +23,7 @@ fc_path_field_density (double t, size_t n, const double *x, double *p,
                        double *u, void *params)
 {
   const fc_path_field_params *m = params;
-  fc_path_out out = { 0 };
-  out.logp = p;
-  out.velocity = u;
+  const fc_path_out out = { .logp = p, .velocity = u };
   int status = fc_path_eval_many (m->g, m->s, t, n, x, &out);
   for (size_t i = 0; status == GSL_SUCCESS && i < n; i++)
     p[i] = exp (p[i]);
@@ -37,10 +35,8 @@ fc_path_field_velocity (double t, size_t n, const double *x, double *u,
                         double *div, void *params)
 {
   const fc_path_field_params *m = params;
-  fc_path_out out = { 0 };
-  out.velocity = u;
-  out.div = div;
-  return fc_path_eval_many (m->g, m->s, t, n, x, &out);
+  const fc_path_out *out = &(const fc_path_out) { .velocity = u, .div = div };
+  return fc_path_eval_many (m->g, m->s, t, n, x, out);
 }
 
 int

@@ -104,20 +104,5 @@ fc_schedule_eval (fc_schedule s, double t, fc_schedule_value *v)
     }
 }
 
-const char *
-fc_schedule_name (fc_schedule s)
-{
-  if ((int) s < 0 || s >= FC_SCHEDULE_COUNT)
-    return "unknown";
-  return fc_schedule_names[s];
-}
-
-int
-fc_schedule_parse (const char *name, fc_schedule *s)
-{
-  int i = fc_parse_name_index (fc_schedule_names, FC_SCHEDULE_COUNT, name);
-  if (i < 0)
-    return GSL_EINVAL;
-  *s = (fc_schedule) i;
-  return GSL_SUCCESS;
-}
+FC_PARSE_NAME_TABLE (fc_schedule, fc_schedule_name, fc_schedule_parse,
+                     fc_schedule_names, FC_SCHEDULE_COUNT)

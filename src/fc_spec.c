@@ -20,7 +20,6 @@
 #include <config.h>
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,10 +71,8 @@ fc_spec_expected (const fc_spec_parser *p)
 static int
 fc_spec_dim (fc_spec_parser *p, char **tok, size_t ntok)
 {
-  if (p->dim != 0)
-    return fc_spec_fail (p, "expected %s, found a second 'dim' "
-                         "(the first is on line %zu)",
-                         fc_spec_expected (p), p->dim_line);
+  if (fc_parse_once (&p->ctx, fc_spec_expected (p), "dim", p->dim_line))
+    return -1;
   if (ntok != 2)
     return fc_spec_fail (p, "'dim' needs 1 number, found %zu", ntok - 1);
   const char *s = tok[1];
@@ -235,8 +232,9 @@ fc_spec_covariance (fc_spec_parser *p, char **tok, size_t ntok)
 
 /* One statement.  Keywords out of order get "expected X, found Y".  */
 static int
-fc_spec_statement (fc_spec_parser *p, char **tok, size_t ntok)
+fc_spec_statement (void *parser, char **tok, size_t ntok)
 {
+  fc_spec_parser *p = parser;
   const char *kw = tok[0];
   int is_cov = !strcmp (kw, "var") || !strcmp (kw, "diag")
                || !strcmp (kw, "cov");
@@ -248,11 +246,9 @@ fc_spec_statement (fc_spec_parser *p, char **tok, size_t ntok)
     return fc_spec_mean (p, tok, ntok);
   if (is_cov && p->n > 0 && p->have_mean)
     return fc_spec_covariance (p, tok, ntok);
-  if (!strcmp (kw, "component") || !strcmp (kw, "mean") || is_cov)
-    return fc_spec_fail (p, "expected %s, found '%s'", fc_spec_expected (p),
-                         kw);
-  return fc_spec_fail (p, "unknown keyword '%s' (expected %s)", kw,
-                       fc_spec_expected (p));
+  return fc_parse_unexpected (&p->ctx, fc_spec_expected (p), kw,
+                              !strcmp (kw, "component")
+                                || !strcmp (kw, "mean") || is_cov);
 }
 
 /* The end of the file: the spec must be complete.  */
@@ -301,36 +297,15 @@ fc_spec_parser_free (fc_spec_parser *p)
   free (p->num);
 }
 
-/* Parse every statement of IN; 0 or -1 (message in the error buffer).  */
-static int
-fc_spec_parse (fc_spec_parser *p, FILE *in)
-{
-  fc_parse_reader r = { 0 };
-  int got;
-  while ((got = fc_parse_next (&p->ctx, &r, in)) == 1)
-    if (fc_spec_statement (p, r.tok, r.ntok))
-      {
-        got = -1;
-        break;
-      }
-  fc_parse_reader_free (&r);
-  if (got < 0)
-    return -1;
-  return fc_spec_finish (p);
-}
-
 fc_gmm *
 fc_spec_read_stream (FILE *in, const char *name, char *err, size_t errlen)
 {
   fc_spec_parser p;
   memset (&p, 0, sizeof p);
-  p.ctx.name = name ? name : "<stream>";
-  p.ctx.err = err;
-  p.ctx.errlen = errlen;
-  if (err != NULL && errlen > 0)
-    err[0] = '\0';
+  fc_parse_ctx_init (&p.ctx, name, err, errlen);
   fc_gmm *g = NULL;
-  if (fc_spec_parse (&p, in) == 0)
+  if (fc_parse_statements (&p.ctx, in, fc_spec_statement, &p) == 0
+      && fc_spec_finish (&p) == 0)
     g = fc_spec_build (&p);
   fc_spec_parser_free (&p);
   return g;
@@ -339,13 +314,9 @@ fc_spec_read_stream (FILE *in, const char *name, char *err, size_t errlen)
 fc_gmm *
 fc_spec_read_file (const char *path, char *err, size_t errlen)
 {
-  FILE *in = fopen (path, "r");
+  FILE *in = fc_parse_open (path, err, errlen);
   if (in == NULL)
-    {
-      if (err != NULL && errlen > 0)
-        snprintf (err, errlen, "%s: cannot open: %s", path, strerror (errno));
-      return NULL;
-    }
+    return NULL;
   fc_gmm *g = fc_spec_read_stream (in, path, err, errlen);
   fclose (in);
   return g;

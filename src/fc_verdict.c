@@ -80,9 +80,8 @@ fc_verdict_get (const fc_verdict *v, const char *name)
 const char *
 fc_verdict_name (fc_verdict_kind k)
 {
-  if ((int) k < 0 || k >= FC_VERDICT_COUNT)
-    return "NONE";
-  return fc_verdict_names[k];
+  return fc_parse_index_name (fc_verdict_names, FC_VERDICT_COUNT, (int) k,
+                              "NONE");
 }
 
 int

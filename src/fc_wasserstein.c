@@ -39,23 +39,18 @@ typedef struct
   gsl_eigen_symm_workspace *w;
 } fc_w2_work;
 
+/* The GSL free functions do nothing with NULL, so a partly allocated
+   workspace is freed the same way.  */
 static void
 fc_w2_work_free (fc_w2_work *w)
 {
-  if (w->a)
-    gsl_matrix_free (w->a);
-  if (w->v)
-    gsl_matrix_free (w->v);
-  if (w->r)
-    gsl_matrix_free (w->r);
-  if (w->t)
-    gsl_matrix_free (w->t);
-  if (w->eval)
-    gsl_vector_free (w->eval);
-  if (w->wv)
-    gsl_eigen_symmv_free (w->wv);
-  if (w->w)
-    gsl_eigen_symm_free (w->w);
+  gsl_matrix_free (w->a);
+  gsl_matrix_free (w->v);
+  gsl_matrix_free (w->r);
+  gsl_matrix_free (w->t);
+  gsl_vector_free (w->eval);
+  gsl_eigen_symmv_free (w->wv);
+  gsl_eigen_symm_free (w->w);
 }
 
 static int

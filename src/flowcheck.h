@@ -1,4 +1,6 @@
-/* src/flowcheck.h -- libflowcheck, everything at once. */
+/* src/flowcheck.h -- libflowcheck, everything at once: every installed
+ * header (pkginclude_HEADERS in Makefile.am), in the order of the library
+ * sources.  */
 #ifndef FC_FLOWCHECK_H
 #define FC_FLOWCHECK_H
 
@@ -7,15 +9,21 @@
 #include "fc_gmm.h"
 #include "fc_spec.h"
 #include "fc_path.h"
+#include "fc_path_field.h"
 #include "fc_fd.h"
 #include "fc_ode.h"
 #include "fc_sde.h"
 #include "fc_stats.h"
+#include "fc_compare.h"
 #include "fc_verdict.h"
 #include "fc_io.h"
-#include "fc_path_field.h"
+#include "fc_study.h"
 #include "fc_obs.h"
 #include "fc_guide.h"
-#include "fc_study.h"
+#include "fc_bridge.h"
+#include "fc_kolmogorov.h"
+#include "fc_interp.h"
+#include "fc_wasserstein.h"
+#include "fc_pathcost.h"
 
 #endif /* FC_FLOWCHECK_H */

@@ -415,29 +415,22 @@ START_TEST (test_errors_are_reported)
 }
 END_TEST
 
-static Suite *
-bridge_suite (void)
-{
-  Suite *s = suite_create ("bridge");
-  TCase *tc = tcase_create ("closed forms");
-  tcase_add_test (tc, test_drift_is_f_plus_sigma2_grad_log_h_by_central_difference);
-  tcase_add_test (tc, test_bm_drift_is_xT_minus_x_over_T_minus_t);
-  tcase_add_test (tc, test_marginal_is_gaussian_conditioning_of_the_joint_law);
-  tcase_add_test (tc, test_bm_marginal_is_the_catalog_formula);
-  tcase_add_test (tc, test_marginal_is_exact_at_t0_and_at_T);
-  tcase_add_test (tc, test_ou_forms_are_stable_as_t_tends_to_T);
-  tcase_add_test (tc, test_ou_tends_to_bm_as_theta_tends_to_zero);
-  tcase_add_test (tc, test_long_way_drift_matches_closed_form_for_every_sigma);
-  tcase_add_test (tc, test_deterministic_bridge_solves_the_drift_ode);
-  tcase_add_test (tc, test_cov2_is_the_bridge_covariance);
-  tcase_add_test (tc, test_exact_draws_have_the_marginal_moments);
-  tcase_add_test (tc, test_errors_are_reported);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (bridge_suite ());
+  Suite *s = suite_create ("bridge");
+  FC_CK_CASE (s, "closed forms",
+              test_drift_is_f_plus_sigma2_grad_log_h_by_central_difference,
+              test_bm_drift_is_xT_minus_x_over_T_minus_t,
+              test_marginal_is_gaussian_conditioning_of_the_joint_law,
+              test_bm_marginal_is_the_catalog_formula,
+              test_marginal_is_exact_at_t0_and_at_T,
+              test_ou_forms_are_stable_as_t_tends_to_T,
+              test_ou_tends_to_bm_as_theta_tends_to_zero,
+              test_long_way_drift_matches_closed_form_for_every_sigma,
+              test_deterministic_bridge_solves_the_drift_ode,
+              test_cov2_is_the_bridge_covariance,
+              test_exact_draws_have_the_marginal_moments,
+              test_errors_are_reported);
+  return fc_run_suite (s);
 }

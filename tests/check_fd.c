@@ -215,6 +215,22 @@ gauss_residuals (int wrong, double t, size_t nh, const double *hs,
 
 #define NH 5
 
+/* The residuals ERR of the Gaussian pair (WRONG: with the wrong field) at
+   T for the NH steps HS = 0.1 / 2^k, and the local orders of successive
+   pairs of steps into LOCAL (NH - 1); returns the fitted order.  */
+static double
+gauss_orders (int wrong, double t, double *hs, double *err, double *local)
+{
+  double order, log_c, se;
+  for (size_t k = 0; k < NH; k++)
+    hs[k] = 0.1 / pow (2.0, (double) k);
+  gauss_residuals (wrong, t, NH, hs, err);
+  ck_assert_int_eq (fc_fd_order_fit (NH, hs, err, &order, &log_c, &se),
+                    GSL_SUCCESS);
+  ck_assert_int_eq (fc_fd_local_orders (NH, hs, err, local), GSL_SUCCESS);
+  return order;
+}
+
 START_TEST (test_residual_of_true_pair_shrinks_at_order_2)
 {
   /* R_h = c2 h^2 + c4 h^4 + ...: the fitted slope differs from 2 by the
@@ -223,14 +239,8 @@ START_TEST (test_residual_of_true_pair_shrinks_at_order_2)
      the coarsest pair; the deviations must also shrink under refinement,
      as an h^4 term makes them (by about 4 per halving; 2 is asked).  */
   const double t = 0.381966;
-  double hs[NH], err[NH], local[NH - 1], order, log_c, se;
-  for (size_t k = 0; k < NH; k++)
-    hs[k] = 0.1 / pow (2.0, (double) k);
-  gauss_residuals (0, t, NH, hs, err);
-  ck_assert_int_eq (fc_fd_order_fit (NH, hs, err, &order, &log_c, &se),
-                    GSL_SUCCESS);
-  ck_assert_int_eq (fc_fd_local_orders (NH, hs, err, local), GSL_SUCCESS);
-  double band = 0.0;
+  double hs[NH], err[NH], local[NH - 1];
+  double order = gauss_orders (0, t, hs, err, local), band = 0.0;
   for (size_t k = 0; k + 1 < NH; k++)
     band = fmax (band, fabs (local[k] - 2.0));
   for (size_t k = 0; k + 2 < NH; k++)
@@ -249,14 +259,8 @@ START_TEST (test_residual_of_wrong_field_does_not_shrink)
      of the wrong field, so the fitted order is 0 up to the h^2 correction
      c2 h^2 / R_0, measured again by the local orders.  */
   const double t = 0.381966;
-  double hs[NH], err[NH], local[NH - 1], order, log_c, se;
-  for (size_t k = 0; k < NH; k++)
-    hs[k] = 0.1 / pow (2.0, (double) k);
-  gauss_residuals (1, t, NH, hs, err);
-  ck_assert_int_eq (fc_fd_order_fit (NH, hs, err, &order, &log_c, &se),
-                    GSL_SUCCESS);
-  ck_assert_int_eq (fc_fd_local_orders (NH, hs, err, local), GSL_SUCCESS);
-  double band = 0.0;
+  double hs[NH], err[NH], local[NH - 1];
+  double order = gauss_orders (1, t, hs, err, local), band = 0.0;
   for (size_t k = 0; k + 1 < NH; k++)
     band = fmax (band, fabs (local[k]));
   fc_ck_assert_abs (order, 0.0, band, "fitted order of the wrong field");
@@ -369,29 +373,19 @@ START_TEST (test_rms_is_scaled_two_norm_without_overflow)
 }
 END_TEST
 
-static Suite *
-fd_suite (void)
-{
-  Suite *s = suite_create ("fd");
-  TCase *tr = tcase_create ("residual");
-  tcase_add_test (tr, test_residual_is_exact_on_quadratic_polynomials);
-  tcase_add_test (tr, test_residual_stencil_reaches_t_equal_1);
-  tcase_add_test (tr, test_residual_rejects_stencils_leaving_unit_interval);
-  tcase_add_test (tr, test_residual_propagates_field_failure);
-  tcase_add_test (tr, test_residual_of_true_pair_shrinks_at_order_2);
-  tcase_add_test (tr, test_residual_of_wrong_field_does_not_shrink);
-  suite_add_tcase (s, tr);
-  TCase *tf = tcase_create ("fit");
-  tcase_add_test (tf, test_order_fit_recovers_exact_power_law);
-  tcase_add_test (tf, test_order_fit_stderr_matches_hand_computation);
-  tcase_add_test (tf, test_order_fit_rejects_bad_input);
-  tcase_add_test (tf, test_rms_is_scaled_two_norm_without_overflow);
-  suite_add_tcase (s, tf);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (fd_suite ());
+  Suite *s = suite_create ("fd");
+  FC_CK_CASE (s, "residual", test_residual_is_exact_on_quadratic_polynomials,
+              test_residual_stencil_reaches_t_equal_1,
+              test_residual_rejects_stencils_leaving_unit_interval,
+              test_residual_propagates_field_failure,
+              test_residual_of_true_pair_shrinks_at_order_2,
+              test_residual_of_wrong_field_does_not_shrink);
+  FC_CK_CASE (s, "fit", test_order_fit_recovers_exact_power_law,
+              test_order_fit_stderr_matches_hand_computation,
+              test_order_fit_rejects_bad_input,
+              test_rms_is_scaled_two_norm_without_overflow);
+  return fc_run_suite (s);
 }

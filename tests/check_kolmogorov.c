@@ -353,24 +353,17 @@ START_TEST (test_invalid_grids_and_queries_are_refused)
 }
 END_TEST
 
-static Suite *
-kolmogorov_suite (void)
-{
-  Suite *s = suite_create ("check_kolmogorov");
-  TCase *tc = tcase_create ("kolmogorov");
-  tcase_add_test (tc, test_heat_kernel_h_dlogh_and_density_converge_at_order_two);
-  tcase_add_test (tc, test_ou_transition_density_h_dlogh_converge_at_order_two);
-  tcase_add_test (tc, test_forward_mass_is_conserved_to_round_off_at_every_level);
-  tcase_add_test (tc, test_sum_p_h_is_the_same_at_every_level_from_t0_to_t1);
-  tcase_add_test (tc, test_window_end_gives_the_window_probability);
-  tcase_add_test (tc, test_htransform_drift_adds_sigma2_dlogh_and_drop_h_removes_it);
-  tcase_add_test (tc, test_invalid_grids_and_queries_are_refused);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (kolmogorov_suite ());
+  Suite *s = suite_create ("check_kolmogorov");
+  FC_CK_CASE (s, "kolmogorov",
+              test_heat_kernel_h_dlogh_and_density_converge_at_order_two,
+              test_ou_transition_density_h_dlogh_converge_at_order_two,
+              test_forward_mass_is_conserved_to_round_off_at_every_level,
+              test_sum_p_h_is_the_same_at_every_level_from_t0_to_t1,
+              test_window_end_gives_the_window_probability,
+              test_htransform_drift_adds_sigma2_dlogh_and_drop_h_removes_it,
+              test_invalid_grids_and_queries_are_refused);
+  return fc_run_suite (s);
 }

@@ -8,29 +8,18 @@
 #include <string.h>
 #include <gsl/gsl_math.h>
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_obs.h"
 
 /* Parse TEXT as an observation of DIM-dimensional data named "t.obs".  */
 static fc_obs *
 parse (const char *text, size_t dim, char *err, size_t errlen)
 {
-  /* fmemopen of an empty buffer is unspecified before POSIX 2008 TC2:
-     read an empty file from an empty temporary file instead.  */
-  FILE *in = text[0] ? fmemopen ((void *) text, strlen (text), "r")
-                     : tmpfile ();
-  ck_assert_ptr_nonnull (in);
+  FILE *in = text_stream (text);
   fc_obs *o = fc_obs_read_stream (in, "t.obs", dim, err, errlen);
   fclose (in);
   return o;
 }
-
-typedef struct
-{
-  const char *text;
-  int line;           /* expected line of the message */
-  const char *needle; /* expected part of the message */
-} bad_case;
 
 /* All for data of dimension 2.  */
 static const bad_case bad_cases[] = {
@@ -77,14 +66,10 @@ static const bad_case bad_cases[] = {
 START_TEST (test_bad_observation_is_refused_with_file_and_line)
 {
   const bad_case *c = &bad_cases[_i];
-  char err[256], want[64];
+  char err[256];
   fc_obs *o = parse (c->text, 2, err, sizeof err);
   ck_assert_msg (o == NULL, "case %d accepted", _i);
-  snprintf (want, sizeof want, "t.obs:%d: ", c->line);
-  ck_assert_msg (strncmp (err, want, strlen (want)) == 0,
-                 "case %d: '%s' does not start with '%s'", _i, err, want);
-  ck_assert_msg (strstr (err, c->needle) != NULL,
-                 "case %d: '%s' lacks '%s'", _i, err, c->needle);
+  assert_refused_with (err, "t.obs", _i, c);
 }
 END_TEST
 
@@ -189,23 +174,15 @@ START_TEST (test_check_refuses_unusable_observations)
 }
 END_TEST
 
-static Suite *
-obs_suite (void)
-{
-  Suite *s = suite_create ("obs");
-  TCase *tc = tcase_create ("parse");
-  tcase_add_loop_test (tc, test_bad_observation_is_refused_with_file_and_line,
-                       0, (int) (sizeof bad_cases / sizeof bad_cases[0]));
-  tcase_add_test (tc, test_good_observation_reads_as_written);
-  tcase_add_test (tc, test_written_observation_reads_back_exactly);
-  tcase_add_test (tc, test_file_errors_are_reported);
-  tcase_add_test (tc, test_check_refuses_unusable_observations);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (obs_suite ());
+  Suite *s = suite_create ("obs");
+  TCase *tc = FC_CK_CASE (s, "parse", test_good_observation_reads_as_written,
+                          test_written_observation_reads_back_exactly,
+                          test_file_errors_are_reported,
+                          test_check_refuses_unusable_observations);
+  tcase_add_loop_test (tc, test_bad_observation_is_refused_with_file_and_line,
+                       0, (int) (sizeof bad_cases / sizeof bad_cases[0]));
+  return fc_run_suite (s);
 }

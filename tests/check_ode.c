@@ -20,11 +20,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_fd.h"
 #include "fc_ode.h"
 
@@ -401,16 +398,15 @@ START_TEST (test_adaptive_is_bitwise_independent_of_thread_count)
   fc_ode_stats s1, s2;
   big_cloud (x1);
   big_cloud (x2);
-  int saved = omp_get_max_threads ();
-  omp_set_num_threads (1);
+  int saved = set_threads (1);
   ck_assert_int_eq (fc_ode_adaptive (lin_field, NULL, DIM, NBIG, x1, l1, 0.0,
                                      1.0, 1e-9, 1e-9, &s1),
                     GSL_SUCCESS);
-  omp_set_num_threads (2);
+  set_threads (2);
   ck_assert_int_eq (fc_ode_adaptive (lin_field, NULL, DIM, NBIG, x2, l2, 0.0,
                                      1.0, 1e-9, 1e-9, &s2),
                     GSL_SUCCESS);
-  omp_set_num_threads (saved);
+  set_threads (saved);
   ck_assert_int_eq (memcmp (x1, x2, sizeof x1), 0);
   ck_assert_int_eq (memcmp (l1, l2, sizeof l1), 0);
   ck_assert_uint_eq (s1.n_evals, s2.n_evals);
@@ -433,15 +429,10 @@ START_TEST (test_adaptive_returns_status_of_lowest_failing_particle)
         x[100 * DIM + 1] = swap ? 60.0 : -60.0;
         x[40 * DIM] = x[100 * DIM] = 0.0;
         lin_params lp = { 0, 50.0, -50.0 };
-#ifdef _OPENMP
-        int saved = omp_get_max_threads ();
-        omp_set_num_threads (threads);
-#endif
+        int saved = set_threads (threads);
         int status = fc_ode_adaptive (lin_field, &lp, DIM, NBIG, x, NULL,
                                       0.0, 1.0, 1e-8, 1e-8, NULL);
-#ifdef _OPENMP
-        omp_set_num_threads (saved);
-#endif
+        set_threads (saved);
         ck_assert_int_eq (status, swap ? GSL_EDOM : GSL_ERANGE);
       }
 }
@@ -467,33 +458,21 @@ START_TEST (test_adaptive_rejects_bad_tolerances)
 }
 END_TEST
 
-static Suite *
-ode_suite (void)
-{
-  Suite *s = suite_create ("ode");
-  TCase *tf = tcase_create ("fixed");
-  tcase_add_test (tf, test_euler_converges_at_order_1);
-  tcase_add_test (tf, test_heun_converges_at_order_2);
-  tcase_add_test (tf, test_rk4_converges_at_order_4);
-  tcase_add_test (tf, test_fixed_trajectory_holds_every_step);
-  tcase_add_test (tf, test_fixed_backward_run_undoes_forward_run);
-  tcase_add_test (tf, test_fixed_stages_stay_inside_the_interval);
-  tcase_add_test (tf,
-                  test_fixed_rejects_bad_arguments_and_propagates_field_status);
-  suite_add_tcase (s, tf);
-  TCase *ta = tcase_create ("adaptive");
-  tcase_add_test (ta, test_adaptive_meets_its_tolerance_on_0_1);
-  tcase_add_test (ta, test_adaptive_backward_run_undoes_forward_run);
-  tcase_add_test (ta, test_adaptive_empty_interval_is_identity);
-  tcase_add_test (ta, test_adaptive_is_bitwise_independent_of_thread_count);
-  tcase_add_test (ta, test_adaptive_returns_status_of_lowest_failing_particle);
-  tcase_add_test (ta, test_adaptive_rejects_bad_tolerances);
-  suite_add_tcase (s, ta);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (ode_suite ());
+  Suite *s = suite_create ("ode");
+  FC_CK_CASE (s, "fixed", test_euler_converges_at_order_1,
+              test_heun_converges_at_order_2, test_rk4_converges_at_order_4,
+              test_fixed_trajectory_holds_every_step,
+              test_fixed_backward_run_undoes_forward_run,
+              test_fixed_stages_stay_inside_the_interval,
+              test_fixed_rejects_bad_arguments_and_propagates_field_status);
+  FC_CK_CASE (s, "adaptive", test_adaptive_meets_its_tolerance_on_0_1,
+              test_adaptive_backward_run_undoes_forward_run,
+              test_adaptive_empty_interval_is_identity,
+              test_adaptive_is_bitwise_independent_of_thread_count,
+              test_adaptive_returns_status_of_lowest_failing_particle,
+              test_adaptive_rejects_bad_tolerances);
+  return fc_run_suite (s);
 }

@@ -10,11 +10,8 @@
 #include <string.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_path.h"
 #include "fc_rng.h"
 #include "ref_path.h"
@@ -408,19 +405,12 @@ START_TEST (test_results_bitwise_identical_for_one_and_two_threads)
   double *b1 = malloc (len * sizeof (double));
   double *b2 = malloc (len * sizeof (double));
   double *b3 = malloc (len * sizeof (double));
-#ifdef _OPENMP
-  int saved = omp_get_max_threads ();
-  omp_set_num_threads (1);
-#endif
+  int saved = set_threads (1);
   eval_all (g, FC_SCHEDULE_COSINE, 0.6180339, n, x, b1);
-#ifdef _OPENMP
-  omp_set_num_threads (2);
-#endif
+  set_threads (2);
   eval_all (g, FC_SCHEDULE_COSINE, 0.6180339, n, x, b2);
   eval_all (g, FC_SCHEDULE_COSINE, 0.6180339, n - off, x + off * d, b3);
-#ifdef _OPENMP
-  omp_set_num_threads (saved);
-#endif
+  set_threads (saved);
   ck_assert_msg (memcmp (b1, b2, len * sizeof (double)) == 0,
                  "1 and 2 threads differ");
   size_t m = n - off;
@@ -536,29 +526,22 @@ START_TEST (test_quantity_names_and_widths)
 }
 END_TEST
 
-static Suite *
-path_suite (void)
-{
-  Suite *s = suite_create ("path");
-  TCase *tc = tcase_create ("core");
-  tcase_add_test (tc, test_kernel_matches_reference_for_full_covariance_mixtures);
-  tcase_add_test (tc, test_point_masses_match_reference_before_t1);
-  tcase_add_test (tc, test_velocity_finite_at_t1_for_vp_and_linear);
-  tcase_add_test (tc, test_singular_component_at_t1_is_a_domain_error);
-  tcase_add_test (tc, test_score_is_gradient_of_log_density);
-  tcase_add_test (tc, test_div_is_divergence_of_velocity);
-  tcase_add_test (tc, test_x_is_alpha_x1hat_plus_sigma_x0hat);
-  tcase_add_test (tc, test_t0_posterior_is_the_prior_weights);
-  tcase_add_test (tc, test_results_bitwise_identical_for_one_and_two_threads);
-  tcase_add_test (tc, test_component_with_underflowed_weight_carries_no_mass);
-  tcase_add_test (tc, test_bad_time_and_bad_input_are_errors);
-  tcase_add_test (tc, test_quantity_names_and_widths);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (path_suite ());
+  Suite *s = suite_create ("path");
+  FC_CK_CASE (s, "core",
+              test_kernel_matches_reference_for_full_covariance_mixtures,
+              test_point_masses_match_reference_before_t1,
+              test_velocity_finite_at_t1_for_vp_and_linear,
+              test_singular_component_at_t1_is_a_domain_error,
+              test_score_is_gradient_of_log_density,
+              test_div_is_divergence_of_velocity,
+              test_x_is_alpha_x1hat_plus_sigma_x0hat,
+              test_t0_posterior_is_the_prior_weights,
+              test_results_bitwise_identical_for_one_and_two_threads,
+              test_component_with_underflowed_weight_carries_no_mass,
+              test_bad_time_and_bad_input_are_errors,
+              test_quantity_names_and_widths);
+  return fc_run_suite (s);
 }

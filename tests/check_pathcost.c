@@ -657,35 +657,28 @@ START_TEST (test_bad_arguments_are_reported)
 }
 END_TEST
 
-static Suite *
-pathcost_suite (void)
-{
-  Suite *s = suite_create ("pathcost");
-  TCase *tc = tcase_create ("core");
-  tcase_add_test (tc, test_simplex_path_ends_are_exact_vertices_for_any_theta);
-  tcase_add_test (tc, test_simplex_path_stays_in_simplex_for_any_theta);
-  tcase_add_test (tc, test_simplex_path_theta_zero_is_the_straight_path);
-  tcase_add_test (tc, test_simplex_path_derivative_matches_differences_at_order_two);
-  tcase_add_test (tc, test_time_map_is_increasing_with_exact_ends_for_any_a);
-  tcase_add_test (tc, test_time_map_identity_at_zero_parameters);
-  tcase_add_test (tc, test_time_map_matches_adaptive_quadrature);
-  tcase_add_test (tc, test_time_map_derivative_matches_differences_at_order_two);
-  tcase_add_test (tc, test_note_time_map_misses_its_end_by_the_squared_sum);
-  tcase_add_test (tc, test_gaussian_straight_cost_matches_closed_form_1d);
-  tcase_add_test (tc, test_monte_carlo_cost_agrees_with_exact_cost);
-  tcase_add_test (tc, test_monte_carlo_draws_reuse_common_random_numbers);
-  tcase_add_test (tc, test_block_cost_of_independent_blocks_is_sum_of_pair_costs);
-  tcase_add_test (tc, test_block_velocity_is_conditional_mean_by_monte_carlo);
-  tcase_add_test (tc, test_block_speed_finite_at_both_ends_and_singular_only_at_one_one);
-  tcase_add_test (tc, test_minimiser_finds_quadratic_minimum_with_decreasing_trace);
-  tcase_add_test (tc, test_minimiser_reports_failures);
-  tcase_add_test (tc, test_bad_arguments_are_reported);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (pathcost_suite ());
+  Suite *s = suite_create ("pathcost");
+  FC_CK_CASE (s, "core",
+              test_simplex_path_ends_are_exact_vertices_for_any_theta,
+              test_simplex_path_stays_in_simplex_for_any_theta,
+              test_simplex_path_theta_zero_is_the_straight_path,
+              test_simplex_path_derivative_matches_differences_at_order_two,
+              test_time_map_is_increasing_with_exact_ends_for_any_a,
+              test_time_map_identity_at_zero_parameters,
+              test_time_map_matches_adaptive_quadrature,
+              test_time_map_derivative_matches_differences_at_order_two,
+              test_note_time_map_misses_its_end_by_the_squared_sum,
+              test_gaussian_straight_cost_matches_closed_form_1d,
+              test_monte_carlo_cost_agrees_with_exact_cost,
+              test_monte_carlo_draws_reuse_common_random_numbers,
+              test_block_cost_of_independent_blocks_is_sum_of_pair_costs,
+              test_block_velocity_is_conditional_mean_by_monte_carlo,
+              test_block_speed_finite_at_both_ends_and_singular_only_at_one_one,
+              test_minimiser_finds_quadratic_minimum_with_decreasing_trace,
+              test_minimiser_reports_failures,
+              test_bad_arguments_are_reported);
+  return fc_run_suite (s);
 }

@@ -7,11 +7,8 @@
 #include <string.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_rng.h"
 
 START_TEST (test_same_seed_and_stream_give_same_sequence)
@@ -83,18 +80,11 @@ START_TEST (test_gaussian_fill_is_independent_of_thread_count)
   size_t n = 10 * FC_RNG_CHUNK + 17;
   double *z1 = malloc (n * sizeof (double)), *z2 = malloc (n * sizeof (double));
   double *c3 = malloc (FC_RNG_CHUNK * sizeof (double));
-#ifdef _OPENMP
-  int saved = omp_get_max_threads ();
-  omp_set_num_threads (1);
-#endif
+  int saved = set_threads (1);
   ck_assert_int_eq (fc_rng_gaussian_fill (99UL, 5, n, z1), GSL_SUCCESS);
-#ifdef _OPENMP
-  omp_set_num_threads (2);
-#endif
+  set_threads (2);
   ck_assert_int_eq (fc_rng_gaussian_fill (99UL, 5, n, z2), GSL_SUCCESS);
-#ifdef _OPENMP
-  omp_set_num_threads (saved);
-#endif
+  set_threads (saved);
   ck_assert_int_eq (memcmp (z1, z2, n * sizeof (double)), 0);
   ck_assert_int_eq (fc_rng_gaussian_fill (99UL, 5 + 3, FC_RNG_CHUNK, c3),
                     GSL_SUCCESS);
@@ -124,23 +114,15 @@ START_TEST (test_gaussian_fill_mean_and_variance_within_z_max)
 }
 END_TEST
 
-static Suite *
-rng_suite (void)
-{
-  Suite *s = suite_create ("rng");
-  TCase *tc = tcase_create ("streams");
-  tcase_add_test (tc, test_same_seed_and_stream_give_same_sequence);
-  tcase_add_test (tc, test_reseed_restarts_the_stream);
-  tcase_add_test (tc, test_distinct_streams_and_seeds_differ);
-  tcase_add_test (tc, test_stream_seed_is_never_zero_and_fits_32_bits);
-  tcase_add_test (tc, test_gaussian_fill_is_independent_of_thread_count);
-  tcase_add_test (tc, test_gaussian_fill_mean_and_variance_within_z_max);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (rng_suite ());
+  Suite *s = suite_create ("rng");
+  FC_CK_CASE (s, "streams", test_same_seed_and_stream_give_same_sequence,
+              test_reseed_restarts_the_stream,
+              test_distinct_streams_and_seeds_differ,
+              test_stream_seed_is_never_zero_and_fits_32_bits,
+              test_gaussian_fill_is_independent_of_thread_count,
+              test_gaussian_fill_mean_and_variance_within_z_max);
+  return fc_run_suite (s);
 }

@@ -175,24 +175,16 @@ START_TEST (test_names_round_trip_and_unknown_names_are_rejected)
 }
 END_TEST
 
-static Suite *
-schedule_suite (void)
-{
-  Suite *s = suite_create ("schedule");
-  TCase *tc = tcase_create ("core");
-  tcase_add_test (tc, test_endpoints_are_exact);
-  tcase_add_test (tc, test_vp_sigma_derivative_is_infinite_but_product_finite_at_t1);
-  tcase_add_test (tc, test_closed_forms_at_interior_times);
-  tcase_add_test (tc, test_derivatives_match_central_differences);
-  tcase_add_test (tc, test_sigma_keeps_relative_accuracy_near_t1);
-  tcase_add_test (tc, test_bad_time_or_schedule_is_an_error);
-  tcase_add_test (tc, test_names_round_trip_and_unknown_names_are_rejected);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (schedule_suite ());
+  Suite *s = suite_create ("schedule");
+  FC_CK_CASE (s, "core", test_endpoints_are_exact,
+              test_vp_sigma_derivative_is_infinite_but_product_finite_at_t1,
+              test_closed_forms_at_interior_times,
+              test_derivatives_match_central_differences,
+              test_sigma_keeps_relative_accuracy_near_t1,
+              test_bad_time_or_schedule_is_an_error,
+              test_names_round_trip_and_unknown_names_are_rejected);
+  return fc_run_suite (s);
 }

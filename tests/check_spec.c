@@ -8,31 +8,20 @@
 #include <string.h>
 #include <gsl/gsl_math.h>
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_spec.h"
 
 /* Parse TEXT as a spec named "t.spec".  */
 static fc_gmm *
 parse (const char *text, char *err, size_t errlen)
 {
-  /* fmemopen of an empty buffer is unspecified before POSIX 2008 TC2:
-     read an empty spec from an empty temporary file instead.  */
-  FILE *in = text[0] ? fmemopen ((void *) text, strlen (text), "r")
-                     : tmpfile ();
-  ck_assert_ptr_nonnull (in);
+  FILE *in = text_stream (text);
   fc_gmm *g = fc_spec_read_stream (in, "t.spec", err, errlen);
   fclose (in);
   return g;
 }
 
 /* ------------------------------------------------------------ bad input */
-
-typedef struct
-{
-  const char *text;
-  int line;            /* expected line of the message */
-  const char *needle;  /* expected part of the message */
-} bad_case;
 
 #define HEAD "dim 2\ncomponent 1\nmean 0 0\n"
 
@@ -100,14 +89,10 @@ static const bad_case bad_cases[] = {
 START_TEST (test_bad_spec_is_refused_with_file_and_line)
 {
   const bad_case *c = &bad_cases[_i];
-  char err[512], prefix[32];
+  char err[512];
   memset (err, 'x', sizeof err);
   ck_assert_ptr_null (parse (c->text, err, sizeof err));
-  snprintf (prefix, sizeof prefix, "t.spec:%d: ", c->line);
-  ck_assert_msg (strncmp (err, prefix, strlen (prefix)) == 0,
-                 "case %d: message '%s' lacks prefix '%s'", _i, err, prefix);
-  ck_assert_msg (strstr (err, c->needle) != NULL,
-                 "case %d: message '%s' lacks '%s'", _i, err, c->needle);
+  assert_refused_with (err, "t.spec", _i, c);
 }
 END_TEST
 
@@ -372,33 +357,20 @@ START_TEST (test_moons_components_follow_the_arcs)
 }
 END_TEST
 
-static Suite *
-spec_suite (void)
-{
-  Suite *s = suite_create ("spec");
-  TCase *tc = tcase_create ("bad input");
-  tcase_add_loop_test (tc, test_bad_spec_is_refused_with_file_and_line, 0,
-                       (int) (sizeof bad_cases / sizeof bad_cases[0]));
-  tcase_add_test (tc, test_error_buffer_is_bounded);
-  tcase_add_test (tc, test_unreadable_path_is_reported);
-  suite_add_tcase (s, tc);
-  tc = tcase_create ("good input");
-  tcase_add_test (tc, test_layouts_and_covariance_forms_agree);
-  tcase_add_test (tc, test_edge_values_are_accepted);
-  tcase_add_test (tc, test_written_spec_reads_back_exactly);
-  tcase_add_test (tc, test_example_spec_loads);
-  suite_add_tcase (s, tc);
-  tc = tcase_create ("built-ins");
-  tcase_add_test (tc, test_builtins_have_documented_shapes);
-  tcase_add_test (tc, test_8gaussians_and_grid25_are_as_documented);
-  tcase_add_test (tc, test_checkerboard_is_as_documented);
-  tcase_add_test (tc, test_moons_components_follow_the_arcs);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (spec_suite ());
+  Suite *s = suite_create ("spec");
+  TCase *tc = FC_CK_CASE (s, "bad input", test_error_buffer_is_bounded,
+                          test_unreadable_path_is_reported);
+  tcase_add_loop_test (tc, test_bad_spec_is_refused_with_file_and_line, 0,
+                       (int) (sizeof bad_cases / sizeof bad_cases[0]));
+  FC_CK_CASE (s, "good input", test_layouts_and_covariance_forms_agree,
+              test_edge_values_are_accepted,
+              test_written_spec_reads_back_exactly, test_example_spec_loads);
+  FC_CK_CASE (s, "built-ins", test_builtins_have_documented_shapes,
+              test_8gaussians_and_grid25_are_as_documented,
+              test_checkerboard_is_as_documented,
+              test_moons_components_follow_the_arcs);
+  return fc_run_suite (s);
 }

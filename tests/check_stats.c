@@ -14,11 +14,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_rng.h"
 #include "fc_stats.h"
 
@@ -424,17 +421,17 @@ START_TEST (test_statistics_are_bitwise_independent_of_thread_count)
   double *x = gaussian_sample (n, 3, zero, one, 4000);
   double *y = gaussian_sample (n, 3, shift, one, 4100);
   double w[2], mmd[2], stat[2], p[2];
-  int saved = omp_get_max_threads ();
+  int saved = set_threads (1);
   for (int k = 0; k < 2; k++)
     {
-      omp_set_num_threads (k + 1);
+      set_threads (k + 1);
       w[k] = fc_stats_sliced_w2 (3, n, x, n, y, 64, SEED);
       mmd[k] = fc_stats_mmd2 (3, n, x, n, y, 1.3);
       ck_assert_int_eq (fc_stats_two_sample (3, n, x, n, y, 50, SEED,
                                              &stat[k], &p[k]),
                         GSL_SUCCESS);
     }
-  omp_set_num_threads (saved);
+  set_threads (saved);
   ck_assert (memcmp (&w[0], &w[1], sizeof (double)) == 0);
   ck_assert (memcmp (&mmd[0], &mmd[1], sizeof (double)) == 0);
   ck_assert (memcmp (&stat[0], &stat[1], sizeof (double)) == 0);
@@ -445,37 +442,25 @@ START_TEST (test_statistics_are_bitwise_independent_of_thread_count)
 }
 END_TEST
 
-static Suite *
-stats_suite (void)
-{
-  Suite *s = suite_create ("stats");
-  TCase *tm = tcase_create ("moments");
-  tcase_add_test (tm, test_mean_cov_exact_on_small_sample);
-  tcase_add_test (tm, test_mean_cov_is_accurate_far_from_the_origin);
-  tcase_add_test (tm, test_moment_z_of_exact_gaussian_samples_is_small);
-  tcase_add_test (tm, test_moment_z_detects_shifted_and_scaled_samples);
-  tcase_add_test (tm, test_moment_z_of_a_two_point_law_is_finite_and_small);
-  suite_add_tcase (s, tm);
-  TCase *tw = tcase_create ("sliced_w2");
-  tcase_add_test (tw, test_sliced_w2_exact_for_unequal_sizes_in_1d);
-  tcase_add_test (tw, test_sliced_w2_of_a_sample_with_itself_is_zero);
-  tcase_add_test (tw, test_sliced_w2_of_a_translate_matches_projection_law);
-  tcase_add_test (tw, test_sliced_w2_of_shifted_gaussians_recovers_the_shift);
-  tcase_add_test (tw, test_sliced_w2_rejects_empty_input);
-  suite_add_tcase (s, tw);
-  TCase *tk = tcase_create ("mmd");
-  tcase_add_test (tk, test_mmd2_matches_hand_computation);
-  tcase_add_test (tk, test_mmd2_unbiased_for_one_law_and_for_shifted_laws);
-  tcase_add_test (tk, test_median_distance_exact_and_capped);
-  tcase_add_test (tk, test_two_sample_keeps_level_and_has_power);
-  tcase_add_test (tk, test_two_sample_rejects_degenerate_input);
-  tcase_add_test (tk, test_statistics_are_bitwise_independent_of_thread_count);
-  suite_add_tcase (s, tk);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (stats_suite ());
+  Suite *s = suite_create ("stats");
+  FC_CK_CASE (s, "moments", test_mean_cov_exact_on_small_sample,
+              test_mean_cov_is_accurate_far_from_the_origin,
+              test_moment_z_of_exact_gaussian_samples_is_small,
+              test_moment_z_detects_shifted_and_scaled_samples,
+              test_moment_z_of_a_two_point_law_is_finite_and_small);
+  FC_CK_CASE (s, "sliced_w2", test_sliced_w2_exact_for_unequal_sizes_in_1d,
+              test_sliced_w2_of_a_sample_with_itself_is_zero,
+              test_sliced_w2_of_a_translate_matches_projection_law,
+              test_sliced_w2_of_shifted_gaussians_recovers_the_shift,
+              test_sliced_w2_rejects_empty_input);
+  FC_CK_CASE (s, "mmd", test_mmd2_matches_hand_computation,
+              test_mmd2_unbiased_for_one_law_and_for_shifted_laws,
+              test_median_distance_exact_and_capped,
+              test_two_sample_keeps_level_and_has_power,
+              test_two_sample_rejects_degenerate_input,
+              test_statistics_are_bitwise_independent_of_thread_count);
+  return fc_run_suite (s);
 }

@@ -512,34 +512,23 @@ START_TEST (test_sumsq_and_norm_are_exact_on_small_integers)
 }
 END_TEST
 
-static Suite *
-study_suite (void)
-{
-  Suite *s = suite_create ("study");
-  TCase *tc = tcase_create ("order");
-  tcase_add_test (tc, test_exact_gaussian_pair_is_confirmed_at_order_two);
-  tcase_add_test (tc, test_pair_without_its_spread_term_is_refuted);
-  tcase_add_test (tc, test_run_equals_accumulating_the_same_points_by_hand);
-  tcase_add_test (tc, test_decision_rule_on_exact_power_laws);
-  tcase_add_test (tc, test_record_and_describe_give_the_decisive_figures);
-  tcase_add_test (tc, test_study_errors_are_reported);
-  suite_add_tcase (s, tc);
-  tc = tcase_create ("path_field");
-  tcase_add_test (tc, test_adapters_give_the_bits_of_fc_path_eval_many);
-  tcase_add_test (tc, test_points_of_a_conditional_path_follow_alpha_x1_plus_sigma_x0);
-  tcase_add_test (tc, test_points_of_point_mass_data_sit_on_the_masses_at_t1);
-  tcase_add_test (tc, test_singular_data_that_are_not_point_masses_are_refused);
-  tcase_add_test (tc, test_scales_of_the_linear_path);
-  suite_add_tcase (s, tc);
-  tc = tcase_create ("helpers");
-  tcase_add_test (tc, test_combine_confirms_only_when_every_case_does);
-  tcase_add_test (tc, test_sumsq_and_norm_are_exact_on_small_integers);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (study_suite ());
+  Suite *s = suite_create ("study");
+  FC_CK_CASE (s, "order", test_exact_gaussian_pair_is_confirmed_at_order_two,
+              test_pair_without_its_spread_term_is_refuted,
+              test_run_equals_accumulating_the_same_points_by_hand,
+              test_decision_rule_on_exact_power_laws,
+              test_record_and_describe_give_the_decisive_figures,
+              test_study_errors_are_reported);
+  FC_CK_CASE (s, "path_field",
+              test_adapters_give_the_bits_of_fc_path_eval_many,
+              test_points_of_a_conditional_path_follow_alpha_x1_plus_sigma_x0,
+              test_points_of_point_mass_data_sit_on_the_masses_at_t1,
+              test_singular_data_that_are_not_point_masses_are_refused,
+              test_scales_of_the_linear_path);
+  FC_CK_CASE (s, "helpers", test_combine_confirms_only_when_every_case_does,
+              test_sumsq_and_norm_are_exact_on_small_integers);
+  return fc_run_suite (s);
 }

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fc_check.h"
+#include "unit_fixtures.h"
 #include "fc_io.h"
 #include "fc_verdict.h"
 
@@ -383,8 +383,7 @@ static int
 read_text (const char *text, size_t dim, double **x, size_t *n, char *err,
            size_t errlen)
 {
-  FILE *in = fmemopen ((void *) text, strlen (text), "r");
-  ck_assert_ptr_nonnull (in);
+  FILE *in = text_stream (text);
   int status = fc_io_read_points (in, "pts", dim, x, n, err, errlen);
   fclose (in);
   return status;
@@ -496,42 +495,32 @@ START_TEST (test_read_points_rejects_zero_dimension)
 }
 END_TEST
 
-static Suite *
-verdict_io_suite (void)
-{
-  Suite *s = suite_create ("verdict_io");
-  TCase *tv = tcase_create ("verdict");
-  tcase_add_test (tv, test_verdict_keeps_added_metrics_and_note);
-  tcase_add_test (tv, test_verdict_add_keeps_only_the_first_max_metrics);
-  tcase_add_test (tv, test_verdict_long_name_and_note_are_truncated_not_overrun);
-  tcase_add_test (tv, test_verdict_names_parse_back);
-  tcase_add_test (tv, test_verdict_parse_rejects_unknown_name);
-  tcase_add_test (tv, test_verdict_row_shows_match_flag_and_tolerances);
-  tcase_add_test (tv, test_verdict_tsv_has_seven_columns_per_metric);
-  suite_add_tcase (s, tv);
-  TCase *tf = tcase_create ("datafile");
-  tcase_add_checked_fixture (tf, tmpdir_setup, tmpdir_teardown);
-  tcase_add_test (tf, test_datafile_appears_only_on_commit_with_header);
-  tcase_add_test (tf, test_datafile_commit_replaces_an_existing_file);
-  tcase_add_test (tf, test_datafile_abort_leaves_nothing);
-  tcase_add_test (tf, test_datafile_open_in_missing_directory_fails_with_errno);
-  tcase_add_test (tf, test_datafile_commit_onto_a_directory_fails_and_cleans_up);
-  tcase_add_test (tf, test_io_path_joins_and_reports_overflow);
-  tcase_add_test (tf, test_io_mkdir_creates_nested_and_accepts_existing);
-  suite_add_tcase (s, tf);
-  TCase *tp = tcase_create ("points");
-  tcase_add_test (tp, test_read_points_accepts_comments_blanks_crlf_and_tabs);
-  tcase_add_test (tp, test_read_points_grows_past_many_rows);
-  tcase_add_test (tp, test_read_points_empty_input_gives_zero_points);
-  tcase_add_loop_test (tp, test_read_points_names_the_line_of_each_bad_class, 0,
-                       (int) (sizeof bad_inputs / sizeof bad_inputs[0]));
-  tcase_add_test (tp, test_read_points_rejects_zero_dimension);
-  suite_add_tcase (s, tp);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (verdict_io_suite ());
+  Suite *s = suite_create ("verdict_io");
+  FC_CK_CASE (s, "verdict", test_verdict_keeps_added_metrics_and_note,
+              test_verdict_add_keeps_only_the_first_max_metrics,
+              test_verdict_long_name_and_note_are_truncated_not_overrun,
+              test_verdict_names_parse_back,
+              test_verdict_parse_rejects_unknown_name,
+              test_verdict_row_shows_match_flag_and_tolerances,
+              test_verdict_tsv_has_seven_columns_per_metric);
+  TCase *tc = FC_CK_CASE (s, "datafile",
+                          test_datafile_appears_only_on_commit_with_header,
+                          test_datafile_commit_replaces_an_existing_file,
+                          test_datafile_abort_leaves_nothing,
+                          test_datafile_open_in_missing_directory_fails_with_errno,
+                          test_datafile_commit_onto_a_directory_fails_and_cleans_up,
+                          test_io_path_joins_and_reports_overflow,
+                          test_io_mkdir_creates_nested_and_accepts_existing);
+  tcase_add_checked_fixture (tc, tmpdir_setup, tmpdir_teardown);
+  tc = FC_CK_CASE (s, "points",
+                   test_read_points_accepts_comments_blanks_crlf_and_tabs,
+                   test_read_points_grows_past_many_rows,
+                   test_read_points_empty_input_gives_zero_points,
+                   test_read_points_rejects_zero_dimension);
+  tcase_add_loop_test (tc, test_read_points_names_the_line_of_each_bad_class,
+                       0, (int) (sizeof bad_inputs / sizeof bad_inputs[0]));
+  return fc_run_suite (s);
 }

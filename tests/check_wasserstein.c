@@ -309,24 +309,16 @@ START_TEST (test_invalid_inputs_are_refused)
 }
 END_TEST
 
-static Suite *
-wasserstein_suite (void)
-{
-  Suite *s = suite_create ("wasserstein");
-  TCase *tc = tcase_create ("closed form");
-  tcase_add_test (tc, test_one_dimension_is_mean_gap_plus_sd_gap);
-  tcase_add_test (tc, test_diagonal_covariances_sum_per_axis_terms);
-  tcase_add_test (tc, test_full_two_by_two_matches_trace_determinant_form);
-  tcase_add_test (tc, test_point_mass_costs_mean_gap_plus_trace);
-  tcase_add_test (tc, test_gelbrich_equals_w2_for_single_gaussians);
-  tcase_add_test (tc, test_gelbrich_is_below_quantile_w2_of_one_d_mixtures);
-  tcase_add_test (tc, test_invalid_inputs_are_refused);
-  suite_add_tcase (s, tc);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (wasserstein_suite ());
+  Suite *s = suite_create ("wasserstein");
+  FC_CK_CASE (s, "closed form", test_one_dimension_is_mean_gap_plus_sd_gap,
+              test_diagonal_covariances_sum_per_axis_terms,
+              test_full_two_by_two_matches_trace_determinant_form,
+              test_point_mass_costs_mean_gap_plus_trace,
+              test_gelbrich_equals_w2_for_single_gaussians,
+              test_gelbrich_is_below_quantile_w2_of_one_d_mixtures,
+              test_invalid_inputs_are_refused);
+  return fc_run_suite (s);
 }
