@@ -1,9 +1,9 @@
-/* src/cli_list.c -- "flowcheck list": the claim catalog.
+/* src/cli/list.c -- "flowcheck list": the claim catalog.
  *
  * One row per claim: identifier, module, expected verdict, source section
  * and the one-line statement (ARCHITECTURE.md "Contracts": a claim is found
- * by its identifier).  The table is read from the module registry, so it is
- * the catalog in code, not a copy of DERIVATIONS.md that could drift.  */
+ * by its identifier).  The table is read from the module registry, so it
+ * is the catalog in code, not a copy that could drift.  */
 #include <config.h>
 
 #include <stdio.h>
@@ -77,7 +77,7 @@ fc_cli_list_measure (const fc_cli_selection *sel)
       for (size_t i = 0; i < mod->n_claims; i++)
         {
           const fc_claim *c = &mod->claims[i];
-          if (!sel->claim[sel->first[m] + i])
+          if (!fc_cli_selected (sel, m, i))
             continue;
           w.id = fc_cli_max (w.id, fc_cli_width (c->id));
           w.module = fc_cli_max (w.module, fc_cli_width (mod->name));
@@ -105,7 +105,7 @@ fc_cli_list_tsv (const fc_cli_selection *sel)
     for (size_t i = 0; i < fc_modules[m]->n_claims; i++)
       {
         const fc_claim *c = &fc_modules[m]->claims[i];
-        if (!sel->claim[sel->first[m] + i])
+        if (!fc_cli_selected (sel, m, i))
           continue;
         const char *field[5] = { c->id, fc_modules[m]->name,
                                  fc_verdict_name (c->expected), c->section,
@@ -139,11 +139,20 @@ fc_cli_list_table (const fc_cli_selection *sel)
     for (size_t i = 0; i < fc_modules[m]->n_claims; i++)
       {
         const fc_claim *c = &fc_modules[m]->claims[i];
-        if (sel->claim[sel->first[m] + i])
+        if (fc_cli_selected (sel, m, i))
           fc_cli_list_row (&w, c->id, fc_modules[m]->name,
                            fc_verdict_name (c->expected), c->section,
                            c->statement);
       }
+}
+
+/* Store option C of list (--tsv) into ARGS (an int: 1 for TSV).  */
+static int
+fc_cli_list_option (void *args, int c)
+{
+  (void) c;
+  *(int *) args = 1;
+  return 0;
 }
 
 int
@@ -151,25 +160,18 @@ fc_cli_list (int argc, char **argv)
 {
   static const struct option longopts[] = {
     { "tsv", no_argument, NULL, FC_CLI_OPT_TSV },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
+    FC_CLI_HELP_AND_END
   };
-  int tsv = 0, c;
+  static const fc_cli_parser parser = {
+    "list", longopts, fc_cli_list_usage, fc_cli_list_option, NULL
+  };
+  int tsv = 0;
   fc_cli_selection sel;
 
-  while ((c = getopt_long (argc, argv, ":h", longopts, NULL)) != -1)
-    switch (c)
-      {
-      case FC_CLI_OPT_TSV:
-        tsv = 1;
-        break;
-      case 'h':
-        fc_cli_list_usage (stdout);
-        return fc_cli_finish_output ("list", FC_CLI_EXIT_OK);
-      default:
-        return fc_cli_getopt_error ("list", c, argv, longopts);
-      }
-  int status = fc_cli_select ("list", argc - optind, argv + optind, &sel);
+  int status = fc_cli_parse (&parser, argc, argv, &tsv);
+  if (status != FC_CLI_PARSED)
+    return status;
+  status = fc_cli_select ("list", argc - optind, argv + optind, &sel);
   if (status != 0)
     return status;
   if (tsv)
