@@ -11,7 +11,7 @@
  *   main.c       dispatch, messages, option parsing, number parsers, output
  *   select.c     the claims named on a command line (list, run)
  *   input.c      every input: --data, --obs, the points, input files
- *   list.c       "flowcheck list"
+ *   list.c       "flowcheck list" (markdown.c: its --markdown form)
  *   run.c, eval.c, sample.c, posterior.c: one file per command  */
 #ifndef FC_CLI_H
 #define FC_CLI_H
@@ -262,5 +262,12 @@ fc_cli_selection_free (fc_cli_selection *sel);
    "Modules:" line of the usage texts).  */
 void
 fc_cli_print_module_names (FILE *out);
+
+/* ------------------------------------------------------------ list */
+
+/* The catalog of the claims selected in SEL as Markdown on stdout
+   (flowcheck list --markdown, which writes CATALOG.md).  */
+void
+fc_cli_list_markdown (const fc_cli_selection *sel);
 
 #endif /* FC_CLI_H */
