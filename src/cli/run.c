@@ -63,9 +63,12 @@ fc_cli_run_usage (FILE *out)
          "With --controls, run each selected claim's controls instead: the\n"
          "claim's own check with one stated change that must flip its outcome\n"
          "(a confirmed identity broken by a small amount must not be confirmed,\n"
-         "a refuted statement's corrected form must be confirmed), each compared\n"
-         "with the verdict its claim table declares ('flowcheck list --markdown'\n"
-         "lists them).  A check that cannot fail proves nothing.\n"
+         "a refuted statement's corrected form must be confirmed, an approximate\n"
+         "claim made exact or broken), each compared with the verdict its claim\n"
+         "table declares ('flowcheck list --markdown' lists them).  One line per\n"
+         "control: 'ID  control NAME: expected V measured V ok|MISMATCH'; the\n"
+         "final line counts the controls.  A check that cannot fail proves\n"
+         "nothing.\n"
          "\n"
          "Options:\n"
          "  --controls  run the controls of the selected claims; --tsv header\n"
@@ -94,10 +97,10 @@ fc_cli_run_usage (FILE *out)
          "  flowcheck run --tsv --quiet C2 C3 > verdicts.tsv\n"
          "  flowcheck run --controls --quick C3 doob\n"
          "\n"
-         "Exit status: 0 every verdict as expected (claims, or controls with\n"
-         "--controls); 1 some verdict differs, a\n"
-         "check failed to run or a data file could not be written; 2 bad usage\n"
-         "(unknown option, module or claim, bad --seed, --out not creatable).\n",
+         "Exit status: 0 every verdict as expected (of the claims, or of their\n"
+         "controls with --controls); 1 some verdict differs, a check failed to\n"
+         "run or a data file could not be written; 2 bad usage (unknown option,\n"
+         "module or claim, bad --seed, --out not creatable).\n",
          out);
 }
 
