@@ -1,4 +1,4 @@
-/* src/cli.h -- the flowcheck command: its subcommands and shared helpers.
+/* src/cli/cli.h -- the flowcheck command: its subcommands and shared helpers.
  *
  * The command line is a contract (ARCHITECTURE.md "Contracts that users and
  * scripts rely on"): exit status 0 on success, 1 when a verdict differs from
@@ -6,7 +6,13 @@
  * usage or input is always detected before the first byte of output: every
  * subcommand reads and validates all of its input first, so a failing call
  * leaves stdout empty and writes one line naming the option or "FILE:LINE"
- * on stderr.  */
+ * on stderr.
+ *
+ *   main.c       dispatch, messages, option parsing, number parsers, output
+ *   select.c     the claims named on a command line (list, run)
+ *   input.c      every input: --data, --obs, the points, input files
+ *   list.c       "flowcheck list" (markdown.c: its --markdown form)
+ *   run.c, eval.c, sample.c, posterior.c: one file per command  */
 #ifndef FC_CLI_H
 #define FC_CLI_H
 
@@ -17,6 +23,7 @@
 #include "fc_gmm.h"
 #include "fc_module.h"
 #include "fc_obs.h"
+#include "fc_schedule.h"
 
 #define FC_CLI_EXIT_OK 0
 #define FC_CLI_EXIT_MISMATCH 1 /* a verdict differs, a check or write failed */
@@ -49,6 +56,8 @@ enum
    'sample'): any fixed value makes runs repeatable; the value itself means
    nothing.  */
 #define FC_CLI_DEFAULT_SEED 20240501UL
+
+/* ------------------------------------------------------------ commands */
 
 /* Each subcommand takes its own argument vector: ARGV[0] is the subcommand
    name, the rest its options and operands.  Returns the exit status.  */
@@ -84,6 +93,8 @@ fc_cli_sample_usage (FILE *out);
 void
 fc_cli_posterior_usage (FILE *out);
 
+/* ------------------------------------------------------------ messages */
+
 /* "flowcheck CMD: MESSAGE\n" on stderr (CMD NULL: "flowcheck: ...").  */
 void
 fc_cli_error (const char *cmd, const char *fmt, ...)
@@ -93,16 +104,66 @@ fc_cli_error (const char *cmd, const char *fmt, ...)
 void
 fc_cli_hint (const char *cmd);
 
-/* Reset getopt before a subcommand parses its own vector.  */
-void
-fc_cli_getopt_reset (void);
+/* ------------------------------------------------------------ options */
 
-/* Report the getopt_long error C ('?' or ':') for the option just scanned
-   (LONGOPTS as passed to getopt_long, optstring starting with ':'), then the
-   hint.  Returns FC_CLI_EXIT_USAGE.  */
+/* fc_cli_parse's result when the options are read and the command goes
+   on; every other result is the exit status to return at once.  */
+#define FC_CLI_PARSED (-1)
+
+/* The end of every command's table of long options: -h and --help (which
+   fc_cli_parse answers), then the terminator.  */
+#define FC_CLI_HELP_AND_END \
+  { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+
+/* How a command reads its options.  */
+typedef struct
+{
+  const char *cmd;               /* "eval": the name in messages */
+  const struct option *longopts; /* ending with FC_CLI_HELP_AND_END */
+  void (*usage) (FILE *out);     /* what -h and --help print */
+  /* Store option C (its value, if any, in optarg) into ARGS; 0, or
+     FC_CLI_EXIT_USAGE after a message naming the option.  */
+  int (*option) (void *args, int c);
+  /* NULL when the command takes operands (module and claim names), which
+     then start at optind; otherwise an operand is an error, and this is
+     the note after "unexpected argument 'X'" ("" for none).  */
+  const char *operand_note;
+} fc_cli_parser;
+
+/* Read the options of ARGV (ARGV[0] the command) into ARGS with P: -h or
+   --help prints the usage (exit status 0); an unknown option, a missing
+   or unexpected value, a value P->option refuses or, when the command
+   takes none, an operand, is a usage error.  Returns FC_CLI_PARSED, or
+   the exit status to return now.  */
 int
-fc_cli_getopt_error (const char *cmd, int c, char **argv,
-                     const struct option *longopts);
+fc_cli_parse (const fc_cli_parser *p, int argc, char **argv, void *args);
+
+/* A required option: its name ("--data") and its value, NULL when it was
+   not given.  */
+typedef struct
+{
+  const char *name;
+  const char *value;
+} fc_cli_required;
+
+/* 0 when every one of the N options REQ has a value; else
+   FC_CLI_EXIT_USAGE after "missing required option NAME" for the first
+   that has none, and the hint.  */
+int
+fc_cli_require (const char *cmd, const fc_cli_required *req, size_t n);
+
+/* The unsigned value S of option OPT ("--seed") into *X within [MIN,
+   MAX]; 0, or FC_CLI_EXIT_USAGE after a message naming OPT.  MAX 0: no
+   bound at all (MIN is then 0 too).  */
+int
+fc_cli_option_ulong (const char *cmd, const char *opt, const char *s,
+                     unsigned long min, unsigned long max, unsigned long *x);
+
+/* The schedule named S (--schedule) into *SCHEDULE; 0, or
+   FC_CLI_EXIT_USAGE after a message naming --schedule.  */
+int
+fc_cli_option_schedule (const char *cmd, const char *s,
+                        fc_schedule *schedule);
 
 /* Strict number parsing: the whole of S must be the number (no leading or
    trailing blanks, no empty string).  Return 0 on success, -1 otherwise.
@@ -114,15 +175,34 @@ fc_cli_parse_double (const char *s, double *x);
 int
 fc_cli_parse_ulong (const char *s, unsigned long *x);
 
+/* ------------------------------------------------------------ output */
+
+/* X (n, width) on stdout, one row a line: %.17g numbers separated by one
+   blank (the output of eval and sample).  */
+void
+fc_cli_print_rows (const double *x, size_t n, size_t width);
+
 /* Flush stdout and report a write error (full disk, closed pipe) once.
    Returns STATUS, or FC_CLI_EXIT_MISMATCH if the output could not be
    written, so no failing write ever exits 0.  */
 int
 fc_cli_finish_output (const char *cmd, int status);
 
-/* The inputs of 'sample' and 'posterior' (cli_posterior.c).  The mixture
-   of --data DATA (a built-in name, else a spec file), prepared, for command
-   CMD; NULL after a message naming --data or FILE:LINE.  */
+/* Seconds on the monotonic clock, for wall times and progress.  */
+double
+fc_cli_now (void);
+
+/* ------------------------------------------------------------ inputs */
+
+/* Open PATH for reading, refusing a directory (fopen accepts one on Linux,
+   and the first read then fails with a message about the wrong thing).
+   NULL with errno set.  Every command's input files go through it.  */
+FILE *
+fc_cli_open_input (const char *path);
+
+/* The mixture of --data DATA (a built-in name, else a spec file),
+   prepared, for command CMD; NULL after a message naming --data or
+   FILE:LINE.  */
 fc_gmm *
 fc_cli_load_data (const char *cmd, const char *data);
 
@@ -132,15 +212,23 @@ fc_obs *
 fc_cli_load_obs (const char *cmd, const char *path, size_t dim,
                  const char *data);
 
-/* Open PATH for reading, refusing a directory (fopen accepts one on Linux,
-   and the first read then fails with a message about the wrong thing).
-   NULL with errno set.  Every command's input files go through it.  */
-FILE *
-fc_cli_open_input (const char *path);
+/* The points of --points POINTS (NULL or "-": standard input, named
+   "<stdin>" in messages) into *X (n, DIM), malloc'd; 0, or -1 after a
+   message naming --points or FILE:LINE.  */
+int
+fc_cli_load_points (const char *cmd, const char *points, size_t dim,
+                    double **x, size_t *n);
 
-/* The observation-file format in brief, for the usage texts.  */
+/* The "Built-in data sets" paragraph of the usage texts (ending in a
+   newline); then, for sample and posterior, a blank line and the
+   observation-file format in brief.  */
 void
-fc_cli_print_obs_format (FILE *out);
+fc_cli_print_builtins (FILE *out);
+
+void
+fc_cli_print_data_and_obs (FILE *out);
+
+/* ------------------------------------------------------------ selection */
 
 /* The claims named on a command line: module names select a whole module,
    claim identifiers one claim; no names select everything.  Claims are
@@ -156,16 +244,30 @@ typedef struct
 
 /* Resolve the N NAMES into SEL.  Returns 0, or FC_CLI_EXIT_USAGE after a
    message naming the unknown name (or on no memory).  */
+int
+fc_cli_select (const char *cmd, int n, char *const *names,
+               fc_cli_selection *sel);
+
+/* 1 when claim I of module M is selected in SEL.  */
+static inline int
+fc_cli_selected (const fc_cli_selection *sel, size_t m, size_t i)
+{
+  return sel->claim[sel->first[m] + i];
+}
+
+void
+fc_cli_selection_free (fc_cli_selection *sel);
+
 /* " NAME" for every registered module, then a newline, on OUT (the
    "Modules:" line of the usage texts).  */
 void
 fc_cli_print_module_names (FILE *out);
 
-int
-fc_cli_select (const char *cmd, int n, char *const *names,
-               fc_cli_selection *sel);
+/* ------------------------------------------------------------ list */
 
+/* The catalog of the claims selected in SEL as Markdown on stdout
+   (flowcheck list --markdown, which writes CATALOG.md).  */
 void
-fc_cli_selection_free (fc_cli_selection *sel);
+fc_cli_list_markdown (const fc_cli_selection *sel);
 
 #endif /* FC_CLI_H */

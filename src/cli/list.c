@@ -1,9 +1,10 @@
-/* src/cli_list.c -- "flowcheck list": the claim catalog.
+/* src/cli/list.c -- "flowcheck list": the claim catalog.
  *
  * One row per claim: identifier, module, expected verdict, source section
  * and the one-line statement (ARCHITECTURE.md "Contracts": a claim is found
- * by its identifier).  The table is read from the module registry, so it is
- * the catalog in code, not a copy of DERIVATIONS.md that could drift.  */
+ * by its identifier); with --markdown the whole catalog, controls and
+ * figures included (markdown.c).  The table is read from the module
+ * registry, so it is the catalog in code, not a copy that could drift.  */
 #include <config.h>
 
 #include <stdio.h>
@@ -13,7 +14,7 @@
 void
 fc_cli_list_usage (FILE *out)
 {
-  fputs ("Usage: flowcheck list [--tsv] [MODULE|CLAIM]...\n"
+  fputs ("Usage: flowcheck list [--tsv | --markdown] [MODULE|CLAIM]...\n"
          "\n"
          "Print every claim of the catalog (or those of the named modules and\n"
          "claims): identifier, module, expected verdict, source section and\n"
@@ -22,6 +23,15 @@ fc_cli_list_usage (FILE *out)
          "Options:\n"
          "  --tsv       tab-separated output with the header line\n"
          "              id module expected section statement\n"
+         "  --markdown  the catalog in Markdown (CATALOG.md is this output;\n"
+         "              'make catalog' rewrites it): a title and a preamble\n"
+         "              (what the verdicts mean, what a control is), then per\n"
+         "              module a heading 'NAME: title', the table\n"
+         "              | id | expected | source section | statement | controls |\n"
+         "              with each control as 'name (what it changes) -> VERDICT'\n"
+         "              (separated by <br>; '|' in a cell is escaped as '\\|'),\n"
+         "              and the module's figures that show a listed claim:\n"
+         "              script, claims shown, data files\n"
          "  -h, --help  print this help and exit\n"
          "\n"
          "Modules:", out);
@@ -30,8 +40,10 @@ fc_cli_list_usage (FILE *out)
          "Examples:\n"
          "  flowcheck list\n"
          "  flowcheck list --tsv continuity\n"
+         "  flowcheck list --markdown > CATALOG.md\n"
          "\n"
-         "Exit status: 0 success; 2 bad usage or an unknown module or claim.\n",
+         "Exit status: 0 success; 1 the output could not be written; 2 bad\n"
+         "usage (--tsv with --markdown) or an unknown module or claim.\n",
          out);
 }
 
@@ -77,7 +89,7 @@ fc_cli_list_measure (const fc_cli_selection *sel)
       for (size_t i = 0; i < mod->n_claims; i++)
         {
           const fc_claim *c = &mod->claims[i];
-          if (!sel->claim[sel->first[m] + i])
+          if (!fc_cli_selected (sel, m, i))
             continue;
           w.id = fc_cli_max (w.id, fc_cli_width (c->id));
           w.module = fc_cli_max (w.module, fc_cli_width (mod->name));
@@ -105,7 +117,7 @@ fc_cli_list_tsv (const fc_cli_selection *sel)
     for (size_t i = 0; i < fc_modules[m]->n_claims; i++)
       {
         const fc_claim *c = &fc_modules[m]->claims[i];
-        if (!sel->claim[sel->first[m] + i])
+        if (!fc_cli_selected (sel, m, i))
           continue;
         const char *field[5] = { c->id, fc_modules[m]->name,
                                  fc_verdict_name (c->expected), c->section,
@@ -139,11 +151,37 @@ fc_cli_list_table (const fc_cli_selection *sel)
     for (size_t i = 0; i < fc_modules[m]->n_claims; i++)
       {
         const fc_claim *c = &fc_modules[m]->claims[i];
-        if (sel->claim[sel->first[m] + i])
+        if (fc_cli_selected (sel, m, i))
           fc_cli_list_row (&w, c->id, fc_modules[m]->name,
                            fc_verdict_name (c->expected), c->section,
                            c->statement);
       }
+}
+
+/* The options of list: the output format.  */
+typedef struct
+{
+  int tsv;
+  int markdown;
+} fc_cli_list_args;
+
+/* Store option C of list into ARGS (an fc_cli_list_args); 0, or
+   FC_CLI_EXIT_USAGE when both formats are asked for.  */
+static int
+fc_cli_list_option (void *args, int c)
+{
+  fc_cli_list_args *a = args;
+  if (c == FC_CLI_OPT_TSV)
+    a->tsv = 1;
+  else /* FC_CLI_OPT_MARKDOWN */
+    a->markdown = 1;
+  if (a->tsv && a->markdown)
+    {
+      fc_cli_error ("list", "--tsv and --markdown are two formats: "
+                    "give one");
+      return FC_CLI_EXIT_USAGE;
+    }
+  return 0;
 }
 
 int
@@ -151,28 +189,24 @@ fc_cli_list (int argc, char **argv)
 {
   static const struct option longopts[] = {
     { "tsv", no_argument, NULL, FC_CLI_OPT_TSV },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
+    { "markdown", no_argument, NULL, FC_CLI_OPT_MARKDOWN },
+    FC_CLI_HELP_AND_END
   };
-  int tsv = 0, c;
+  static const fc_cli_parser parser = {
+    "list", longopts, fc_cli_list_usage, fc_cli_list_option, NULL
+  };
+  fc_cli_list_args a = { 0, 0 };
   fc_cli_selection sel;
 
-  while ((c = getopt_long (argc, argv, ":h", longopts, NULL)) != -1)
-    switch (c)
-      {
-      case FC_CLI_OPT_TSV:
-        tsv = 1;
-        break;
-      case 'h':
-        fc_cli_list_usage (stdout);
-        return fc_cli_finish_output ("list", FC_CLI_EXIT_OK);
-      default:
-        return fc_cli_getopt_error ("list", c, argv, longopts);
-      }
-  int status = fc_cli_select ("list", argc - optind, argv + optind, &sel);
+  int status = fc_cli_parse (&parser, argc, argv, &a);
+  if (status != FC_CLI_PARSED)
+    return status;
+  status = fc_cli_select ("list", argc - optind, argv + optind, &sel);
   if (status != 0)
     return status;
-  if (tsv)
+  if (a.markdown)
+    fc_cli_list_markdown (&sel);
+  else if (a.tsv)
     fc_cli_list_tsv (&sel);
   else
     fc_cli_list_table (&sel);

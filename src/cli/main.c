@@ -1,16 +1,19 @@
-/* src/cli_main.c -- the flowcheck command: dispatch and shared helpers.
+/* src/cli/main.c -- the flowcheck command: dispatch and shared helpers.
  *
- *   flowcheck list [--tsv] [MODULE|CLAIM ...]
+ *   flowcheck list [--tsv | --markdown] [MODULE|CLAIM ...]
  *   flowcheck run  [--out DIR] [--seed N] [--quick] [--tsv] [--quiet]
- *                  [MODULE|CLAIM ...]
+ *                  [--controls] [MODULE|CLAIM ...]
  *   flowcheck eval --data SPEC|NAME --schedule S --t T --quantity Q
+ *                  [--points FILE]
  *   flowcheck sample --data SPEC|NAME --obs FILE --guidance G --n N
  *                    [--gamma G] [--seed S] [--steps K] [--schedule S]
  *   flowcheck posterior --data SPEC|NAME --obs FILE
  *
  * The library reports every failure through a status code, so the GSL error
  * handler is switched off once here and each subcommand turns statuses into
- * one-line messages (ARCHITECTURE.md "Contracts").  */
+ * one-line messages (ARCHITECTURE.md "Contracts").  Every subcommand reads
+ * its options through fc_cli_parse, so -h, unknown options, missing values
+ * and stray operands are reported the same way by all of them.  */
 #include <config.h>
 
 #include <ctype.h>
@@ -19,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
@@ -78,7 +82,7 @@ fc_cli_hint (const char *cmd)
     fputs ("Try 'flowcheck --help' for more information.\n", stderr);
 }
 
-void
+static void
 fc_cli_getopt_reset (void)
 {
   /* optind = 0 makes GNU, musl and BSD getopt_long reinitialise fully,
@@ -97,7 +101,10 @@ fc_cli_option_name (const struct option *longopts, int val)
   return NULL;
 }
 
-int
+/* Report the getopt_long error C ('?' or ':') for the option just scanned
+   (LONGOPTS as passed to getopt_long, optstring starting with ':'), then the
+   hint.  Returns FC_CLI_EXIT_USAGE.  */
+static int
 fc_cli_getopt_error (const char *cmd, int c, char **argv,
                      const struct option *longopts)
 {
@@ -118,16 +125,68 @@ fc_cli_getopt_error (const char *cmd, int c, char **argv,
   return FC_CLI_EXIT_USAGE;
 }
 
+/* ------------------------------------------------------------ options */
+
 int
-fc_cli_finish_output (const char *cmd, int status)
+fc_cli_parse (const fc_cli_parser *p, int argc, char **argv, void *args)
 {
-  if (fflush (stdout) != 0 || ferror (stdout))
+  int c;
+  while ((c = getopt_long (argc, argv, ":h", p->longopts, NULL)) != -1)
+    if (c == 'h')
+      {
+        p->usage (stdout);
+        return fc_cli_finish_output (p->cmd, FC_CLI_EXIT_OK);
+      }
+    else if (c == '?' || c == ':')
+      return fc_cli_getopt_error (p->cmd, c, argv, p->longopts);
+    else if (p->option (args, c) != 0)
+      return FC_CLI_EXIT_USAGE;
+  if (p->operand_note != NULL && optind < argc)
     {
-      fc_cli_error (cmd, "write error on standard output: %s",
-                    strerror (errno));
-      return FC_CLI_EXIT_MISMATCH;
+      fc_cli_error (p->cmd, "unexpected argument '%s'%s", argv[optind],
+                    p->operand_note);
+      fc_cli_hint (p->cmd);
+      return FC_CLI_EXIT_USAGE;
     }
-  return status;
+  return FC_CLI_PARSED;
+}
+
+int
+fc_cli_require (const char *cmd, const fc_cli_required *req, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (req[i].value == NULL)
+      {
+        fc_cli_error (cmd, "missing required option %s", req[i].name);
+        fc_cli_hint (cmd);
+        return FC_CLI_EXIT_USAGE;
+      }
+  return 0;
+}
+
+int
+fc_cli_option_ulong (const char *cmd, const char *opt, const char *s,
+                     unsigned long min, unsigned long max, unsigned long *x)
+{
+  if (fc_cli_parse_ulong (s, x) == 0 && *x >= min && (max == 0 || *x <= max))
+    return 0;
+  if (max == 0)
+    fc_cli_error (cmd, "%s: '%s' is not a non-negative integer", opt, s);
+  else
+    fc_cli_error (cmd, "%s: '%s' is not an integer in [%lu, %lu]", opt, s,
+                  min, max);
+  return FC_CLI_EXIT_USAGE;
+}
+
+int
+fc_cli_option_schedule (const char *cmd, const char *s,
+                        fc_schedule *schedule)
+{
+  if (fc_schedule_parse (s, schedule) == GSL_SUCCESS)
+    return 0;
+  fc_cli_error (cmd, "--schedule: '%s' is not a schedule "
+                "(linear, cosine, vp)", s);
+  return FC_CLI_EXIT_USAGE;
 }
 
 /* ------------------------------------------------------------ numbers */
@@ -165,117 +224,34 @@ fc_cli_parse_ulong (const char *s, unsigned long *x)
   return 0;
 }
 
-/* ------------------------------------------------------------ selection */
+/* ------------------------------------------------------------ output */
 
-static size_t
-fc_cli_count_modules (void)
+void
+fc_cli_print_rows (const double *x, size_t n, size_t width)
 {
-  size_t n = 0;
-  while (fc_modules[n] != NULL)
-    n++;
-  return n;
-}
-
-/* Allocate SEL for the registry with nothing selected; -1 on no memory.  */
-static int
-fc_cli_selection_alloc (fc_cli_selection *sel)
-{
-  size_t nm = fc_cli_count_modules ();
-  memset (sel, 0, sizeof *sel);
-  sel->n_modules = nm;
-  sel->first = malloc ((nm + 1) * sizeof *sel->first);
-  if (sel->first == NULL)
-    return -1;
-  sel->first[0] = 0;
-  for (size_t m = 0; m < nm; m++)
-    sel->first[m + 1] = sel->first[m] + fc_modules[m]->n_claims;
-  /* +1: calloc (0) may return NULL, which must not look like failure.  */
-  sel->claim = calloc (sel->first[nm] + 1, 1);
-  sel->module = calloc (nm + 1, 1);
-  if (sel->claim == NULL || sel->module == NULL)
-    return -1;
-  return 0;
-}
-
-static void
-fc_cli_select_module (fc_cli_selection *sel, size_t m)
-{
-  sel->module[m] = 1;
-  for (size_t i = sel->first[m]; i < sel->first[m + 1]; i++)
-    sel->claim[i] = 1;
-}
-
-/* Module index of M in the registry (M is in it).  */
-static size_t
-fc_cli_module_index (const fc_module *m)
-{
-  size_t i = 0;
-  while (fc_modules[i] != m)
-    i++;
-  return i;
-}
-
-/* Select one NAME: a module, else a claim.  -1 when it is neither.  */
-static int
-fc_cli_select_name (fc_cli_selection *sel, const char *name)
-{
-  const fc_module *module = fc_module_find (name);
-  if (module != NULL)
-    {
-      fc_cli_select_module (sel, fc_cli_module_index (module));
-      return 0;
-    }
-  const fc_claim *claim = fc_claim_find (name, &module);
-  if (claim == NULL)
-    return -1;
-  size_t m = fc_cli_module_index (module);
-  sel->claim[sel->first[m] + (size_t) (claim - module->claims)] = 1;
-  return 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < width; j++)
+      printf (j + 1 < width ? "%.17g " : "%.17g\n", x[i * width + j]);
 }
 
 int
-fc_cli_select (const char *cmd, int n, char *const *names,
-               fc_cli_selection *sel)
+fc_cli_finish_output (const char *cmd, int status)
 {
-  if (fc_cli_selection_alloc (sel) != 0)
+  if (fflush (stdout) != 0 || ferror (stdout))
     {
-      fc_cli_selection_free (sel);
-      fc_cli_error (cmd, "out of memory");
-      return FC_CLI_EXIT_USAGE;
+      fc_cli_error (cmd, "write error on standard output: %s",
+                    strerror (errno));
+      return FC_CLI_EXIT_MISMATCH;
     }
-  for (size_t m = 0; n == 0 && m < sel->n_modules; m++)
-    fc_cli_select_module (sel, m);
-  for (int i = 0; i < n; i++)
-    if (fc_cli_select_name (sel, names[i]) != 0)
-      {
-        fc_cli_error (cmd, "'%s' is neither a module nor a claim "
-                      "(see 'flowcheck list')", names[i]);
-        fc_cli_selection_free (sel);
-        return FC_CLI_EXIT_USAGE;
-      }
-  /* A module whose claims were all named one by one is selected whole too
-     (its figure data then has everything it needs).  */
-  for (size_t m = 0; m < sel->n_modules; m++)
-    {
-      size_t k = sel->first[m];
-      while (k < sel->first[m + 1] && sel->claim[k])
-        k++;
-      if (k == sel->first[m + 1] && k > sel->first[m])
-        sel->module[m] = 1;
-    }
-  sel->n_selected = 0;
-  for (size_t i = 0; i < sel->first[sel->n_modules]; i++)
-    sel->n_selected += sel->claim[i];
-  return 0;
+  return status;
 }
 
-void
-fc_cli_selection_free (fc_cli_selection *sel)
+double
+fc_cli_now (void)
 {
-  free (sel->first);
-  free (sel->claim);
-  free (sel->module);
-  memset (sel, 0, sizeof *sel);
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
 /* ------------------------------------------------------------ main */
@@ -332,12 +308,17 @@ fc_cli_command_names (void)
   return names;
 }
 
+/* The command NAME; NULL after "unknown command" (as said by MSG_CMD: NULL
+   for flowcheck itself, "help") and the hint.  */
 static const fc_cli_command *
-fc_cli_command_find (const char *name)
+fc_cli_command_find (const char *msg_cmd, const char *name)
 {
   for (size_t i = 0; i < FC_CLI_N_COMMANDS; i++)
     if (strcmp (fc_cli_commands[i].name, name) == 0)
       return &fc_cli_commands[i];
+  fc_cli_error (msg_cmd, "unknown command '%s' (%s)", name,
+                fc_cli_command_names ());
+  fc_cli_hint (NULL);
   return NULL;
 }
 
@@ -350,14 +331,9 @@ fc_cli_help (int argc, char **argv)
       fc_cli_usage (stdout);
       return fc_cli_finish_output (NULL, FC_CLI_EXIT_OK);
     }
-  const fc_cli_command *c = fc_cli_command_find (argv[1]);
+  const fc_cli_command *c = fc_cli_command_find ("help", argv[1]);
   if (c == NULL)
-    {
-      fc_cli_error ("help", "unknown command '%s' (%s)", argv[1],
-                    fc_cli_command_names ());
-      fc_cli_hint (NULL);
-      return FC_CLI_EXIT_USAGE;
-    }
+    return FC_CLI_EXIT_USAGE;
   if (argc > 2)
     {
       fc_cli_error ("help", "unexpected argument '%s'", argv[2]);
@@ -368,8 +344,10 @@ fc_cli_help (int argc, char **argv)
   return fc_cli_finish_output (NULL, FC_CLI_EXIT_OK);
 }
 
-int
-main (int argc, char **argv)
+/* The options before the command (--help, --version); FC_CLI_PARSED with
+   the command at optind, or the exit status to return now.  */
+static int
+fc_cli_main_options (int argc, char **argv)
 {
   static const struct option longopts[] = {
     { "help", no_argument, NULL, 'h' },
@@ -378,7 +356,6 @@ main (int argc, char **argv)
   };
   int c;
 
-  gsl_set_error_handler_off ();
   opterr = 0;
   /* '+': stop at the command name; what follows belongs to it.  */
   while ((c = getopt_long (argc, argv, "+:hV", longopts, NULL)) != -1)
@@ -393,6 +370,16 @@ main (int argc, char **argv)
       default:
         return fc_cli_getopt_error (NULL, c, argv, longopts);
       }
+  return FC_CLI_PARSED;
+}
+
+int
+main (int argc, char **argv)
+{
+  gsl_set_error_handler_off ();
+  int status = fc_cli_main_options (argc, argv);
+  if (status != FC_CLI_PARSED)
+    return status;
   if (optind >= argc)
     {
       fc_cli_error (NULL, "no command given (%s)", fc_cli_command_names ());
@@ -401,24 +388,11 @@ main (int argc, char **argv)
     }
   if (strcmp (argv[optind], "help") == 0)
     return fc_cli_help (argc - optind, argv + optind);
-  const fc_cli_command *cmd = fc_cli_command_find (argv[optind]);
+  const fc_cli_command *cmd = fc_cli_command_find (NULL, argv[optind]);
   if (cmd == NULL)
-    {
-      fc_cli_error (NULL, "unknown command '%s' (%s)", argv[optind],
-                    fc_cli_command_names ());
-      fc_cli_hint (NULL);
-      return FC_CLI_EXIT_USAGE;
-    }
+    return FC_CLI_EXIT_USAGE;
   int sub_argc = argc - optind;
   char **sub_argv = argv + optind;
   fc_cli_getopt_reset ();
   return cmd->main (sub_argc, sub_argv);
-}
-
-void
-fc_cli_print_module_names (FILE *out)
-{
-  for (size_t m = 0; fc_modules[m] != NULL; m++)
-    fprintf (out, " %s", fc_modules[m]->name);
-  fputc ('\n', out);
 }

@@ -1,6 +1,5 @@
-/* src/cli_posterior.c -- "flowcheck posterior": the exact posterior of
- * mixture data given a linear-Gaussian observation, as a spec file; and the
- * input readers that "flowcheck sample" shares with it.
+/* src/cli/posterior.c -- "flowcheck posterior": the exact posterior of
+ * mixture data given a linear-Gaussian observation, as a spec file.
  *
  * For q = sum_k w_k N(mu_k, S_k) and y = A x1 + N(0, sigma_y^2 I) the
  * posterior is again a mixture, with per-component Gaussian conditionals and
@@ -13,85 +12,12 @@
 
 #include <config.h>
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
 #include "fc_spec.h"
-
-/* Room for "FILE:LINE: message" from the parsers.  */
-#define FC_CLI_ERR_LEN 1024
-
-/* ------------------------------------------------------------ inputs */
-
-fc_gmm *
-fc_cli_load_data (const char *cmd, const char *data)
-{
-  char err[FC_CLI_ERR_LEN];
-  fc_gmm *g = fc_spec_builtin (data);
-  if (g != NULL)
-    return g;
-  FILE *f = fc_cli_open_input (data);
-  if (f == NULL)
-    {
-      int e = errno;
-      fc_cli_error (cmd, "--data: '%s' is not a built-in data set "
-                    "(see 'flowcheck %s --help') and cannot be read as a "
-                    "spec file: %s", data, cmd, strerror (e));
-      return NULL;
-    }
-  g = fc_spec_read_stream (f, data, err, sizeof err);
-  fclose (f);
-  if (g == NULL)
-    fc_cli_error (cmd, "%s", err);
-  return g;
-}
-
-fc_obs *
-fc_cli_load_obs (const char *cmd, const char *path, size_t dim,
-                 const char *data)
-{
-  char err[FC_CLI_ERR_LEN];
-  FILE *f = fc_cli_open_input (path);
-  if (f == NULL)
-    {
-      fc_cli_error (cmd, "--obs: %s: cannot open: %s", path,
-                    strerror (errno));
-      return NULL;
-    }
-  fc_obs *o = fc_obs_read_stream (f, path, dim, err, sizeof err);
-  fclose (f);
-  if (o != NULL)
-    return o;
-  /* A row of the wrong length is most often an observation written for
-     data of another dimension: say which dimension the rows must have.  */
-  if (strstr (err, "'row' needs") != NULL)
-    fc_cli_error (cmd, "%s (rows of A have D = %zu entries, the dimension "
-                  "of --data %s)", err, dim, data);
-  else
-    fc_cli_error (cmd, "%s", err);
-  return NULL;
-}
-
-void
-fc_cli_print_obs_format (FILE *out)
-{
-  fputs (
-      "Observation file (--obs): y = A x1 + e, e ~ N(0, sigma^2 I), x1 the\n"
-      "data, A an m x D matrix.  One statement a line, in this order, '#'\n"
-      "starts a comment:\n"
-      "  sigma S          the noise standard deviation, finite and > 0\n"
-      "  y y1 ... ym      the m >= 1 observed values\n"
-      "  row a1 ... aD    m lines: the rows of A, D = the data dimension\n"
-      "Errors are reported as FILE:LINE: message.\n",
-      out);
-}
-
-/* ------------------------------------------------------------ posterior */
 
 void
 fc_cli_posterior_usage (FILE *out)
@@ -112,12 +38,7 @@ fc_cli_posterior_usage (FILE *out)
       "  -h, --help        print this help and exit\n"
       "\n",
       out);
-  fputs ("Built-in data sets (2-D mixtures, described in the README):\n ",
-         out);
-  for (const char *const *n = fc_spec_builtin_names (); *n != NULL; n++)
-    fprintf (out, " %s", *n);
-  fputs ("\n\n", out);
-  fc_cli_print_obs_format (out);
+  fc_cli_print_data_and_obs (out);
   fputs (
       "\n"
       "Example (observe the first coordinate of 8gaussians):\n"
@@ -132,51 +53,46 @@ fc_cli_posterior_usage (FILE *out)
       out);
 }
 
-/* Parse the options into *DATA and *OBS; 0, or the exit status to return
-   now (DONE set after --help).  */
+/* The options of posterior: the files it reads.  */
+typedef struct
+{
+  const char *data; /* --data: built-in name or spec file */
+  const char *obs;  /* --obs: observation file */
+} fc_cli_posterior_args;
+
+/* Store option C of posterior into ARGS (an fc_cli_posterior_args).  */
 static int
-fc_cli_posterior_parse (int argc, char **argv, const char **data,
-                        const char **obs, int *done)
+fc_cli_posterior_option (void *args, int c)
+{
+  fc_cli_posterior_args *a = args;
+  if (c == FC_CLI_OPT_DATA)
+    a->data = optarg;
+  else /* FC_CLI_OPT_OBS */
+    a->obs = optarg;
+  return 0;
+}
+
+/* Parse the options of posterior into A, both files named;
+   FC_CLI_PARSED, or the exit status to return now.  */
+static int
+fc_cli_posterior_parse (int argc, char **argv, fc_cli_posterior_args *a)
 {
   static const struct option longopts[] = {
     { "data", required_argument, NULL, FC_CLI_OPT_DATA },
     { "obs", required_argument, NULL, FC_CLI_OPT_OBS },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
+    FC_CLI_HELP_AND_END
   };
-  int c;
-
-  *done = 0;
-  while ((c = getopt_long (argc, argv, ":h", longopts, NULL)) != -1)
-    switch (c)
-      {
-      case FC_CLI_OPT_DATA:
-        *data = optarg;
-        break;
-      case FC_CLI_OPT_OBS:
-        *obs = optarg;
-        break;
-      case 'h':
-        fc_cli_posterior_usage (stdout);
-        *done = 1;
-        return fc_cli_finish_output ("posterior", FC_CLI_EXIT_OK);
-      default:
-        return fc_cli_getopt_error ("posterior", c, argv, longopts);
-      }
-  if (optind < argc)
-    {
-      fc_cli_error ("posterior", "unexpected argument '%s'", argv[optind]);
-      fc_cli_hint ("posterior");
-      return FC_CLI_EXIT_USAGE;
-    }
-  if (*data == NULL || *obs == NULL)
-    {
-      fc_cli_error ("posterior", "missing required option %s",
-                    *data == NULL ? "--data" : "--obs");
-      fc_cli_hint ("posterior");
-      return FC_CLI_EXIT_USAGE;
-    }
-  return 0;
+  static const fc_cli_parser parser = {
+    "posterior", longopts, fc_cli_posterior_usage, fc_cli_posterior_option,
+    ""
+  };
+  int status = fc_cli_parse (&parser, argc, argv, a);
+  if (status != FC_CLI_PARSED)
+    return status;
+  const fc_cli_required req[] = { { "--data", a->data }, { "--obs", a->obs } };
+  if (fc_cli_require ("posterior", req, 2) != 0)
+    return FC_CLI_EXIT_USAGE;
+  return FC_CLI_PARSED;
 }
 
 /* The posterior of G given O, checked to be writable as a spec file that
@@ -215,37 +131,41 @@ fc_cli_posterior_put_name (FILE *out, const char *s)
     fputc ((unsigned char) *s < ' ' ? '?' : *s, out);
 }
 
+/* The spec file of POST on stdout, after a provenance line naming the
+   inputs A, as in every data file flowcheck writes.  Returns the exit
+   status.  */
+static int
+fc_cli_posterior_write (const fc_cli_posterior_args *a, const fc_gmm *post)
+{
+  fputs ("# written by: flowcheck posterior --data ", stdout);
+  fc_cli_posterior_put_name (stdout, a->data);
+  fputs (" --obs ", stdout);
+  fc_cli_posterior_put_name (stdout, a->obs);
+  fputc ('\n', stdout);
+  return fc_spec_write (stdout, post) == GSL_SUCCESS ? FC_CLI_EXIT_OK
+                                                     : FC_CLI_EXIT_MISMATCH;
+}
+
 int
 fc_cli_posterior (int argc, char **argv)
 {
-  const char *data = NULL, *obs_path = NULL;
-  int done;
+  fc_cli_posterior_args a = { NULL, NULL };
 
-  int status = fc_cli_posterior_parse (argc, argv, &data, &obs_path, &done);
-  if (status != 0 || done)
+  int status = fc_cli_posterior_parse (argc, argv, &a);
+  if (status != FC_CLI_PARSED)
     return status;
-  fc_gmm *g = fc_cli_load_data ("posterior", data);
+  fc_gmm *g = fc_cli_load_data ("posterior", a.data);
   if (g == NULL)
     return FC_CLI_EXIT_USAGE;
-  fc_obs *o = fc_cli_load_obs ("posterior", obs_path, g->dim, data);
+  fc_obs *o = fc_cli_load_obs ("posterior", a.obs, g->dim, a.data);
   if (o == NULL)
     {
       fc_gmm_free (g);
       return FC_CLI_EXIT_USAGE;
     }
   fc_gmm *post = fc_cli_posterior_compute (g, o);
-  status = post == NULL ? FC_CLI_EXIT_MISMATCH : FC_CLI_EXIT_OK;
-  if (post != NULL)
-    {
-      /* Provenance first, as in every data file flowcheck writes.  */
-      fputs ("# written by: flowcheck posterior --data ", stdout);
-      fc_cli_posterior_put_name (stdout, data);
-      fputs (" --obs ", stdout);
-      fc_cli_posterior_put_name (stdout, obs_path);
-      fputc ('\n', stdout);
-      if (fc_spec_write (stdout, post) != GSL_SUCCESS)
-        status = FC_CLI_EXIT_MISMATCH;
-    }
+  status = post == NULL ? FC_CLI_EXIT_MISMATCH
+                        : fc_cli_posterior_write (&a, post);
   fc_gmm_free (post);
   fc_obs_free (o);
   fc_gmm_free (g);

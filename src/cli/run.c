@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
@@ -64,9 +63,12 @@ fc_cli_run_usage (FILE *out)
          "With --controls, run each selected claim's controls instead: the\n"
          "claim's own check with one stated change that must flip its outcome\n"
          "(a confirmed identity broken by a small amount must not be confirmed,\n"
-         "a refuted statement's corrected form must be confirmed), each compared\n"
-         "with the verdict its claim table declares ('flowcheck list --markdown'\n"
-         "lists them).  A check that cannot fail proves nothing.\n"
+         "a refuted statement's corrected form must be confirmed, an approximate\n"
+         "claim made exact or broken), each compared with the verdict its claim\n"
+         "table declares ('flowcheck list --markdown' lists them).  One line per\n"
+         "control: 'ID  control NAME: expected V measured V ok|MISMATCH'; the\n"
+         "final line counts the controls.  A check that cannot fail proves\n"
+         "nothing.\n"
          "\n"
          "Options:\n"
          "  --controls  run the controls of the selected claims; --tsv header\n"
@@ -95,19 +97,11 @@ fc_cli_run_usage (FILE *out)
          "  flowcheck run --tsv --quiet C2 C3 > verdicts.tsv\n"
          "  flowcheck run --controls --quick C3 doob\n"
          "\n"
-         "Exit status: 0 every verdict as expected (claims, or controls with\n"
-         "--controls); 1 some verdict differs, a\n"
-         "check failed to run or a data file could not be written; 2 bad usage\n"
-         "(unknown option, module or claim, bad --seed, --out not creatable).\n",
+         "Exit status: 0 every verdict as expected (of the claims, or of their\n"
+         "controls with --controls); 1 some verdict differs, a check failed to\n"
+         "run or a data file could not be written; 2 bad usage (unknown option,\n"
+         "module or claim, bad --seed, --out not creatable).\n",
          out);
-}
-
-static double
-fc_cli_now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
 /* "flowcheck ARGV..." joined by blanks; NULL on no memory.  */
@@ -129,9 +123,43 @@ fc_cli_command_line (int argc, char **argv)
   return s;
 }
 
-/* Parse the options into ARGS; 0, or the exit status to return now.  */
+/* Store option C of run into ARGS (an fc_cli_run_args); 0 or
+   FC_CLI_EXIT_USAGE.  */
 static int
-fc_cli_run_parse (int argc, char **argv, fc_cli_run_args *args, int *done)
+fc_cli_run_option (void *args, int c)
+{
+  fc_cli_run_args *a = args;
+  switch (c)
+    {
+    case FC_CLI_OPT_OUT:
+      if (optarg[0] == '\0')
+        {
+          fc_cli_error ("run", "--out: empty directory name");
+          return FC_CLI_EXIT_USAGE;
+        }
+      a->opt.out_dir = optarg;
+      return 0;
+    case FC_CLI_OPT_SEED:
+      return fc_cli_option_ulong ("run", "--seed", optarg, 0, 0, &a->opt.seed);
+    case FC_CLI_OPT_QUICK:
+      a->opt.quick = 1;
+      return 0;
+    case FC_CLI_OPT_TSV:
+      a->tsv = 1;
+      return 0;
+    case FC_CLI_OPT_QUIET:
+      a->quiet = 1;
+      return 0;
+    default: /* FC_CLI_OPT_CONTROLS */
+      a->controls = 1;
+      return 0;
+    }
+}
+
+/* Parse the options into ARGS; FC_CLI_PARSED (the names of claims and
+   modules then start at optind), or the exit status to return now.  */
+static int
+fc_cli_run_parse (int argc, char **argv, fc_cli_run_args *args)
 {
   static const struct option longopts[] = {
     { "out", required_argument, NULL, FC_CLI_OPT_OUT },
@@ -140,52 +168,14 @@ fc_cli_run_parse (int argc, char **argv, fc_cli_run_args *args, int *done)
     { "tsv", no_argument, NULL, FC_CLI_OPT_TSV },
     { "quiet", no_argument, NULL, FC_CLI_OPT_QUIET },
     { "controls", no_argument, NULL, FC_CLI_OPT_CONTROLS },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
+    FC_CLI_HELP_AND_END
   };
-  int c;
-
-  *done = 0;
-  while ((c = getopt_long (argc, argv, ":h", longopts, NULL)) != -1)
-    switch (c)
-      {
-      case FC_CLI_OPT_OUT:
-        if (optarg[0] == '\0')
-          {
-            fc_cli_error ("run", "--out: empty directory name");
-            return FC_CLI_EXIT_USAGE;
-          }
-        args->opt.out_dir = optarg;
-        break;
-      case FC_CLI_OPT_SEED:
-        if (fc_cli_parse_ulong (optarg, &args->opt.seed) != 0)
-          {
-            fc_cli_error ("run", "--seed: '%s' is not a non-negative integer",
-                          optarg);
-            return FC_CLI_EXIT_USAGE;
-          }
-        break;
-      case FC_CLI_OPT_QUICK:
-        args->opt.quick = 1;
-        break;
-      case FC_CLI_OPT_TSV:
-        args->tsv = 1;
-        break;
-      case FC_CLI_OPT_QUIET:
-        args->quiet = 1;
-        break;
-      case FC_CLI_OPT_CONTROLS:
-        args->controls = 1;
-        break;
-      case 'h':
-        fc_cli_run_usage (stdout);
-        *done = 1;
-        return fc_cli_finish_output ("run", FC_CLI_EXIT_OK);
-      default:
-        return fc_cli_getopt_error ("run", c, argv, longopts);
-      }
+  static const fc_cli_parser parser = {
+    "run", longopts, fc_cli_run_usage, fc_cli_run_option, NULL
+  };
+  int status = fc_cli_parse (&parser, argc, argv, args);
   args->opt.progress = args->quiet ? NULL : stderr;
-  return 0;
+  return status;
 }
 
 /* Measure CLAIM, or its CONTROL when not NULL, into R with OPT (whose
@@ -413,40 +403,50 @@ fc_cli_run_selection (const fc_cli_run_args *args, const fc_cli_selection *sel)
   return ok ? FC_CLI_EXIT_OK : FC_CLI_EXIT_MISMATCH;
 }
 
+/* Create the --out directory, if any; 0, or FC_CLI_EXIT_USAGE after a
+   message.  */
+static int
+fc_cli_run_mkdir (const fc_cli_run_args *args)
+{
+  if (args->opt.out_dir == NULL || fc_io_mkdir (args->opt.out_dir) == 0)
+    return 0;
+  fc_cli_error ("run", "--out: cannot create directory '%s': %s",
+                args->opt.out_dir, strerror (errno));
+  return FC_CLI_EXIT_USAGE;
+}
+
+/* Run what the N NAMES select with ARGS; returns the exit status.  */
+static int
+fc_cli_run_named (const fc_cli_run_args *args, int n, char *const *names)
+{
+  fc_cli_selection sel;
+  if (args->command == NULL)
+    {
+      fc_cli_error ("run", "out of memory");
+      return FC_CLI_EXIT_MISMATCH;
+    }
+  int status = fc_cli_select ("run", n, names, &sel);
+  if (status != 0)
+    return status;
+  status = fc_cli_run_mkdir (args);
+  if (status == 0)
+    status = fc_cli_finish_output ("run", fc_cli_run_selection (args, &sel));
+  fc_cli_selection_free (&sel);
+  return status;
+}
+
 int
 fc_cli_run (int argc, char **argv)
 {
   fc_cli_run_args args;
-  fc_cli_selection sel;
-  int done;
 
   memset (&args, 0, sizeof args);
   args.opt.seed = FC_CLI_DEFAULT_SEED;
   /* Before getopt_long, which permutes ARGV.  */
   args.command = fc_cli_command_line (argc, argv);
-  int status = fc_cli_run_parse (argc, argv, &args, &done);
-  if (status == 0 && !done && args.command == NULL)
-    {
-      fc_cli_error ("run", "out of memory");
-      status = FC_CLI_EXIT_MISMATCH;
-    }
-  if (status == 0 && !done)
-    status = fc_cli_select ("run", argc - optind, argv + optind, &sel);
-  if (status != 0 || done)
-    {
-      free (args.command);
-      return status;
-    }
-  if (args.opt.out_dir != NULL && fc_io_mkdir (args.opt.out_dir) != 0)
-    {
-      fc_cli_error ("run", "--out: cannot create directory '%s': %s",
-                    args.opt.out_dir, strerror (errno));
-      fc_cli_selection_free (&sel);
-      free (args.command);
-      return FC_CLI_EXIT_USAGE;
-    }
-  status = fc_cli_run_selection (&args, &sel);
-  fc_cli_selection_free (&sel);
+  int status = fc_cli_run_parse (argc, argv, &args);
+  if (status == FC_CLI_PARSED)
+    status = fc_cli_run_named (&args, argc - optind, argv + optind);
   free (args.command);
-  return fc_cli_finish_output ("run", status);
+  return status;
 }

@@ -1,4 +1,4 @@
-/* src/cli_sample.c -- "flowcheck sample": samples of the prior, or of the
+/* src/cli/sample.c -- "flowcheck sample": samples of the prior, or of the
  * posterior given a linear-Gaussian observation, by a guided flow.
  *
  * Starting points x0 ~ N(0, I) at t = 0 are carried to t = 1 by the field
@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -31,7 +30,6 @@
 #include "fc_guide.h"
 #include "fc_rng.h"
 #include "fc_schedule.h"
-#include "fc_spec.h"
 
 /* The default numbers of RK4 steps, measured (README "flowcheck sample"):
    for every built-in observed with sigma_y = 0.1 (one off-axis coordinate,
@@ -141,12 +139,7 @@ fc_cli_sample_usage (FILE *out)
       "  -h, --help        print this help and exit\n"
       "\n",
       out);
-  fputs ("Built-in data sets (2-D mixtures, described in the README):\n ",
-         out);
-  for (const char *const *n = fc_spec_builtin_names (); *n != NULL; n++)
-    fprintf (out, " %s", *n);
-  fputs ("\n\n", out);
-  fc_cli_print_obs_format (out);
+  fc_cli_print_data_and_obs (out);
   fputs (
       "\n"
       "Sample i depends only on the options and i: the first k samples of a\n"
@@ -178,21 +171,6 @@ fc_cli_sample_guidance_parse (const char *name, fc_guide_method *m)
         return 0;
       }
   return -1;
-}
-
-/* The first required option that is missing, or NULL.  */
-static const char *
-fc_cli_sample_missing (const fc_cli_sample_args *a)
-{
-  if (a->data == NULL)
-    return "--data";
-  if (a->guidance_arg == NULL)
-    return "--guidance";
-  if (a->n_arg == NULL)
-    return "--n";
-  if (a->obs == NULL && a->method != FC_GUIDE_NONE)
-    return "--obs";
-  return NULL;
 }
 
 /* --guidance and --gamma; 0 or FC_CLI_EXIT_USAGE.  */
@@ -231,13 +209,17 @@ fc_cli_sample_check (fc_cli_sample_args *a)
 {
   if (a->guidance_arg != NULL && fc_cli_sample_check_guidance (a) != 0)
     return FC_CLI_EXIT_USAGE;
-  const char *missing = fc_cli_sample_missing (a);
-  if (missing != NULL)
-    {
-      fc_cli_error ("sample", "missing required option %s", missing);
-      fc_cli_hint ("sample");
-      return FC_CLI_EXIT_USAGE;
-    }
+  /* --obs is required by every guidance but none, which never reads the
+     observation ("" stands for given).  The guidance is checked first, so
+     METHOD is the one named.  */
+  const fc_cli_required req[] = {
+    { "--data", a->data },
+    { "--guidance", a->guidance_arg },
+    { "--n", a->n_arg },
+    { "--obs", a->method == FC_GUIDE_NONE ? "" : a->obs },
+  };
+  if (fc_cli_require ("sample", req, sizeof req / sizeof req[0]) != 0)
+    return FC_CLI_EXIT_USAGE;
   if (fc_cli_parse_ulong (a->n_arg, &a->n) != 0 || a->n < 1
       || a->n > FC_CLI_SAMPLE_MAX_COORDS)
     {
@@ -249,36 +231,15 @@ fc_cli_sample_check (fc_cli_sample_args *a)
     a->steps = a->method == FC_GUIDE_RECONSTRUCTION
                    ? FC_CLI_SAMPLE_STEPS_RECONSTRUCTION
                    : FC_CLI_SAMPLE_STEPS;
-  if (fc_schedule_parse (a->schedule_arg, &a->schedule) != GSL_SUCCESS)
-    {
-      fc_cli_error ("sample", "--schedule: '%s' is not a schedule "
-                    "(linear, cosine, vp)", a->schedule_arg);
-      return FC_CLI_EXIT_USAGE;
-    }
-  return 0;
+  return fc_cli_option_schedule ("sample", a->schedule_arg, &a->schedule);
 }
 
-/* Parse the unsigned value S of option OPT into *X within [MIN, MAX]; 0,
-   or FC_CLI_EXIT_USAGE after a message naming OPT.  MAX 0: no bound at all
-   (MIN is then 0 too).  */
+/* Store option C of sample into ARGS (an fc_cli_sample_args); 0 or
+   FC_CLI_EXIT_USAGE.  */
 static int
-fc_cli_sample_ulong (const char *opt, const char *s, unsigned long min,
-                     unsigned long max, unsigned long *x)
+fc_cli_sample_option (void *args, int c)
 {
-  if (fc_cli_parse_ulong (s, x) == 0 && *x >= min && (max == 0 || *x <= max))
-    return 0;
-  if (max == 0)
-    fc_cli_error ("sample", "%s: '%s' is not a non-negative integer", opt, s);
-  else
-    fc_cli_error ("sample", "%s: '%s' is not an integer in [%lu, %lu]", opt,
-                  s, min, max);
-  return FC_CLI_EXIT_USAGE;
-}
-
-/* One option C with value OPTARG into A; 0 or FC_CLI_EXIT_USAGE.  */
-static int
-fc_cli_sample_option (fc_cli_sample_args *a, int c)
-{
+  fc_cli_sample_args *a = args;
   switch (c)
     {
     case FC_CLI_OPT_DATA:
@@ -303,17 +264,18 @@ fc_cli_sample_option (fc_cli_sample_args *a, int c)
       a->quiet = 1;
       return 0;
     case FC_CLI_OPT_SEED:
-      return fc_cli_sample_ulong ("--seed", optarg, 0, 0, &a->seed);
+      return fc_cli_option_ulong ("sample", "--seed", optarg, 0, 0, &a->seed);
     default: /* FC_CLI_OPT_STEPS */
-      return fc_cli_sample_ulong ("--steps", optarg, 1,
+      return fc_cli_option_ulong ("sample", "--steps", optarg, 1,
                                   FC_CLI_SAMPLE_MAX_STEPS, &a->steps);
     }
 }
 
-/* Parse the options into A; 0, or the exit status to return now (DONE set
-   after --help).  */
+/* Parse the options of sample into A, checked and converted
+   (fc_cli_sample_check); FC_CLI_PARSED, or the exit status to return
+   now.  */
 static int
-fc_cli_sample_parse (int argc, char **argv, fc_cli_sample_args *a, int *done)
+fc_cli_sample_parse (int argc, char **argv, fc_cli_sample_args *a)
 {
   static const struct option longopts[] = {
     { "data", required_argument, NULL, FC_CLI_OPT_DATA },
@@ -325,30 +287,15 @@ fc_cli_sample_parse (int argc, char **argv, fc_cli_sample_args *a, int *done)
     { "steps", required_argument, NULL, FC_CLI_OPT_STEPS },
     { "schedule", required_argument, NULL, FC_CLI_OPT_SCHEDULE },
     { "quiet", no_argument, NULL, FC_CLI_OPT_QUIET },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
+    FC_CLI_HELP_AND_END
   };
-  int c;
-
-  *done = 0;
-  while ((c = getopt_long (argc, argv, ":h", longopts, NULL)) != -1)
-    if (c == 'h')
-      {
-        fc_cli_sample_usage (stdout);
-        *done = 1;
-        return fc_cli_finish_output ("sample", FC_CLI_EXIT_OK);
-      }
-    else if (c == '?' || c == ':')
-      return fc_cli_getopt_error ("sample", c, argv, longopts);
-    else if (fc_cli_sample_option (a, c) != 0)
-      return FC_CLI_EXIT_USAGE;
-  if (optind < argc)
-    {
-      fc_cli_error ("sample", "unexpected argument '%s'", argv[optind]);
-      fc_cli_hint ("sample");
-      return FC_CLI_EXIT_USAGE;
-    }
-  return fc_cli_sample_check (a);
+  static const fc_cli_parser parser = {
+    "sample", longopts, fc_cli_sample_usage, fc_cli_sample_option, ""
+  };
+  int status = fc_cli_parse (&parser, argc, argv, a);
+  if (status != FC_CLI_PARSED)
+    return status;
+  return fc_cli_sample_check (a) != 0 ? FC_CLI_EXIT_USAGE : FC_CLI_PARSED;
 }
 
 /* The observation of the run: the file of --obs, or, for --guidance none
@@ -370,14 +317,6 @@ fc_cli_sample_obs (const fc_cli_sample_args *a, const fc_gmm *g, int *status)
   return o;
 }
 
-static double
-fc_cli_sample_clock (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
-}
-
 /* Run the flow of F for all the samples into X (n, D), batch by batch,
    with progress on stderr after FC_CLI_SAMPLE_PROGRESS_AFTER seconds.
    GSL status.  */
@@ -385,7 +324,7 @@ static int
 fc_cli_sample_run (const fc_cli_sample_args *a, fc_guide_field *f,
                    size_t dim, double *x)
 {
-  double start = fc_cli_sample_clock ();
+  double start = fc_cli_now ();
   for (size_t i0 = 0; i0 < a->n; i0 += FC_CLI_SAMPLE_BATCH)
     {
       size_t nb = a->n - i0 < FC_CLI_SAMPLE_BATCH ? a->n - i0
@@ -398,7 +337,7 @@ fc_cli_sample_run (const fc_cli_sample_args *a, fc_guide_field *f,
       if (status != GSL_SUCCESS)
         return status;
       /* Nothing after the last batch: the output itself follows.  */
-      double elapsed = fc_cli_sample_clock () - start;
+      double elapsed = fc_cli_now () - start;
       if (!a->quiet && elapsed > FC_CLI_SAMPLE_PROGRESS_AFTER
           && i0 + nb < a->n)
         fprintf (stderr, "flowcheck sample: %zu of %lu samples in %.1f s\n",
@@ -441,14 +380,6 @@ fc_cli_sample_check_finite (const double *x, size_t n, size_t dim)
   return FC_CLI_EXIT_MISMATCH;
 }
 
-static void
-fc_cli_sample_print (const double *x, size_t n, size_t dim)
-{
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < dim; j++)
-      printf (j + 1 < dim ? "%.17g " : "%.17g\n", x[i * dim + j]);
-}
-
 /* Sample with the prior G and observation O; returns the exit status.  */
 static int
 fc_cli_sample_draw (const fc_cli_sample_args *a, const fc_gmm *g,
@@ -482,7 +413,7 @@ fc_cli_sample_draw (const fc_cli_sample_args *a, const fc_gmm *g,
                         ? fc_cli_sample_check_finite (x, a->n, dim)
                         : fc_cli_sample_failed (status);
   if (exit_status == FC_CLI_EXIT_OK)
-    fc_cli_sample_print (x, a->n, dim);
+    fc_cli_print_rows (x, a->n, dim);
   free (x);
   fc_guide_field_free (f);
   return exit_status;
@@ -492,13 +423,12 @@ int
 fc_cli_sample (int argc, char **argv)
 {
   fc_cli_sample_args a;
-  int done;
 
   memset (&a, 0, sizeof a);
   a.seed = FC_CLI_DEFAULT_SEED;
   a.schedule_arg = "linear";
-  int status = fc_cli_sample_parse (argc, argv, &a, &done);
-  if (status != 0 || done)
+  int status = fc_cli_sample_parse (argc, argv, &a);
+  if (status != FC_CLI_PARSED)
     return status;
   fc_gmm *g = fc_cli_load_data ("sample", a.data);
   if (g == NULL)
