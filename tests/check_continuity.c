@@ -1,4 +1,5 @@
-/* tests/check_continuity.c -- the claims of module `continuity` (C1-C6).
+/* tests/check_continuity.c -- the claims of module `continuity` (C1-C6) and
+ * their controls.
  *
  * One test per claim: it runs the check with the quick sizes (the ones
  * valgrind can afford) and a fixed seed, asserts the catalog's expected
@@ -6,35 +7,68 @@
  * the module), and asserts the decisive metrics against the tolerance the
  * module recorded beside each (derived there: order bands from the local
  * orders plus an O(h_max^2) floor, truncation scales from sigma_t, Monte
- * Carlo bands from standard errors).  Then the figure data: written whole,
- * with headers, into a temporary directory, and the error path of a
- * missing directory.  */
+ * Carlo bands from standard errors).  One test per control: the verdict
+ * its claim table declares, and the figure that decides it (a broken
+ * identity must fail its check where the change predicts, the corrected
+ * counter-example must pass where the claim's form failed).  The figure
+ * files and every control's verdict are tested over the whole registry in
+ * check_registry and check_controls.  */
 #include <config.h>
 
+#include <math.h>
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "fc_check.h"
 #include "fc_module.h"
 #define FC_CK_MODULE "continuity"
 #include "fc_check_module.h"
 
+/* A broken identity leaves a residual of order of its change (a few
+   percent of rms dp/dt), against a truncation scale of ~1e-3: at least
+   ten times that scale is asked of every study of a control.  */
+#define BROKEN_RESIDUAL_FACTOR 10.0
+
+/* The order studies of C1 (one per schedule) and C2 (one per data kind). */
+static const char *const c1_studies[] = { "linear", "cosine", "vp" };
+static const char *const c2_studies[] = { "gmm", "gmm3d", "square", "empirical" };
+#define N_STUDIES(names) (sizeof (names) / sizeof (names)[0])
+
+/* Every study NAMES (n) of V converges at order two.  */
+static void
+assert_studies_order_two (const fc_verdict *v, const char *const *names,
+                          size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    assert_order_two (v, names[i]);
+}
+
+/* Every study NAMES (n) of V stalls at a residual of at least
+   BROKEN_RESIDUAL_FACTOR truncation scales.  */
+static void
+assert_studies_stall (const fc_verdict *v, const char *const *names, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    assert_order_stalls (v, names[i], BROKEN_RESIDUAL_FACTOR);
+}
 
 START_TEST (test_module_lists_claims_c1_to_c6_in_catalog_order)
 {
   static const char *const ids[] = { "C1", "C2", "C3", "C4", "C5", "C6" };
   const fc_module *m = assert_claim_table ("continuity", ids, 6);
-  ck_assert_ptr_nonnull (m->write_figure_data);
+  ck_assert_ptr_nonnull (m->write_figures);
+  ck_assert_uint_gt (m->n_figures, 0);
 }
 END_TEST
+
+/* ---------------------------------------------------------------- claims */
 
 START_TEST (test_c1_conditional_paths_solve_continuity_at_order_two)
 {
   fc_verdict v;
   run_claim ("C1", FC_VERDICT_CONFIRMED, &v);
-  assert_order_two (&v, "linear");
-  assert_order_two (&v, "cosine");
-  assert_order_two (&v, "vp");
+  assert_studies_order_two (&v, c1_studies, N_STUDIES (c1_studies));
 }
 END_TEST
 
@@ -42,13 +76,8 @@ START_TEST (test_c2_marginal_field_solves_continuity_for_every_data_kind)
 {
   fc_verdict v;
   run_claim ("C2", FC_VERDICT_CONFIRMED, &v);
-  assert_order_two (&v, "gmm");
-  assert_order_two (&v, "gmm3d");
-  assert_order_two (&v, "square");
-  assert_order_two (&v, "empirical");
-  const fc_metric *q = metric (&v, "quadrature_rel_error");
-  ck_assert_msg (q->value <= q->tolerance, "quadrature error %.17g > %.17g",
-                 q->value, q->tolerance);
+  assert_studies_order_two (&v, c2_studies, N_STUDIES (c2_studies));
+  assert_below (&v, "quadrature_rel_error");
 }
 END_TEST
 
@@ -56,13 +85,9 @@ START_TEST (test_c3_unweighted_average_residual_does_not_shrink)
 {
   fc_verdict v;
   run_claim ("C3", FC_VERDICT_REFUTED, &v);
-  const fc_metric *o = metric (&v, "order_unweighted");
-  const fc_metric *r = metric (&v, "rel_hmin_unweighted");
   /* Stalled: slope below a quarter of 2, and a residual of order one, at
      least 100 times the truncation scale of a converging field.  */
-  ck_assert_msg (o->value < 0.5, "order %.17g", o->value);
-  ck_assert_msg (r->value > 100.0 * r->tolerance, "rel(h_min) %.17g vs %.17g",
-                 r->value, r->tolerance);
+  assert_order_stalls (&v, "unweighted", 100.0);
 }
 END_TEST
 
@@ -72,9 +97,7 @@ START_TEST (test_c4_loss_gap_is_field_independent_and_regressor_converges)
   run_claim ("C4", FC_VERDICT_CONFIRMED, &v);
   const fc_metric *z = metric (&v, "max_z");
   fc_ck_assert_abs (z->value, 0.0, z->tolerance, "paired z over fields");
-  const fc_metric *rate = metric (&v, "reg_rate");
-  ck_assert_msg (rate->value <= rate->tolerance, "regressor rate %.17g > %.17g",
-                 rate->value, rate->tolerance);
+  assert_below (&v, "reg_rate");
   /* L_CFM - L_FM = E||x1 - x0||^2 - E||u_t||^2 > 0 (conditional variance). */
   ck_assert (metric (&v, "loss_gap")->value > 0.0);
 }
@@ -88,11 +111,7 @@ START_TEST (test_c5_flow_of_marginal_field_carries_noise_to_data)
       = { "logq_error_tol1e-4", "logq_error_tol1e-6", "logq_error_tol1e-8",
           "z_mean", "z_var", "sliced_w2" };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    {
-      const fc_metric *m = metric (&v, names[i]);
-      ck_assert_msg (m->value <= m->tolerance, "%s = %.17g > %.17g", names[i],
-                     m->value, m->tolerance);
-    }
+    assert_below (&v, names[i]);
   const fc_metric *s = metric (&v, "logq_error_slope");
   ck_assert_msg (s->value >= s->tolerance, "slope %.17g", s->value);
   ck_assert (isfinite (metric (&v, "max_speed_t1")->value));
@@ -121,25 +140,86 @@ START_TEST (test_same_seed_same_figures_other_seed_other_figures)
 }
 END_TEST
 
-START_TEST (test_figure_data_written_whole_with_headers)
+/* The order figure renders the studies the checks stored: from a record
+   that no check filled, nothing is written at all.  */
+START_TEST (test_order_figure_needs_the_order_studies_of_the_checks)
 {
-  /* Quick sizes: 5 steps; 3 x 41^2; 3 x 11^2; paths + ends + q.  */
-  static const fc_ck_figure_file files[] = {
-    { "continuity-order.dat", 5 },
-    { "vector-field-density.dat", 3 * 41 * 41 },
-    { "vector-field-arrows.dat", 3 * 11 * 11 },
-    { "trajectories.dat", 60 * 101 + 2 * 60 + 1000 },
-  };
-  assert_figure_files (files, sizeof files / sizeof files[0]);
+  const fc_module *m = module_under_test ();
+  void *record = fc_module_figures_alloc (m);
+  ck_assert_ptr_nonnull (record);
+  char dir[] = "/tmp/check_continuity.XXXXXX";
+  ck_assert_ptr_nonnull (mkdtemp (dir));
+  fc_run_options opt = quick_options (SEED);
+  opt.out_dir = dir;
+  ck_assert_int_eq (fc_module_figures_write (m, &opt, record), GSL_EFAILED);
+  fc_module_figures_free (m, record);
+  ck_assert_msg (rmdir (dir) == 0, "%s is not empty", dir);
 }
 END_TEST
 
-START_TEST (test_figure_data_into_missing_directory_fails)
+/* -------------------------------------------------------------- controls */
+
+START_TEST (test_c1_sigma_dot_term_off_by_five_percent_stalls_every_schedule)
 {
-  fc_run_options opt = { SEED, "/nonexistent/flowcheck-continuity", 1, NULL };
-  ck_assert_int_ne (module_under_test ()->write_figure_data (&opt), GSL_SUCCESS);
-  opt.out_dir = NULL;
-  ck_assert_int_ne (module_under_test ()->write_figure_data (&opt), GSL_SUCCESS);
+  fc_verdict v;
+  run_control ("C1", "sigma_dot_off", FC_VERDICT_REFUTED, &v);
+  assert_studies_stall (&v, c1_studies, N_STUDIES (c1_studies));
+}
+END_TEST
+
+START_TEST (test_c2_flattened_posterior_stalls_for_every_data_kind)
+{
+  fc_verdict v;
+  run_control ("C2", "flattened_posterior", FC_VERDICT_REFUTED, &v);
+  assert_studies_stall (&v, c2_studies, N_STUDIES (c2_studies));
+  /* The data are unchanged: the square's quadrature still is the square. */
+  assert_below (&v, "quadrature_rel_error");
+}
+END_TEST
+
+START_TEST (test_c3_posterior_weighted_average_solves_continuity_at_order_two)
+{
+  fc_verdict v;
+  run_control ("C3", "posterior_weighted", FC_VERDICT_CONFIRMED, &v);
+  assert_order_two (&v, "weighted");
+}
+END_TEST
+
+START_TEST (test_c4_scaled_target_makes_loss_gap_depend_on_the_field)
+{
+  fc_verdict v;
+  run_control ("C4", "target_scaled", FC_VERDICT_REFUTED, &v);
+  /* The paired differences between fields now have mean 2 s E[(v_a -
+     v_b) . u_t] != 0: some pair leaves the 4-standard-error band.  */
+  assert_above (&v, "max_z");
+}
+END_TEST
+
+START_TEST (test_c5_field_scaled_by_a_thousandth_breaks_change_of_variables)
+{
+  fc_verdict v;
+  run_control ("C5", "field_scaled", FC_VERDICT_REFUTED, &v);
+  /* log p_1 - log q stays at the scale of the change whatever the ODE
+     tolerance: far above the bound at 1e-8, and no longer falling.  */
+  assert_above (&v, "logq_error_tol1e-8");
+  const fc_metric *s = metric (&v, "logq_error_slope");
+  ck_assert_msg (s->value < s->tolerance, "slope %.17g", s->value);
+  /* It is the change of variables that sees a 0.1% change: the sample
+     comparison at these sizes does not.  */
+  assert_below (&v, "z_mean");
+  assert_below (&v, "sliced_w2");
+}
+END_TEST
+
+START_TEST (test_c6_biased_endpoint_predictor_makes_smooth_field_unbounded)
+{
+  fc_verdict v;
+  run_control ("C6", "endpoint_biased", FC_VERDICT_REFUTED, &v);
+  const fc_metric *s = metric (&v, "growth_exponent_smooth");
+  ck_assert_msg (s->value < -s->tolerance, "smooth exponent %.17g", s->value);
+  const fc_metric *d = metric (&v, "growth_exponent_dirac");
+  fc_ck_assert_abs (d->value, -1.0, d->tolerance, "Dirac exponent");
+  ck_assert (!isfinite (metric (&v, "sup_u_t1_smooth")->value));
 }
 END_TEST
 
@@ -147,20 +227,22 @@ static Suite *
 continuity_suite (void)
 {
   Suite *s = suite_create ("continuity");
-  TCase *tc = tcase_create ("claims");
-  tcase_add_test (tc, test_module_lists_claims_c1_to_c6_in_catalog_order);
-  tcase_add_test (tc, test_c1_conditional_paths_solve_continuity_at_order_two);
-  tcase_add_test (tc, test_c2_marginal_field_solves_continuity_for_every_data_kind);
-  tcase_add_test (tc, test_c3_unweighted_average_residual_does_not_shrink);
-  tcase_add_test (tc, test_c4_loss_gap_is_field_independent_and_regressor_converges);
-  tcase_add_test (tc, test_c5_flow_of_marginal_field_carries_noise_to_data);
-  tcase_add_test (tc, test_c6_speed_bounded_for_smooth_data_unbounded_for_dirac);
-  tcase_add_test (tc, test_same_seed_same_figures_other_seed_other_figures);
-  suite_add_tcase (s, tc);
-  TCase *tf = tcase_create ("figures");
-  tcase_add_test (tf, test_figure_data_written_whole_with_headers);
-  tcase_add_test (tf, test_figure_data_into_missing_directory_fails);
-  suite_add_tcase (s, tf);
+  FC_CK_CASE (s, "claims", test_module_lists_claims_c1_to_c6_in_catalog_order,
+              test_c1_conditional_paths_solve_continuity_at_order_two,
+              test_c2_marginal_field_solves_continuity_for_every_data_kind,
+              test_c3_unweighted_average_residual_does_not_shrink,
+              test_c4_loss_gap_is_field_independent_and_regressor_converges,
+              test_c5_flow_of_marginal_field_carries_noise_to_data,
+              test_c6_speed_bounded_for_smooth_data_unbounded_for_dirac,
+              test_same_seed_same_figures_other_seed_other_figures,
+              test_order_figure_needs_the_order_studies_of_the_checks);
+  FC_CK_CASE (s, "controls",
+              test_c1_sigma_dot_term_off_by_five_percent_stalls_every_schedule,
+              test_c2_flattened_posterior_stalls_for_every_data_kind,
+              test_c3_posterior_weighted_average_solves_continuity_at_order_two,
+              test_c4_scaled_target_makes_loss_gap_depend_on_the_field,
+              test_c5_field_scaled_by_a_thousandth_breaks_change_of_variables,
+              test_c6_biased_endpoint_predictor_makes_smooth_field_unbounded);
   return s;
 }
 
