@@ -7,10 +7,12 @@
  * the local orders plus an O(h_max^2) floor, truncation scales from
  * sigma_r, round-off bands from the operation count and the condition of
  * the covariances, Bonferroni z bands and two-sample levels).  Then the
- * same measurements with one ingredient of the note's formula changed
- * (score.h) must refute it: a check that cannot fail checks nothing.
- * Last, the figure data: written whole, with its header, into a temporary
- * directory; and the error paths.  */
+ * claims' controls (derivations/score/score.c): the same measurements with
+ * one ingredient of the note's formula changed must refute it, by the
+ * figures each control is designed to move -- a check that cannot fail
+ * checks nothing.  Last, what S3 stores for its figure.  The figure files
+ * themselves and every control's verdict are tested over the registry
+ * (check_registry, check_controls).  */
 #include <config.h>
 
 #include <stdio.h>
@@ -20,39 +22,13 @@
 #include "fc_module.h"
 #define FC_CK_MODULE "score"
 #include "fc_check_module.h"
-#include "score/score.h"
-
-
-/* The metric NAME is at least its tolerance. */
-static void
-assert_above (const fc_verdict *v, const char *name)
-{
-  const fc_metric *m = metric (v, name);
-  ck_assert_msg (m->value >= m->tolerance, "%s %s = %.17g below %.17g", v->id,
-                 name, m->value, m->tolerance);
-}
-
-/* A residual that does not shrink: slope below a quarter of 2 (the
-   stall threshold of fc_study.h) and rel(h_min) at least 10 times the
-   truncation scale of a converging pair.  */
-static void
-assert_order_stalls (const fc_verdict *v, const char *name)
-{
-  char buf[FC_VERDICT_NAME_LEN];
-  snprintf (buf, sizeof buf, "order_%s", name);
-  const fc_metric *o = metric (v, buf);
-  ck_assert_msg (fabs (o->value) < 0.5, "%s %s = %.17g", v->id, buf, o->value);
-  snprintf (buf, sizeof buf, "rel_hmin_%s", name);
-  const fc_metric *r = metric (v, buf);
-  ck_assert_msg (r->value > 10.0 * r->tolerance, "%s %s = %.17g vs %.17g",
-                 v->id, buf, r->value, r->tolerance);
-}
+#include "score/score_internal.h"
 
 START_TEST (test_module_lists_claims_s1_to_s6_in_catalog_order)
 {
   static const char *const ids[] = { "S1", "S2", "S3", "S4", "S5", "S6" };
   const fc_module *m = assert_claim_table ("score", ids, 6);
-  ck_assert_ptr_nonnull (m->write_figure_data);
+  ck_assert_ptr_nonnull (m->write_figures);
   ck_assert_ptr_nonnull (strstr (m->title, "reversed convention"));
   for (size_t i = 0; i < m->n_claims; i++)
     ck_assert_str_eq (m->claims[i].section, "N §Going through the diffusion ODE");
@@ -138,62 +114,134 @@ START_TEST (test_s6_canonical_guided_field_holds_for_linear_needs_ct_otherwise)
   /* Beyond the claim: with the cosine and vp schedules the literal factor
      (1-t)/t leaves a residual that does not shrink, and the general
      c_t = sigma (alpha' sigma - alpha sigma')/alpha restores order 2.  */
-  assert_order_stalls (&v, "cosine_literal");
-  assert_order_stalls (&v, "vp_literal");
+  assert_order_stalls (&v, "cosine_literal", 10.0);
+  assert_order_stalls (&v, "vp_literal", 10.0);
   assert_order_two (&v, "cosine_ct");
   assert_order_two (&v, "vp_ct");
 }
 END_TEST
 
+/* ------------------------------------------------------------ controls */
+
+START_TEST (test_s1_score_off_by_half_a_percent_is_refuted)
+{
+  fc_verdict v;
+  run_control ("S1", "score_scaled", FC_VERDICT_REFUTED, &v);
+  /* rel(h) stalls at the 5e-3 of the change: at least 3 times the
+     truncation scales (1.07e-3, 1.42e-3).  */
+  assert_order_stalls (&v, "8gaussians", 3.0);
+  assert_order_stalls (&v, "gmm3d", 3.0);
+}
+END_TEST
+
+/* The largest relative difference of both data sets is above its
+   round-off band, and by a few bands only: the check resolves a
+   coefficient off by 8 bands, of which at most half shows (score.c).  */
+static void
+assert_refuted_by_a_few_bands (const fc_verdict *v)
+{
+  static const char *const names[] = { "max_rel_diff_8gaussians",
+                                       "max_rel_diff_gmm3d" };
+  for (size_t i = 0; i < 2; i++)
+    {
+      const fc_metric *m = metric (v, names[i]);
+      assert_above (v, names[i]);
+      ck_assert_msg (m->value <= 5.0 * m->tolerance, "%s %s = %.17g vs band "
+                     "%.17g", v->id, names[i], m->value, m->tolerance);
+    }
+}
+
+START_TEST (test_s2_right_side_off_by_eight_bands_is_refuted_at_round_off)
+{
+  fc_verdict v;
+  run_control ("S2", "rhs_scaled", FC_VERDICT_REFUTED, &v);
+  assert_refuted_by_a_few_bands (&v);
+}
+END_TEST
+
+/* Run the S3 control NAME into V: refuted, with a Fokker-Planck residual
+   that stalls far above its truncation scale.  */
+static void
+run_s3_control (const char *name, fc_verdict *v)
+{
+  run_control ("S3", name, FC_VERDICT_REFUTED, v);
+  assert_order_stalls (v, "fokker_planck", 10.0);
+}
+
 START_TEST (test_s3_sde_without_the_1_over_1_minus_t_is_refuted)
 {
   fc_verdict v;
-  fc_run_options opt = { SEED, NULL, 1, NULL };
-  fc_verdict_init (&v, "S3", "score");
-  ck_assert_int_eq (fc_score_s3_measure (&opt, FC_SCORE_SDE_NO_DENOMINATOR, &v),
-                    GSL_SUCCESS);
-  ck_assert_msg (v.verdict == FC_VERDICT_REFUTED, "verdict %s (%s)",
-                 fc_verdict_name (v.verdict), v.note);
+  run_s3_control ("no_denominator", &v);
   /* g^2 = 2t gives the noise part the variance (1-t)^2 (2/(1-t) - 2 +
      2 log(1-t)) instead of t^2: 0.20 instead of 0.56 at t = 0.75, a
-     shortfall of about 7 standard errors of the 500 quick samples.  */
-  const fc_metric *z = metric (&v, "z_var");
-  ck_assert_msg (z->value > z->tolerance, "z_var %.17g vs %.17g", z->value,
-                 z->tolerance);
-  assert_order_stalls (&v, "fokker_planck");
+     shortfall of about 8 standard errors of the 500 quick samples.  */
+  assert_above (&v, "z_var");
+}
+END_TEST
+
+START_TEST (test_s3_sde_with_five_percent_more_noise_is_refuted)
+{
+  fc_verdict v;
+  run_s3_control ("diffusion_scaled", &v);
+  /* The Monte Carlo figures cannot see 5% of the noise variance; the
+     Fokker-Planck residual does.  */
+  assert_below (&v, "z_var");
+}
+END_TEST
+
+START_TEST (test_s4_drift_g2_off_by_eight_bands_is_refuted_at_round_off)
+{
+  fc_verdict v;
+  run_control ("S4", "g2_scaled", FC_VERDICT_REFUTED, &v);
+  assert_refuted_by_a_few_bands (&v);
 }
 END_TEST
 
 START_TEST (test_s5_guided_field_without_the_t_over_1_minus_t_is_refuted)
 {
   fc_verdict v;
-  fc_run_options opt = { SEED, NULL, 1, NULL };
-  fc_verdict_init (&v, "S5", "score");
-  ck_assert_int_eq (fc_score_s5_measure (&opt, FC_SCORE_FACTOR_ONE, &v),
-                    GSL_SUCCESS);
-  ck_assert_msg (v.verdict == FC_VERDICT_REFUTED, "verdict %s (%s)",
-                 fc_verdict_name (v.verdict), v.note);
-  assert_order_stalls (&v, "8gaussians");
-  assert_order_stalls (&v, "gmm3d");
+  run_control ("S5", "factor_one", FC_VERDICT_REFUTED, &v);
+  assert_order_stalls (&v, "8gaussians", 10.0);
+  assert_order_stalls (&v, "gmm3d", 10.0);
   /* The samples land away from the posterior: their mean is off by many
      standard errors.  */
-  const fc_metric *z = metric (&v, "z_mean");
-  ck_assert_msg (z->value > z->tolerance, "z_mean %.17g vs %.17g", z->value,
-                 z->tolerance);
+  assert_above (&v, "z_mean");
 }
 END_TEST
 
-START_TEST (test_measure_rejects_unknown_variants)
+START_TEST (test_s6_guided_field_with_factor_one_is_refuted)
 {
   fc_verdict v;
-  fc_run_options opt = { SEED, NULL, 1, NULL };
-  fc_verdict_init (&v, "S3", "score");
-  ck_assert_int_eq (fc_score_s3_measure (&opt, FC_SCORE_SDE_COUNT, &v), GSL_EINVAL);
-  ck_assert_int_eq (v.verdict, FC_VERDICT_NONE);
-  fc_verdict_init (&v, "S5", "score");
-  ck_assert_int_eq (fc_score_s5_measure (&opt, FC_SCORE_FACTOR_COUNT, &v),
+  run_control ("S6", "factor_one", FC_VERDICT_REFUTED, &v);
+  assert_order_stalls (&v, "8gaussians", 10.0);
+  assert_order_stalls (&v, "gmm3d", 10.0);
+  /* The samples are fc_guide_sample's, unchanged by the control.  */
+  assert_flow_samples_match_posterior (&v);
+}
+END_TEST
+
+/* A control whose variant the check does not know is an error, not a
+   verdict: VARIANT given to claim ID.  */
+static void
+assert_check_rejects_variant (const char *id, int variant)
+{
+  const fc_control bogus = { "bogus", "a change no claim makes",
+                             FC_VERDICT_REFUTED, variant };
+  fc_run_options opt = quick_options (SEED);
+  fc_verdict v;
+  ck_assert_int_eq (fc_control_run (module_under_test (), claim_under_test (id),
+                                    &bogus, &opt, &v),
                     GSL_EINVAL);
   ck_assert_int_eq (v.verdict, FC_VERDICT_NONE);
+}
+
+START_TEST (test_checks_reject_unknown_variants)
+{
+  assert_check_rejects_variant ("S3", 99);
+  assert_check_rejects_variant ("S5", 99);
+  /* Another claim's control is unknown too.  */
+  assert_check_rejects_variant ("S3", SC_S5_FACTOR_ONE);
+  assert_check_rejects_variant ("S5", SC_S3_NO_DENOMINATOR);
 }
 END_TEST
 
@@ -203,118 +251,70 @@ START_TEST (test_same_seed_same_figures_other_seed_other_figures)
 }
 END_TEST
 
-/* ------------------------------------------------------------ figures */
+/* ------------------------------------------------------------- figures */
 
-#define FIG_BINS_QUICK 45 /* the module's quick histogram */
-#define FIG_NCOL 7        /* x, three exact densities, three histograms */
-
-/* Read the figure file PATH: its first line, the data rows (N_ROWS of
-   FIG_NCOL numbers each, into ROWS), and the bin width (the spacing of
-   x).  */
-static void
-read_figure (const char *path, char *first, size_t len, size_t *n_rows,
-             double rows[][FIG_NCOL])
+/* Column C of the (n_bins, SC_NT) array A integrated over the bins.  */
+static double
+bin_mass (const sc_figures *fig, const double *a, size_t c)
 {
-  FILE *f = fopen (path, "r");
-  ck_assert_msg (f != NULL, "cannot open %s", path);
-  char line[4096];
-  *n_rows = 0;
-  first[0] = '\0';
-  for (size_t i = 0; fgets (line, sizeof line, f) != NULL; i++)
+  double w = 2.0 * fig->box / (double) fig->n_bins, mass = 0.0;
+  for (size_t b = 0; b < fig->n_bins; b++)
     {
-      if (i == 0)
-        {
-          size_t k = strlen (line) < len ? strlen (line) : len - 1;
-          memcpy (first, line, k);
-          first[k] = '\0';
-        }
-      if (line[0] == '#' || line[0] == '\n')
-        continue;
-      ck_assert_uint_lt (*n_rows, FIG_BINS_QUICK);
-      double *r = rows[*n_rows];
-      int got = sscanf (line, "%lf %lf %lf %lf %lf %lf %lf", &r[0], &r[1], &r[2],
-                        &r[3], &r[4], &r[5], &r[6]);
-      ck_assert_int_eq (got, FIG_NCOL);
-      (*n_rows)++;
+      ck_assert (a[b * SC_NT + c] >= 0.0);
+      mass += a[b * SC_NT + c] * w;
     }
-  fclose (f);
+  return mass;
 }
 
-START_TEST (test_figure_data_written_whole_with_headers)
+START_TEST (test_s3_stores_histograms_and_exact_densities_for_its_figure)
 {
-  char dir[] = "/tmp/check_score.XXXXXX";
-  ck_assert_ptr_nonnull (mkdtemp (dir));
-  fc_run_options opt = { SEED, dir, 1, NULL };
-  ck_assert_int_eq (module_under_test ()->write_figure_data (&opt), GSL_SUCCESS);
-  char path[512], first[256];
-  double rows[FIG_BINS_QUICK][FIG_NCOL];
-  size_t n;
-  snprintf (path, sizeof path, "%s/score-sde-marginals.dat", dir);
-  read_figure (path, first, sizeof first, &n, rows);
-  ck_assert_msg (strncmp (first, "# written by: flowcheck run score", 33) == 0,
-                 "header: %s", first);
-  ck_assert_uint_eq (n, FIG_BINS_QUICK);
+  const fc_module *m = module_under_test ();
+  fc_run_options opt = quick_options (SEED);
+  opt.figures = fc_module_figures_alloc (m);
+  ck_assert_ptr_nonnull (opt.figures);
+  fc_verdict v;
+  ck_assert_int_eq (fc_claim_run (m, claim_under_test ("S3"), &opt, &v),
+                    GSL_SUCCESS);
+  const sc_figures *fig = opt.figures;
+  ck_assert (fig->filled);
+  ck_assert_uint_eq (fig->n_bins, 45); /* the quick histogram */
   /* Every column is a density on the bins: the exact p_r integrates to 1
      up to the tails beyond the box (three standard deviations of the
      widest component past the farthest mean: < 0.3% of mass) and the
      midpoint rule's error; the histograms hold at most all the samples.  */
-  double w = rows[1][0] - rows[0][0];
-  for (size_t c = 1; c < FIG_NCOL; c++)
+  for (size_t j = 0; j < SC_NT; j++)
     {
-      double mass = 0.0;
-      for (size_t i = 0; i < n; i++)
-        {
-          ck_assert (rows[i][c] >= 0.0);
-          mass += rows[i][c] * w;
-        }
-      if (c <= 3)
-        fc_ck_assert_abs (mass, 1.0, 0.01, "exact density column %zu", c);
-      else
-        ck_assert_msg (mass <= 1.0 + TOL_EPS (1024) && mass > 0.99,
-                       "histogram column %zu holds %.17g", c, mass);
+      fc_ck_assert_abs (bin_mass (fig, fig->exact, j), 1.0, 0.01,
+                        "exact density at time %zu", j);
+      double mass = bin_mass (fig, fig->hist, j);
+      ck_assert_msg (mass <= 1.0 + TOL_EPS (1024) && mass > 0.99,
+                     "histogram at time %zu holds %.17g", j, mass);
     }
-  /* Nothing else (no temporary left behind); then clean up.  */
-  remove_dir_of (dir, 1);
+  fc_module_figures_free (m, opt.figures);
 }
 END_TEST
-
-START_TEST (test_figure_data_into_missing_directory_fails)
-{
-  fc_run_options opt = { SEED, "/nonexistent/flowcheck-score", 1, NULL };
-  ck_assert_int_ne (module_under_test ()->write_figure_data (&opt), GSL_SUCCESS);
-  opt.out_dir = NULL;
-  ck_assert_int_ne (module_under_test ()->write_figure_data (&opt), GSL_SUCCESS);
-}
-END_TEST
-
-static Suite *
-score_suite (void)
-{
-  Suite *s = suite_create ("score");
-  TCase *tc = tcase_create ("claims");
-  tcase_add_test (tc, test_module_lists_claims_s1_to_s6_in_catalog_order);
-  tcase_add_test (tc, test_s1_score_is_minus_noise_mean_over_t_at_order_two);
-  tcase_add_test (tc, test_s2_score_from_nu_holds_to_round_off_including_t1);
-  tcase_add_test (tc, test_s3_reversed_sde_has_the_marginals_of_the_path);
-  tcase_add_test (tc, test_s4_probability_flow_drift_is_minus_nu_including_t0);
-  tcase_add_test (tc, test_s5_reversed_guided_field_carries_noise_to_posterior);
-  tcase_add_test (tc, test_s6_canonical_guided_field_holds_for_linear_needs_ct_otherwise);
-  suite_add_tcase (s, tc);
-  TCase *tp = tcase_create ("perturbed");
-  tcase_add_test (tp, test_s3_sde_without_the_1_over_1_minus_t_is_refuted);
-  tcase_add_test (tp, test_s5_guided_field_without_the_t_over_1_minus_t_is_refuted);
-  tcase_add_test (tp, test_measure_rejects_unknown_variants);
-  tcase_add_test (tp, test_same_seed_same_figures_other_seed_other_figures);
-  suite_add_tcase (s, tp);
-  TCase *tf = tcase_create ("figures");
-  tcase_add_test (tf, test_figure_data_written_whole_with_headers);
-  tcase_add_test (tf, test_figure_data_into_missing_directory_fails);
-  suite_add_tcase (s, tf);
-  return s;
-}
 
 int
 main (void)
 {
-  return fc_run_suite (score_suite ());
+  Suite *s = suite_create ("score");
+  FC_CK_CASE (s, "claims", test_module_lists_claims_s1_to_s6_in_catalog_order,
+              test_s1_score_is_minus_noise_mean_over_t_at_order_two,
+              test_s2_score_from_nu_holds_to_round_off_including_t1,
+              test_s3_reversed_sde_has_the_marginals_of_the_path,
+              test_s4_probability_flow_drift_is_minus_nu_including_t0,
+              test_s5_reversed_guided_field_carries_noise_to_posterior,
+              test_s6_canonical_guided_field_holds_for_linear_needs_ct_otherwise,
+              test_same_seed_same_figures_other_seed_other_figures);
+  FC_CK_CASE (s, "controls", test_s1_score_off_by_half_a_percent_is_refuted,
+              test_s2_right_side_off_by_eight_bands_is_refuted_at_round_off,
+              test_s3_sde_without_the_1_over_1_minus_t_is_refuted,
+              test_s3_sde_with_five_percent_more_noise_is_refuted,
+              test_s4_drift_g2_off_by_eight_bands_is_refuted_at_round_off,
+              test_s5_guided_field_without_the_t_over_1_minus_t_is_refuted,
+              test_s6_guided_field_with_factor_one_is_refuted,
+              test_checks_reject_unknown_variants);
+  FC_CK_CASE (s, "figures",
+              test_s3_stores_histograms_and_exact_densities_for_its_figure);
+  return fc_run_suite (s);
 }

@@ -1,0 +1,104 @@
+/* derivations/score/data.c -- what every check of module `score` uses: the
+ * size plan, the study times, the data sets, the exact law of the reversed
+ * path and the sample comparison (score_internal.h).  */
+#include <config.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+
+#include "fc_path_field.h"
+#include "score_internal.h"
+
+/* Full sizes for `flowcheck run`, quick ones for the tests and valgrind.
+   The two-sample tests use at most n_two points of each side; the figure
+   sample is separate from the S3 sample and ten times as large (full).  */
+const sc_sizes sc_sizes_plan[FC_SIZE_COUNT] = {
+  [FC_SIZE_FULL] = { .n_points = 400, .pw_n_times = 24, .pw_n_points = 256,
+                     .n_two = 500, .sde_n = 4000, .flow_n = 2000,
+                     .fig_n = 40000, .fig_bins = 90 },
+  [FC_SIZE_QUICK] = { .n_points = 64, .pw_n_times = 6, .pw_n_points = 48,
+                      .n_two = 200, .sde_n = 500, .flow_n = 300,
+                      .fig_n = 2000, .fig_bins = 45 },
+};
+
+const double sc_times[SC_NT] = { 0.25, 0.5, 0.75 };
+
+fc_gmm *
+sc_mixture_1d (void)
+{
+  static const double w[3] = { 0.5, 0.3, 0.2 };
+  static const double mu[3] = { -1.5, 0.6, 2.2 };
+  static const double var[3] = { 0.09, 0.25, 0.04 };
+  fc_gmm *g = fc_gmm_alloc (1, 3);
+  int status = g != NULL ? GSL_SUCCESS : GSL_ENOMEM;
+  for (size_t k = 0; k < 3 && status == GSL_SUCCESS; k++)
+    status = fc_gmm_set_component (g, k, w[k], &mu[k], &var[k]);
+  if (status == GSL_SUCCESS)
+    status = fc_gmm_prepare (g);
+  if (status == GSL_SUCCESS)
+    return g;
+  fc_gmm_free (g);
+  GSL_ERROR_NULL ("cannot build the 1-D mixture", GSL_EFAILED);
+}
+
+fc_gmm *
+sc_mixture_random (const fc_run_options *opt)
+{
+  const fc_gmm_random_params p = { 0.5, 1.5, 1.5, 0.05, 0.05 * SC_RANDOM_COND };
+  return fc_gmm_random (SC_DIM_MAX, 4, &p, fc_module_seed (opt, SC_TAG_DATA), 0);
+}
+
+/* N §Going through the diffusion ODE: x_r = (1-r) x0 + r x1, x1 ~ N(0, I). */
+fc_gmm *
+sc_marginal (const fc_gmm *g, double r)
+{
+  double a[SC_DIM_MAX * SC_DIM_MAX] = { 0 };
+  if (g->dim > SC_DIM_MAX)
+    GSL_ERROR_NULL ("dimension above SC_DIM_MAX", GSL_EBADLEN);
+  for (size_t i = 0; i < g->dim; i++)
+    a[i * g->dim + i] = 1.0 - r;
+  return fc_gmm_affine (g, g->dim, a, NULL, r * r);
+}
+
+int
+sc_points_reversed (double r, unsigned long seed, size_t n, double *x,
+                    void *params)
+{
+  return fc_path_field_points (1.0 - r, seed, n, x, params);
+}
+
+int
+sc_study_init (fc_order_study *st, const char *name, size_t dim, int reversed,
+               fc_schedule s)
+{
+  double t[SC_NT];
+  for (size_t j = 0; j < SC_NT; j++)
+    t[j] = reversed ? 1.0 - sc_times[j] : sc_times[j];
+  int status = fc_order_study_init (st, name, dim, SC_NT, sc_times, SC_NH,
+                                    SC_H_MAX, SC_ORDER_FLOOR);
+  if (status == GSL_SUCCESS)
+    status = fc_path_field_scale (reversed ? FC_SCHEDULE_LINEAR : s, SC_NT, t,
+                                  &st->scale);
+  return status;
+}
+
+int
+sc_compare (const fc_run_options *opt, const fc_gmm *g, size_t n,
+            const double *x, int with_w2, unsigned long seed,
+            fc_compare_result *c)
+{
+  const sc_sizes *sz = FC_SIZES (sc_sizes_plan, opt);
+  const fc_compare_plan plan = { SC_NPROJ, with_w2 ? SC_W2_NREP : 0, SC_W2_Z,
+                                 GSL_MIN (n, sz->n_two), SC_NPERM };
+  return fc_compare_sample (g, n, x, &plan, seed, c);
+}
+
+int
+sc_control_variant (const fc_run_options *opt, sc_variant a, sc_variant b,
+                    int *variant)
+{
+  *variant = fc_control_variant (opt);
+  if (*variant != SC_AS_STATED && (*variant < (int) a || *variant > (int) b))
+    GSL_ERROR ("not a control of this claim", GSL_EINVAL);
+  return GSL_SUCCESS;
+}
