@@ -3,11 +3,12 @@
  *
  *   doob-bridge --out DIR [--seed S] [--quick] [--help]
  *
- * Runs the Gaussian sweeps (fc_doob_gauss_sweep: Brownian and
+ * Runs the Gaussian sweeps (doob_bridge_gauss.c: Brownian and
  * Ornstein-Uhlenbeck bridges against their exact marginals over dimensions
  * and rates, the sigma -> 0 deviations over thirteen sigmas, the
  * Euler-Maruyama orders over eight step sizes) and then the double-well
- * sweeps (fc_doob_well_sweep), writing their data files into DIR, progress
+ * sweeps (doob_bridge_well.c), each a study of the module
+ * (derivations/doob/doob.h), writing their data files into DIR, progress
  * on stderr and a summary table on stdout.  The numbers depend only on the
  * seed, not on the number of threads.  Exit status 0, 1 when a computation
  * or a data file failed, 2 on bad usage (nothing written).  */
@@ -21,7 +22,7 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "doob/doob.h"
+#include "doob_bridge_sweeps.h"
 #include "fc_io.h"
 #include "fc_module.h"
 
@@ -65,7 +66,11 @@ db_help (void)
       "      strong (RMS |X_h - X_ref| at T/2) and endpoint errors (plain,\n"
       "      and with the deterministic last step) for 4 .. 512 steps against\n"
       "      8192 fine steps on the same Brownian paths, D = 2.  2000 paths.\n"
-      "  and the files of the double-well sweep (fc_doob_well_sweep).\n"
+      "  doob-well-eps.dat         H1 (c): the rejection window's acceptance\n"
+      "      and the bias of its marginals against the point-conditioned ones,\n"
+      "      for 6 windows eps.\n"
+      "  doob-well-grid.dat        H1 (c): the grid convergence of the\n"
+      "      conditioned density of the double well, 4 grids.\n"
       "\n"
       "The summary table on stdout has one row per study and case: study,\n"
       "case, then the decisive figures with their bands.\n"
@@ -155,13 +160,13 @@ main (int argc, char **argv)
           o.seed, o.quick ? " --quick" : "");
   printf ("%-10s %-22s %s\n", "# study", "case", "figures");
   fflush (stdout);
-  int status = fc_doob_gauss_sweep (&opt, o.out_dir, stdout);
+  int status = db_sweep_gauss (&opt, stdout);
   fprintf (stderr, DB_NAME ": Gaussian sweeps %s (%.1f s)\n",
            status ? gsl_strerror (status) : "done", db_now () - t0);
   if (status == GSL_SUCCESS)
     {
       double t1 = db_now ();
-      status = fc_doob_well_sweep (&opt, o.out_dir, stdout);
+      status = db_sweep_well (&opt, stdout);
       fprintf (stderr, DB_NAME ": double-well sweeps %s (%.1f s)\n",
                status ? gsl_strerror (status) : "done", db_now () - t1);
     }

@@ -1,5 +1,5 @@
-/* derivations/doob.c -- Doob's h-transform: conditioning an SDE on its end
- * point (N §Doob's h-transform).
+/* derivations/doob/doob.c -- Doob's h-transform: conditioning an SDE on
+ * its end point (N §Doob's h-transform).
  *
  * Claims H1-H3 of DERIVATIONS.md.  The note writes the process
  *   dX = f_t(X) dt + sigma_t dB
@@ -10,78 +10,173 @@
  *
  *  H1  the h-transformed SDE has the conditioned law: Brownian motion and
  *      Ornstein-Uhlenbeck bridges against their exact marginals
- *      (doob_gauss.c), and a double well whose h is computed on a grid,
- *      against rejection-conditioned paths (doob_well.c).
+ *      (h1_marginals.c), and a double well whose h is computed on a grid,
+ *      against rejection-conditioned paths (h1_double_well.c).
  *  H2  sigma -> 0: the BM and OU h-drifts do not depend on sigma, bridge
  *      paths converge to the deterministic bridge at a measured rate, and
- *      for BM at T = 1 the limit field is (x1 - x)/(1 - t).
+ *      for BM at T = 1 the limit field is (x1 - x)/(1 - t)
+ *      (h2_sigma_limit.c).
  *  H3  Euler-Maruyama on the bridge: weak, strong (interior) and endpoint
- *      orders.
+ *      orders (h3_em_orders.c).
  *
- * This file is the claim table; the parts measure (doob.h).  */
+ * This file is the claim table with each claim's controls, the size plan
+ * and the figure list; doob_internal.h lists the parts.  */
 #include <config.h>
 
 #include <stdio.h>
 
 #include <gsl/gsl_errno.h>
 
-#include "doob.h"
-#include "fc_module.h"
+#include "doob_internal.h"
 
 #define DB_SECTION "N §Doob's h-transform"
 
-/* H1 holds when both parts confirm it (fc_verdict_combine).  */
+/* ------------------------------------------------------- the size plan */
+
+const db_sizes db_size_plan[FC_SIZE_COUNT] = {
+  [FC_SIZE_FULL] = {
+    /* H1 (a, b): n paths in `steps` steps, chosen so that the scheme's
+       bias stays below a quarter standard error (measured exactly, metric
+       em_bias_z): at T/2 the Brownian variance error is about
+       sigma^2 h log 2 against a standard error sigma^2 (T/4) sqrt(2/n), a
+       ratio 4 log 2 sqrt(n/2) / steps = 0.19 for n = 10000, 1024 steps
+       (0.17 for the quick 2000 and 512).  */
+    .h1 = { .n = 10000, .steps = 1024, .n_two = 500 },
+    /* H1 (c): about 1.85% of the unconditioned paths are accepted; the
+       two-sample test costs 3999 (2 n_two)^2 kernel sums per time (0.5 s
+       at n_two = 200, 0.13 s at 100); at least 30 expected counts per
+       chi-square bin; h's order study from dx = 0.02 to 0.0025 (the
+       quick sizes skip the finest level, 0.4 s of 0.6 s: the fit then has
+       two differences, and the Richardson reference of the moments comes
+       from levels 1 and 2 instead of 2 and 3).  */
+    .well = { .n_h = 3000, .n_u = 170000, .n_two = 200, .bins = 20,
+              .n_lev = 4 },
+    .h2_npts = 512, .h2_n = 500, .h2_steps = 512,
+    .h3_n = 1000 },
+  [FC_SIZE_QUICK] = {
+    .h1 = { .n = 2000, .steps = 512, .n_two = 200 },
+    .well = { .n_h = 450, .n_u = 24000, .n_two = 100, .bins = 10,
+              .n_lev = 3 },
+    .h2_npts = 64, .h2_n = 200, .h2_steps = 256,
+    .h3_n = 500 },
+};
+
+/* ------------------------------------------------------------------ H1 */
+
+/* H1 holds when both parts confirm it (fc_verdict_combine).  A control
+   changes one part only; the other part is the claim as stated, which the
+   claim's own run checks, so a control runs the part it changes alone:
+   combined with a confirming part its verdict is that part's anyway.  */
+typedef int (*db_h1_part) (const fc_run_options *opt, int variant,
+                           fc_verdict *v, fc_verdict_kind *kind, char *note);
+
 static int
 db_check_h1 (const fc_run_options *opt, fc_verdict *v)
 {
-  char note_gauss[FC_DOOB_NOTE_LEN] = "", note_well[FC_DOOB_NOTE_LEN] = "";
-  fc_verdict_kind kind[2] = { FC_VERDICT_NONE, FC_VERDICT_NONE };
-  int status = fc_doob_h1_gaussian (opt, v, &kind[0], note_gauss);
-  if (status)
-    return status;
-  status = fc_doob_h1_double_well (opt, 0, v, &kind[1], note_well);
-  if (status)
-    return status;
-  v->verdict = fc_verdict_combine (2, kind);
-  fc_verdict_note (v, "%s; %s", note_gauss, note_well);
+  static const db_h1_part parts[2] = { db_h1_marginals, db_h1_double_well };
+  int variant = fc_control_variant (opt);
+  int run[2] = { variant != DB_H1_NO_H_TERM,
+                 variant == DB_CLAIM || variant == DB_H1_NO_H_TERM };
+  char note[2][DB_NOTE_LEN] = { "", "" };
+  fc_verdict_kind kind[2];
+  size_t n = 0;
+  for (int p = 0; p < 2; p++)
+    if (run[p])
+      {
+        int status = parts[p] (opt, variant, v, &kind[n], note[n]);
+        if (status)
+          return status;
+        n++;
+      }
+  v->verdict = fc_verdict_combine (n, kind);
+  if (n == 2)
+    fc_verdict_note (v, "%s; %s", note[0], note[1]);
+  else
+    fc_verdict_note (v, "%s", note[0]);
   return GSL_SUCCESS;
 }
+
+/* The controls of H1: the same comparisons with a wrong drift, which
+   gives the simulated paths another law.  Must flip: the Gaussian
+   marginals then differ from the exact ones by many standard errors, far
+   outside the Bonferroni band 4.69 (REFUTED); without the h-term the
+   double-well paths follow the unconditioned law, mostly in the left
+   well, which the chi-square test against q and the moment z-scores
+   reject (the rejection reference, which has no h-term, still agrees).  */
+static const fc_control db_h1_controls[] = {
+  { "wrong_end_time",
+    "Gaussian bridges simulated with the h of the end time 1.25 T instead of T",
+    FC_VERDICT_REFUTED, DB_H1_WRONG_END_TIME },
+  { "half_h_term",
+    "Gaussian bridges with the h-term halved: f + sigma^2 grad log h / 2",
+    FC_VERDICT_REFUTED, DB_H1_HALF_H_TERM },
+  { "no_h_term",
+    "double well simulated with the drift f alone (h-term dropped)",
+    FC_VERDICT_REFUTED, DB_H1_NO_H_TERM },
+};
+
+/* H2's rate is 1 by construction for any sigma-free drift (the same paths
+   scaled by sigma in a linear SDE), so its controls change the sigma -> 0
+   limit.  Must flip: with h of unit noise the drift f + sigma^2 (b - f)
+   tends to f as sigma -> 0, so X^0 is the unconditioned flow (BM: X^0 =
+   x0), O(1) from the deterministic bridge where det_err_bm's band is
+   round-off (2 N eps max|x|) and det_order_ou's error no longer shrinks
+   with the step; the OU deviations, a sigma-dependent drift, no longer
+   scale like sigma^1 (rate_ou leaves 1 +- 0.05; rate_bm, dominated by the
+   noise, need not).  With the end time (1 + 1e-3) T the sigma = 0 chain
+   ends (1 - 1/1.001) |x_T - x0|, about 1e-3, from x_T: det_err_bm some
+   1e10 times its round-off band.  */
+static const fc_control db_h2_controls[] = {
+  { "unit_noise_h",
+    "drift f + sigma^2 grad log h with h of sigma = 1 whatever sigma is "
+    "simulated (limit f, not the bridge)",
+    FC_VERDICT_REFUTED, DB_H2_UNIT_NOISE_H },
+  { "wrong_end_time",
+    "drift with the h of the end time (1 + 1e-3) T instead of T",
+    FC_VERDICT_REFUTED, DB_H2_WRONG_END_TIME },
+};
+
+/* H3's controls: schemes of another order.  Must flip: a last step that
+   keeps its noise leaves |X_N - x_T| ~ sigma sqrt(h), order 1/2, where the
+   deterministic last step gives round-off for BM (endpoint_det_bm band
+   1e-13) and order 2 for OU (endpoint_det_order_ou band 2 +- 0.24); coarse
+   runs on Brownian paths independent of the reference's stay O(1) from
+   it, so the strong error does not shrink (strong_order about 0 against
+   1 +- 0.16).  */
+static const fc_control db_h3_controls[] = {
+  { "noisy_last_step",
+    "the deterministic last step keeps its noise sigma dW_{N-1}",
+    FC_VERDICT_REFUTED, DB_H3_NOISY_LAST_STEP },
+  { "uncoupled_paths",
+    "the coarse runs on Brownian paths independent of the fine reference's",
+    FC_VERDICT_REFUTED, DB_H3_UNCOUPLED_PATHS },
+};
 
 static const fc_claim db_claims[] = {
   { "H1", DB_SECTION,
     "dX = f dt + sigma dB conditioned on X_T = x_T has drift f + sigma^2 "
     "grad log h, h(t, x) = p(X_T = x_T | X_t = x)",
-    FC_VERDICT_CONFIRMED, db_check_h1, NULL, 0 },
+    FC_VERDICT_CONFIRMED, db_check_h1, FC_CONTROLS (db_h1_controls) },
   { "H2", DB_SECTION,
     "sigma -> 0: the BM and OU h-drifts do not depend on sigma, bridges "
     "tend to the deterministic bridge; BM at T = 1 gives (x1 - x)/(1 - t)",
-    FC_VERDICT_CONFIRMED, fc_doob_h2_check, NULL, 0 },
+    FC_VERDICT_CONFIRMED, db_check_h2, FC_CONTROLS (db_h2_controls) },
   { "H3", DB_SECTION,
     "Euler-Maruyama on the bridge (drift singular at T): weak order 1, "
     "strong order 1 at interior times (additive noise), endpoint order 1/2",
-    FC_VERDICT_CONFIRMED, fc_doob_h3_check, NULL, 0 },
+    FC_VERDICT_CONFIRMED, db_check_h3, FC_CONTROLS (db_h3_controls) },
 };
 
-static int
-db_write_figure_data (const fc_run_options *opt)
-{
-  int status = fc_doob_write_gauss_figures (opt);
-  if (status)
-    return status;
-  return fc_doob_write_well_figures (opt);
-}
-
-/* Until the figure writer renders the checks' record: the old writer. */
-static int
-db_write_legacy (const fc_run_options *opt, const void *record)
-{
-  (void) record;
-  return db_write_figure_data (opt);
-}
+static const fc_figure db_figure_list[] = {
+  { "doob-paths", "H2", { "doob-paths.dat", NULL } },
+  { "doob-double-well", "H1", { "doob-double-well.dat", NULL } },
+  { "doob-orders", "H3", { "doob-orders.dat", NULL } },
+};
 
 const fc_module fc_module_doob
     = { "doob",
         "Doob h-transform drift, its sigma -> 0 limit and bridge simulation "
         "orders (N §Doob's h-transform)",
         db_claims, sizeof db_claims / sizeof db_claims[0],
-        NULL, 0, 1, db_write_legacy, NULL };
+        db_figure_list, sizeof db_figure_list / sizeof db_figure_list[0],
+        sizeof (db_figures), db_write_figures, NULL };
