@@ -7,9 +7,10 @@
  *                [--modes N] [--iter N] [--mc N] [--seed S]
  *   learned-path --help
  *
- * Default mode: the cost study (fc_barycentric_cost_study,
- * derivations/barycentric_cost.c): every problem of B6 and B8, data files
- * into DIR, a summary table on stdout, progress on stderr.
+ * Default mode: the cost study (learned_path_study.c, with the module's
+ * learning, derivations/barycentric/barycentric.h): every problem of B6
+ * and B8, data files into DIR, a summary table on stdout, progress on
+ * stderr.
  *
  * Problem mode: the user's marginals rho_0 .. rho_K (spec files or
  * built-in names, fc_spec.h).  The path runs from vertex e_I to vertex e_J
@@ -55,13 +56,13 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "barycentric/barycentric.h"
 #include "fc_gmm.h"
 #include "fc_interp.h"
 #include "fc_io.h"
 #include "fc_pathcost.h"
 #include "fc_spec.h"
 #include "fc_wasserstein.h"
+#include "learned_path_study.h"
 
 #define LP_NAME "learned-path"
 #define FC_EXP_NAME LP_NAME
@@ -81,7 +82,7 @@
    nodes can find paths that move fast between them, whose true cost is far
    above the fitted one; 64 nodes resolve the paths that 16-node fits
    produce (32 and 64 nodes agree to the printed digits in the module's
-   problems, derivations/barycentric_cost.c).  */
+   problems, derivations/barycentric/barycentric.c).  */
 #define LP_EVAL_NODES 64
 #define LP_REL_TOL 1e-8     /* quadrature in t (Gaussian cost) */
 #define LP_STEP 0.5         /* initial Nelder-Mead step of every parameter */
@@ -490,7 +491,7 @@ lp_run_study (const lp_opts *o)
   fc_run_options ro = { .seed = o->seed, .out_dir = o->out_dir,
                         .quick = o->quick, .progress = stderr };
   fc_module_set_program ("experiments/" LP_NAME);
-  int status = fc_barycentric_cost_study (&ro, o->out_dir, stdout);
+  int status = lp_cost_study (&ro, stdout);
   if (status != GSL_SUCCESS)
     {
       fprintf (stderr, LP_NAME ": the cost study failed: %s\n",
