@@ -123,6 +123,10 @@ struct fc_module
 /* The registry: NULL-terminated, in catalog order (generated registry.c). */
 extern const fc_module *const fc_modules[];
 
+/* The number of registered modules.  */
+size_t
+fc_module_count (void);
+
 /* The module named NAME, or NULL. */
 const fc_module *
 fc_module_find (const char *name);

@@ -14,6 +14,15 @@
 #include "fc_rng.h"
 #include "fc_spec.h"
 
+size_t
+fc_module_count (void)
+{
+  size_t n = 0;
+  while (fc_modules[n] != NULL)
+    n++;
+  return n;
+}
+
 const fc_module *
 fc_module_find (const char *name)
 {

@@ -37,7 +37,7 @@ static const char *const b3_studies[]
     = { "planar_k0", "planar_k1", "planar_k2", "line_k0", "line_k1", "line_k2" };
 #define N_B3_STUDIES (sizeof b3_studies / sizeof b3_studies[0])
 
-START_TEST (test_module_lists_claims_b1_to_b10_in_catalog_order)
+FC_TEST ("claims", test_module_lists_claims_b1_to_b10_in_catalog_order)
 {
   static const char *const ids[] = { "B1", "B2", "B3", "B4", "B5",
                                      "B6", "B7", "B8", "B9", "B10" };
@@ -47,7 +47,7 @@ END_TEST
 
 /* ------------------------------------------------------------- claims */
 
-START_TEST (test_b1_weighted_conditional_means_sum_to_x_at_roundoff)
+FC_TEST ("claims", test_b1_weighted_conditional_means_sum_to_x_at_roundoff)
 {
   fc_verdict v;
   run_claim ("B1", FC_VERDICT_CONFIRMED, &v);
@@ -59,7 +59,7 @@ START_TEST (test_b1_weighted_conditional_means_sum_to_x_at_roundoff)
 }
 END_TEST
 
-START_TEST (test_b2_note_identity_as_written_fails_corrected_holds)
+FC_TEST ("claims", test_b2_note_identity_as_written_fails_corrected_holds)
 {
   fc_verdict v;
   run_claim ("B2", FC_VERDICT_REFUTED, &v);
@@ -77,7 +77,7 @@ START_TEST (test_b2_note_identity_as_written_fails_corrected_holds)
 }
 END_TEST
 
-START_TEST (test_b3_each_alpha_k_derivative_solves_continuity_at_order_two)
+FC_TEST ("claims", test_b3_each_alpha_k_derivative_solves_continuity_at_order_two)
 {
   fc_verdict v;
   run_claim ("B3", FC_VERDICT_CONFIRMED, &v);
@@ -86,7 +86,7 @@ START_TEST (test_b3_each_alpha_k_derivative_solves_continuity_at_order_two)
 }
 END_TEST
 
-START_TEST (test_b4_straight_and_curved_paths_transport_rho_i_to_rho_j)
+FC_TEST ("claims", test_b4_straight_and_curved_paths_transport_rho_i_to_rho_j)
 {
   fc_verdict v;
   run_claim ("B4", FC_VERDICT_CONFIRMED, &v);
@@ -101,7 +101,7 @@ START_TEST (test_b4_straight_and_curved_paths_transport_rho_i_to_rho_j)
 }
 END_TEST
 
-START_TEST (test_b5_exact_fields_minimise_the_regression_loss)
+FC_TEST ("claims", test_b5_exact_fields_minimise_the_regression_loss)
 {
   fc_verdict v;
   run_claim ("B5", FC_VERDICT_CONFIRMED, &v);
@@ -118,7 +118,7 @@ START_TEST (test_b5_exact_fields_minimise_the_regression_loss)
 }
 END_TEST
 
-START_TEST (test_b9_trigonometric_interpolant_field_solves_continuity)
+FC_TEST ("claims", test_b9_trigonometric_interpolant_field_solves_continuity)
 {
   fc_verdict v;
   run_claim ("B9", FC_VERDICT_CONFIRMED, &v);
@@ -126,7 +126,7 @@ START_TEST (test_b9_trigonometric_interpolant_field_solves_continuity)
 }
 END_TEST
 
-START_TEST (test_b10_chat_formula_equals_direct_field_until_alpha0_vanishes)
+FC_TEST ("claims", test_b10_chat_formula_equals_direct_field_until_alpha0_vanishes)
 {
   fc_verdict v;
   run_claim ("B10", FC_VERDICT_CONFIRMED, &v);
@@ -141,7 +141,7 @@ START_TEST (test_b10_chat_formula_equals_direct_field_until_alpha0_vanishes)
 }
 END_TEST
 
-START_TEST (test_same_seed_same_figures_other_seed_other_figures)
+FC_TEST ("claims", test_same_seed_same_figures_other_seed_other_figures)
 {
   assert_claim_reproducible ("B3", "rel_hmin_planar_k1");
 }
@@ -205,7 +205,8 @@ static const control_case control_cases[] = {
 };
 #define N_CONTROL_CASES (sizeof control_cases / sizeof control_cases[0])
 
-START_TEST (test_each_control_moves_the_figures_its_change_must_move)
+FC_LOOP_TEST ("controls", test_each_control_moves_the_figures_its_change_must_move,
+              (int) N_CONTROL_CASES)
 {
   const control_case *k = &control_cases[_i];
   fc_verdict v;
@@ -220,7 +221,7 @@ START_TEST (test_each_control_moves_the_figures_its_change_must_move)
 END_TEST
 
 /* Every control of the module has its case above.  */
-START_TEST (test_every_control_of_the_module_has_a_case)
+FC_TEST ("controls", test_every_control_of_the_module_has_a_case)
 {
   const fc_module *m = module_under_test ();
   size_t n = 0;
@@ -233,7 +234,7 @@ END_TEST
 /* A check refuses a control that is not one of its claim's: the change it
    names is another claim's (B4's dropped rate given to B3), or no change
    at all of the module.  */
-START_TEST (test_checks_refuse_a_control_not_in_their_claim_table)
+FC_TEST ("controls", test_checks_refuse_a_control_not_in_their_claim_table)
 {
   const fc_claim *b3 = claim_under_test ("B3"), *b4 = claim_under_test ("B4");
   const fc_control *drop = fc_control_find (b4, "rate_dropped");
@@ -253,21 +254,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("barycentric");
-  FC_CK_CASE (s, "claims",
-              test_module_lists_claims_b1_to_b10_in_catalog_order,
-              test_b1_weighted_conditional_means_sum_to_x_at_roundoff,
-              test_b2_note_identity_as_written_fails_corrected_holds,
-              test_b3_each_alpha_k_derivative_solves_continuity_at_order_two,
-              test_b4_straight_and_curved_paths_transport_rho_i_to_rho_j,
-              test_b5_exact_fields_minimise_the_regression_loss,
-              test_b9_trigonometric_interpolant_field_solves_continuity,
-              test_b10_chat_formula_equals_direct_field_until_alpha0_vanishes,
-              test_same_seed_same_figures_other_seed_other_figures);
-  TCase *tc = FC_CK_CASE (s, "controls",
-                          test_every_control_of_the_module_has_a_case,
-                          test_checks_refuse_a_control_not_in_their_claim_table);
-  tcase_add_loop_test (tc, test_each_control_moves_the_figures_its_change_must_move,
-                       0, (int) N_CONTROL_CASES);
-  return fc_run_suite (s);
+  return fc_ck_main ("barycentric");
 }

@@ -26,7 +26,7 @@
 static const char *const b6_problems[]
     = { "gauss1d", "gauss2d", "mixture2d", "gauss1d_narrow" };
 
-START_TEST (test_b6_cost_above_bound_and_learned_not_above_straight)
+FC_TEST ("claims", test_b6_cost_above_bound_and_learned_not_above_straight)
 {
   fc_verdict v;
   run_claim ("B6", FC_VERDICT_CONFIRMED, &v);
@@ -57,7 +57,7 @@ START_TEST (test_b6_cost_above_bound_and_learned_not_above_straight)
 }
 END_TEST
 
-START_TEST (test_b7_note_map_misses_end_and_corrected_map_does_not)
+FC_TEST ("claims", test_b7_note_map_misses_end_and_corrected_map_does_not)
 {
   fc_verdict v;
   run_claim ("B7", FC_VERDICT_REFUTED, &v);
@@ -70,7 +70,7 @@ START_TEST (test_b7_note_map_misses_end_and_corrected_map_does_not)
 }
 END_TEST
 
-START_TEST (test_b8_learned_no_worse_and_separate_vertices_lose_correlation)
+FC_TEST ("claims", test_b8_learned_no_worse_and_separate_vertices_lose_correlation)
 {
   fc_verdict v;
   run_claim ("B8", FC_VERDICT_CONFIRMED, &v);
@@ -85,7 +85,7 @@ END_TEST
 /* The note's map t(s) = s + (sum a sin(pi s / 2))^2 as a block schedule
    overshoots: at s = 1 the block time is 1 + (sum a)^2, outside [0, 1],
    where the block law is not defined -- the cost integrand is refused.  */
-START_TEST (test_note_map_schedule_leaves_the_unit_square)
+FC_TEST ("claims", test_note_map_schedule_leaves_the_unit_square)
 {
   double mean[2] = { 2.0, -0.3 }, cov[4] = { 0.25, 0.6, 0.6, 2.25 }, s2;
   fc_block_problem bp = { 1, 1, mean, cov };
@@ -147,7 +147,7 @@ remove_figure_data (const fc_module *m, const char *dir)
   ck_assert_int_eq (rmdir (dir), 0);
 }
 
-START_TEST (test_b6_learning_trace_never_rises_above_the_straight_path)
+FC_TEST ("claims", test_b6_learning_trace_never_rises_above_the_straight_path)
 {
   const fc_module *m = module_under_test ();
   void *record = fc_module_figures_alloc (m);
@@ -173,12 +173,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("barycentric_cost");
-  FC_CK_CASE (s, "claims",
-              test_b6_cost_above_bound_and_learned_not_above_straight,
-              test_b7_note_map_misses_end_and_corrected_map_does_not,
-              test_b8_learned_no_worse_and_separate_vertices_lose_correlation,
-              test_note_map_schedule_leaves_the_unit_square,
-              test_b6_learning_trace_never_rises_above_the_straight_path);
-  return fc_run_suite (s);
+  return fc_ck_main ("barycentric_cost");
 }

@@ -65,7 +65,7 @@ sig2_log_h (const fc_bridge *b, size_t i, double t, double x)
    left is the round-off of the two values, 2 eps |q| / (2 dx) with
    |q| the size of sigma^2 log h (doubled for the naive s and the
    products: TOL_EPS(8) |q| / dx), and the rounding of the drift itself. */
-START_TEST (test_drift_is_f_plus_sigma2_grad_log_h_by_central_difference)
+FC_TEST ("closed forms", test_drift_is_f_plus_sigma2_grad_log_h_by_central_difference)
 {
   static const double times[] = { 0.0, 0.381966, 0.9, 1.25 };
   const double dx = 1e-3;
@@ -93,7 +93,7 @@ START_TEST (test_drift_is_f_plus_sigma2_grad_log_h_by_central_difference)
 END_TEST
 
 /* For Brownian motion the drift is (x_T - x)/(T - t) to the last bit. */
-START_TEST (test_bm_drift_is_xT_minus_x_over_T_minus_t)
+FC_TEST ("closed forms", test_bm_drift_is_xT_minus_x_over_T_minus_t)
 {
   fc_bridge b = bm ();
   static const double times[] = { 0.0, 0.381966, 1.3 - 1e-9 };
@@ -115,7 +115,7 @@ END_TEST
    Var X_T: its round-off is about 8 eps Var X_t, hence the band
    TOL_EPS(16) Var X_t on the variance and TOL_EPS(16) times the size of the
    terms on the mean.  */
-START_TEST (test_marginal_is_gaussian_conditioning_of_the_joint_law)
+FC_TEST ("closed forms", test_marginal_is_gaussian_conditioning_of_the_joint_law)
 {
   static const double t0s[] = { 0.0, 0.2 };
   static const double times[] = { 0.325, 0.65, 0.975, 1.2 };
@@ -153,7 +153,7 @@ END_TEST
 
 /* The catalog's Brownian marginal N(x0 + t/T (x_T - x0), sigma^2 t(T-t)/T)
    (DERIVATIONS.md H1 (a)), a handful of roundings: TOL_EPS(8).  */
-START_TEST (test_bm_marginal_is_the_catalog_formula)
+FC_TEST ("closed forms", test_bm_marginal_is_the_catalog_formula)
 {
   fc_bridge b = bm ();
   double t = 0.381966, mean[D], var[D];
@@ -169,7 +169,7 @@ START_TEST (test_bm_marginal_is_the_catalog_formula)
 END_TEST
 
 /* At t = t0 the bridge is at x0 with no spread; at t = T at x_T: exact. */
-START_TEST (test_marginal_is_exact_at_t0_and_at_T)
+FC_TEST ("closed forms", test_marginal_is_exact_at_t0_and_at_T)
 {
   for (int k = 0; k < 2; k++)
     {
@@ -198,7 +198,7 @@ END_TEST
    T - t = 1e-10 both hold to relative O(theta (T - t)) = 3e-10, far above
    the round-off of the expm1 forms and far below a cancellation failure
    (a naive 1 - e^{-2u} would lose 10 digits there).  */
-START_TEST (test_ou_forms_are_stable_as_t_tends_to_T)
+FC_TEST ("closed forms", test_ou_forms_are_stable_as_t_tends_to_T)
 {
   fc_bridge b = ou ();
   double tau = 1e-10, t = T_END - tau, var[D], c1[D], g[D];
@@ -218,7 +218,7 @@ END_TEST
    Brownian ones by O(theta T) (the first-order terms of e^{-u} and s):
    band 4 theta_max T (|x| + 1).  At theta = 1e-300 they switch to the
    series of s and must agree to round-off (TOL_EPS(8)).  */
-START_TEST (test_ou_tends_to_bm_as_theta_tends_to_zero)
+FC_TEST ("closed forms", test_ou_tends_to_bm_as_theta_tends_to_zero)
 {
   static const double scales[] = { 1e-7, 1e-300 };
   for (size_t a = 0; a < 2; a++)
@@ -249,7 +249,7 @@ END_TEST
    in {1, 0.3, 0.1, 0.01} equals the closed form: both are a dozen
    roundings of the same terms; the sum -theta (x - mu) + h-term may
    cancel, so the band is TOL_EPS(16) times the size of the two terms.  */
-START_TEST (test_long_way_drift_matches_closed_form_for_every_sigma)
+FC_TEST ("closed forms", test_long_way_drift_matches_closed_form_for_every_sigma)
 {
   static const double sigmas[] = { 1.0, 0.3, 0.1, 0.01 };
   static const double times[] = { 0.0, 0.65, 1.3 - 1e-6 };
@@ -283,7 +283,7 @@ END_TEST
    L^3 (|x0| + |x_T| + |mu|) with L = max(theta) + 1/(T - t - dt) the
    fastest rate, times 1/6: band dt^2 L^3 (|x0| + |x_T| + |mu|) / 6 plus
    the round-off eps |x| / dt of the difference (TOL_EPS(4) |x| / dt).  */
-START_TEST (test_deterministic_bridge_solves_the_drift_ode)
+FC_TEST ("closed forms", test_deterministic_bridge_solves_the_drift_ode)
 {
   const double dt = 1e-4;
   static const double times[] = { 0.13, 0.65, 1.17 };
@@ -311,7 +311,7 @@ END_TEST
 /* cov2 (t, t) is the marginal variance, cov2 is symmetric in its times,
    and for Brownian motion it is sigma^2 (s - t0)(T - t)/(T - t0), s <= t
    (a few roundings: TOL_EPS(8)); it vanishes when one time is t0 or T.  */
-START_TEST (test_cov2_is_the_bridge_covariance)
+FC_TEST ("closed forms", test_cov2_is_the_bridge_covariance)
 {
   double c[D], c2[D], var[D];
   for (int k = 0; k < 2; k++)
@@ -343,7 +343,7 @@ END_TEST
 /* Exact draws have the exact mean and variance: largest |z| over the 2 D
    moments within Z_MAX (n = 20000, fixed seed; 2000 under valgrind), and
    the same draws whether or not the output aliases the start points.  */
-START_TEST (test_exact_draws_have_the_marginal_moments)
+FC_TEST ("closed forms", test_exact_draws_have_the_marginal_moments)
 {
   size_t n = fc_under_valgrind () ? 2000 : 20000;
   fc_bridge b = ou ();
@@ -365,7 +365,7 @@ START_TEST (test_exact_draws_have_the_marginal_moments)
 }
 END_TEST
 
-START_TEST (test_errors_are_reported)
+FC_TEST ("closed forms", test_errors_are_reported)
 {
   double f[D], v[D], m[D], c1[D], g[D], bad_theta[D] = { 1.0, -0.5, 1.0 };
   fc_bridge b = ou ();
@@ -418,19 +418,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("bridge");
-  FC_CK_CASE (s, "closed forms",
-              test_drift_is_f_plus_sigma2_grad_log_h_by_central_difference,
-              test_bm_drift_is_xT_minus_x_over_T_minus_t,
-              test_marginal_is_gaussian_conditioning_of_the_joint_law,
-              test_bm_marginal_is_the_catalog_formula,
-              test_marginal_is_exact_at_t0_and_at_T,
-              test_ou_forms_are_stable_as_t_tends_to_T,
-              test_ou_tends_to_bm_as_theta_tends_to_zero,
-              test_long_way_drift_matches_closed_form_for_every_sigma,
-              test_deterministic_bridge_solves_the_drift_ode,
-              test_cov2_is_the_bridge_covariance,
-              test_exact_draws_have_the_marginal_moments,
-              test_errors_are_reported);
-  return fc_run_suite (s);
+  return fc_ck_main ("bridge");
 }

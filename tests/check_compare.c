@@ -36,7 +36,7 @@ draws (const fc_gmm *g, double shift)
   return x;
 }
 
-START_TEST (test_fourth_moments_are_exact_for_a_symmetric_pair)
+FC_TEST ("fourth moments", test_fourth_moments_are_exact_for_a_symmetric_pair)
 {
   /* 0.5 N(1, 1/4) + 0.5 N(-1, 1/4): mean 0 and E x^4 = 1 + 6/4 + 3/16.  */
   static const double m1[1] = { 1.0 }, m2[1] = { -1.0 }, v[1] = { 0.25 };
@@ -58,7 +58,7 @@ START_TEST (test_fourth_moments_are_exact_for_a_symmetric_pair)
 }
 END_TEST
 
-START_TEST (test_exact_draws_pass_every_comparison)
+FC_TEST ("comparison", test_exact_draws_pass_every_comparison)
 {
   fc_gmm *g = fc_spec_builtin ("8gaussians");
   double *x = draws (g, 0.0);
@@ -82,7 +82,7 @@ START_TEST (test_exact_draws_pass_every_comparison)
 }
 END_TEST
 
-START_TEST (test_shifted_draws_fail_every_comparison)
+FC_TEST ("comparison", test_shifted_draws_fail_every_comparison)
 {
   fc_gmm *g = fc_spec_builtin ("8gaussians");
   double *x = draws (g, 0.5);
@@ -99,7 +99,7 @@ START_TEST (test_shifted_draws_fail_every_comparison)
 }
 END_TEST
 
-START_TEST (test_same_seed_same_figures_and_nan_for_what_is_not_measured)
+FC_TEST ("comparison", test_same_seed_same_figures_and_nan_for_what_is_not_measured)
 {
   fc_gmm *g = fc_spec_builtin ("8gaussians");
   double *x = draws (g, 0.0);
@@ -118,7 +118,7 @@ START_TEST (test_same_seed_same_figures_and_nan_for_what_is_not_measured)
 }
 END_TEST
 
-START_TEST (test_bad_plans_are_refused)
+FC_TEST ("comparison", test_bad_plans_are_refused)
 {
   fc_gmm *g = fc_spec_builtin ("8gaussians");
   double *x = draws (g, 0.0), m0, s0;
@@ -137,7 +137,7 @@ START_TEST (test_bad_plans_are_refused)
 }
 END_TEST
 
-START_TEST (test_bonferroni_band_is_the_two_sided_quantile)
+FC_TEST ("comparison", test_bonferroni_band_is_the_two_sided_quantile)
 {
   /* Qinv (0.025) = 1.959963984540054 (Abramowitz and Stegun 26.2).  */
   fc_ck_assert_rel (fc_compare_z_band (0.05, 1), 1.959963984540054,
@@ -151,13 +151,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("compare");
-  FC_CK_CASE (s, "fourth moments",
-              test_fourth_moments_are_exact_for_a_symmetric_pair);
-  FC_CK_CASE (s, "comparison", test_exact_draws_pass_every_comparison,
-              test_shifted_draws_fail_every_comparison,
-              test_same_seed_same_figures_and_nan_for_what_is_not_measured,
-              test_bad_plans_are_refused,
-              test_bonferroni_band_is_the_two_sided_quantile);
-  return fc_run_suite (s);
+  return fc_ck_main ("compare");
 }

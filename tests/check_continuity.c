@@ -53,7 +53,7 @@ assert_studies_stall (const fc_verdict *v, const char *const *names, size_t n)
     assert_order_stalls (v, names[i], BROKEN_RESIDUAL_FACTOR);
 }
 
-START_TEST (test_module_lists_claims_c1_to_c6_in_catalog_order)
+FC_TEST ("claims", test_module_lists_claims_c1_to_c6_in_catalog_order)
 {
   static const char *const ids[] = { "C1", "C2", "C3", "C4", "C5", "C6" };
   const fc_module *m = assert_claim_table ("continuity", ids, 6);
@@ -64,7 +64,7 @@ END_TEST
 
 /* ---------------------------------------------------------------- claims */
 
-START_TEST (test_c1_conditional_paths_solve_continuity_at_order_two)
+FC_TEST ("claims", test_c1_conditional_paths_solve_continuity_at_order_two)
 {
   fc_verdict v;
   run_claim ("C1", FC_VERDICT_CONFIRMED, &v);
@@ -72,7 +72,7 @@ START_TEST (test_c1_conditional_paths_solve_continuity_at_order_two)
 }
 END_TEST
 
-START_TEST (test_c2_marginal_field_solves_continuity_for_every_data_kind)
+FC_TEST ("claims", test_c2_marginal_field_solves_continuity_for_every_data_kind)
 {
   fc_verdict v;
   run_claim ("C2", FC_VERDICT_CONFIRMED, &v);
@@ -81,7 +81,7 @@ START_TEST (test_c2_marginal_field_solves_continuity_for_every_data_kind)
 }
 END_TEST
 
-START_TEST (test_c3_unweighted_average_residual_does_not_shrink)
+FC_TEST ("claims", test_c3_unweighted_average_residual_does_not_shrink)
 {
   fc_verdict v;
   run_claim ("C3", FC_VERDICT_REFUTED, &v);
@@ -91,7 +91,7 @@ START_TEST (test_c3_unweighted_average_residual_does_not_shrink)
 }
 END_TEST
 
-START_TEST (test_c4_loss_gap_is_field_independent_and_regressor_converges)
+FC_TEST ("claims", test_c4_loss_gap_is_field_independent_and_regressor_converges)
 {
   fc_verdict v;
   run_claim ("C4", FC_VERDICT_CONFIRMED, &v);
@@ -103,7 +103,7 @@ START_TEST (test_c4_loss_gap_is_field_independent_and_regressor_converges)
 }
 END_TEST
 
-START_TEST (test_c5_flow_of_marginal_field_carries_noise_to_data)
+FC_TEST ("claims", test_c5_flow_of_marginal_field_carries_noise_to_data)
 {
   fc_verdict v;
   run_claim ("C5", FC_VERDICT_CONFIRMED, &v);
@@ -118,7 +118,7 @@ START_TEST (test_c5_flow_of_marginal_field_carries_noise_to_data)
 }
 END_TEST
 
-START_TEST (test_c6_speed_bounded_for_smooth_data_unbounded_for_dirac)
+FC_TEST ("claims", test_c6_speed_bounded_for_smooth_data_unbounded_for_dirac)
 {
   fc_verdict v;
   run_claim ("C6", FC_VERDICT_CONFIRMED, &v);
@@ -134,7 +134,7 @@ START_TEST (test_c6_speed_bounded_for_smooth_data_unbounded_for_dirac)
 }
 END_TEST
 
-START_TEST (test_same_seed_same_figures_other_seed_other_figures)
+FC_TEST ("claims", test_same_seed_same_figures_other_seed_other_figures)
 {
   assert_claim_reproducible ("C2", "rel_hmin_gmm");
 }
@@ -142,7 +142,7 @@ END_TEST
 
 /* The order figure renders the studies the checks stored: from a record
    that no check filled, nothing is written at all.  */
-START_TEST (test_order_figure_needs_the_order_studies_of_the_checks)
+FC_TEST ("claims", test_order_figure_needs_the_order_studies_of_the_checks)
 {
   const fc_module *m = module_under_test ();
   void *record = fc_module_figures_alloc (m);
@@ -159,7 +159,7 @@ END_TEST
 
 /* -------------------------------------------------------------- controls */
 
-START_TEST (test_c1_sigma_dot_term_off_by_five_percent_stalls_every_schedule)
+FC_TEST ("controls", test_c1_sigma_dot_term_off_by_five_percent_stalls_every_schedule)
 {
   fc_verdict v;
   run_control ("C1", "sigma_dot_off", FC_VERDICT_REFUTED, &v);
@@ -167,7 +167,7 @@ START_TEST (test_c1_sigma_dot_term_off_by_five_percent_stalls_every_schedule)
 }
 END_TEST
 
-START_TEST (test_c2_flattened_posterior_stalls_for_every_data_kind)
+FC_TEST ("controls", test_c2_flattened_posterior_stalls_for_every_data_kind)
 {
   fc_verdict v;
   run_control ("C2", "flattened_posterior", FC_VERDICT_REFUTED, &v);
@@ -177,7 +177,7 @@ START_TEST (test_c2_flattened_posterior_stalls_for_every_data_kind)
 }
 END_TEST
 
-START_TEST (test_c3_posterior_weighted_average_solves_continuity_at_order_two)
+FC_TEST ("controls", test_c3_posterior_weighted_average_solves_continuity_at_order_two)
 {
   fc_verdict v;
   run_control ("C3", "posterior_weighted", FC_VERDICT_CONFIRMED, &v);
@@ -185,7 +185,7 @@ START_TEST (test_c3_posterior_weighted_average_solves_continuity_at_order_two)
 }
 END_TEST
 
-START_TEST (test_c4_scaled_target_makes_loss_gap_depend_on_the_field)
+FC_TEST ("controls", test_c4_scaled_target_makes_loss_gap_depend_on_the_field)
 {
   fc_verdict v;
   run_control ("C4", "target_scaled", FC_VERDICT_REFUTED, &v);
@@ -195,7 +195,7 @@ START_TEST (test_c4_scaled_target_makes_loss_gap_depend_on_the_field)
 }
 END_TEST
 
-START_TEST (test_c5_field_scaled_by_a_thousandth_breaks_change_of_variables)
+FC_TEST ("controls", test_c5_field_scaled_by_a_thousandth_breaks_change_of_variables)
 {
   fc_verdict v;
   run_control ("C5", "field_scaled", FC_VERDICT_REFUTED, &v);
@@ -211,7 +211,7 @@ START_TEST (test_c5_field_scaled_by_a_thousandth_breaks_change_of_variables)
 }
 END_TEST
 
-START_TEST (test_c6_biased_endpoint_predictor_makes_smooth_field_unbounded)
+FC_TEST ("controls", test_c6_biased_endpoint_predictor_makes_smooth_field_unbounded)
 {
   fc_verdict v;
   run_control ("C6", "endpoint_biased", FC_VERDICT_REFUTED, &v);
@@ -223,31 +223,8 @@ START_TEST (test_c6_biased_endpoint_predictor_makes_smooth_field_unbounded)
 }
 END_TEST
 
-static Suite *
-continuity_suite (void)
-{
-  Suite *s = suite_create ("continuity");
-  FC_CK_CASE (s, "claims", test_module_lists_claims_c1_to_c6_in_catalog_order,
-              test_c1_conditional_paths_solve_continuity_at_order_two,
-              test_c2_marginal_field_solves_continuity_for_every_data_kind,
-              test_c3_unweighted_average_residual_does_not_shrink,
-              test_c4_loss_gap_is_field_independent_and_regressor_converges,
-              test_c5_flow_of_marginal_field_carries_noise_to_data,
-              test_c6_speed_bounded_for_smooth_data_unbounded_for_dirac,
-              test_same_seed_same_figures_other_seed_other_figures,
-              test_order_figure_needs_the_order_studies_of_the_checks);
-  FC_CK_CASE (s, "controls",
-              test_c1_sigma_dot_term_off_by_five_percent_stalls_every_schedule,
-              test_c2_flattened_posterior_stalls_for_every_data_kind,
-              test_c3_posterior_weighted_average_solves_continuity_at_order_two,
-              test_c4_scaled_target_makes_loss_gap_depend_on_the_field,
-              test_c5_field_scaled_by_a_thousandth_breaks_change_of_variables,
-              test_c6_biased_endpoint_predictor_makes_smooth_field_unbounded);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (continuity_suite ());
+  return fc_ck_main ("continuity");
 }

@@ -48,7 +48,8 @@ n_controls (void)
   return n;
 }
 
-START_TEST (test_every_control_gets_the_verdict_its_table_declares)
+FC_LOOP_TEST ("every control", test_every_control_gets_the_verdict_its_table_declares,
+              (int) n_controls ())
 {
   const fc_module *m;
   const fc_claim *c;
@@ -72,10 +73,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("controls");
-  TCase *tc = tcase_create ("every control");
-  tcase_add_loop_test (tc, test_every_control_gets_the_verdict_its_table_declares,
-                       0, (int) n_controls ());
-  suite_add_tcase (s, tc);
-  return fc_run_suite (s);
+  return fc_ck_main ("controls");
 }

@@ -41,7 +41,7 @@ assert_not_order (const fc_verdict *v, const char *name, double expected)
                  m->tolerance, expected);
 }
 
-START_TEST (test_module_lists_claims_h1_to_h3_in_catalog_order)
+FC_TEST ("claims", test_module_lists_claims_h1_to_h3_in_catalog_order)
 {
   static const char *const ids[] = { "H1", "H2", "H3" };
   const fc_module *m = assert_claim_table ("doob", ids, 3);
@@ -68,19 +68,19 @@ assert_gaussian_control_refuted (const char *name)
   assert_above (&v, "z_max_ou");
 }
 
-START_TEST (test_h1_drift_with_h_of_the_wrong_end_time_is_refuted)
+FC_TEST ("claims", test_h1_drift_with_h_of_the_wrong_end_time_is_refuted)
 {
   assert_gaussian_control_refuted ("wrong_end_time");
 }
 END_TEST
 
-START_TEST (test_h1_halved_h_term_is_refuted)
+FC_TEST ("claims", test_h1_halved_h_term_is_refuted)
 {
   assert_gaussian_control_refuted ("half_h_term");
 }
 END_TEST
 
-START_TEST (test_h2_drift_is_sigma_free_and_paths_tend_to_the_deterministic_bridge)
+FC_TEST ("claims", test_h2_drift_is_sigma_free_and_paths_tend_to_the_deterministic_bridge)
 {
   fc_verdict v;
   run_claim ("H2", FC_VERDICT_CONFIRMED, &v);
@@ -97,7 +97,7 @@ END_TEST
 /* With h of unit noise the sigma -> 0 limit is the unconditioned flow:
    X^0 leaves the deterministic bridge and the OU deviations no longer
    scale like sigma; the drift identities, which do not simulate, hold.  */
-START_TEST (test_h2_h_of_unit_noise_does_not_tend_to_the_bridge)
+FC_TEST ("claims", test_h2_h_of_unit_noise_does_not_tend_to_the_bridge)
 {
   fc_verdict v;
   run_control ("H2", "unit_noise_h", FC_VERDICT_REFUTED, &v);
@@ -110,7 +110,7 @@ START_TEST (test_h2_h_of_unit_noise_does_not_tend_to_the_bridge)
 END_TEST
 
 /* With the end time off by 1e-3 T, X^0 misses x_T; the rate stays 1. */
-START_TEST (test_h2_h_of_a_slightly_wrong_end_time_misses_the_bridge)
+FC_TEST ("claims", test_h2_h_of_a_slightly_wrong_end_time_misses_the_bridge)
 {
   fc_verdict v;
   run_control ("H2", "wrong_end_time", FC_VERDICT_REFUTED, &v);
@@ -125,7 +125,7 @@ END_TEST
    step); the deterministic last step ends at x_T to round-off for BM and
    leaves the scheme's second-order local error for OU.  One test, since
    the study is the same.  */
-START_TEST (test_h3_orders_weak_one_strong_one_endpoint_half_unless_last_step_deterministic)
+FC_TEST ("claims", test_h3_orders_weak_one_strong_one_endpoint_half_unless_last_step_deterministic)
 {
   fc_verdict v;
   run_claim ("H3", FC_VERDICT_CONFIRMED, &v);
@@ -147,7 +147,7 @@ END_TEST
 
 /* A last step that keeps its noise: the end point is missed by about
    sigma sqrt(h), order 1/2 where the deterministic step has 2.  */
-START_TEST (test_h3_noisy_last_step_has_endpoint_order_half)
+FC_TEST ("claims", test_h3_noisy_last_step_has_endpoint_order_half)
 {
   fc_verdict v;
   run_control ("H3", "noisy_last_step", FC_VERDICT_REFUTED, &v);
@@ -159,7 +159,7 @@ END_TEST
 
 /* Coarse runs on other Brownian paths than the reference: no strong
    convergence.  */
-START_TEST (test_h3_uncoupled_paths_show_no_strong_order)
+FC_TEST ("claims", test_h3_uncoupled_paths_show_no_strong_order)
 {
   fc_verdict v;
   run_control ("H3", "uncoupled_paths", FC_VERDICT_REFUTED, &v);
@@ -171,7 +171,7 @@ END_TEST
 
 /* The studies experiments/doob-bridge runs refuse sizes they cannot
    measure, before any work.  */
-START_TEST (test_studies_refuse_bad_sizes)
+FC_TEST ("claims", test_studies_refuse_bad_sizes)
 {
   fc_doob_marginal_sizes sz = { 100, 64, 200 }; /* n_two > n */
   fc_doob_marginals r;
@@ -198,16 +198,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("doob");
-  FC_CK_CASE (s, "claims", test_module_lists_claims_h1_to_h3_in_catalog_order,
-              test_h1_drift_with_h_of_the_wrong_end_time_is_refuted,
-              test_h1_halved_h_term_is_refuted,
-              test_h2_drift_is_sigma_free_and_paths_tend_to_the_deterministic_bridge,
-              test_h2_h_of_unit_noise_does_not_tend_to_the_bridge,
-              test_h2_h_of_a_slightly_wrong_end_time_misses_the_bridge,
-              test_h3_orders_weak_one_strong_one_endpoint_half_unless_last_step_deterministic,
-              test_h3_noisy_last_step_has_endpoint_order_half,
-              test_h3_uncoupled_paths_show_no_strong_order,
-              test_studies_refuse_bad_sizes);
-  return fc_run_suite (s);
+  return fc_ck_main ("doob");
 }

@@ -81,7 +81,7 @@ assert_double_well_figure (const db_figures *fig)
     }
 }
 
-START_TEST (test_h1_h_transform_conditions_on_the_end_point)
+FC_TEST ("double_well", test_h1_h_transform_conditions_on_the_end_point)
 {
   const fc_module *m = module_under_test ();
   const fc_claim *c = claim_under_test ("H1");
@@ -100,7 +100,7 @@ START_TEST (test_h1_h_transform_conditions_on_the_end_point)
 }
 END_TEST
 
-START_TEST (test_h1_dropping_the_h_term_is_refuted_decisively)
+FC_TEST ("double_well", test_h1_dropping_the_h_term_is_refuted_decisively)
 {
   fc_verdict v;
   run_control ("H1", "no_h_term", FC_VERDICT_REFUTED, &v);
@@ -120,8 +120,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("doob_well");
-  FC_CK_CASE (s, "double_well", test_h1_h_transform_conditions_on_the_end_point,
-              test_h1_dropping_the_h_term_is_refuted_decisively);
-  return fc_run_suite (s);
+  return fc_ck_main ("doob_well");
 }

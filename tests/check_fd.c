@@ -114,7 +114,7 @@ gauss_field (double t, size_t n, const double *x, double *p, double *u,
 
 /* ------------------------------------------------------------ residual */
 
-START_TEST (test_residual_is_exact_on_quadratic_polynomials)
+FC_TEST ("residual", test_residual_is_exact_on_quadratic_polynomials)
 {
   /* The residual has no truncation error here, so it must match the
      exact one to round-off: quotients of O(1) values lose about
@@ -144,7 +144,7 @@ START_TEST (test_residual_is_exact_on_quadratic_polynomials)
 }
 END_TEST
 
-START_TEST (test_residual_stencil_reaches_t_equal_1)
+FC_TEST ("residual", test_residual_stencil_reaches_t_equal_1)
 {
   /* t + h = 1 exactly is inside the allowed stencil.  */
   double res[NPTS];
@@ -157,7 +157,7 @@ START_TEST (test_residual_stencil_reaches_t_equal_1)
 }
 END_TEST
 
-START_TEST (test_residual_rejects_stencils_leaving_unit_interval)
+FC_TEST ("residual", test_residual_rejects_stencils_leaving_unit_interval)
 {
   double res[NPTS];
   /* t = 0 and t = 1 have no central stencil.  */
@@ -179,7 +179,7 @@ START_TEST (test_residual_rejects_stencils_leaving_unit_interval)
 }
 END_TEST
 
-START_TEST (test_residual_propagates_field_failure)
+FC_TEST ("residual", test_residual_propagates_field_failure)
 {
   /* Fail at the first time call, the second, and the last space call. */
   const int at[3] = { 1, 2, 2 + 2 * DIM };
@@ -231,7 +231,7 @@ gauss_orders (int wrong, double t, double *hs, double *err, double *local)
   return order;
 }
 
-START_TEST (test_residual_of_true_pair_shrinks_at_order_2)
+FC_TEST ("residual", test_residual_of_true_pair_shrinks_at_order_2)
 {
   /* R_h = c2 h^2 + c4 h^4 + ...: the fitted slope differs from 2 by the
      weight of the h^4 term, which the local orders measure directly (they
@@ -253,7 +253,7 @@ START_TEST (test_residual_of_true_pair_shrinks_at_order_2)
 }
 END_TEST
 
-START_TEST (test_residual_of_wrong_field_does_not_shrink)
+FC_TEST ("residual", test_residual_of_wrong_field_does_not_shrink)
 {
   /* R_h -> R_0 != 0: the residual tends to the exact (nonzero) residual
      of the wrong field, so the fitted order is 0 up to the h^2 correction
@@ -290,7 +290,7 @@ END_TEST
 
 /* ------------------------------------------------------------ fits */
 
-START_TEST (test_order_fit_recovers_exact_power_law)
+FC_TEST ("fit", test_order_fit_recovers_exact_power_law)
 {
   /* err = 2.618034 h^2.381966 exactly: log err is linear in log h up to
      one rounding of each log, so slope and intercept agree to a few eps
@@ -319,7 +319,7 @@ START_TEST (test_order_fit_recovers_exact_power_law)
 }
 END_TEST
 
-START_TEST (test_order_fit_stderr_matches_hand_computation)
+FC_TEST ("fit", test_order_fit_stderr_matches_hand_computation)
 {
   /* Three points log h = -1, 0, 1 with log err = 2 log h + (e, -2e, e):
      slope 2 exactly, residual sum of squares 6 e^2, Sxx = 2, so
@@ -339,7 +339,7 @@ START_TEST (test_order_fit_stderr_matches_hand_computation)
 }
 END_TEST
 
-START_TEST (test_order_fit_rejects_bad_input)
+FC_TEST ("fit", test_order_fit_rejects_bad_input)
 {
   double h[3] = { 0.1, 0.05, 0.025 }, err[3] = { 1e-2, 2.5e-3, 6.25e-4 };
   double order, local[2];
@@ -362,7 +362,7 @@ START_TEST (test_order_fit_rejects_bad_input)
 }
 END_TEST
 
-START_TEST (test_rms_is_scaled_two_norm_without_overflow)
+FC_TEST ("fit", test_rms_is_scaled_two_norm_without_overflow)
 {
   const double v[2] = { 3.0, 4.0 };
   fc_ck_assert_rel (fc_fd_rms (2, v), sqrt (12.5), TOL_EPS (4), "rms(3,4)");
@@ -376,16 +376,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("fd");
-  FC_CK_CASE (s, "residual", test_residual_is_exact_on_quadratic_polynomials,
-              test_residual_stencil_reaches_t_equal_1,
-              test_residual_rejects_stencils_leaving_unit_interval,
-              test_residual_propagates_field_failure,
-              test_residual_of_true_pair_shrinks_at_order_2,
-              test_residual_of_wrong_field_does_not_shrink);
-  FC_CK_CASE (s, "fit", test_order_fit_recovers_exact_power_law,
-              test_order_fit_stderr_matches_hand_computation,
-              test_order_fit_rejects_bad_input,
-              test_rms_is_scaled_two_norm_without_overflow);
-  return fc_run_suite (s);
+  return fc_ck_main ("fd");
 }

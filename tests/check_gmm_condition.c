@@ -17,7 +17,7 @@
    from fc_gmm_moments of x: exact up to round-off of the products.  Bands:
    3-term sums for the mean (TOL_EPS(32)), 9-term double sums through two
    sets of moments for the covariance (TOL_EPS(64)).  */
-START_TEST (test_affine_image_moments_are_exact)
+FC_TEST ("affine", test_affine_image_moments_are_exact)
 {
   double a[6] = { 0.7, -0.381966, 1.2, 0.25, 0.9, -0.6 }, b[2] = { 0.5, -2.0 };
   double noise = 0.0123, m[3], c[9], mo[2], co[4];
@@ -55,7 +55,7 @@ END_TEST
    LU inverse of G = A S A^T + s^2 I.  Both routes take about a dozen
    rounded products of size <= 2 on a G of condition number < 10:
    TOL_EPS(64).  */
-START_TEST (test_condition_single_gaussian_matches_textbook)
+FC_TEST ("affine", test_condition_single_gaussian_matches_textbook)
 {
   double w = 1.0, a[6] = { 0.7, -0.381966, 1.2, 0.25, 0.9, -0.6 };
   double y[2] = { 0.8, -0.3 }, sy = 0.45;
@@ -115,7 +115,7 @@ END_TEST
    mu' = mu + lambda / (lambda + s^2) v v^T (y - mu) takes as many roundings
    of O(1) quantities (TOL_EPS(32) absolute); a solve with G, of condition
    number lambda / s^2 = 7e13 at s = 1e-7, would miss it by ~ 1e-5.  */
-START_TEST (test_condition_keeps_posterior_psd_for_small_noise)
+FC_TEST ("affine", test_condition_keeps_posterior_psd_for_small_noise)
 {
   const double sig[4] = { 0.381966, 1e-2, 1e-4, 1e-7 }, lam = 0.7;
   const double c = cos (0.9), s = sin (0.9), eye2[4] = { 1, 0, 0, 1 };
@@ -155,7 +155,7 @@ END_TEST
    K = S a^T / G, mu' = mu + K r and S' = S - K a S take a dozen rounded
    products of O(1) quantities each (TOL_EPS(64) absolute, as in the
    textbook test above).  */
-START_TEST (test_condition_stays_accurate_with_fewer_rows_and_small_noise)
+FC_TEST ("affine", test_condition_stays_accurate_with_fewer_rows_and_small_noise)
 {
   const double sig[4] = { 1e-2, 1e-5, 1e-8, 1e-10 };
   const double a[3] = { 0.7, -0.381966, 1.2 }, y = 0.8;
@@ -195,7 +195,7 @@ END_TEST
    - log evidence, with the evidence the density at y of the affine image
    A x + N(0, s^2 I) (fc_gmm_affine): three independent routes to one
    number, at random x.  Band: the round-off of four log densities.  */
-START_TEST (test_condition_mixture_satisfies_bayes_rule_pointwise)
+FC_TEST ("affine", test_condition_mixture_satisfies_bayes_rule_pointwise)
 {
   double a[6] = { 0.7, -0.381966, 1.2, 0.25, 0.9, -0.6 };
   double y[2] = { 0.8, -0.3 }, sy = 0.45, log_ev, x[3 * 20];
@@ -229,11 +229,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("gmm_condition");
-  FC_CK_CASE (s, "affine", test_affine_image_moments_are_exact,
-              test_condition_single_gaussian_matches_textbook,
-              test_condition_mixture_satisfies_bayes_rule_pointwise,
-              test_condition_keeps_posterior_psd_for_small_noise,
-              test_condition_stays_accurate_with_fewer_rows_and_small_noise);
-  return fc_run_suite (s);
+  return fc_ck_main ("gmm_condition");
 }

@@ -88,7 +88,7 @@ direct_log_mixture (size_t d, size_t k, const double *w, const double *mu,
 
 /* ------------------------------------------------------------- density */
 
-START_TEST (test_log_density_of_one_component_matches_explicit_inverse)
+FC_TEST ("density", test_log_density_of_one_component_matches_explicit_inverse)
 {
   for (size_t d = 2; d <= 3; d++)
     {
@@ -108,7 +108,7 @@ START_TEST (test_log_density_of_one_component_matches_explicit_inverse)
 }
 END_TEST
 
-START_TEST (test_log_density_of_mixture_matches_direct_sum)
+FC_TEST ("density", test_log_density_of_mixture_matches_direct_sum)
 {
   for (size_t d = 2; d <= 3; d++)
     {
@@ -128,7 +128,7 @@ START_TEST (test_log_density_of_mixture_matches_direct_sum)
 END_TEST
 
 /* dim 1, one component: log N(x; m, v) in closed form.  */
-START_TEST (test_one_dimensional_single_component_density)
+FC_TEST ("density", test_one_dimensional_single_component_density)
 {
   double w = 2.0, m = 0.381966, v = 2.5, x[3] = { -1.3, 0.381966, 4.2 };
   double logp[3];
@@ -146,7 +146,7 @@ END_TEST
 
 /* Far from every component the terms underflow in exp; the log-sum-exp
    must still give the finite log density.  */
-START_TEST (test_log_density_far_in_the_tail_is_finite)
+FC_TEST ("density", test_log_density_far_in_the_tail_is_finite)
 {
   double x[2] = { 60.0, -45.0 }, logp;
   fc_gmm *g = make_gmm (2, 3, W2, MU2, S2);
@@ -179,7 +179,7 @@ logp_along (double h, void *params)
 
 /* Band: gsl_deriv_central's own error estimate (truncation + round-off)
    plus the round-off of the analytic score, TOL_EPS(8 D) relative.  */
-START_TEST (test_score_matches_central_difference_of_log_density)
+FC_TEST ("density", test_score_matches_central_difference_of_log_density)
 {
   for (size_t d = 2; d <= 3; d++)
     {
@@ -208,7 +208,7 @@ END_TEST
 
 /* r_k(x) = w_k N_k(x) / q(x) by the direct formulas; the r_k sum to 1
    within K epsilons (K rounded terms).  */
-START_TEST (test_responsibilities_are_bayes_and_sum_to_one)
+FC_TEST ("density", test_responsibilities_are_bayes_and_sum_to_one)
 {
   double resp[15], sw = 0.0;
   fc_gmm *g = make_gmm (3, 3, W3, MU3, S3);
@@ -237,7 +237,7 @@ END_TEST
 
 /* The batched kernels compute each point alone: bitwise the same results
    for 1 and 2 threads.  */
-START_TEST (test_density_and_score_are_independent_of_thread_count)
+FC_TEST ("density", test_density_and_score_are_independent_of_thread_count)
 {
   size_t n = 1000;
   fc_gmm *g = make_gmm (2, 3, W2, MU2, S2);
@@ -260,14 +260,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("gmm_density");
-  FC_CK_CASE (s, "density",
-              test_log_density_of_one_component_matches_explicit_inverse,
-              test_log_density_of_mixture_matches_direct_sum,
-              test_one_dimensional_single_component_density,
-              test_log_density_far_in_the_tail_is_finite,
-              test_score_matches_central_difference_of_log_density,
-              test_responsibilities_are_bayes_and_sum_to_one,
-              test_density_and_score_are_independent_of_thread_count);
-  return fc_run_suite (s);
+  return fc_ck_main ("gmm_density");
 }

@@ -14,7 +14,7 @@
    stable with an O(D) eps error), eigenvalues ascending, eigvec_t the
    exact transpose, mean_eig = V^T mu (a 3-term dot product with |mu| <=
    1.3: TOL_EPS(8)).  */
-START_TEST (test_eigendecomposition_reconstructs_covariance)
+FC_TEST ("prepare", test_eigendecomposition_reconstructs_covariance)
 {
   fc_gmm *g = make_gmm (3, 3, W3, MU3, S3);
   for (size_t k = 0; k < 3; k++)
@@ -44,7 +44,7 @@ START_TEST (test_eigendecomposition_reconstructs_covariance)
 }
 END_TEST
 
-START_TEST (test_weights_are_normalised_and_renormalising_is_exact)
+FC_TEST ("prepare", test_weights_are_normalised_and_renormalising_is_exact)
 {
   double w[3] = { 1.0, 3.0, 4.0 }, mu[3] = { 0.0, 1.0, 2.0 };
   double v[3] = { 1.0, 0.5, 0.25 }, keep[3], keep_log[3];
@@ -72,7 +72,7 @@ START_TEST (test_weights_are_normalised_and_renormalising_is_exact)
 }
 END_TEST
 
-START_TEST (test_clone_is_a_deep_equal_copy)
+FC_TEST ("prepare", test_clone_is_a_deep_equal_copy)
 {
   fc_gmm *g = make_gmm (3, 3, W3, MU3, S3), *c = fc_gmm_clone (g);
   ck_assert_ptr_nonnull (c);
@@ -92,7 +92,7 @@ END_TEST
 
 /* A rank-1 covariance is positive semi-definite: prepared, singular, its
    zero eigenvalue clamped to exactly 0.  */
-START_TEST (test_singular_component_is_recorded_not_rejected)
+FC_TEST ("prepare", test_singular_component_is_recorded_not_rejected)
 {
   double w = 1.0, mu[2] = { 0.3, -0.1 }, s[4] = { 1.0, 1.0, 1.0, 1.0 };
   double x[2] = { 0.0, 0.0 }, out[2];
@@ -108,7 +108,7 @@ START_TEST (test_singular_component_is_recorded_not_rejected)
 }
 END_TEST
 
-START_TEST (test_point_masses_are_prepared_singular_components)
+FC_TEST ("prepare", test_point_masses_are_prepared_singular_components)
 {
   double pts[6] = { 0.381966, -1.0, 2.0, 0.5, -0.7, 1.1 };
   double wts[3] = { 1.0, 2.0, 1.0 };
@@ -130,7 +130,7 @@ END_TEST
 
 /* ---------------------------------------------------------- error paths */
 
-START_TEST (test_bad_arguments_are_rejected)
+FC_TEST ("prepare", test_bad_arguments_are_rejected)
 {
   double mu[2] = { 0.0, 0.0 }, s[4] = { 1.0, 0.2, 0.2, 1.0 };
   double asym[4] = { 1.0, 0.2, 0.3, 1.0 }, notpsd[4] = { 1.0, 2.0, 2.0, 1.0 };
@@ -177,7 +177,7 @@ END_TEST
 
 /* A covariance within round-off of singular, its small eigenvalue
    negative by less than 64 eps of the largest, is accepted and clamped.  */
-START_TEST (test_round_off_negative_eigenvalue_is_clamped)
+FC_TEST ("prepare", test_round_off_negative_eigenvalue_is_clamped)
 {
   double w = 1.0, mu[2] = { 0.0, 0.0 };
   double s[4] = { 1.0, 1.0 + 4.0 * GSL_DBL_EPSILON,
@@ -193,7 +193,7 @@ END_TEST
    band (so cond(S_k) <= eig_max / eig_min, the bound the path tests derive
    their tolerance from), weights and means are finite, the same (seed,
    stream) gives the same mixture bit for bit and another stream another. */
-START_TEST (test_random_mixture_respects_eigenvalue_band_and_is_seeded)
+FC_TEST ("prepare", test_random_mixture_respects_eigenvalue_band_and_is_seeded)
 {
   const fc_gmm_random_params p = { 0.5, 1.5, 1.5, 0.3, 2.0 };
   const size_t d = 6, nk = 5;
@@ -228,7 +228,7 @@ END_TEST
 /* fc_gmm_finish, the end of every constructor: a mixture whose components
    were set is returned prepared; after a failed set (or a failed prepare)
    it is freed (valgrind sees no leak) and NULL returned; NULL stays NULL.  */
-START_TEST (test_finish_prepares_or_frees)
+FC_TEST ("prepare", test_finish_prepares_or_frees)
 {
   double w = 1.0, mu[2] = { 0.0, 0.0 }, s[4] = { 1.0, 0.2, 0.2, 1.0 };
   double notpsd[4] = { 1.0, 2.0, 2.0, 1.0 };
@@ -249,7 +249,7 @@ END_TEST
 /* fc_gmm_check_points, the input check of the batched evaluations
    (fc_path, fc_guide): a prepared mixture, points given unless there are
    none, every coordinate finite.  */
-START_TEST (test_check_points_refuses_unprepared_missing_or_non_finite)
+FC_TEST ("prepare", test_check_points_refuses_unprepared_missing_or_non_finite)
 {
   double w = 1.0, mu[2] = { 0.0, 0.0 }, s[4] = { 1.0, 0.2, 0.2, 1.0 };
   double x[4] = { 0.1, -0.2, 0.3, 0.4 };
@@ -267,7 +267,7 @@ START_TEST (test_check_points_refuses_unprepared_missing_or_non_finite)
 }
 END_TEST
 
-START_TEST (test_random_mixture_rejects_bad_parameters)
+FC_TEST ("prepare", test_random_mixture_rejects_bad_parameters)
 {
   const fc_gmm_random_params bad[] = {
     { 0.0, 1.0, 1.0, 0.1, 1.0 },      /* weight_min not > 0 */
@@ -286,17 +286,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("gmm_prepare");
-  FC_CK_CASE (s, "prepare", test_eigendecomposition_reconstructs_covariance,
-              test_weights_are_normalised_and_renormalising_is_exact,
-              test_clone_is_a_deep_equal_copy,
-              test_singular_component_is_recorded_not_rejected,
-              test_point_masses_are_prepared_singular_components,
-              test_round_off_negative_eigenvalue_is_clamped,
-              test_bad_arguments_are_rejected,
-              test_random_mixture_respects_eigenvalue_band_and_is_seeded,
-              test_random_mixture_rejects_bad_parameters,
-              test_finish_prepares_or_frees,
-              test_check_points_refuses_unprepared_missing_or_non_finite);
-  return fc_run_suite (s);
+  return fc_ck_main ("gmm_prepare");
 }

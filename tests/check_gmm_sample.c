@@ -16,7 +16,7 @@
    the standard deviation of the products (x_i - m_i)(x_j - m_j) over
    sqrt(n), estimated from the sample (the true mean m is known, so the
    products are i.i.d. with mean C_ij).  */
-START_TEST (test_sample_moments_match_mixture_moments)
+FC_TEST ("sampling", test_sample_moments_match_mixture_moments)
 {
   size_t n = fc_under_valgrind () ? 20000 : 200000, d = 3;
   double m[3], c[9];
@@ -55,7 +55,7 @@ END_TEST
    covariance, to round-off.  Bands: the mean is a 3-term sum of products
    of size <= 2 (TOL_EPS(16)); the covariance is computed here as E[x x^T]
    - m m^T, which cancels terms of size ~4 (TOL_EPS(64)).  */
-START_TEST (test_moments_match_law_of_total_covariance)
+FC_TEST ("sampling", test_moments_match_law_of_total_covariance)
 {
   double m[2], c[4], sw = 0.0, em[2] = { 0.0, 0.0 }, e2[4] = { 0 };
   fc_gmm *g = make_gmm (2, 3, W2, MU2, S2);
@@ -81,7 +81,7 @@ START_TEST (test_moments_match_law_of_total_covariance)
 }
 END_TEST
 
-START_TEST (test_sampling_is_reproducible_and_independent_of_threads)
+FC_TEST ("sampling", test_sampling_is_reproducible_and_independent_of_threads)
 {
   size_t n = 3 * FC_RNG_CHUNK + 5;
   fc_gmm *g = make_gmm (2, 3, W2, MU2, S2);
@@ -105,7 +105,7 @@ END_TEST
 /* Point masses are sampled exactly at their points; a rank-1 component
    only along its range: the normal coordinate is a sum of three terms of
    the sizes of u and v, rounded: TOL_EPS(16) of their size.  */
-START_TEST (test_singular_components_sample_on_their_support)
+FC_TEST ("sampling", test_singular_components_sample_on_their_support)
 {
   double pts[4] = { 0.381966, -1.0, 2.0, 0.5 }, x[200];
   fc_gmm *g = fc_gmm_point_masses (2, 2, pts, NULL);
@@ -133,10 +133,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("gmm_sample");
-  FC_CK_CASE (s, "sampling", test_sample_moments_match_mixture_moments,
-              test_moments_match_law_of_total_covariance,
-              test_sampling_is_reproducible_and_independent_of_threads,
-              test_singular_components_sample_on_their_support);
-  return fc_run_suite (s);
+  return fc_ck_main ("gmm_sample");
 }

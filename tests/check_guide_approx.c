@@ -28,7 +28,8 @@ fd_recon_loglik (const double *x, double *f, void *ctx)
                                      x, &out), 0);
 }
 
-START_TEST (test_g4_gradient_is_gradient_of_reconstruction_likelihood)
+FC_LOOP_TEST ("approximate likelihoods", test_g4_gradient_is_gradient_of_reconstruction_likelihood,
+              N_S * 3)
 {
   /* Sigma_gamma does not depend on x, so J^T A^T Sigma^{-1} (y - A x1hat)
      is the exact gradient of log N(y; A x1hat, Sigma_gamma).  */
@@ -75,7 +76,8 @@ START_TEST (test_g4_gradient_is_gradient_of_reconstruction_likelihood)
 }
 END_TEST
 
-START_TEST (test_tweedie_likelihood_is_exact_for_one_gaussian)
+FC_LOOP_TEST ("approximate likelihoods", test_tweedie_likelihood_is_exact_for_one_gaussian,
+              N_S * N_T)
 {
   /* With one component p_t(x1 | x) is Gaussian with covariance Sigma1,
      independent of x: N(y; A x1hat, sigma_y^2 I + A Cov A^T) is h itself
@@ -133,7 +135,7 @@ sigma_gamma (const fc_obs *o, double kappa, double *sig)
       }
 }
 
-START_TEST (test_note_vector_needs_square_a_and_solves_sigma_gamma)
+FC_TEST ("approximate likelihoods", test_note_vector_needs_square_a_and_solves_sigma_gamma)
 {
   fc_gmm *g = make_prior (D, NK, 101);
   double *x = make_points (NPTS, D, 102);
@@ -231,7 +233,8 @@ limit_at_t0 (const fc_gmm *g, const fc_obs *o, double dalpha, int tweedie,
     }
 }
 
-START_TEST (test_approximate_guidance_has_its_limit_at_t0)
+FC_LOOP_TEST ("approximate likelihoods", test_approximate_guidance_has_its_limit_at_t0,
+              2)
 {
   fc_schedule s = all_s[_i]; /* linear, cosine: alpha_0 = 0 */
   fc_gmm *g = make_prior (D, NK, 111);
@@ -287,16 +290,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("guide_approx");
-  TCase *tc = FC_CK_CASE (
-    s, "approximate likelihoods",
-    test_note_vector_needs_square_a_and_solves_sigma_gamma);
-  tcase_add_loop_test (tc,
-                       test_g4_gradient_is_gradient_of_reconstruction_likelihood,
-                       0, N_S * 3);
-  tcase_add_loop_test (tc, test_tweedie_likelihood_is_exact_for_one_gaussian,
-                       0, N_S * N_T);
-  tcase_add_loop_test (tc, test_approximate_guidance_has_its_limit_at_t0, 0,
-                       2);
-  return fc_run_suite (s);
+  return fc_ck_main ("guide_approx");
 }

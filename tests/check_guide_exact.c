@@ -58,7 +58,8 @@ check_bayes (fc_schedule s, double t, size_t m, double *worst)
   free (x);
 }
 
-START_TEST (test_log_h_is_bayes_on_the_posterior_path)
+FC_LOOP_TEST ("exact likelihood", test_log_h_is_bayes_on_the_posterior_path,
+              N_S * N_T)
 {
   fc_schedule s = all_s[_i / N_T];
   double t = all_t[_i % N_T], worst = 0.0;
@@ -71,7 +72,8 @@ START_TEST (test_log_h_is_bayes_on_the_posterior_path)
 }
 END_TEST
 
-START_TEST (test_h_is_the_evidence_with_zero_gradient_at_t0)
+FC_LOOP_TEST ("exact likelihood", test_h_is_the_evidence_with_zero_gradient_at_t0,
+              2)
 {
   /* linear and cosine have alpha_0 = 0: h_0 = p(y), grad exactly 0, and
      c_t grad log h = alpha'(0) (E[x1|y] - E[x1]).  */
@@ -114,7 +116,7 @@ START_TEST (test_h_is_the_evidence_with_zero_gradient_at_t0)
 }
 END_TEST
 
-START_TEST (test_h_is_the_noise_density_at_t1)
+FC_LOOP_TEST ("exact likelihood", test_h_is_the_noise_density_at_t1, N_S)
 {
   fc_gmm *g = make_prior (D, NK, 31);
   fc_obs *o = make_obs (g, 2, 32);
@@ -174,7 +176,8 @@ fd_x1hat (const double *x, double *f, void *ctx)
   ck_assert_int_eq (fc_path_eval (c->g, c->s, c->t, FC_Q_X1HAT, 1, x, f), 0);
 }
 
-START_TEST (test_grad_log_h_matches_finite_differences)
+FC_LOOP_TEST ("exact likelihood", test_grad_log_h_matches_finite_differences,
+              N_S * 3)
 {
   fc_schedule s = all_s[_i / 3];
   double t = (double[]) { 0.3, 0.7, 0.999 }[_i % 3], worst = 0.0;
@@ -208,7 +211,8 @@ END_TEST
 
 /* ------------------------------------------- Tweedie */
 
-START_TEST (test_jacobian_is_scaled_tweedie_covariance_and_fd)
+FC_LOOP_TEST ("tweedie", test_jacobian_is_scaled_tweedie_covariance_and_fd,
+              N_S * N_T)
 {
   fc_schedule s = all_s[_i / N_T];
   double t = all_t[_i % N_T];
@@ -280,7 +284,7 @@ START_TEST (test_jacobian_is_scaled_tweedie_covariance_and_fd)
 }
 END_TEST
 
-START_TEST (test_covariance_is_prior_covariance_at_t0)
+FC_TEST ("tweedie", test_covariance_is_prior_covariance_at_t0)
 {
   fc_gmm *g = make_prior (D, NK, 61);
   double *x = make_points (4, D, 62);
@@ -306,17 +310,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("guide_exact");
-  TCase *tc = FC_CK_CASE (s, "exact likelihood");
-  tcase_add_loop_test (tc, test_log_h_is_bayes_on_the_posterior_path, 0,
-                       N_S * N_T);
-  tcase_add_loop_test (tc, test_h_is_the_evidence_with_zero_gradient_at_t0, 0,
-                       2);
-  tcase_add_loop_test (tc, test_h_is_the_noise_density_at_t1, 0, N_S);
-  tcase_add_loop_test (tc, test_grad_log_h_matches_finite_differences, 0,
-                       N_S * 3);
-  tc = FC_CK_CASE (s, "tweedie", test_covariance_is_prior_covariance_at_t0);
-  tcase_add_loop_test (tc, test_jacobian_is_scaled_tweedie_covariance_and_fd,
-                       0, N_S * N_T);
-  return fc_run_suite (s);
+  return fc_ck_main ("guide_exact");
 }

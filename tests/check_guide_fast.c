@@ -167,7 +167,8 @@ jac_terms_over_alpha (const fc_gmm *g, const fc_schedule_value *v,
    ~1/20 of it (FC_GUIDE_REPORT).  */
 #define TOL_FUSED(k, d) TOL_EPS (8.0 * (double) ((k) + (d)))
 
-START_TEST (test_fast_approx_gradients_match_jacobian_reference)
+FC_LOOP_TEST ("products, not matrices", test_fast_approx_gradients_match_jacobian_reference,
+              N_S * N_FD * N_FT)
 {
   fc_schedule s = all_s[_i / (N_FD * N_FT)];
   size_t d = fast_dim ((_i / N_FT) % N_FD), nk = 4;
@@ -255,7 +256,8 @@ END_TEST
    field against the posterior path's velocity (S6), and the fused
    reconstruction and tweedie fields against the prior velocity of fc_path
    plus the c_t-scaled gradient of fc_guide_approx.  */
-START_TEST (test_fast_exact_likelihood_and_fields_match_references)
+FC_LOOP_TEST ("products, not matrices", test_fast_exact_likelihood_and_fields_match_references,
+              N_S * N_FD * N_FT)
 {
   fc_schedule s = all_s[_i / (N_FD * N_FT)];
   size_t d = fast_dim ((_i / N_FT) % N_FD), nk = 4, m = 2;
@@ -348,7 +350,8 @@ START_TEST (test_fast_exact_likelihood_and_fields_match_references)
 }
 END_TEST
 
-START_TEST (test_fast_paths_do_not_depend_on_threads_or_batch)
+FC_LOOP_TEST ("products, not matrices", test_fast_paths_do_not_depend_on_threads_or_batch,
+              2 * N_FD)
 {
   /* t = 0.3 (scaled form) and 0.7 (direct form); m = D for the note.  */
   size_t d = fast_dim (_i / 2), n = fc_under_valgrind () ? 40 : 200;
@@ -377,14 +380,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("guide_fast");
-  TCase *tc = FC_CK_CASE (s, "products, not matrices");
-  tcase_add_loop_test (tc, test_fast_approx_gradients_match_jacobian_reference,
-                       0, N_S * N_FD * N_FT);
-  tcase_add_loop_test (tc,
-                       test_fast_exact_likelihood_and_fields_match_references,
-                       0, N_S * N_FD * N_FT);
-  tcase_add_loop_test (tc, test_fast_paths_do_not_depend_on_threads_or_batch,
-                       0, 2 * N_FD);
-  return fc_run_suite (s);
+  return fc_ck_main ("guide_fast");
 }

@@ -9,7 +9,7 @@
 
 /* ------------------------------------------- guided velocity (S6) */
 
-START_TEST (test_factor_is_one_minus_t_over_t_for_linear)
+FC_TEST ("guided velocity", test_factor_is_one_minus_t_over_t_for_linear)
 {
   double c;
   for (int i = 1; i <= 9; i++)
@@ -34,7 +34,8 @@ START_TEST (test_factor_is_one_minus_t_over_t_for_linear)
 }
 END_TEST
 
-START_TEST (test_split_velocity_is_posterior_path_velocity)
+FC_LOOP_TEST ("guided velocity", test_split_velocity_is_posterior_path_velocity,
+              N_S * N_T)
 {
   fc_schedule s = all_s[_i / N_T];
   double t = all_t[_i % N_T], worst = 0.0;
@@ -76,7 +77,7 @@ END_TEST
 
 /* ------------------------------------------- fields, threads, errors */
 
-START_TEST (test_guided_fields_are_finite_on_the_whole_interval)
+FC_TEST ("guided velocity", test_guided_fields_are_finite_on_the_whole_interval)
 {
   fc_gmm *g = make_prior (D, NK, 121);
   fc_obs *o = make_obs (g, D, 122);
@@ -128,7 +129,7 @@ START_TEST (test_guided_fields_are_finite_on_the_whole_interval)
 }
 END_TEST
 
-START_TEST (test_results_do_not_depend_on_threads_or_batch)
+FC_TEST ("batches and errors", test_results_do_not_depend_on_threads_or_batch)
 {
   size_t n = fc_under_valgrind () ? 40 : 200;
   size_t per = 3 * D + 2 * D * D + 1 + 1 + 3 * D;
@@ -144,7 +145,7 @@ START_TEST (test_results_do_not_depend_on_threads_or_batch)
 }
 END_TEST
 
-START_TEST (test_bad_input_is_refused)
+FC_TEST ("batches and errors", test_bad_input_is_refused)
 {
   fc_gmm *g = make_prior (D, NK, 141);
   fc_obs *o = make_obs (g, 2, 142);
@@ -208,14 +209,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("guide_field");
-  TCase *tc = FC_CK_CASE (s, "guided velocity",
-                          test_factor_is_one_minus_t_over_t_for_linear,
-                          test_guided_fields_are_finite_on_the_whole_interval);
-  tcase_add_loop_test (tc, test_split_velocity_is_posterior_path_velocity, 0,
-                       N_S * N_T);
-  FC_CK_CASE (s, "batches and errors",
-              test_results_do_not_depend_on_threads_or_batch,
-              test_bad_input_is_refused);
-  return fc_run_suite (s);
+  return fc_ck_main ("guide_field");
 }

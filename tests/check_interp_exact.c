@@ -15,7 +15,7 @@
 
 /* --------------------------------------------------------- construction */
 
-START_TEST (test_alloc_refuses_invalid_marginals)
+FC_TEST ("exact", test_alloc_refuses_invalid_marginals)
 {
   fc_gmm **m = abc_m;
   fc_interp *ip = abc;
@@ -127,7 +127,7 @@ check_against_path (const fc_interp *ip, const fc_gmm *a, double t)
   free (u);
 }
 
-START_TEST (test_two_marginals_reproduce_the_exact_linear_path)
+FC_TEST ("exact", test_two_marginals_reproduce_the_exact_linear_path)
 {
   fc_gmm *m[2];
   m[0] = make_gmm (D, 1, WB, MU0, ID);
@@ -164,7 +164,7 @@ g_combination (const double *g, size_t n, size_t i, const double *c,
 
 /* B1: sum_k beta_k g_k = sum_c r_c (m_c + C_c C_c^{-1} (x - m_c)) = x,
    to round-off relative to sum_k |beta_k| |g_k| + |x|.  */
-START_TEST (test_weighted_sum_of_g_is_x_on_and_off_the_simplex)
+FC_TEST ("exact", test_weighted_sum_of_g_is_x_on_and_off_the_simplex)
 {
   fc_interp *ip = abc;
   const double betas[6][3] = { { 0.381966, 0.236068, 0.381966 },
@@ -196,7 +196,7 @@ END_TEST
 /* At the vertex e_1, x(beta) = x_1: g_1 = x, and x_0, x_2 are independent
    of x, so g_0, g_2 are the marginal means (the tuple posterior of the
    other marginals is their prior).  */
-START_TEST (test_vertex_gives_x_and_the_other_marginal_means)
+FC_TEST ("exact", test_vertex_gives_x_and_the_other_marginal_means)
 {
   fc_gmm **m = abc_m;
   fc_interp *ip = abc;
@@ -221,7 +221,7 @@ START_TEST (test_vertex_gives_x_and_the_other_marginal_means)
 END_TEST
 
 /* b = sum_k dbeta_k g_k (the velocity kernel sums per tuple).  */
-START_TEST (test_velocity_is_the_dbeta_weighted_sum_of_g)
+FC_TEST ("exact", test_velocity_is_the_dbeta_weighted_sum_of_g)
 {
   fc_interp *ip = abc;
   const double beta[3] = { 0.2, 0.381966, 0.418034 };
@@ -244,7 +244,7 @@ END_TEST
 
 /* --------------------------------------------------------- error paths */
 
-START_TEST (test_non_admissible_or_invalid_arguments_are_refused)
+FC_TEST ("exact", test_non_admissible_or_invalid_arguments_are_refused)
 {
   fc_interp *ip = abc;
   const double zero[3] = { 0.0, 0.0, 0.0 };
@@ -301,16 +301,10 @@ START_TEST (test_non_admissible_or_invalid_arguments_are_refused)
 }
 END_TEST
 
+FC_FIXTURE ("exact", abc_setup, abc_teardown)
+
 int
 main (void)
 {
-  Suite *s = suite_create ("interp_exact");
-  TCase *tc = FC_CK_CASE (s, "exact", test_alloc_refuses_invalid_marginals,
-                          test_two_marginals_reproduce_the_exact_linear_path,
-                          test_weighted_sum_of_g_is_x_on_and_off_the_simplex,
-                          test_vertex_gives_x_and_the_other_marginal_means,
-                          test_velocity_is_the_dbeta_weighted_sum_of_g,
-                          test_non_admissible_or_invalid_arguments_are_refused);
-  tcase_add_checked_fixture (tc, abc_setup, abc_teardown);
-  return fc_run_suite (s);
+  return fc_ck_main ("interp_exact");
 }

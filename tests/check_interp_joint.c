@@ -58,7 +58,7 @@ make_sum_map (const double *beta, double *a)
       a[p * 3 * D + k * D + p] = beta[k];
 }
 
-START_TEST (test_law_of_x_beta_is_the_affine_image_of_the_joint)
+FC_TEST ("joint law", test_law_of_x_beta_is_the_affine_image_of_the_joint)
 {
   fc_gmm **m = abc_m;
   fc_interp *ip = abc;
@@ -165,7 +165,7 @@ dense_conditional_mean (const fc_gmm *joint, const double *a, const double *y,
   gsl_vector_free (sol);
 }
 
-START_TEST (test_g_is_the_dense_conditional_mean_of_the_joint)
+FC_TEST ("joint law", test_g_is_the_dense_conditional_mean_of_the_joint)
 {
   fc_gmm **m = abc_m;
   fc_interp *ip = abc;
@@ -200,13 +200,10 @@ START_TEST (test_g_is_the_dense_conditional_mean_of_the_joint)
 }
 END_TEST
 
+FC_FIXTURE ("joint law", abc_setup, abc_teardown)
+
 int
 main (void)
 {
-  Suite *s = suite_create ("interp_joint");
-  TCase *tc = FC_CK_CASE (s, "joint law",
-                          test_law_of_x_beta_is_the_affine_image_of_the_joint,
-                          test_g_is_the_dense_conditional_mean_of_the_joint);
-  tcase_add_checked_fixture (tc, abc_setup, abc_teardown);
-  return fc_run_suite (s);
+  return fc_ck_main ("interp_joint");
 }

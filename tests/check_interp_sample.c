@@ -19,7 +19,7 @@
    from fc_gmm_moments of the marginals, not from the tuples), within
    Z_MAX standard errors (fc_stats_moment_z, fourth moment from the
    sample).  Fixed seed; n = 20000 (2000 under valgrind).  */
-START_TEST (test_samples_have_the_exact_moments)
+FC_TEST ("sampling", test_samples_have_the_exact_moments)
 {
   fc_gmm **m = abc_m;
   fc_interp *ip = abc;
@@ -60,7 +60,7 @@ END_TEST
 
 /* Draw i depends on neither n nor beta (common random numbers along a
    path): the x_k of 300 draws are the first 300 of 700, at two betas.  */
-START_TEST (test_samples_do_not_depend_on_n_or_beta)
+FC_TEST ("sampling", test_samples_do_not_depend_on_n_or_beta)
 {
   fc_interp *ip = abc;
   const double b1[3] = { 0.2, 0.381966, 0.418034 }, b2[3] = { 1.0, 0.0, 0.0 };
@@ -139,7 +139,7 @@ dense_speed2 (size_t nm, const double *const *mu, const double *const *s,
    errors (SE = sample sd / sqrt(n), n = 20000, 2000 under valgrind), at
    an interior beta, an off-simplex beta and the vertices e_0 (t = 0 of the
    straight path from 0 to 2) and e_2 (t = 1).  */
-START_TEST (test_gaussian_speed2_matches_dense_formula_and_monte_carlo)
+FC_TEST ("sampling", test_gaussian_speed2_matches_dense_formula_and_monte_carlo)
 {
   fc_gmm *gs[3] = { make_gmm (D, 1, WB, MU0, ID),
                     make_gmm (D, 1, WB, MUB, SB),
@@ -187,7 +187,7 @@ END_TEST
 
 /* ------------------------------------------------------------- threads */
 
-START_TEST (test_results_do_not_depend_on_thread_count)
+FC_TEST ("sampling", test_results_do_not_depend_on_thread_count)
 {
   fc_interp *ip = abc;
   const double beta[3] = { 0.2, 0.381966, 0.418034 };
@@ -217,14 +217,10 @@ START_TEST (test_results_do_not_depend_on_thread_count)
 }
 END_TEST
 
+FC_FIXTURE ("sampling", abc_setup, abc_teardown)
+
 int
 main (void)
 {
-  Suite *s = suite_create ("interp_sample");
-  TCase *tc = FC_CK_CASE (s, "sampling", test_samples_have_the_exact_moments,
-                          test_samples_do_not_depend_on_n_or_beta,
-                          test_gaussian_speed2_matches_dense_formula_and_monte_carlo,
-                          test_results_do_not_depend_on_thread_count);
-  tcase_add_checked_fixture (tc, abc_setup, abc_teardown);
-  return fc_run_suite (s);
+  return fc_ck_main ("interp_sample");
 }

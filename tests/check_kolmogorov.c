@@ -147,13 +147,13 @@ check_orders (double theta)
     }
 }
 
-START_TEST (test_heat_kernel_h_dlogh_and_density_converge_at_order_two)
+FC_TEST ("kolmogorov", test_heat_kernel_h_dlogh_and_density_converge_at_order_two)
 {
   check_orders (0.0);
 }
 END_TEST
 
-START_TEST (test_ou_transition_density_h_dlogh_converge_at_order_two)
+FC_TEST ("kolmogorov", test_ou_transition_density_h_dlogh_converge_at_order_two)
 {
   check_orders (THETA);
 }
@@ -162,7 +162,7 @@ END_TEST
 /* Mass: 1^T L^T = 0 and CN keeps 1^T p; each of the steps's solves and
    products rounds by ~ nx eps relative, so the drift of the mass after
    STEPS steps is below steps * nx * eps (with the 4 half steps).  */
-START_TEST (test_forward_mass_is_conserved_to_round_off_at_every_level)
+FC_TEST ("kolmogorov", test_forward_mass_is_conserved_to_round_off_at_every_level)
 {
   theta_now = THETA;
   fc_kolmogorov *k = solver_at (2, drift_ou);
@@ -179,7 +179,7 @@ END_TEST
    transposes, so Z = sum p h dx is the same at every level, equal to the
    hat interpolation of h(0, .) at x0 (t = 0) and of p(T, .) at x_T
    (t = T), to round-off.  */
-START_TEST (test_sum_p_h_is_the_same_at_every_level_from_t0_to_t1)
+FC_TEST ("kolmogorov", test_sum_p_h_is_the_same_at_every_level_from_t0_to_t1)
 {
   theta_now = THETA;
   fc_kolmogorov *k = solver_at (1, drift_ou);
@@ -207,7 +207,7 @@ END_TEST
 /* The window's h at t tends to P(|X_T - x_T| <= eps | X_t = x) = the
    Gaussian probability of the window, at second order: at dx = 0.025 the
    error is below (dx/sqrt v)^2 ~ 0.01 relative.  */
-START_TEST (test_window_end_gives_the_window_probability)
+FC_TEST ("kolmogorov", test_window_end_gives_the_window_probability)
 {
   theta_now = THETA;
   size_t r = 4;
@@ -233,7 +233,7 @@ END_TEST
 /* The h-transformed drift is f + sigma^2 d_x log h; drop_h gives f;
    points in the bulk are not clamped; t = 0 is a valid time and the last
    (singular) interval is refused.  */
-START_TEST (test_htransform_drift_adds_sigma2_dlogh_and_drop_h_removes_it)
+FC_TEST ("kolmogorov", test_htransform_drift_adds_sigma2_dlogh_and_drop_h_removes_it)
 {
   theta_now = THETA;
   fc_kolmogorov *k = solver_at (1, drift_ou);
@@ -285,7 +285,7 @@ START_TEST (test_htransform_drift_adds_sigma2_dlogh_and_drop_h_removes_it)
 }
 END_TEST
 
-START_TEST (test_invalid_grids_and_queries_are_refused)
+FC_TEST ("kolmogorov", test_invalid_grids_and_queries_are_refused)
 {
   theta_now = THETA;
   fc_kolmogorov_spec good = { drift_ou, NULL, SIGMA, -DOMAIN, DOMAIN, 71, 0.0,
@@ -356,14 +356,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("check_kolmogorov");
-  FC_CK_CASE (s, "kolmogorov",
-              test_heat_kernel_h_dlogh_and_density_converge_at_order_two,
-              test_ou_transition_density_h_dlogh_converge_at_order_two,
-              test_forward_mass_is_conserved_to_round_off_at_every_level,
-              test_sum_p_h_is_the_same_at_every_level_from_t0_to_t1,
-              test_window_end_gives_the_window_probability,
-              test_htransform_drift_adds_sigma2_dlogh_and_drop_h_removes_it,
-              test_invalid_grids_and_queries_are_refused);
-  return fc_run_suite (s);
+  return fc_ck_main ("check_kolmogorov");
 }

@@ -63,7 +63,8 @@ static const bad_case bad_cases[] = {
   { "sigma 1\ny 1\nrow 0x 1\n", 3, "'row': expected a number, found '0x'" },
 };
 
-START_TEST (test_bad_observation_is_refused_with_file_and_line)
+FC_LOOP_TEST ("parse", test_bad_observation_is_refused_with_file_and_line,
+              (int) (sizeof bad_cases / sizeof bad_cases[0]))
 {
   const bad_case *c = &bad_cases[_i];
   char err[256];
@@ -73,7 +74,7 @@ START_TEST (test_bad_observation_is_refused_with_file_and_line)
 }
 END_TEST
 
-START_TEST (test_good_observation_reads_as_written)
+FC_TEST ("parse", test_good_observation_reads_as_written)
 {
   /* Comments anywhere, blank lines, CRLF ends, tabs, exponents.  */
   const char *text = "# an observation\r\n\r\n  sigma\t0.381966 # noise\r\n"
@@ -99,7 +100,7 @@ START_TEST (test_good_observation_reads_as_written)
 }
 END_TEST
 
-START_TEST (test_written_observation_reads_back_exactly)
+FC_TEST ("parse", test_written_observation_reads_back_exactly)
 {
   fc_obs *o = fc_obs_alloc (3, 2);
   ck_assert_ptr_nonnull (o);
@@ -130,7 +131,7 @@ START_TEST (test_written_observation_reads_back_exactly)
 }
 END_TEST
 
-START_TEST (test_file_errors_are_reported)
+FC_TEST ("parse", test_file_errors_are_reported)
 {
   char err[256];
   fc_obs *o = fc_obs_read_file ("/nonexistent/dir/t.obs", 2, err,
@@ -150,7 +151,7 @@ START_TEST (test_file_errors_are_reported)
 }
 END_TEST
 
-START_TEST (test_check_refuses_unusable_observations)
+FC_TEST ("parse", test_check_refuses_unusable_observations)
 {
   ck_assert_ptr_null (fc_obs_alloc (0, 2));
   ck_assert_ptr_null (fc_obs_alloc (2, 0));
@@ -177,12 +178,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("obs");
-  TCase *tc = FC_CK_CASE (s, "parse", test_good_observation_reads_as_written,
-                          test_written_observation_reads_back_exactly,
-                          test_file_errors_are_reported,
-                          test_check_refuses_unusable_observations);
-  tcase_add_loop_test (tc, test_bad_observation_is_refused_with_file_and_line,
-                       0, (int) (sizeof bad_cases / sizeof bad_cases[0]));
-  return fc_run_suite (s);
+  return fc_ck_main ("obs");
 }

@@ -169,25 +169,25 @@ check_fixed_order (fc_ode_fixed_method method, double p)
     }
 }
 
-START_TEST (test_euler_converges_at_order_1)
+FC_TEST ("fixed", test_euler_converges_at_order_1)
 {
   check_fixed_order (FC_ODE_EULER, 1.0);
 }
 END_TEST
 
-START_TEST (test_heun_converges_at_order_2)
+FC_TEST ("fixed", test_heun_converges_at_order_2)
 {
   check_fixed_order (FC_ODE_HEUN, 2.0);
 }
 END_TEST
 
-START_TEST (test_rk4_converges_at_order_4)
+FC_TEST ("fixed", test_rk4_converges_at_order_4)
 {
   check_fixed_order (FC_ODE_RK4, 4.0);
 }
 END_TEST
 
-START_TEST (test_fixed_trajectory_holds_every_step)
+FC_TEST ("fixed", test_fixed_trajectory_holds_every_step)
 {
   /* TRAJ (steps + 1, n, D): the start, then each step; the last slice is
      the returned state, and the first step is one Euler step exactly.  */
@@ -206,7 +206,7 @@ START_TEST (test_fixed_trajectory_holds_every_step)
 }
 END_TEST
 
-START_TEST (test_fixed_backward_run_undoes_forward_run)
+FC_TEST ("fixed", test_fixed_backward_run_undoes_forward_run)
 {
   /* RK4 there and back over [0.381966, 1]: each leg errs by about the
      forward error e (measured against the exact flow), so the round trip
@@ -251,7 +251,7 @@ unit_field (double t, size_t n, const double *x, double *u, double *div,
   return lin_field (t, n, x, u, div, NULL);
 }
 
-START_TEST (test_fixed_stages_stay_inside_the_interval)
+FC_TEST ("fixed", test_fixed_stages_stay_inside_the_interval)
 {
   /* t0 + (steps - 1) dt + dt rounds to 1 + 2^-52 for 93 steps of 1/93,
      and 1 + (steps - 1)(-dt) - dt to -2^-54 for 5 steps back: a stage at
@@ -279,7 +279,7 @@ START_TEST (test_fixed_stages_stay_inside_the_interval)
 }
 END_TEST
 
-START_TEST (test_fixed_rejects_bad_arguments_and_propagates_field_status)
+FC_TEST ("fixed", test_fixed_rejects_bad_arguments_and_propagates_field_status)
 {
   double x[NPART * DIM];
   memcpy (x, start, sizeof x);
@@ -316,7 +316,7 @@ END_TEST
 
 #define TOL_ADAPT 1e-10
 
-START_TEST (test_adaptive_meets_its_tolerance_on_0_1)
+FC_TEST ("adaptive", test_adaptive_meets_its_tolerance_on_0_1)
 {
   /* The local error per step is held below TOL_ADAPT (1 + |y|); over at
      most n_steps_max steps, amplified by at most exp(int |a|) <= e, the
@@ -344,7 +344,7 @@ START_TEST (test_adaptive_meets_its_tolerance_on_0_1)
 }
 END_TEST
 
-START_TEST (test_adaptive_backward_run_undoes_forward_run)
+FC_TEST ("adaptive", test_adaptive_backward_run_undoes_forward_run)
 {
   double x[NPART * DIM], logdet[NPART] = { 0 };
   fc_ode_stats fw, bw;
@@ -367,7 +367,7 @@ START_TEST (test_adaptive_backward_run_undoes_forward_run)
 }
 END_TEST
 
-START_TEST (test_adaptive_empty_interval_is_identity)
+FC_TEST ("adaptive", test_adaptive_empty_interval_is_identity)
 {
   double x[NPART * DIM], logdet[NPART] = { 0 };
   fc_ode_stats st = { 7, 7 };
@@ -391,7 +391,7 @@ big_cloud (double *x)
     x[i] = start[i % (NPART * DIM)] * (1.0 + 0.0381966 * (double) (i / 7));
 }
 
-START_TEST (test_adaptive_is_bitwise_independent_of_thread_count)
+FC_TEST ("adaptive", test_adaptive_is_bitwise_independent_of_thread_count)
 {
 #ifdef _OPENMP
   double x1[NBIG * DIM], x2[NBIG * DIM], l1[NBIG] = { 0 }, l2[NBIG] = { 0 };
@@ -415,7 +415,7 @@ START_TEST (test_adaptive_is_bitwise_independent_of_thread_count)
 }
 END_TEST
 
-START_TEST (test_adaptive_returns_status_of_lowest_failing_particle)
+FC_TEST ("adaptive", test_adaptive_returns_status_of_lowest_failing_particle)
 {
   /* Particle 40 is pushed above x1 = 50 (GSL_ERANGE), particle 100 below
      x1 = -50 (GSL_EDOM); then the other way round.  The status is the
@@ -438,7 +438,7 @@ START_TEST (test_adaptive_returns_status_of_lowest_failing_particle)
 }
 END_TEST
 
-START_TEST (test_adaptive_rejects_bad_tolerances)
+FC_TEST ("adaptive", test_adaptive_rejects_bad_tolerances)
 {
   double x[NPART * DIM];
   memcpy (x, start, sizeof x);
@@ -461,18 +461,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("ode");
-  FC_CK_CASE (s, "fixed", test_euler_converges_at_order_1,
-              test_heun_converges_at_order_2, test_rk4_converges_at_order_4,
-              test_fixed_trajectory_holds_every_step,
-              test_fixed_backward_run_undoes_forward_run,
-              test_fixed_stages_stay_inside_the_interval,
-              test_fixed_rejects_bad_arguments_and_propagates_field_status);
-  FC_CK_CASE (s, "adaptive", test_adaptive_meets_its_tolerance_on_0_1,
-              test_adaptive_backward_run_undoes_forward_run,
-              test_adaptive_empty_interval_is_identity,
-              test_adaptive_is_bitwise_independent_of_thread_count,
-              test_adaptive_returns_status_of_lowest_failing_particle,
-              test_adaptive_rejects_bad_tolerances);
-  return fc_run_suite (s);
+  return fc_ck_main ("ode");
 }

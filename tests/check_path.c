@@ -101,7 +101,7 @@ compare_with_reference (const fc_gmm *g, fc_schedule s, double t,
   return worst;
 }
 
-START_TEST (test_kernel_matches_reference_for_full_covariance_mixtures)
+FC_TEST ("core", test_kernel_matches_reference_for_full_covariance_mixtures)
 {
   const size_t dims[] = { 1, 2, 5, 16 };
   const size_t n = fc_under_valgrind () ? 9 : 37;
@@ -126,7 +126,7 @@ START_TEST (test_kernel_matches_reference_for_full_covariance_mixtures)
 }
 END_TEST
 
-START_TEST (test_point_masses_match_reference_before_t1)
+FC_TEST ("core", test_point_masses_match_reference_before_t1)
 {
   const size_t nk = fc_under_valgrind () ? 200 : 2000, n = 13, d = 2;
   gsl_rng *r = fc_rng_alloc (3, 0);
@@ -155,7 +155,7 @@ START_TEST (test_point_masses_match_reference_before_t1)
 }
 END_TEST
 
-START_TEST (test_velocity_finite_at_t1_for_vp_and_linear)
+FC_TEST ("core", test_velocity_finite_at_t1_for_vp_and_linear)
 {
   const size_t n = 21;
   fc_gmm *g = make_mixture (3, 5, 23);
@@ -189,7 +189,7 @@ make_half_singular (void)
   return g;
 }
 
-START_TEST (test_singular_component_at_t1_is_a_domain_error)
+FC_TEST ("core", test_singular_component_at_t1_is_a_domain_error)
 {
   const double pts[6] = { 0.1, 0.2, -0.7, 1.1, 0.3, -0.4 };
   const double x[4] = { 0.25, -0.5, 1.5, 0.75 };
@@ -289,13 +289,13 @@ check_fd_order (int which)
   fc_gmm_free (g);
 }
 
-START_TEST (test_score_is_gradient_of_log_density)
+FC_TEST ("core", test_score_is_gradient_of_log_density)
 {
   check_fd_order (0);
 }
 END_TEST
 
-START_TEST (test_div_is_divergence_of_velocity)
+FC_TEST ("core", test_div_is_divergence_of_velocity)
 {
   check_fd_order (1);
 }
@@ -305,7 +305,7 @@ END_TEST
    x1hat and x0hat each carry a relative error of ~ (D + K) eps cond(C_k)
    (back-transform, weights), so TOL_EPS(64) KAPPA_MAX relative to the
    largest of |x|, |alpha x1hat|, |sigma x0hat|.  */
-START_TEST (test_x_is_alpha_x1hat_plus_sigma_x0hat)
+FC_TEST ("core", test_x_is_alpha_x1hat_plus_sigma_x0hat)
 {
   const size_t n = 29, d = 5;
   fc_gmm *g = make_mixture (d, 7, 41);
@@ -339,7 +339,7 @@ END_TEST
 /* At alpha = 0 every component has the law N(0, sigma^2 I): r_k = w_k
    exactly, so E[x1|x] = sum_k w_k mu_k for every x -- the same bits for
    every point -- and the score is -x / sigma^2 = -x.  */
-START_TEST (test_t0_posterior_is_the_prior_weights)
+FC_TEST ("core", test_t0_posterior_is_the_prior_weights)
 {
   const size_t n = 17, d = 4;
   fc_gmm *g = make_mixture (d, 5, 43);
@@ -396,7 +396,7 @@ eval_all (const fc_gmm *g, fc_schedule s, double t, size_t n,
    place in its chunk and so through other paths of the blocked products:
    D = 12 has an 8-wide column block and 4 columns left over).  N is not a
    multiple of any plausible chunk size.  */
-START_TEST (test_results_bitwise_identical_for_one_and_two_threads)
+FC_TEST ("core", test_results_bitwise_identical_for_one_and_two_threads)
 {
   const size_t n = fc_under_valgrind () ? 203 : 1037, d = 12, off = 5;
   fc_gmm *g = make_mixture (d, 9, 47);
@@ -436,7 +436,7 @@ END_TEST
    that component carries no mass, and the path is the other component's.
    Both routes add the same terms (the first ones exactly 0): TOL_EPS(4)
    relative to max(1, |value|).  */
-START_TEST (test_component_with_underflowed_weight_carries_no_mass)
+FC_TEST ("core", test_component_with_underflowed_weight_carries_no_mass)
 {
   const double mu[4] = { 1.0, 0.0, -1.0, 0.5 };
   const double cov[4] = { 0.3, 0.1, 0.1, 0.2 };
@@ -470,7 +470,7 @@ START_TEST (test_component_with_underflowed_weight_carries_no_mass)
 }
 END_TEST
 
-START_TEST (test_bad_time_and_bad_input_are_errors)
+FC_TEST ("core", test_bad_time_and_bad_input_are_errors)
 {
   fc_gmm *g = make_mixture (2, 3, 53);
   double x[4] = { 0.3, -0.2, 1.1, 0.4 }, out[4];
@@ -508,7 +508,7 @@ START_TEST (test_bad_time_and_bad_input_are_errors)
 }
 END_TEST
 
-START_TEST (test_quantity_names_and_widths)
+FC_TEST ("core", test_quantity_names_and_widths)
 {
   fc_quantity q;
   for (int i = 0; i < FC_Q_COUNT; i++)
@@ -529,19 +529,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("path");
-  FC_CK_CASE (s, "core",
-              test_kernel_matches_reference_for_full_covariance_mixtures,
-              test_point_masses_match_reference_before_t1,
-              test_velocity_finite_at_t1_for_vp_and_linear,
-              test_singular_component_at_t1_is_a_domain_error,
-              test_score_is_gradient_of_log_density,
-              test_div_is_divergence_of_velocity,
-              test_x_is_alpha_x1hat_plus_sigma_x0hat,
-              test_t0_posterior_is_the_prior_weights,
-              test_results_bitwise_identical_for_one_and_two_threads,
-              test_component_with_underflowed_weight_carries_no_mass,
-              test_bad_time_and_bad_input_are_errors,
-              test_quantity_names_and_widths);
-  return fc_run_suite (s);
+  return fc_ck_main ("path");
 }

@@ -47,7 +47,7 @@ random_params (unsigned long stream, double scale, size_t n, double *x)
 
 /* ------------------------------------------------------------ simplex path */
 
-START_TEST (test_simplex_path_ends_are_exact_vertices_for_any_theta)
+FC_TEST ("core", test_simplex_path_ends_are_exact_vertices_for_any_theta)
 {
   for (size_t nk = 2; nk <= KMAX; nk++)
     for (size_t sc = 0; sc < N_SCALES; sc++)
@@ -72,7 +72,7 @@ START_TEST (test_simplex_path_ends_are_exact_vertices_for_any_theta)
 }
 END_TEST
 
-START_TEST (test_simplex_path_stays_in_simplex_for_any_theta)
+FC_TEST ("core", test_simplex_path_stays_in_simplex_for_any_theta)
 {
   for (size_t nk = 2; nk <= KMAX; nk++)
     for (size_t sc = 0; sc < N_SCALES; sc++)
@@ -99,7 +99,7 @@ START_TEST (test_simplex_path_stays_in_simplex_for_any_theta)
 }
 END_TEST
 
-START_TEST (test_simplex_path_theta_zero_is_the_straight_path)
+FC_TEST ("core", test_simplex_path_theta_zero_is_the_straight_path)
 {
   fc_simplex_path p = { 3, 2, 0, NMODES };
   double zero[3 * NMODES] = { 0 };
@@ -181,7 +181,7 @@ sp_alpha (double t, void *params, double *out, size_t n)
 #define SP_H_MAX 0.01
 #define SP_BAND 0.05
 
-START_TEST (test_simplex_path_derivative_matches_differences_at_order_two)
+FC_TEST ("core", test_simplex_path_derivative_matches_differences_at_order_two)
 {
   static const double ts[] = { 0.0, 0.381966, 0.7236068, 1.0 };
   double theta[4 * NMODES];
@@ -209,7 +209,7 @@ END_TEST
 
 /* ------------------------------------------------------- monotone time map */
 
-START_TEST (test_time_map_is_increasing_with_exact_ends_for_any_a)
+FC_TEST ("core", test_time_map_is_increasing_with_exact_ends_for_any_a)
 {
   for (size_t sc = 0; sc < N_SCALES - 1; sc++)
     for (size_t rep = 0; rep < 3; rep++)
@@ -237,7 +237,7 @@ START_TEST (test_time_map_is_increasing_with_exact_ends_for_any_a)
 }
 END_TEST
 
-START_TEST (test_time_map_identity_at_zero_parameters)
+FC_TEST ("core", test_time_map_identity_at_zero_parameters)
 {
   double zero[NMODES] = { 0 };
   for (size_t i = 0; i <= 10; i++)
@@ -269,7 +269,7 @@ tm_exp_phi (double r, void *params)
   return exp (phi);
 }
 
-START_TEST (test_time_map_matches_adaptive_quadrature)
+FC_TEST ("core", test_time_map_matches_adaptive_quadrature)
 {
   /* Independent reference: tau(s) = I(s) / I(1) by gsl_integration_qags
      at relative tolerance 1e-13; the band is the reference's own error
@@ -306,7 +306,7 @@ tm_tau (double s, void *params, double *out, size_t n)
   return fc_time_map_eval (t->n, t->a, s, out, NULL);
 }
 
-START_TEST (test_time_map_derivative_matches_differences_at_order_two)
+FC_TEST ("core", test_time_map_derivative_matches_differences_at_order_two)
 {
   double a[NMODES];
   random_params (600, 0.5, NMODES, a);
@@ -330,7 +330,7 @@ START_TEST (test_time_map_derivative_matches_differences_at_order_two)
 }
 END_TEST
 
-START_TEST (test_note_time_map_misses_its_end_by_the_squared_sum)
+FC_TEST ("core", test_note_time_map_misses_its_end_by_the_squared_sum)
 {
   for (size_t rep = 0; rep < 5; rep++)
     {
@@ -392,7 +392,7 @@ pair_or_triple (size_t copies, size_t nk)
 
 #define REL_TOL 1e-10
 
-START_TEST (test_gaussian_straight_cost_matches_closed_form_1d)
+FC_TEST ("core", test_gaussian_straight_cost_matches_closed_form_1d)
 {
   double exact = pair_cost_1d (M0, S0, M1, S1);
   for (size_t nk = 2; nk <= 3; nk++)
@@ -413,7 +413,7 @@ START_TEST (test_gaussian_straight_cost_matches_closed_form_1d)
 }
 END_TEST
 
-START_TEST (test_monte_carlo_cost_agrees_with_exact_cost)
+FC_TEST ("core", test_monte_carlo_cost_agrees_with_exact_cost)
 {
   /* Gaussian marginals written as two identical components each: the cost
      takes the Monte Carlo branch, with the exact (Gaussian) cost known.
@@ -437,7 +437,7 @@ START_TEST (test_monte_carlo_cost_agrees_with_exact_cost)
 }
 END_TEST
 
-START_TEST (test_monte_carlo_draws_reuse_common_random_numbers)
+FC_TEST ("core", test_monte_carlo_draws_reuse_common_random_numbers)
 {
   fc_interp *ipm = pair_or_triple (2, 3);
   fc_simplex_path p = { 3, 0, 1, 1 };
@@ -458,7 +458,7 @@ END_TEST
 
 /* ------------------------------------------------------- two-block schedule */
 
-START_TEST (test_block_cost_of_independent_blocks_is_sum_of_pair_costs)
+FC_TEST ("core", test_block_cost_of_independent_blocks_is_sum_of_pair_costs)
 {
   /* Uncorrelated 1-D blocks, diagonal schedule: each block is the 1-D pair
      N(0, 1) -> N(mu_r, S_rr), whose cost is pair_cost_1d.  */
@@ -472,7 +472,7 @@ START_TEST (test_block_cost_of_independent_blocks_is_sum_of_pair_costs)
 }
 END_TEST
 
-START_TEST (test_block_velocity_is_conditional_mean_by_monte_carlo)
+FC_TEST ("core", test_block_velocity_is_conditional_mean_by_monte_carlo)
 {
   /* x0 ~ N(0, I), x1 ~ N(mu, S) with correlated blocks (2 + 1 dims); at
      block times (ta, tb) the sampled velocity xdot minus b(x) must be
@@ -534,7 +534,7 @@ START_TEST (test_block_velocity_is_conditional_mean_by_monte_carlo)
 }
 END_TEST
 
-START_TEST (test_block_speed_finite_at_both_ends_and_singular_only_at_one_one)
+FC_TEST ("core", test_block_speed_finite_at_both_ends_and_singular_only_at_one_one)
 {
   double mean[2] = { 0.5, 1.0 }, cov[4] = { 1.0, 0.8, 0.8, 1.0 };
   double sing[4] = { 1.0, 1.0, 1.0, 1.0 }, s2;
@@ -572,7 +572,7 @@ quadratic (size_t n, const double *x, void *params, double *cost)
   return GSL_SUCCESS;
 }
 
-START_TEST (test_minimiser_finds_quadratic_minimum_with_decreasing_trace)
+FC_TEST ("core", test_minimiser_finds_quadratic_minimum_with_decreasing_trace)
 {
   double x[3] = { 0 }, cost, trace[500];
   size_t nt;
@@ -592,7 +592,7 @@ START_TEST (test_minimiser_finds_quadratic_minimum_with_decreasing_trace)
 }
 END_TEST
 
-START_TEST (test_minimiser_reports_failures)
+FC_TEST ("core", test_minimiser_reports_failures)
 {
   double x[3] = { 0 }, cost;
   fc_learn_options opt = { 50, 1e-7, 0.5 }, bad = { 50, 1e-7, 0.0 };
@@ -609,7 +609,7 @@ END_TEST
 
 /* ------------------------------------------------------------ error paths */
 
-START_TEST (test_bad_arguments_are_reported)
+FC_TEST ("core", test_bad_arguments_are_reported)
 {
   double a[3], th[3] = { 0.0, NAN, 0.0 }, tau, s2;
   fc_simplex_path same = { 3, 1, 1, 1 }, one = { 1, 0, 0, 1 }, out = { 3, 0, 3, 1 };
@@ -660,25 +660,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("pathcost");
-  FC_CK_CASE (s, "core",
-              test_simplex_path_ends_are_exact_vertices_for_any_theta,
-              test_simplex_path_stays_in_simplex_for_any_theta,
-              test_simplex_path_theta_zero_is_the_straight_path,
-              test_simplex_path_derivative_matches_differences_at_order_two,
-              test_time_map_is_increasing_with_exact_ends_for_any_a,
-              test_time_map_identity_at_zero_parameters,
-              test_time_map_matches_adaptive_quadrature,
-              test_time_map_derivative_matches_differences_at_order_two,
-              test_note_time_map_misses_its_end_by_the_squared_sum,
-              test_gaussian_straight_cost_matches_closed_form_1d,
-              test_monte_carlo_cost_agrees_with_exact_cost,
-              test_monte_carlo_draws_reuse_common_random_numbers,
-              test_block_cost_of_independent_blocks_is_sum_of_pair_costs,
-              test_block_velocity_is_conditional_mean_by_monte_carlo,
-              test_block_speed_finite_at_both_ends_and_singular_only_at_one_one,
-              test_minimiser_finds_quadratic_minimum_with_decreasing_trace,
-              test_minimiser_reports_failures,
-              test_bad_arguments_are_reported);
-  return fc_run_suite (s);
+  return fc_ck_main ("pathcost");
 }

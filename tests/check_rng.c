@@ -11,7 +11,7 @@
 #include "unit_fixtures.h"
 #include "fc_rng.h"
 
-START_TEST (test_same_seed_and_stream_give_same_sequence)
+FC_TEST ("streams", test_same_seed_and_stream_give_same_sequence)
 {
   gsl_rng *a = fc_rng_alloc (20240611UL, 7), *b = fc_rng_alloc (20240611UL, 7);
   ck_assert_ptr_nonnull (a);
@@ -23,7 +23,7 @@ START_TEST (test_same_seed_and_stream_give_same_sequence)
 }
 END_TEST
 
-START_TEST (test_reseed_restarts_the_stream)
+FC_TEST ("streams", test_reseed_restarts_the_stream)
 {
   gsl_rng *a = fc_rng_alloc (381966UL, 3), *b = fc_rng_alloc (1UL, 1);
   unsigned long first[16];
@@ -39,7 +39,7 @@ END_TEST
 
 /* Neighbouring streams, neighbouring seeds, and the pairs (s, t) and
    (t, s) must all start differently.  */
-START_TEST (test_distinct_streams_and_seeds_differ)
+FC_TEST ("streams", test_distinct_streams_and_seeds_differ)
 {
   enum { N = 64 };
   unsigned long first[2 * N + 1];
@@ -62,7 +62,7 @@ END_TEST
 
 /* mt19937 reads 32 bits and maps seed 0 to 4357: stream seeds must lie in
    [1, 2^32 - 1] so that no stream aliases another through that rule.  */
-START_TEST (test_stream_seed_is_never_zero_and_fits_32_bits)
+FC_TEST ("streams", test_stream_seed_is_never_zero_and_fits_32_bits)
 {
   for (unsigned long s = 0; s < 4096; s++)
     {
@@ -75,7 +75,7 @@ END_TEST
 
 /* Reproducibility contract: chunk c of a fill is stream (seed, base + c),
    whatever the thread count.  */
-START_TEST (test_gaussian_fill_is_independent_of_thread_count)
+FC_TEST ("streams", test_gaussian_fill_is_independent_of_thread_count)
 {
   size_t n = 10 * FC_RNG_CHUNK + 17;
   double *z1 = malloc (n * sizeof (double)), *z2 = malloc (n * sizeof (double));
@@ -100,7 +100,7 @@ END_TEST
 /* Mean and variance of n standard normals: standard errors 1/sqrt(n) and
    sqrt(2/n) (the variance of a normal sample variance is 2 sigma^4 / n),
    each within Z_MAX of them.  */
-START_TEST (test_gaussian_fill_mean_and_variance_within_z_max)
+FC_TEST ("streams", test_gaussian_fill_mean_and_variance_within_z_max)
 {
   size_t n = fc_under_valgrind () ? 10000 : 100000;
   double *z = malloc (n * sizeof (double));
@@ -117,12 +117,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("rng");
-  FC_CK_CASE (s, "streams", test_same_seed_and_stream_give_same_sequence,
-              test_reseed_restarts_the_stream,
-              test_distinct_streams_and_seeds_differ,
-              test_stream_seed_is_never_zero_and_fits_32_bits,
-              test_gaussian_fill_is_independent_of_thread_count,
-              test_gaussian_fill_mean_and_variance_within_z_max);
-  return fc_run_suite (s);
+  return fc_ck_main ("rng");
 }

@@ -24,7 +24,7 @@ eval_ok (fc_schedule s, double t)
   return v;
 }
 
-START_TEST (test_endpoints_are_exact)
+FC_TEST ("core", test_endpoints_are_exact)
 {
   for (size_t i = 0; i < 3; i++)
     {
@@ -43,7 +43,7 @@ START_TEST (test_endpoints_are_exact)
 }
 END_TEST
 
-START_TEST (test_vp_sigma_derivative_is_infinite_but_product_finite_at_t1)
+FC_TEST ("core", test_vp_sigma_derivative_is_infinite_but_product_finite_at_t1)
 {
   fc_schedule_value v = eval_ok (FC_SCHEDULE_VP, 1.0);
   ck_assert (v.dsigma == -INFINITY);
@@ -56,7 +56,7 @@ START_TEST (test_vp_sigma_derivative_is_infinite_but_product_finite_at_t1)
 }
 END_TEST
 
-START_TEST (test_closed_forms_at_interior_times)
+FC_TEST ("core", test_closed_forms_at_interior_times)
 {
   for (size_t j = 0; j < 4; j++)
     {
@@ -101,7 +101,7 @@ central (fc_schedule s, double t, double h, int field)
    cosine (1 + cos pi t)/2 gives pi^3/2 < 16, vp (alpha^2)''' =
    8 alpha^2 (a'^3 + 3/2 a' a'') below 9200 (sigma^2 = 1 - alpha^2; vp's
    sigma itself is not differenced, its sigma' is infinite at t = 1).  */
-START_TEST (test_derivatives_match_central_differences)
+FC_TEST ("core", test_derivatives_match_central_differences)
 {
   const double h = 1e-5;
   const double m3[3] = { 0.0, 4.0, 1400.0 };
@@ -128,7 +128,7 @@ END_TEST
 /* Near t = 1 sigma is small: computed naively (1 - alpha^2, cos of an angle
    near pi/2) it would lose all relative accuracy.  Compare with series that
    are exact to far below eps there.  */
-START_TEST (test_sigma_keeps_relative_accuracy_near_t1)
+FC_TEST ("core", test_sigma_keeps_relative_accuracy_near_t1)
 {
   const double u = 1e-9; /* 1 - t */
   double t = 1.0 - u, ue = 1.0 - t; /* the u actually represented */
@@ -145,7 +145,7 @@ START_TEST (test_sigma_keeps_relative_accuracy_near_t1)
 }
 END_TEST
 
-START_TEST (test_bad_time_or_schedule_is_an_error)
+FC_TEST ("core", test_bad_time_or_schedule_is_an_error)
 {
   fc_schedule_value v;
   const double bad[] = { NAN, -1e-300, 1.0 + GSL_DBL_EPSILON, -INFINITY,
@@ -158,7 +158,7 @@ START_TEST (test_bad_time_or_schedule_is_an_error)
 }
 END_TEST
 
-START_TEST (test_names_round_trip_and_unknown_names_are_rejected)
+FC_TEST ("core", test_names_round_trip_and_unknown_names_are_rejected)
 {
   fc_schedule s;
   for (size_t i = 0; i < 3; i++)
@@ -178,13 +178,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("schedule");
-  FC_CK_CASE (s, "core", test_endpoints_are_exact,
-              test_vp_sigma_derivative_is_infinite_but_product_finite_at_t1,
-              test_closed_forms_at_interior_times,
-              test_derivatives_match_central_differences,
-              test_sigma_keeps_relative_accuracy_near_t1,
-              test_bad_time_or_schedule_is_an_error,
-              test_names_round_trip_and_unknown_names_are_rejected);
-  return fc_run_suite (s);
+  return fc_ck_main ("schedule");
 }

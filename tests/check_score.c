@@ -24,7 +24,7 @@
 #include "fc_check_module.h"
 #include "score/score_internal.h"
 
-START_TEST (test_module_lists_claims_s1_to_s6_in_catalog_order)
+FC_TEST ("claims", test_module_lists_claims_s1_to_s6_in_catalog_order)
 {
   static const char *const ids[] = { "S1", "S2", "S3", "S4", "S5", "S6" };
   const fc_module *m = assert_claim_table ("score", ids, 6);
@@ -35,7 +35,7 @@ START_TEST (test_module_lists_claims_s1_to_s6_in_catalog_order)
 }
 END_TEST
 
-START_TEST (test_s1_score_is_minus_noise_mean_over_t_at_order_two)
+FC_TEST ("claims", test_s1_score_is_minus_noise_mean_over_t_at_order_two)
 {
   fc_verdict v;
   run_claim ("S1", FC_VERDICT_CONFIRMED, &v);
@@ -44,7 +44,7 @@ START_TEST (test_s1_score_is_minus_noise_mean_over_t_at_order_two)
 }
 END_TEST
 
-START_TEST (test_s2_score_from_nu_holds_to_round_off_including_t1)
+FC_TEST ("claims", test_s2_score_from_nu_holds_to_round_off_including_t1)
 {
   fc_verdict v;
   run_claim ("S2", FC_VERDICT_CONFIRMED, &v);
@@ -57,7 +57,7 @@ START_TEST (test_s2_score_from_nu_holds_to_round_off_including_t1)
 }
 END_TEST
 
-START_TEST (test_s3_reversed_sde_has_the_marginals_of_the_path)
+FC_TEST ("claims", test_s3_reversed_sde_has_the_marginals_of_the_path)
 {
   fc_verdict v;
   run_claim ("S3", FC_VERDICT_CONFIRMED, &v);
@@ -70,7 +70,7 @@ START_TEST (test_s3_reversed_sde_has_the_marginals_of_the_path)
 }
 END_TEST
 
-START_TEST (test_s4_probability_flow_drift_is_minus_nu_including_t0)
+FC_TEST ("claims", test_s4_probability_flow_drift_is_minus_nu_including_t0)
 {
   fc_verdict v;
   run_claim ("S4", FC_VERDICT_CONFIRMED, &v);
@@ -94,7 +94,7 @@ assert_flow_samples_match_posterior (const fc_verdict *v)
   assert_below (v, "ode_error");
 }
 
-START_TEST (test_s5_reversed_guided_field_carries_noise_to_posterior)
+FC_TEST ("claims", test_s5_reversed_guided_field_carries_noise_to_posterior)
 {
   fc_verdict v;
   run_claim ("S5", FC_VERDICT_CONFIRMED, &v);
@@ -104,7 +104,7 @@ START_TEST (test_s5_reversed_guided_field_carries_noise_to_posterior)
 }
 END_TEST
 
-START_TEST (test_s6_canonical_guided_field_holds_for_linear_needs_ct_otherwise)
+FC_TEST ("claims", test_s6_canonical_guided_field_holds_for_linear_needs_ct_otherwise)
 {
   fc_verdict v;
   run_claim ("S6", FC_VERDICT_CONFIRMED, &v);
@@ -123,7 +123,7 @@ END_TEST
 
 /* ------------------------------------------------------------ controls */
 
-START_TEST (test_s1_score_off_by_half_a_percent_is_refuted)
+FC_TEST ("controls", test_s1_score_off_by_half_a_percent_is_refuted)
 {
   fc_verdict v;
   run_control ("S1", "score_scaled", FC_VERDICT_REFUTED, &v);
@@ -151,7 +151,7 @@ assert_refuted_by_a_few_bands (const fc_verdict *v)
     }
 }
 
-START_TEST (test_s2_right_side_off_by_eight_bands_is_refuted_at_round_off)
+FC_TEST ("controls", test_s2_right_side_off_by_eight_bands_is_refuted_at_round_off)
 {
   fc_verdict v;
   run_control ("S2", "rhs_scaled", FC_VERDICT_REFUTED, &v);
@@ -168,7 +168,7 @@ run_s3_control (const char *name, fc_verdict *v)
   assert_order_stalls (v, "fokker_planck", 10.0);
 }
 
-START_TEST (test_s3_sde_without_the_1_over_1_minus_t_is_refuted)
+FC_TEST ("controls", test_s3_sde_without_the_1_over_1_minus_t_is_refuted)
 {
   fc_verdict v;
   run_s3_control ("no_denominator", &v);
@@ -179,7 +179,7 @@ START_TEST (test_s3_sde_without_the_1_over_1_minus_t_is_refuted)
 }
 END_TEST
 
-START_TEST (test_s3_sde_with_five_percent_more_noise_is_refuted)
+FC_TEST ("controls", test_s3_sde_with_five_percent_more_noise_is_refuted)
 {
   fc_verdict v;
   run_s3_control ("diffusion_scaled", &v);
@@ -189,7 +189,7 @@ START_TEST (test_s3_sde_with_five_percent_more_noise_is_refuted)
 }
 END_TEST
 
-START_TEST (test_s4_drift_g2_off_by_eight_bands_is_refuted_at_round_off)
+FC_TEST ("controls", test_s4_drift_g2_off_by_eight_bands_is_refuted_at_round_off)
 {
   fc_verdict v;
   run_control ("S4", "g2_scaled", FC_VERDICT_REFUTED, &v);
@@ -197,7 +197,7 @@ START_TEST (test_s4_drift_g2_off_by_eight_bands_is_refuted_at_round_off)
 }
 END_TEST
 
-START_TEST (test_s5_guided_field_without_the_t_over_1_minus_t_is_refuted)
+FC_TEST ("controls", test_s5_guided_field_without_the_t_over_1_minus_t_is_refuted)
 {
   fc_verdict v;
   run_control ("S5", "factor_one", FC_VERDICT_REFUTED, &v);
@@ -209,7 +209,7 @@ START_TEST (test_s5_guided_field_without_the_t_over_1_minus_t_is_refuted)
 }
 END_TEST
 
-START_TEST (test_s6_guided_field_with_factor_one_is_refuted)
+FC_TEST ("controls", test_s6_guided_field_with_factor_one_is_refuted)
 {
   fc_verdict v;
   run_control ("S6", "factor_one", FC_VERDICT_REFUTED, &v);
@@ -235,7 +235,7 @@ assert_check_rejects_variant (const char *id, int variant)
   ck_assert_int_eq (v.verdict, FC_VERDICT_NONE);
 }
 
-START_TEST (test_checks_reject_unknown_variants)
+FC_TEST ("controls", test_checks_reject_unknown_variants)
 {
   assert_check_rejects_variant ("S3", 99);
   assert_check_rejects_variant ("S5", 99);
@@ -245,7 +245,7 @@ START_TEST (test_checks_reject_unknown_variants)
 }
 END_TEST
 
-START_TEST (test_same_seed_same_figures_other_seed_other_figures)
+FC_TEST ("claims", test_same_seed_same_figures_other_seed_other_figures)
 {
   assert_claim_reproducible ("S1", "rel_hmin_8gaussians");
 }
@@ -266,7 +266,7 @@ bin_mass (const sc_figures *fig, const double *a, size_t c)
   return mass;
 }
 
-START_TEST (test_s3_stores_histograms_and_exact_densities_for_its_figure)
+FC_TEST ("figures", test_s3_stores_histograms_and_exact_densities_for_its_figure)
 {
   const fc_module *m = module_under_test ();
   fc_run_options opt = quick_options (SEED);
@@ -297,24 +297,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("score");
-  FC_CK_CASE (s, "claims", test_module_lists_claims_s1_to_s6_in_catalog_order,
-              test_s1_score_is_minus_noise_mean_over_t_at_order_two,
-              test_s2_score_from_nu_holds_to_round_off_including_t1,
-              test_s3_reversed_sde_has_the_marginals_of_the_path,
-              test_s4_probability_flow_drift_is_minus_nu_including_t0,
-              test_s5_reversed_guided_field_carries_noise_to_posterior,
-              test_s6_canonical_guided_field_holds_for_linear_needs_ct_otherwise,
-              test_same_seed_same_figures_other_seed_other_figures);
-  FC_CK_CASE (s, "controls", test_s1_score_off_by_half_a_percent_is_refuted,
-              test_s2_right_side_off_by_eight_bands_is_refuted_at_round_off,
-              test_s3_sde_without_the_1_over_1_minus_t_is_refuted,
-              test_s3_sde_with_five_percent_more_noise_is_refuted,
-              test_s4_drift_g2_off_by_eight_bands_is_refuted_at_round_off,
-              test_s5_guided_field_without_the_t_over_1_minus_t_is_refuted,
-              test_s6_guided_field_with_factor_one_is_refuted,
-              test_checks_reject_unknown_variants);
-  FC_CK_CASE (s, "figures",
-              test_s3_stores_histograms_and_exact_densities_for_its_figure);
-  return fc_run_suite (s);
+  return fc_ck_main ("score");
 }

@@ -61,7 +61,7 @@ ou_discrete_law (double h, size_t k, double *mean_factor, double *var)
    the exact Gaussian fourth moment 3 var^2).  The coarse increments are
    sums of 4 fine ones; a wrong scale or grouping changes the variance by
    a factor, far outside the band.  */
-START_TEST (test_sample_moments_match_discrete_ou_law)
+FC_TEST ("law", test_sample_moments_match_discrete_ou_law)
 {
   const size_t dim = 2, steps = 16;
   const size_t n = fc_under_valgrind () ? 2000 : 20000;
@@ -105,7 +105,7 @@ END_TEST
    - theta^3 T h^2 / 3 - ..., the error is C h (1 + c h + ...) with
    |c| of order theta, so the local slope departs from 1 by about
    theta h_max = 0.086; the band is twice that.  */
-START_TEST (test_discrete_ou_law_has_weak_order_one)
+FC_TEST ("law", test_discrete_ou_law_has_weak_order_one)
 {
   enum { NH = 6 };
   const double T = 1.0, x0 = 0.381966;
@@ -211,7 +211,7 @@ strong_order (fc_drift_fn drift, double sigma, double x0, double *band)
   return order;
 }
 
-START_TEST (test_strong_order_one_for_additive_noise_ou)
+FC_TEST ("orders", test_strong_order_one_for_additive_noise_ou)
 {
   double band;
   double order = strong_order (ou_drift, OU_S, 0.381966, &band);
@@ -219,7 +219,7 @@ START_TEST (test_strong_order_one_for_additive_noise_ou)
 }
 END_TEST
 
-START_TEST (test_strong_order_one_for_additive_noise_double_well)
+FC_TEST ("orders", test_strong_order_one_for_additive_noise_double_well)
 {
   double band;
   double order = strong_order (well_drift, 0.5, 0.381966, &band);
@@ -235,7 +235,7 @@ END_TEST
    weighted sum of the log errors with sum of |weights| = 6 / (10 ln 2),
    so within Z_MAX per point the slope moves by at most
    0.866 * Z_MAX * 0.755 / sqrt(n).  */
-START_TEST (test_bridge_endpoint_error_has_order_one_half)
+FC_TEST ("orders", test_bridge_endpoint_error_has_order_one_half)
 {
   enum { NH = 5 };
   const size_t dim = 1, n = fc_under_valgrind () ? 300 : 3000;
@@ -268,7 +268,7 @@ END_TEST
    implementation), and the sample variance against t^2 within Z_MAX
    standard errors plus |v_k - t^2|, the scheme's exact O(h) bias (the
    claim).  The bias itself is O(h): below h at h = 1/400 here.  */
-START_TEST (test_s3_sde_from_point_mass_has_marginal_t_squared)
+FC_TEST ("law", test_s3_sde_from_point_mass_has_marginal_t_squared)
 {
   const size_t dim = 2, steps = 300, n = fc_under_valgrind () ? 2000 : 20000;
   const double x0[2] = { 0.0, 0.0 };
@@ -323,7 +323,7 @@ END_TEST
    1 - h / (1 - 3/4) vanishes.  A diffusion evaluated at the right ends
    would give a different law (and an infinite one here).  Within Z_MAX
    standard errors.  */
-START_TEST (test_s3_sde_reaches_t1_with_left_end_evaluations)
+FC_TEST ("law", test_s3_sde_reaches_t1_with_left_end_evaluations)
 {
   const size_t dim = 2, steps = 4, n = fc_under_valgrind () ? 2000 : 20000;
   const double x0[2] = { 0.0, 0.0 };
@@ -365,13 +365,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("sde_law");
-  FC_CK_CASE (s, "law", test_sample_moments_match_discrete_ou_law,
-              test_discrete_ou_law_has_weak_order_one,
-              test_s3_sde_from_point_mass_has_marginal_t_squared,
-              test_s3_sde_reaches_t1_with_left_end_evaluations);
-  FC_CK_CASE (s, "orders", test_strong_order_one_for_additive_noise_ou,
-              test_strong_order_one_for_additive_noise_double_well,
-              test_bridge_endpoint_error_has_order_one_half);
-  return fc_run_suite (s);
+  return fc_ck_main ("sde_law");
 }

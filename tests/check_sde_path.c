@@ -51,7 +51,7 @@ failing_drift (double t, size_t n, const double *x, double *f, void *params)
    increments of a run with 64 steps on the same fine grid: r = 8 terms
    summed in two orders (scaled sum vs sum of scaled terms), round-off at
    most (r + 1) eps times the sum of their magnitudes.  */
-START_TEST (test_coarse_increments_are_sums_of_fine_increments)
+FC_TEST ("paths", test_coarse_increments_are_sums_of_fine_increments)
 {
   const size_t dim = 3, n = FC_RNG_CHUNK + 5, fine = 64, coarse = 8;
   const size_t r = fine / coarse;
@@ -85,7 +85,7 @@ END_TEST
    for every step count on the same fine grid: runs with 1, 4 and 64 steps
    agree to the round-off of summing the 64 fine increments in groups
    (64 + 2 roundings of terms bounded by |x0| + sigma sum |dW_fine|).  */
-START_TEST (test_runs_with_different_steps_share_the_brownian_path)
+FC_TEST ("paths", test_runs_with_different_steps_share_the_brownian_path)
 {
   const size_t dim = 2, n = 300, fine = 64;
   const double x0[2] = { 0.381966, -0.618034 }, sigma = 1.381966;
@@ -125,7 +125,7 @@ END_TEST
 /* Bitwise: 1 thread vs 2 threads, and the first particles of a smaller
    batch vs the same particles of a larger one (a path depends on the
    particle's index only, fc_sde.h).  */
-START_TEST (test_paths_depend_neither_on_threads_nor_on_n)
+FC_TEST ("paths", test_paths_depend_neither_on_threads_nor_on_n)
 {
   const size_t dim = 2, n = 2 * FC_RNG_CHUNK + 37, m = FC_RNG_CHUNK + 3;
   const double x0[2] = { 0.381966, -0.618034 };
@@ -167,7 +167,7 @@ END_TEST
    the same doubles and the states agree bitwise).  A literal written
    differently from the grid formula (0.1 + 0.3 vs t0 + 3 (t1 - t0) / 10)
    still matches.  */
-START_TEST (test_save_times_return_grid_states)
+FC_TEST ("paths", test_save_times_return_grid_states)
 {
   const size_t dim = 2, n = 40;
   const double x0[2] = { 0.381966, -1.236068 };
@@ -204,7 +204,7 @@ END_TEST
 /* With the deterministic last step the final state is
    X_{K-1} + h f(t_{K-1}, X_{K-1}) bitwise (the integrator's own formula,
    recomputed here from the saved X_{K-1}).  */
-START_TEST (test_deterministic_last_step_is_drift_only)
+FC_TEST ("paths", test_deterministic_last_step_is_drift_only)
 {
   const size_t dim = 2, n = 50, steps = 7;
   const double x0[2] = { 0.381966, -1.236068 };
@@ -239,7 +239,7 @@ END_TEST
    increment sigma dW_{K-1}, to the same rounding (plus that of adding
    sigma dW): the endpoint error of plain Euler-Maruyama is exactly the
    last step's noise, of order h^{1/2} (claim H3).  */
-START_TEST (test_bridge_ends_at_target_iff_last_step_deterministic)
+FC_TEST ("paths", test_bridge_ends_at_target_iff_last_step_deterministic)
 {
   const size_t dim = 2, n = 300, steps = 16;
   const double x0[2] = { 0.0, 0.0 }, xT[2] = { 0.381966, -0.618034 };
@@ -285,7 +285,7 @@ run1 (const fc_sde_system *sys, const fc_sde_grid *grid, double *x)
   return fc_sde_euler_maruyama (sys, grid, 1, x, 0, NULL, NULL);
 }
 
-START_TEST (test_bad_arguments_are_rejected)
+FC_TEST ("errors", test_bad_arguments_are_rejected)
 {
   size_t dimv = 1;
   double x[4] = { 0.381966, 0.1, 0.2, 0.3 }, xs[4], dw[8];
@@ -354,7 +354,7 @@ END_TEST
 /* A failing drift aborts the run with its own status: that of the lowest
    failing chunk (chunk 1 fails with GSL_ERANGE, chunk 3 with GSL_EDOM),
    for 1 and 2 threads.  */
-START_TEST (test_failing_drift_status_is_that_of_lowest_chunk)
+FC_TEST ("errors", test_failing_drift_status_is_that_of_lowest_chunk)
 {
   const size_t dim = 1, n = 4 * FC_RNG_CHUNK;
   size_t dimv = dim;
@@ -381,14 +381,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("sde_path");
-  FC_CK_CASE (s, "paths", test_coarse_increments_are_sums_of_fine_increments,
-              test_runs_with_different_steps_share_the_brownian_path,
-              test_paths_depend_neither_on_threads_nor_on_n,
-              test_save_times_return_grid_states,
-              test_deterministic_last_step_is_drift_only,
-              test_bridge_ends_at_target_iff_last_step_deterministic);
-  FC_CK_CASE (s, "errors", test_bad_arguments_are_rejected,
-              test_failing_drift_status_is_that_of_lowest_chunk);
-  return fc_run_suite (s);
+  return fc_ck_main ("sde_path");
 }

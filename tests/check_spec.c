@@ -86,7 +86,8 @@ static const bad_case bad_cases[] = {
   { "dim 2\n\n# nothing else\n", 3, "no component" },
 };
 
-START_TEST (test_bad_spec_is_refused_with_file_and_line)
+FC_LOOP_TEST ("bad input", test_bad_spec_is_refused_with_file_and_line,
+              (int) (sizeof bad_cases / sizeof bad_cases[0]))
 {
   const bad_case *c = &bad_cases[_i];
   char err[512];
@@ -98,7 +99,7 @@ END_TEST
 
 /* A tiny error buffer truncates the message but never overflows; a NULL
    one is allowed.  */
-START_TEST (test_error_buffer_is_bounded)
+FC_TEST ("bad input", test_error_buffer_is_bounded)
 {
   char err[8] = "";
   ck_assert_ptr_null (parse ("dim 2\nmeen\n", err, sizeof err));
@@ -107,7 +108,7 @@ START_TEST (test_error_buffer_is_bounded)
 }
 END_TEST
 
-START_TEST (test_unreadable_path_is_reported)
+FC_TEST ("bad input", test_unreadable_path_is_reported)
 {
   char err[512];
   ck_assert_ptr_null (fc_spec_read_file ("/nonexistent/dir/x.spec", err,
@@ -147,7 +148,7 @@ assert_same_gmm (const fc_gmm *a, const fc_gmm *b)
 
 /* 'var v', 'diag v v' and 'cov v 0 0 v' are one covariance; layout (CRLF,
    tabs, comments, blank lines, no final newline) does not matter.  */
-START_TEST (test_layouts_and_covariance_forms_agree)
+FC_TEST ("good input", test_layouts_and_covariance_forms_agree)
 {
   const char *texts[] = {
     "dim 2\ncomponent 1\nmean 0.381966 -1\nvar 0.5\n"
@@ -181,7 +182,7 @@ END_TEST
 
 /* One dimension, one component, a subnormal mean (strtod reports ERANGE
    for it; it is still a double and must read back).  */
-START_TEST (test_edge_values_are_accepted)
+FC_TEST ("good input", test_edge_values_are_accepted)
 {
   char err[512];
   fc_gmm *g = parse ("dim 1\ncomponent 1e-300\nmean 4.9406564584124654e-324\n"
@@ -210,7 +211,7 @@ assert_round_trip (const fc_gmm *g)
   fc_gmm_free (h);
 }
 
-START_TEST (test_written_spec_reads_back_exactly)
+FC_TEST ("good input", test_written_spec_reads_back_exactly)
 {
   const char *const *names = fc_spec_builtin_names ();
   for (size_t i = 0; names[i] != NULL; i++)
@@ -235,7 +236,7 @@ END_TEST
 
 /* The distributed example: 3-D, two full-covariance components, weights
    0.7 and 0.3.  Found through FC_SRCDIR (set by the test harness).  */
-START_TEST (test_example_spec_loads)
+FC_TEST ("good input", test_example_spec_loads)
 {
   const char *srcdir = getenv ("FC_SRCDIR");
   char path[4096], err[512];
@@ -254,7 +255,7 @@ END_TEST
 
 /* ------------------------------------------------------------ built-ins */
 
-START_TEST (test_builtins_have_documented_shapes)
+FC_TEST ("built-ins", test_builtins_have_documented_shapes)
 {
   const char *names[] = { "8gaussians", "moons", "checkerboard", "grid25" };
   const size_t counts[] = { 8, 16, 32, 25 };
@@ -280,7 +281,7 @@ END_TEST
 
 /* 8gaussians: centres at radius 2 sqrt 2, 45 degrees apart, variance
    0.125; grid25: centres on {-4,-2,0,2,4}^2, variance 0.04.  */
-START_TEST (test_8gaussians_and_grid25_are_as_documented)
+FC_TEST ("built-ins", test_8gaussians_and_grid25_are_as_documented)
 {
   fc_gmm *g = fc_spec_builtin ("8gaussians");
   for (size_t k = 0; k < 8; k++)
@@ -308,7 +309,7 @@ END_TEST
 /* checkerboard: every centre at a quarter-square centre of a dark square
    ((i + j) even) of the 4 x 4 board on [-2, 2]^2, 4 per square, variance
    1/48.  */
-START_TEST (test_checkerboard_is_as_documented)
+FC_TEST ("built-ins", test_checkerboard_is_as_documented)
 {
   fc_gmm *g = fc_spec_builtin ("checkerboard");
   int per_square[16] = { 0 };
@@ -331,7 +332,7 @@ END_TEST
    (pi/10)^2 (tangential), its normal eigenvector along the radius of its
    arc, its centre on the arc; the two moons are point-symmetric about the
    origin, so the mixture mean is 0 to round-off.  */
-START_TEST (test_moons_components_follow_the_arcs)
+FC_TEST ("built-ins", test_moons_components_follow_the_arcs)
 {
   fc_gmm *g = fc_spec_builtin ("moons");
   const double sn2 = 0.16 * 0.16, st2 = M_PI * M_PI / 100.0;
@@ -360,17 +361,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("spec");
-  TCase *tc = FC_CK_CASE (s, "bad input", test_error_buffer_is_bounded,
-                          test_unreadable_path_is_reported);
-  tcase_add_loop_test (tc, test_bad_spec_is_refused_with_file_and_line, 0,
-                       (int) (sizeof bad_cases / sizeof bad_cases[0]));
-  FC_CK_CASE (s, "good input", test_layouts_and_covariance_forms_agree,
-              test_edge_values_are_accepted,
-              test_written_spec_reads_back_exactly, test_example_spec_loads);
-  FC_CK_CASE (s, "built-ins", test_builtins_have_documented_shapes,
-              test_8gaussians_and_grid25_are_as_documented,
-              test_checkerboard_is_as_documented,
-              test_moons_components_follow_the_arcs);
-  return fc_run_suite (s);
+  return fc_ck_main ("spec");
 }

@@ -46,7 +46,7 @@ gaussian_sample (size_t n, size_t dim, const double *mean, const double *sd,
 
 /* ------------------------------------------------------------ moments */
 
-START_TEST (test_mean_cov_exact_on_small_sample)
+FC_TEST ("moments", test_mean_cov_exact_on_small_sample)
 {
   /* Dyadic values: every sum is exact, so the results are the rounded
      quotients: mean (1, 3/2), cov = [[14/3, 7/3], [7/3, 15/2]].  */
@@ -66,7 +66,7 @@ START_TEST (test_mean_cov_exact_on_small_sample)
 }
 END_TEST
 
-START_TEST (test_mean_cov_is_accurate_far_from_the_origin)
+FC_TEST ("moments", test_mean_cov_is_accurate_far_from_the_origin)
 {
   /* A spread of 1 at an offset of 1e6: centring first loses only the
      rounding of the offset, about 1e6 eps per value, relative error
@@ -101,7 +101,7 @@ moment_truth (double *cov, double *kurt)
     }
 }
 
-START_TEST (test_moment_z_of_exact_gaussian_samples_is_small)
+FC_TEST ("moments", test_moment_z_of_exact_gaussian_samples_is_small)
 {
   size_t n = sample_size (20000, 2000);
   double cov[MDIM * MDIM], kurt[MDIM], zm, zv, zv_sampled;
@@ -121,7 +121,7 @@ START_TEST (test_moment_z_of_exact_gaussian_samples_is_small)
 }
 END_TEST
 
-START_TEST (test_moment_z_detects_shifted_and_scaled_samples)
+FC_TEST ("moments", test_moment_z_detects_shifted_and_scaled_samples)
 {
   /* A mean shift d gives z ~ d sqrt(n) / sd; a scale (1 + e) gives a
      variance z ~ ((1+e)^2 - 1) sqrt(n / 2) (Gaussian: mu4 = 3 var^2).
@@ -160,7 +160,7 @@ END_TEST
    2 var^2 / (n (n-1)) remains.  s^2 - 1 = (1 - n m^2)/(n - 1) with n m^2
    ~ chi^2_1, so z ~ |1 - chi^2_1| / sqrt 2: below Z_MAX unless
    chi^2_1 > 8.07 (probability 0.5%; one fixed seed).  */
-START_TEST (test_moment_z_of_a_two_point_law_is_finite_and_small)
+FC_TEST ("moments", test_moment_z_of_a_two_point_law_is_finite_and_small)
 {
   size_t n = sample_size (20000, 2000);
   double *x = malloc (n * sizeof (double)), mean = 0.0, var = 1.0, mu4 = 1.0;
@@ -179,7 +179,7 @@ END_TEST
 
 /* ------------------------------------------------------------ sliced W2 */
 
-START_TEST (test_sliced_w2_exact_for_unequal_sizes_in_1d)
+FC_TEST ("sliced_w2", test_sliced_w2_exact_for_unequal_sizes_in_1d)
 {
   /* Quantile functions of {0, 1} and {0, 1/2, 1} differ by 1/2 on
      (1/3, 2/3): W2^2 = (1/3)(1/4) = 1/12.  Order of input is irrelevant,
@@ -198,7 +198,7 @@ START_TEST (test_sliced_w2_exact_for_unequal_sizes_in_1d)
 }
 END_TEST
 
-START_TEST (test_sliced_w2_of_a_sample_with_itself_is_zero)
+FC_TEST ("sliced_w2", test_sliced_w2_of_a_sample_with_itself_is_zero)
 {
   const double sd[4] = { 1, 1, 1, 1 }, mu[4] = { 0.381966, 0, -1, 2 };
   double *x = gaussian_sample (300, 4, mu, sd, 500);
@@ -207,7 +207,7 @@ START_TEST (test_sliced_w2_of_a_sample_with_itself_is_zero)
 }
 END_TEST
 
-START_TEST (test_sliced_w2_of_a_translate_matches_projection_law)
+FC_TEST ("sliced_w2", test_sliced_w2_of_a_translate_matches_projection_law)
 {
   /* Y = X + v: along a direction theta the projections shift by v.theta,
      so SW2^2 = mean_k (v.theta_k)^2 exactly; for directions uniform on
@@ -231,7 +231,7 @@ START_TEST (test_sliced_w2_of_a_translate_matches_projection_law)
 }
 END_TEST
 
-START_TEST (test_sliced_w2_of_shifted_gaussians_recovers_the_shift)
+FC_TEST ("sliced_w2", test_sliced_w2_of_shifted_gaussians_recovers_the_shift)
 {
   /* 1-D: X ~ N(0, 1), Y ~ N(mu, 1), independent; W2 of the laws is |mu|.
      The band is exact, not asymptotic: with Y' = Y - mu (a sample of the
@@ -255,7 +255,7 @@ START_TEST (test_sliced_w2_of_shifted_gaussians_recovers_the_shift)
 }
 END_TEST
 
-START_TEST (test_sliced_w2_rejects_empty_input)
+FC_TEST ("sliced_w2", test_sliced_w2_rejects_empty_input)
 {
   const double a[2] = { 0, 1 };
   ck_assert (isnan (fc_stats_sliced_w2 (1, 0, a, 2, a, 3, SEED)));
@@ -267,7 +267,7 @@ END_TEST
 
 /* ------------------------------------------------------------ MMD */
 
-START_TEST (test_mmd2_matches_hand_computation)
+FC_TEST ("mmd", test_mmd2_matches_hand_computation)
 {
   /* x = {0, 1}, y = {0.381966, 2}, bandwidth 0.7 in 1-D:
      MMD^2 = k(x1,x2) + k(y1,y2) - (1/2) sum_ij k(x_i, y_j).  */
@@ -309,7 +309,7 @@ mmd2_replicates (size_t n, double shift, unsigned long base, double *mean,
   *sd = sqrt (s);
 }
 
-START_TEST (test_mmd2_unbiased_for_one_law_and_for_shifted_laws)
+FC_TEST ("mmd", test_mmd2_unbiased_for_one_law_and_for_shifted_laws)
 {
   /* For N(0, I_D) against N(delta, I_D) and bandwidth h the population
      value is closed form:
@@ -337,7 +337,7 @@ START_TEST (test_mmd2_unbiased_for_one_law_and_for_shifted_laws)
 }
 END_TEST
 
-START_TEST (test_median_distance_exact_and_capped)
+FC_TEST ("mmd", test_median_distance_exact_and_capped)
 {
   /* Pooled {0, 1, 3} and {7}: distances 1 3 7 2 6 4, median 3.5.  */
   const double x[3] = { 0, 1, 3 }, y[1] = { 7 };
@@ -364,7 +364,7 @@ END_TEST
 
 /* ------------------------------------------------------------ test */
 
-START_TEST (test_two_sample_keeps_level_and_has_power)
+FC_TEST ("mmd", test_two_sample_keeps_level_and_has_power)
 {
   /* H0: two samples of N(0, I_2), one fixed seed: the p-value must not be
      small (p > 0.01 fails with probability 0.01 over seeds; this seed
@@ -399,7 +399,7 @@ START_TEST (test_two_sample_keeps_level_and_has_power)
 }
 END_TEST
 
-START_TEST (test_two_sample_rejects_degenerate_input)
+FC_TEST ("mmd", test_two_sample_rejects_degenerate_input)
 {
   const double same[6] = { 1, 2, 1, 2, 1, 2 };
   double stat, p;
@@ -412,7 +412,7 @@ START_TEST (test_two_sample_rejects_degenerate_input)
 }
 END_TEST
 
-START_TEST (test_statistics_are_bitwise_independent_of_thread_count)
+FC_TEST ("mmd", test_statistics_are_bitwise_independent_of_thread_count)
 {
 #ifdef _OPENMP
   size_t n = sample_size (300, 100);
@@ -445,22 +445,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("stats");
-  FC_CK_CASE (s, "moments", test_mean_cov_exact_on_small_sample,
-              test_mean_cov_is_accurate_far_from_the_origin,
-              test_moment_z_of_exact_gaussian_samples_is_small,
-              test_moment_z_detects_shifted_and_scaled_samples,
-              test_moment_z_of_a_two_point_law_is_finite_and_small);
-  FC_CK_CASE (s, "sliced_w2", test_sliced_w2_exact_for_unequal_sizes_in_1d,
-              test_sliced_w2_of_a_sample_with_itself_is_zero,
-              test_sliced_w2_of_a_translate_matches_projection_law,
-              test_sliced_w2_of_shifted_gaussians_recovers_the_shift,
-              test_sliced_w2_rejects_empty_input);
-  FC_CK_CASE (s, "mmd", test_mmd2_matches_hand_computation,
-              test_mmd2_unbiased_for_one_law_and_for_shifted_laws,
-              test_median_distance_exact_and_capped,
-              test_two_sample_keeps_level_and_has_power,
-              test_two_sample_rejects_degenerate_input,
-              test_statistics_are_bitwise_independent_of_thread_count);
-  return fc_run_suite (s);
+  return fc_ck_main ("stats");
 }

@@ -108,7 +108,7 @@ n_points (void)
   return fc_under_valgrind () ? 32 : 200;
 }
 
-START_TEST (test_exact_gaussian_pair_is_confirmed_at_order_two)
+FC_TEST ("order", test_exact_gaussian_pair_is_confirmed_at_order_two)
 {
   fc_order_study st;
   plan (&st, &pair_exact);
@@ -129,7 +129,7 @@ START_TEST (test_exact_gaussian_pair_is_confirmed_at_order_two)
 }
 END_TEST
 
-START_TEST (test_pair_without_its_spread_term_is_refuted)
+FC_TEST ("order", test_pair_without_its_spread_term_is_refuted)
 {
   gauss_pair wrong = pair_exact;
   wrong.wrong = 1;
@@ -146,7 +146,7 @@ START_TEST (test_pair_without_its_spread_term_is_refuted)
 }
 END_TEST
 
-START_TEST (test_run_equals_accumulating_the_same_points_by_hand)
+FC_TEST ("order", test_run_equals_accumulating_the_same_points_by_hand)
 {
   fc_order_study a, b;
   size_t n = n_points ();
@@ -203,7 +203,7 @@ decide (double c, double p, fc_order_study *st)
   return decide_plus (c, p, 0.0, st);
 }
 
-START_TEST (test_decision_rule_on_exact_power_laws)
+FC_TEST ("order", test_decision_rule_on_exact_power_laws)
 {
   fc_order_study st;
   /* trunc = 2 (1 + D) (h_min / ell)^2 = 6 (0.0025/0.2)^2 = 9.375e-4. */
@@ -233,7 +233,7 @@ START_TEST (test_decision_rule_on_exact_power_laws)
 }
 END_TEST
 
-START_TEST (test_record_and_describe_give_the_decisive_figures)
+FC_TEST ("order", test_record_and_describe_give_the_decisive_figures)
 {
   fc_order_study st;
   fc_verdict v;
@@ -271,7 +271,7 @@ failing_points (double t, unsigned long seed, size_t n, double *x,
   return GSL_EBADFUNC;
 }
 
-START_TEST (test_study_errors_are_reported)
+FC_TEST ("order", test_study_errors_are_reported)
 {
   fc_order_study st;
   static const double t0[1] = { 0.0 }, t1[1] = { 1.0 }, tin[1] = { 0.381966 };
@@ -327,7 +327,7 @@ static const double probe[] = { 0.381966, -1.2, 2.5, 0.7, -0.05, 0.0,
                                 -3.1, -2.2, 1.7, -0.618034 };
 #define NPROBE (sizeof probe / sizeof probe[0] / D)
 
-START_TEST (test_adapters_give_the_bits_of_fc_path_eval_many)
+FC_TEST ("path_field", test_adapters_give_the_bits_of_fc_path_eval_many)
 {
   static const double ts[] = { 0.0, 0.381966, 1.0 };
   fc_gmm *g = fc_spec_builtin ("8gaussians");
@@ -367,7 +367,7 @@ START_TEST (test_adapters_give_the_bits_of_fc_path_eval_many)
 }
 END_TEST
 
-START_TEST (test_points_of_a_conditional_path_follow_alpha_x1_plus_sigma_x0)
+FC_TEST ("path_field", test_points_of_a_conditional_path_follow_alpha_x1_plus_sigma_x0)
 {
   static const double x1[D] = { 1.381966, -0.618034 };
   size_t n = fc_under_valgrind () ? 200 : 4000;
@@ -399,7 +399,7 @@ START_TEST (test_points_of_a_conditional_path_follow_alpha_x1_plus_sigma_x0)
 }
 END_TEST
 
-START_TEST (test_points_of_point_mass_data_sit_on_the_masses_at_t1)
+FC_TEST ("path_field", test_points_of_point_mass_data_sit_on_the_masses_at_t1)
 {
   static const double pts[3 * D] = { 1.0, 0.0, -0.381966, 2.0, 0.5, -1.5 };
   static const double w[3] = { 0.2, 0.5, 0.3 };
@@ -431,7 +431,7 @@ START_TEST (test_points_of_point_mass_data_sit_on_the_masses_at_t1)
 }
 END_TEST
 
-START_TEST (test_singular_data_that_are_not_point_masses_are_refused)
+FC_TEST ("path_field", test_singular_data_that_are_not_point_masses_are_refused)
 {
   static const double mu[D] = { 0.381966, 1.0 };
   static const double cov[D * D] = { 1.0, 0.0, 0.0, 0.0 };
@@ -446,7 +446,7 @@ START_TEST (test_singular_data_that_are_not_point_masses_are_refused)
 }
 END_TEST
 
-START_TEST (test_scales_of_the_linear_path)
+FC_TEST ("path_field", test_scales_of_the_linear_path)
 {
   /* linear: alpha = t, sigma = 1 - t.  At t = 0.5 sigma = 0.5 and the rate
      1/0.5 + 1/0.5 = 4 gives 0.25; at t = 0.8 sigma = 0.2, rate 1.25 + 5
@@ -482,7 +482,7 @@ END_TEST
 
 /* ------------------------------------------------------------ helpers */
 
-START_TEST (test_combine_confirms_only_when_every_case_does)
+FC_TEST ("helpers", test_combine_confirms_only_when_every_case_does)
 {
   static const fc_verdict_kind all[3] = { FC_VERDICT_CONFIRMED,
                                           FC_VERDICT_CONFIRMED,
@@ -502,7 +502,7 @@ START_TEST (test_combine_confirms_only_when_every_case_does)
 }
 END_TEST
 
-START_TEST (test_sumsq_and_norm_are_exact_on_small_integers)
+FC_TEST ("helpers", test_sumsq_and_norm_are_exact_on_small_integers)
 {
   static const double v[3] = { 3.0, -4.0, 12.0 };
   ck_assert (fc_study_sumsq (2, v) == 25.0);
@@ -515,20 +515,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("study");
-  FC_CK_CASE (s, "order", test_exact_gaussian_pair_is_confirmed_at_order_two,
-              test_pair_without_its_spread_term_is_refuted,
-              test_run_equals_accumulating_the_same_points_by_hand,
-              test_decision_rule_on_exact_power_laws,
-              test_record_and_describe_give_the_decisive_figures,
-              test_study_errors_are_reported);
-  FC_CK_CASE (s, "path_field",
-              test_adapters_give_the_bits_of_fc_path_eval_many,
-              test_points_of_a_conditional_path_follow_alpha_x1_plus_sigma_x0,
-              test_points_of_point_mass_data_sit_on_the_masses_at_t1,
-              test_singular_data_that_are_not_point_masses_are_refused,
-              test_scales_of_the_linear_path);
-  FC_CK_CASE (s, "helpers", test_combine_confirms_only_when_every_case_does,
-              test_sumsq_and_norm_are_exact_on_small_integers);
-  return fc_run_suite (s);
+  return fc_ck_main ("study");
 }

@@ -95,7 +95,7 @@ slurp (const char *path)
 
 /* ------------------------------------------------------------ verdict */
 
-START_TEST (test_verdict_keeps_added_metrics_and_note)
+FC_TEST ("verdict", test_verdict_keeps_added_metrics_and_note)
 {
   fc_verdict v;
   fc_verdict_init (&v, "C2", "continuity");
@@ -113,7 +113,7 @@ START_TEST (test_verdict_keeps_added_metrics_and_note)
 }
 END_TEST
 
-START_TEST (test_verdict_add_keeps_only_the_first_max_metrics)
+FC_TEST ("verdict", test_verdict_add_keeps_only_the_first_max_metrics)
 {
   fc_verdict v;
   fc_verdict_init (&v, "X9", "test");
@@ -132,7 +132,7 @@ START_TEST (test_verdict_add_keeps_only_the_first_max_metrics)
 }
 END_TEST
 
-START_TEST (test_verdict_long_name_and_note_are_truncated_not_overrun)
+FC_TEST ("verdict", test_verdict_long_name_and_note_are_truncated_not_overrun)
 {
   fc_verdict v;
   fc_verdict_init (&v, "X9", "test");
@@ -146,7 +146,7 @@ START_TEST (test_verdict_long_name_and_note_are_truncated_not_overrun)
 }
 END_TEST
 
-START_TEST (test_verdict_names_parse_back)
+FC_TEST ("verdict", test_verdict_names_parse_back)
 {
   for (int k = 0; k < FC_VERDICT_COUNT; k++)
     {
@@ -163,7 +163,7 @@ START_TEST (test_verdict_names_parse_back)
 }
 END_TEST
 
-START_TEST (test_verdict_parse_rejects_unknown_name)
+FC_TEST ("verdict", test_verdict_parse_rejects_unknown_name)
 {
   fc_verdict_kind k = FC_VERDICT_REFUTED;
   ck_assert_int_eq (fc_verdict_parse ("confirmed", &k), GSL_EINVAL);
@@ -198,7 +198,7 @@ two_metric_verdict (fc_verdict *v)
   fc_verdict_note (v, "residual stays at 1.23");
 }
 
-START_TEST (test_verdict_row_shows_match_flag_and_tolerances)
+FC_TEST ("verdict", test_verdict_row_shows_match_flag_and_tolerances)
 {
   fc_verdict v;
   two_metric_verdict (&v);
@@ -223,7 +223,7 @@ count_char (const char *s, char c)
   return k;
 }
 
-START_TEST (test_verdict_tsv_has_seven_columns_per_metric)
+FC_TEST ("verdict", test_verdict_tsv_has_seven_columns_per_metric)
 {
   fc_verdict v;
   two_metric_verdict (&v);
@@ -255,7 +255,7 @@ END_TEST
 
 /* ------------------------------------------------------------ data files */
 
-START_TEST (test_datafile_appears_only_on_commit_with_header)
+FC_TEST ("datafile", test_datafile_appears_only_on_commit_with_header)
 {
   char path[256], first[256];
   fc_io_path (path, sizeof path, tmpdir, "c5_moments.dat");
@@ -278,7 +278,7 @@ START_TEST (test_datafile_appears_only_on_commit_with_header)
 }
 END_TEST
 
-START_TEST (test_datafile_commit_replaces_an_existing_file)
+FC_TEST ("datafile", test_datafile_commit_replaces_an_existing_file)
 {
   char path[256];
   fc_io_path (path, sizeof path, tmpdir, "out.dat");
@@ -296,7 +296,7 @@ START_TEST (test_datafile_commit_replaces_an_existing_file)
 }
 END_TEST
 
-START_TEST (test_datafile_abort_leaves_nothing)
+FC_TEST ("datafile", test_datafile_abort_leaves_nothing)
 {
   char path[256];
   fc_io_path (path, sizeof path, tmpdir, "torn.dat");
@@ -310,7 +310,7 @@ START_TEST (test_datafile_abort_leaves_nothing)
 }
 END_TEST
 
-START_TEST (test_datafile_open_in_missing_directory_fails_with_errno)
+FC_TEST ("datafile", test_datafile_open_in_missing_directory_fails_with_errno)
 {
   char path[256];
   fc_io_path (path, sizeof path, tmpdir, "no/such/dir/x.dat");
@@ -321,7 +321,7 @@ START_TEST (test_datafile_open_in_missing_directory_fails_with_errno)
 }
 END_TEST
 
-START_TEST (test_datafile_commit_onto_a_directory_fails_and_cleans_up)
+FC_TEST ("datafile", test_datafile_commit_onto_a_directory_fails_and_cleans_up)
 {
   char path[256];
   fc_io_path (path, sizeof path, tmpdir, "occupied");
@@ -340,7 +340,7 @@ START_TEST (test_datafile_commit_onto_a_directory_fails_and_cleans_up)
 }
 END_TEST
 
-START_TEST (test_io_path_joins_and_reports_overflow)
+FC_TEST ("datafile", test_io_path_joins_and_reports_overflow)
 {
   char buf[16];
   ck_assert_int_eq (fc_io_path (buf, sizeof buf, "out", "a.dat"), 0);
@@ -356,7 +356,7 @@ START_TEST (test_io_path_joins_and_reports_overflow)
 }
 END_TEST
 
-START_TEST (test_io_mkdir_creates_nested_and_accepts_existing)
+FC_TEST ("datafile", test_io_mkdir_creates_nested_and_accepts_existing)
 {
   char path[256];
   fc_io_path (path, sizeof path, tmpdir, "a/b//c/");
@@ -389,7 +389,7 @@ read_text (const char *text, size_t dim, double **x, size_t *n, char *err,
   return status;
 }
 
-START_TEST (test_read_points_accepts_comments_blanks_crlf_and_tabs)
+FC_TEST ("points", test_read_points_accepts_comments_blanks_crlf_and_tabs)
 {
   const char *text = "# header line\n"
                      "\n"
@@ -411,7 +411,7 @@ START_TEST (test_read_points_accepts_comments_blanks_crlf_and_tabs)
 }
 END_TEST
 
-START_TEST (test_read_points_grows_past_many_rows)
+FC_TEST ("points", test_read_points_grows_past_many_rows)
 {
   /* 1000 rows, beyond any first capacity, checks the geometric growth.  */
   size_t rows = 1000;
@@ -437,7 +437,7 @@ START_TEST (test_read_points_grows_past_many_rows)
 }
 END_TEST
 
-START_TEST (test_read_points_empty_input_gives_zero_points)
+FC_TEST ("points", test_read_points_empty_input_gives_zero_points)
 {
   const char *texts[] = { "", "# only a comment\n\n  \r\n" };
   for (size_t k = 0; k < 2; k++)
@@ -471,7 +471,8 @@ static const struct
   { "1,2\n", "pts:1: not a number: '1,2'" },
 };
 
-START_TEST (test_read_points_names_the_line_of_each_bad_class)
+FC_LOOP_TEST ("points", test_read_points_names_the_line_of_each_bad_class,
+              (int) (sizeof bad_inputs / sizeof bad_inputs[0]))
 {
   const char *text = bad_inputs[_i].text;
   double *x = NULL;
@@ -484,7 +485,7 @@ START_TEST (test_read_points_names_the_line_of_each_bad_class)
 }
 END_TEST
 
-START_TEST (test_read_points_rejects_zero_dimension)
+FC_TEST ("points", test_read_points_rejects_zero_dimension)
 {
   double *x = NULL;
   size_t n = 0;
@@ -495,32 +496,10 @@ START_TEST (test_read_points_rejects_zero_dimension)
 }
 END_TEST
 
+FC_FIXTURE ("datafile", tmpdir_setup, tmpdir_teardown)
+
 int
 main (void)
 {
-  Suite *s = suite_create ("verdict_io");
-  FC_CK_CASE (s, "verdict", test_verdict_keeps_added_metrics_and_note,
-              test_verdict_add_keeps_only_the_first_max_metrics,
-              test_verdict_long_name_and_note_are_truncated_not_overrun,
-              test_verdict_names_parse_back,
-              test_verdict_parse_rejects_unknown_name,
-              test_verdict_row_shows_match_flag_and_tolerances,
-              test_verdict_tsv_has_seven_columns_per_metric);
-  TCase *tc = FC_CK_CASE (s, "datafile",
-                          test_datafile_appears_only_on_commit_with_header,
-                          test_datafile_commit_replaces_an_existing_file,
-                          test_datafile_abort_leaves_nothing,
-                          test_datafile_open_in_missing_directory_fails_with_errno,
-                          test_datafile_commit_onto_a_directory_fails_and_cleans_up,
-                          test_io_path_joins_and_reports_overflow,
-                          test_io_mkdir_creates_nested_and_accepts_existing);
-  tcase_add_checked_fixture (tc, tmpdir_setup, tmpdir_teardown);
-  tc = FC_CK_CASE (s, "points",
-                   test_read_points_accepts_comments_blanks_crlf_and_tabs,
-                   test_read_points_grows_past_many_rows,
-                   test_read_points_empty_input_gives_zero_points,
-                   test_read_points_rejects_zero_dimension);
-  tcase_add_loop_test (tc, test_read_points_names_the_line_of_each_bad_class,
-                       0, (int) (sizeof bad_inputs / sizeof bad_inputs[0]));
-  return fc_run_suite (s);
+  return fc_ck_main ("verdict_io");
 }

@@ -65,7 +65,7 @@ w2sq_2x2 (const double *m1, const double *s1, const double *m2,
   return dm + s1[0] + s1[3] + s2[0] + s2[3] - 2.0 * cross;
 }
 
-START_TEST (test_one_dimension_is_mean_gap_plus_sd_gap)
+FC_TEST ("closed form", test_one_dimension_is_mean_gap_plus_sd_gap)
 {
   const double m1 = 0.381966, v1 = 0.7, m2 = -1.2, v2 = 2.3;
   double w;
@@ -76,7 +76,7 @@ START_TEST (test_one_dimension_is_mean_gap_plus_sd_gap)
 }
 END_TEST
 
-START_TEST (test_diagonal_covariances_sum_per_axis_terms)
+FC_TEST ("closed form", test_diagonal_covariances_sum_per_axis_terms)
 {
   const double m1[3] = { 0.1, -0.381966, 2.0 }, m2[3] = { 1.1, 0.25, -0.5 };
   const double s1[9] = { 0.3, 0, 0, 0, 1.7, 0, 0, 0, 2.5 };
@@ -93,7 +93,7 @@ START_TEST (test_diagonal_covariances_sum_per_axis_terms)
 }
 END_TEST
 
-START_TEST (test_full_two_by_two_matches_trace_determinant_form)
+FC_TEST ("closed form", test_full_two_by_two_matches_trace_determinant_form)
 {
   double w, e = w2sq_2x2 (M1, S1, M2, S2);
   ck_assert_int_eq (fc_w2sq_gaussian (2, M1, S1, M2, S2, &w), GSL_SUCCESS);
@@ -118,7 +118,7 @@ START_TEST (test_full_two_by_two_matches_trace_determinant_form)
 END_TEST
 
 /* A point mass at M1 (S = 0) and N(M2, S2): |m1 - m2|^2 + tr S2.  */
-START_TEST (test_point_mass_costs_mean_gap_plus_trace)
+FC_TEST ("closed form", test_point_mass_costs_mean_gap_plus_trace)
 {
   const double z[4] = { 0, 0, 0, 0 };
   double w;
@@ -141,7 +141,7 @@ make_gmm (size_t d, size_t nc, const double *w, const double *mu,
   return g;
 }
 
-START_TEST (test_gelbrich_equals_w2_for_single_gaussians)
+FC_TEST ("closed form", test_gelbrich_equals_w2_for_single_gaussians)
 {
   const double one = 1.0;
   fc_gmm *a = make_gmm (2, 1, &one, M1, S1), *b = make_gmm (2, 1, &one, M2, S2);
@@ -241,7 +241,7 @@ w2sq_quantile (const fc_gmm *a, const fc_gmm *b, double *abserr)
    value of a mixture pair from above.  The pair is a bimodal mixture and
    a Gaussian with nearly the same two moments, so the bound is far from
    tight: Gelbrich must be below W2^2 by more than the quadrature error. */
-START_TEST (test_gelbrich_is_below_quantile_w2_of_one_d_mixtures)
+FC_TEST ("closed form", test_gelbrich_is_below_quantile_w2_of_one_d_mixtures)
 {
   const double w1[1] = { 1.0 }, mg[1] = { 0.3 }, vg[1] = { 1.4 };
   const double mg2[1] = { -0.9 }, vg2[1] = { 0.35 };
@@ -273,7 +273,7 @@ START_TEST (test_gelbrich_is_below_quantile_w2_of_one_d_mixtures)
 }
 END_TEST
 
-START_TEST (test_invalid_inputs_are_refused)
+FC_TEST ("closed form", test_invalid_inputs_are_refused)
 {
   double w;
   const double bad_sym[4] = { 1.0, 0.5, 0.2, 1.0 };
@@ -312,13 +312,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("wasserstein");
-  FC_CK_CASE (s, "closed form", test_one_dimension_is_mean_gap_plus_sd_gap,
-              test_diagonal_covariances_sum_per_axis_terms,
-              test_full_two_by_two_matches_trace_determinant_form,
-              test_point_mass_costs_mean_gap_plus_trace,
-              test_gelbrich_equals_w2_for_single_gaussians,
-              test_gelbrich_is_below_quantile_w2_of_one_d_mixtures,
-              test_invalid_inputs_are_refused);
-  return fc_run_suite (s);
+  return fc_ck_main ("wasserstein");
 }

@@ -10,7 +10,9 @@
 #define FC_CHECK_H
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <check.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_machine.h>
@@ -67,23 +69,75 @@ fc_under_valgrind (void)
   return getenv ("VALGRIND") != NULL;
 }
 
-/* A test case NAME holding the N TESTS, added to S; returned, so that
-   loop tests can join it.  FC_CK_CASE (s, "name", test_a, test_b, ...)
-   counts the tests itself.  */
-static inline TCase *
-fc_ck_case (Suite *s, const char *name, size_t n, const TTest *const *tests)
+/* Tests register themselves.  FC_TEST (CASE, name) opens a test as
+   Check's START_TEST does (close it with END_TEST) and adds it, in the
+   order of the file, to the test case CASE of the program's suite;
+   FC_LOOP_TEST (CASE, name, N) runs it for _i = 0 .. N - 1 (N evaluated
+   before main, so it may be a table size or a registry count);
+   FC_FIXTURE (CASE, setup, teardown) gives CASE a checked fixture.  A
+   constructor does the adding before main runs, and fc_ck_main (NAME)
+   builds the suite NAME from what registered and runs it: no list of
+   tests to keep beside the tests, so none is ever written and forgotten.  */
+#define FC_CK_MAX_TESTS 128
+#define FC_CK_MAX_CASES 16
+
+typedef struct
 {
-  TCase *tc = tcase_create (name);
-  for (size_t i = 0; i < n; i++)
-    tcase_add_test (tc, tests[i]);
-  suite_add_tcase (s, tc);
-  return tc;
+  const char *tcase;       /* the test case it joins */
+  const TTest *test;       /* NULL for a fixture */
+  int loop_end;            /* < 0: a plain test */
+  SFun setup, teardown;    /* a fixture's functions */
+} fc_ck_entry;
+
+static fc_ck_entry fc_ck_entries[FC_CK_MAX_TESTS];
+static size_t fc_ck_n_entries;
+
+static inline void
+fc_ck_register (fc_ck_entry e)
+{
+  if (fc_ck_n_entries == FC_CK_MAX_TESTS)
+    {
+      fputs ("fc_check.h: more than FC_CK_MAX_TESTS tests\n", stderr);
+      abort ();
+    }
+  fc_ck_entries[fc_ck_n_entries++] = e;
 }
 
-#define FC_CK_CASE(s, name, ...)                                              \
-  fc_ck_case ((s), (name),                                                    \
-              sizeof ((const TTest *[]){ __VA_ARGS__ }) / sizeof (TTest *),   \
-              (const TTest *[]){ __VA_ARGS__ })
+#define FC_LOOP_TEST(tcase, name, n)                                          \
+  static const TTest *name;                                                   \
+  __attribute__ ((constructor)) static void name##_register (void)            \
+  {                                                                           \
+    fc_ck_register ((fc_ck_entry){ (tcase), name, (int) (n), NULL, NULL });   \
+  }                                                                           \
+  START_TEST (name)
+
+#define FC_TEST(tcase, name) FC_LOOP_TEST (tcase, name, -1)
+
+#define FC_FIXTURE(tcase, setup, teardown)                                    \
+  __attribute__ ((constructor)) static void setup##_register (void)           \
+  {                                                                           \
+    fc_ck_register ((fc_ck_entry){ (tcase), NULL, -1, (setup), (teardown) }); \
+  }
+
+/* The test case NAME of S, created (and added to S) at its first use;
+   CASES and their NAMES (n_cases so far) remember them.  */
+static inline TCase *
+fc_ck_case (Suite *s, const char *name, TCase **cases, const char **names,
+            size_t *n_cases)
+{
+  for (size_t i = 0; i < *n_cases; i++)
+    if (strcmp (names[i], name) == 0)
+      return cases[i];
+  if (*n_cases == FC_CK_MAX_CASES)
+    {
+      fputs ("fc_check.h: more than FC_CK_MAX_CASES test cases\n", stderr);
+      abort ();
+    }
+  TCase *tc = tcase_create (name);
+  suite_add_tcase (s, tc);
+  names[*n_cases] = name;
+  return cases[(*n_cases)++] = tc;
+}
 
 /* Run suite S the project's way: GSL's abort-on-error handler off (tests
    provoke errors on purpose), no fork under valgrind (fork leaves
@@ -100,6 +154,28 @@ fc_run_suite (Suite *s)
   int nfailed = srunner_ntests_failed (sr);
   srunner_free (sr);
   return nfailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* The suite NAME of every registered test, fixture and loop, run. */
+static inline int
+fc_ck_main (const char *name)
+{
+  Suite *s = suite_create (name);
+  TCase *cases[FC_CK_MAX_CASES];
+  const char *names[FC_CK_MAX_CASES];
+  size_t n_cases = 0;
+  for (size_t i = 0; i < fc_ck_n_entries; i++)
+    {
+      const fc_ck_entry *e = &fc_ck_entries[i];
+      TCase *tc = fc_ck_case (s, e->tcase, cases, names, &n_cases);
+      if (e->test == NULL)
+        tcase_add_checked_fixture (tc, e->setup, e->teardown);
+      else if (e->loop_end < 0)
+        tcase_add_test (tc, e->test);
+      else
+        tcase_add_loop_test (tc, e->test, 0, e->loop_end);
+    }
+  return fc_run_suite (s);
 }
 
 #endif /* FC_CHECK_H */

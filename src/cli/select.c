@@ -15,9 +15,7 @@
 static int
 fc_cli_selection_alloc (fc_cli_selection *sel)
 {
-  size_t nm = 0;
-  while (fc_modules[nm] != NULL)
-    nm++;
+  size_t nm = fc_module_count ();
   memset (sel, 0, sizeof *sel);
   sel->n_modules = nm;
   sel->first = malloc ((nm + 1) * sizeof *sel->first);
