@@ -152,7 +152,10 @@ gd_g6_window_run (const gd_setting *set, fc_guide_field *exact, size_t g,
 
 /* guidance-gamma at sigma_y number IS: every gamma on every window, on
    block 0 of the run (its first N points), from the exact run's
-   trajectory TRAJ.  */
+   trajectory TRAJ.  After the window, exact guidance is evaluated as the
+   posterior path's own velocity (FC_GUIDE_EXACT: the same field as
+   u_t + c_t grad log h to round-off, S6, as step_rms uses it) at a third
+   of the cost.  */
 static int
 gd_g6_store_windows (const fc_run_options *opt, const gd_setting *set,
                      size_t is, const double *traj, unsigned long seed)
@@ -161,7 +164,8 @@ gd_g6_store_windows (const fc_run_options *opt, const gd_setting *set,
   gd_figures *fig = opt->figures;
   size_t nt = sz->g6_nrep * sz->g6_n;
   double *x = gd_alloc (sz->g6_n * GD_DIM);
-  fc_guide_field *exact = gd_g6_field (set, 0);
+  fc_guide_field *exact = fc_guide_field_alloc (
+      set->prior, FC_SCHEDULE_LINEAR, set->obs, FC_GUIDE_EXACT, 0.0);
   int status = x && exact ? GSL_SUCCESS : GSL_ENOMEM;
   gd_g6_windows (sz->g6_steps, fig->window_step);
   fig->block_n = sz->g6_n;
