@@ -1,4 +1,5 @@
-/* tests/check_guidance.c -- the claims of module `guidance` (G1-G6).
+/* tests/check_guidance.c -- the claims of module `guidance` (G1-G6) and
+ * their controls.
  *
  * One test per claim: it runs the check with the quick sizes and a fixed
  * seed, asserts the catalog's expected verdict (DERIVATIONS.md; written
@@ -6,11 +7,15 @@
  * tolerances the module recorded beside them (order bands from the local
  * orders plus an O((h_max/ell)^2) floor, truncation scales from sigma_t,
  * round-off bounds, Monte Carlo bands from the spread of two-exact-sample
- * distances).  Then tests that must fail when the mathematics is changed:
- * the guidance factor c_t replaced by a constant refutes both the posterior
- * path's continuity equation (S6 form) and G2's corrected equation.  Then
- * the note's vector for m < D (an error, not a gradient), reproducibility,
- * and the figure data.  */
+ * distances).  Then the controls, which must flip the outcome: the exact
+ * guided field u_t + c_t grad log p_t(y|x) and G2's corrected equation are
+ * confirmed, and refuted again when their factor c_t is replaced by a
+ * constant; the interpolant's likelihood in place of the ODE coupling, G4's
+ * gradient in place of the note's vector and a single-Gaussian prior with
+ * the Tweedie covariance are confirmed.  Then the note's vector for m < D
+ * (an error, not a gradient) and reproducibility.  The figure data and
+ * every control's declared verdict are tested over the registry
+ * (check_registry, check_controls).  */
 #include <config.h>
 
 #include <stdio.h>
@@ -22,31 +27,6 @@
 #define FC_CK_MODULE "guidance"
 #include "fc_check_module.h"
 #include "fc_spec.h"
-#include "guidance/guidance.h"
-
-
-static void
-assert_above (const fc_verdict *v, const char *name)
-{
-  const fc_metric *m = metric (v, name);
-  ck_assert_msg (m->value > m->tolerance, "%s %s = %.17g not above %.17g",
-                 v->id, name, m->value, m->tolerance);
-}
-
-/* Stalled: slope below a quarter of 2, and a residual at least FACTOR times
-   the truncation scale of a converging field.  */
-static void
-assert_stalled (const fc_verdict *v, const char *name, double factor)
-{
-  char buf[FC_VERDICT_NAME_LEN];
-  snprintf (buf, sizeof buf, "order_%s", name);
-  ck_assert_msg (metric (v, buf)->value < 0.5, "%s %s = %.17g", v->id, buf,
-                 metric (v, buf)->value);
-  snprintf (buf, sizeof buf, "rel_hmin_%s", name);
-  const fc_metric *r = metric (v, buf);
-  ck_assert_msg (r->value > factor * r->tolerance, "%s %s = %.17g vs %.17g",
-                 v->id, buf, r->value, r->tolerance);
-}
 
 START_TEST (test_module_lists_claims_g1_to_g6_in_catalog_order)
 {
@@ -54,7 +34,7 @@ START_TEST (test_module_lists_claims_g1_to_g6_in_catalog_order)
   const fc_module *m = assert_claim_table ("guidance", ids, 6);
   ck_assert_str_eq (m->title, "conditional fields and reconstruction guidance "
                               "(N §Conditional flow matching, §Guidance term)");
-  ck_assert_ptr_nonnull (m->write_figure_data);
+  ck_assert_ptr_nonnull (m->write_figures);
 }
 END_TEST
 
@@ -65,11 +45,22 @@ START_TEST (test_g1_postulated_field_residual_does_not_shrink_for_any_c)
   /* c = 1: a violation of order one (rel >= 1), a thousand times the
      truncation scale; the best c(t) leaves a residual of order 1/10, still
      a hundred times it.  */
-  assert_stalled (&v, "c1", 1000.0);
-  assert_stalled (&v, "best_c", 100.0);
+  assert_order_stalls (&v, "c1", 1000.0);
+  assert_order_stalls (&v, "best_c", 100.0);
   assert_above (&v, "rel_left_best_c_t0.25");
   assert_above (&v, "rel_left_best_c_t0.5");
   assert_above (&v, "rel_left_best_c_t0.8");
+}
+END_TEST
+
+START_TEST (test_exact_guidance_solves_posterior_continuity_only_with_c_t)
+{
+  fc_verdict v;
+  run_control ("G1", "exact_guidance", FC_VERDICT_CONFIRMED, &v);
+  assert_order_two (&v, "exact_guidance");
+  /* u_t + grad log h_t (c_t replaced by 1) does not generate p_t(x|y). */
+  run_control ("G1", "exact_guidance_unit_factor", FC_VERDICT_REFUTED, &v);
+  assert_order_stalls (&v, "exact_guidance_c1", 100.0);
 }
 END_TEST
 
@@ -77,7 +68,7 @@ START_TEST (test_g2_note_equation_refuted_corrected_equation_order_two)
 {
   fc_verdict v;
   run_claim ("G2", FC_VERDICT_REFUTED, &v);
-  assert_stalled (&v, "note", 100.0);
+  assert_order_stalls (&v, "note", 100.0);
   assert_order_two (&v, "corrected_linear");
   assert_order_two (&v, "corrected_cosine");
 }
@@ -85,39 +76,17 @@ END_TEST
 
 START_TEST (test_g2_corrected_equation_with_wrong_factor_is_refuted)
 {
-  fc_run_options opt = { SEED, NULL, 1, NULL };
-  fc_order_study st;
-  ck_assert_int_eq (fc_guidance_g2_study (&opt, FC_SCHEDULE_LINEAR, NAN, &st),
-                    GSL_SUCCESS);
-  ck_assert_int_eq (st.kind, FC_VERDICT_CONFIRMED);
+  fc_verdict v;
+  run_control ("G2", "corrected_equation", FC_VERDICT_CONFIRMED, &v);
+  assert_order_two (&v, "corrected_linear");
   /* c_t = (1-t)/t is 3, 1 and 1/4 at the three times: the constant 1 is
      right at t = 1/2 only, and the pooled residual must stall.  */
-  ck_assert_int_eq (fc_guidance_g2_study (&opt, FC_SCHEDULE_LINEAR, 1.0, &st),
-                    GSL_SUCCESS);
-  ck_assert_int_eq (st.kind, FC_VERDICT_REFUTED);
-  ck_assert_msg (st.rel[st.n_steps - 1] > 100.0 * st.trunc, "rel %.17g",
-                 st.rel[st.n_steps - 1]);
+  run_control ("G2", "corrected_unit_factor", FC_VERDICT_REFUTED, &v);
+  assert_order_stalls (&v, "corrected_c1_linear", 100.0);
   /* Dropping the c_t term altogether (c = 0) is the note's equation
      rearranged (div(h u) = u.grad h + h div u) minus h div u: refuted.  */
-  ck_assert_int_eq (fc_guidance_g2_study (&opt, FC_SCHEDULE_COSINE, 0.0, &st),
-                    GSL_SUCCESS);
-  ck_assert_int_eq (st.kind, FC_VERDICT_REFUTED);
-}
-END_TEST
-
-START_TEST (test_exact_guidance_solves_posterior_continuity_only_with_c_t)
-{
-  fc_run_options opt = { SEED, NULL, 1, NULL };
-  fc_order_study st;
-  ck_assert_int_eq (fc_guidance_split_study (&opt, NAN, &st), GSL_SUCCESS);
-  ck_assert_int_eq (st.kind, FC_VERDICT_CONFIRMED);
-  fc_ck_assert_abs (st.order, 2.0, st.band, "S6 order");
-  ck_assert (st.rel[st.n_steps - 1] <= st.trunc);
-  /* u_t + grad log h_t (c_t replaced by 1) does not generate p_t(x|y). */
-  ck_assert_int_eq (fc_guidance_split_study (&opt, 1.0, &st), GSL_SUCCESS);
-  ck_assert_int_eq (st.kind, FC_VERDICT_REFUTED);
-  ck_assert_msg (st.rel[st.n_steps - 1] > 100.0 * st.trunc, "rel %.17g",
-                 st.rel[st.n_steps - 1]);
+  run_control ("G2", "corrected_without_factor_term", FC_VERDICT_REFUTED, &v);
+  assert_order_stalls (&v, "corrected_c0_cosine", 100.0);
 }
 END_TEST
 
@@ -135,6 +104,18 @@ START_TEST (test_g3_ode_coupling_likelihood_differs_and_mis_samples)
   /* h~_0(x) = p(y | phi_{0->1}(x)) depends on x, where h_0 = p(y) does not. */
   ck_assert (metric (&v, "grad_logh_coupled_t0_rms")->value > 1.0);
   ck_assert (isfinite (metric (&v, "flow_error")->value));
+}
+END_TEST
+
+START_TEST (test_g3_interpolant_likelihood_samples_the_posterior)
+{
+  fc_verdict v;
+  run_control ("G3", "interpolant_likelihood", FC_VERDICT_CONFIRMED, &v);
+  assert_below (&v, "w2_coupled");
+  assert_below (&v, "w2_exact");
+  /* The candidate is h itself: no gap, and grad log h_0 = 0 exactly. */
+  ck_assert (metric (&v, "logh_gap_t0.1")->value == 0.0);
+  ck_assert (metric (&v, "grad_logh_coupled_t0_rms")->value == 0.0);
 }
 END_TEST
 
@@ -159,6 +140,15 @@ START_TEST (test_g4_reconstruction_gradient_error_vanishes_only_as_t_to_1)
 }
 END_TEST
 
+START_TEST (test_g4_tweedie_gradient_exact_for_a_gaussian_prior)
+{
+  fc_verdict v;
+  run_control ("G4", "gaussian_prior_tweedie", FC_VERDICT_CONFIRMED, &v);
+  assert_below (&v, "err_max");
+  assert_below (&v, "err_t1_max");
+}
+END_TEST
+
 START_TEST (test_g5_note_vector_wrong_direction_even_at_t1)
 {
   fc_verdict v;
@@ -170,6 +160,17 @@ START_TEST (test_g5_note_vector_wrong_direction_even_at_t1)
   ck_assert (metric (&v, "note_err_min")->value > 0.1);
   ck_assert (metric (&v, "note_angle_deg_t1")->value > 5.0);
   ck_assert (metric (&v, "line_note_is_gradient_shape")->value == 0.0);
+}
+END_TEST
+
+START_TEST (test_g5_vector_with_jacobian_factor_is_the_gradient_at_t1)
+{
+  fc_verdict v;
+  run_control ("G5", "jacobian_form", FC_VERDICT_CONFIRMED, &v);
+  assert_below (&v, "jacobian_form_err_t1");
+  assert_below (&v, "jacobian_form_err_min");
+  /* Exact only at t = 1: an approximation elsewhere (G4).  */
+  assert_above (&v, "jacobian_form_err_t0.5");
 }
 END_TEST
 
@@ -201,19 +202,35 @@ START_TEST (test_note_vector_for_fewer_observations_than_dimensions_is_refused)
 }
 END_TEST
 
+/* The metric PREFIX_syS of V for the I-th sigma_y S of G6.  */
+static const fc_metric *
+g6_metric (const fc_verdict *v, const char *prefix, size_t i)
+{
+  static const char *const sy[] = { "0.01", "0.1", "1" };
+  char name[FC_VERDICT_NAME_LEN];
+  snprintf (name, sizeof name, "%s_sy%s", prefix, sy[i]);
+  return metric (v, name);
+}
+
+/* The metric PREFIX_syS of V is at most its band for every sigma_y S.  */
+static void
+assert_g6_below (const fc_verdict *v, const char *prefix)
+{
+  for (size_t i = 0; i < 3; i++)
+    {
+      const fc_metric *m = g6_metric (v, prefix, i);
+      ck_assert_msg (m->value <= m->tolerance, "G6 %s = %.17g above %.17g",
+                     m->name, m->value, m->tolerance);
+    }
+}
+
 START_TEST (test_g6_exact_guidance_at_noise_level_approximations_above)
 {
   fc_verdict v;
   run_claim ("G6", FC_VERDICT_APPROXIMATE, &v);
-  static const char *const sy[] = { "0.01", "0.1", "1" };
+  assert_g6_below (&v, "w2_exact");
   for (size_t i = 0; i < 3; i++)
-    {
-      char name[FC_VERDICT_NAME_LEN];
-      snprintf (name, sizeof name, "w2_exact_sy%s", sy[i]);
-      assert_below (&v, name);
-      snprintf (name, sizeof name, "w2_noise_sy%s", sy[i]);
-      ck_assert (metric (&v, name)->value > 0.0);
-    }
+    ck_assert (g6_metric (&v, "w2_noise", i)->value > 0.0);
   /* Some approximation, for some sigma_y, measurably above its band. */
   size_t above = 0;
   for (size_t k = 0; k < v.n_metrics; k++)
@@ -224,60 +241,40 @@ START_TEST (test_g6_exact_guidance_at_noise_level_approximations_above)
 }
 END_TEST
 
+START_TEST (test_g6_tweedie_sampler_exact_for_a_gaussian_prior)
+{
+  fc_verdict v;
+  run_control ("G6", "gaussian_prior_tweedie", FC_VERDICT_CONFIRMED, &v);
+  assert_g6_below (&v, "w2_exact");
+  assert_g6_below (&v, "w2_tweedie");
+}
+END_TEST
+
 START_TEST (test_same_seed_same_figures_other_seed_other_figures)
 {
   assert_claim_reproducible ("G4", "err_gamma1_t0.5");
 }
 END_TEST
 
-START_TEST (test_figure_data_written_whole_with_headers)
-{
-  /* Quick sizes: 5 steps; 41^2 grid + 4 x 200 samples + 2 line ends;
-     3 sigma_y x 5 gammas.  */
-  static const fc_ck_figure_file files[] = {
-    { "guidance-residual.dat", 5 },
-    { "guided-samples.dat", 41 * 41 + 4 * 200 + 2 },
-    { "guidance-gamma.dat", 3 * 5 },
-  };
-  assert_figure_files (files, sizeof files / sizeof files[0]);
-}
-END_TEST
-
-START_TEST (test_figure_data_into_missing_directory_fails)
-{
-  fc_run_options opt = { SEED, "/nonexistent/flowcheck-guidance", 1, NULL };
-  ck_assert_int_ne (module_under_test ()->write_figure_data (&opt), GSL_SUCCESS);
-  opt.out_dir = NULL;
-  ck_assert_int_ne (module_under_test ()->write_figure_data (&opt), GSL_SUCCESS);
-}
-END_TEST
-
-static Suite *
-guidance_suite (void)
-{
-  Suite *s = suite_create ("guidance");
-  TCase *tc = tcase_create ("claims");
-  tcase_add_test (tc, test_module_lists_claims_g1_to_g6_in_catalog_order);
-  tcase_add_test (tc, test_g1_postulated_field_residual_does_not_shrink_for_any_c);
-  tcase_add_test (tc, test_g2_note_equation_refuted_corrected_equation_order_two);
-  tcase_add_test (tc, test_g2_corrected_equation_with_wrong_factor_is_refuted);
-  tcase_add_test (tc, test_exact_guidance_solves_posterior_continuity_only_with_c_t);
-  tcase_add_test (tc, test_g3_ode_coupling_likelihood_differs_and_mis_samples);
-  tcase_add_test (tc, test_g4_reconstruction_gradient_error_vanishes_only_as_t_to_1);
-  tcase_add_test (tc, test_g5_note_vector_wrong_direction_even_at_t1);
-  tcase_add_test (tc, test_note_vector_for_fewer_observations_than_dimensions_is_refused);
-  tcase_add_test (tc, test_g6_exact_guidance_at_noise_level_approximations_above);
-  tcase_add_test (tc, test_same_seed_same_figures_other_seed_other_figures);
-  suite_add_tcase (s, tc);
-  TCase *tf = tcase_create ("figures");
-  tcase_add_test (tf, test_figure_data_written_whole_with_headers);
-  tcase_add_test (tf, test_figure_data_into_missing_directory_fails);
-  suite_add_tcase (s, tf);
-  return s;
-}
-
 int
 main (void)
 {
-  return fc_run_suite (guidance_suite ());
+  Suite *s = suite_create ("guidance");
+  FC_CK_CASE (s, "claims", test_module_lists_claims_g1_to_g6_in_catalog_order,
+              test_g1_postulated_field_residual_does_not_shrink_for_any_c,
+              test_g2_note_equation_refuted_corrected_equation_order_two,
+              test_g3_ode_coupling_likelihood_differs_and_mis_samples,
+              test_g4_reconstruction_gradient_error_vanishes_only_as_t_to_1,
+              test_g5_note_vector_wrong_direction_even_at_t1,
+              test_note_vector_for_fewer_observations_than_dimensions_is_refused,
+              test_g6_exact_guidance_at_noise_level_approximations_above,
+              test_same_seed_same_figures_other_seed_other_figures);
+  FC_CK_CASE (s, "controls",
+              test_exact_guidance_solves_posterior_continuity_only_with_c_t,
+              test_g2_corrected_equation_with_wrong_factor_is_refuted,
+              test_g3_interpolant_likelihood_samples_the_posterior,
+              test_g4_tweedie_gradient_exact_for_a_gaussian_prior,
+              test_g5_vector_with_jacobian_factor_is_the_gradient_at_t1,
+              test_g6_tweedie_sampler_exact_for_a_gaussian_prior);
+  return fc_run_suite (s);
 }

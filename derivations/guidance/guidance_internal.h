@@ -1,0 +1,321 @@
+/* derivations/guidance/guidance_internal.h -- what the parts of module
+ * `guidance` share (private to the folder).
+ *
+ * Claims G1-G6 of DERIVATIONS.md (N §Conditional flow matching,
+ * §Conditional vector field, §Guidance term), canonical convention: noise
+ * x0 ~ N(0, I) at t = 0, data x1 at t = 1.
+ *
+ * Setting: the 8gaussians prior (D = 2; its multimodal posteriors are where
+ * the approximations differ), observed through y = A x1 + N(0, sigma_y^2 I)
+ * with A (m, 2) of seeded Gaussian rows scaled to unit length (so sigma_y
+ * is in the units of the data), m = 1 except G5's square case m = 2, and y
+ * drawn from the model (x* from the prior, then the noise).  The exact
+ * posterior p(x1|y) is a mixture (fc_gmm_condition) and its path p_t(x|y)
+ * is that mixture's path (fc_path); h_t(x) = p_t(y|x) and its gradient are
+ * exact (fc_guide_eval).
+ *
+ * The parts:
+ *   setting.c             the observation setting, the size plan, the
+ *                         points of p_t(x|y)
+ *   residual.c            density-field pairs of the posterior path and the
+ *                         residual-study plan (G1, G2)
+ *   postulated_field.c    G1: does u_t + c grad log p(y|x) generate p_t(x|y)?
+ *   likelihood_equation.c G2: the equation h_t = p_t(y|x) solves
+ *   ode_coupling.c        G3: the ODE coupling's likelihood
+ *   reconstruction.c      G4, G5: approximate guidance gradients
+ *   posterior_sampling.c  G6: guided samplers against the exact posterior
+ *   sample_distance.c     the sampler runs and their W2 scoring (G3, G6)
+ *   figures.c             renders what the checks stored
+ *   guidance.c            the claim table, its controls, the figure list */
+#ifndef FC_GUIDANCE_INTERNAL_H
+#define FC_GUIDANCE_INTERNAL_H
+
+#include <stddef.h>
+#include "fc_gmm.h"
+#include "fc_guide.h"
+#include "fc_module.h"
+#include "fc_obs.h"
+#include "fc_ode.h"
+#include "fc_schedule.h"
+#include "fc_study.h"
+
+#define GD_DIM 2
+
+/* Noise of the observation in G1-G5 (data units; the prior's components
+   have standard deviation 0.35 and centres 2.83 from the origin): small
+   enough that the posterior is much narrower than the prior across the
+   observed direction, large enough that the guided fields stay non-stiff
+   for the modest fixed-step integrations of G3.  */
+#define GD_SIGMA_Y 0.25
+
+/* Residual studies (G1, G2, the exact guided field): times early, middle
+   and late on the path, each with t +- h_max inside (0, 1); steps
+   h_k = GD_H_MAX 2^-k, k < GD_NH (0.04 .. 0.0025, as in module continuity:
+   the smallest keeps the round-off of a second difference,
+   eps |h| / h^2 ~ 4e-11 |h|, far below the truncation error it must
+   expose).  */
+#define GD_NT 3
+extern const double gd_times[GD_NT];
+#define GD_NH 5
+#define GD_H_MAX 0.04
+
+/* The z band of the Monte Carlo figures (5 sigma, tests/fc_check.h's
+   Z_MAX: a false alarm has probability ~6e-7 per figure, fixed seed).  */
+#define GD_Z_MAX 5.0
+#define GD_NPROJ 64       /* sliced W2 directions */
+#define GD_NREP_NOISE 16  /* exact-vs-exact pairs of the W2 noise level */
+#define GD_NREP_MAX 16    /* sampler blocks at most (gd_blocks_w2) */
+
+/* Times of the gradient comparisons (G4, G5), dense towards t = 1 where
+   the decay is fitted (t = 0 is left out: there grad log h = 0 and a
+   relative error has no meaning; t = 1 is where the corrected forms are
+   exact); the gammas of reconstruction guidance (G4, G6).  */
+#define GD_G4_NT 14
+extern const double gd_g4_times[GD_G4_NT];
+#define GD_G4_NG 5
+extern const double gd_g4_gammas[GD_G4_NG];
+
+/* G6's noise levels sigma_y.  */
+#define GD_G6_NS 3
+extern const double gd_g6_sigmas[GD_G6_NS];
+
+/* Sub-streams of opt->seed, one per study. */
+enum
+{
+  GD_TAG_SETTING = 0x6D000, /* A, x*, e: shared by every claim */
+  GD_TAG_SQUARE = 0x6D100,  /* A, x*, e of G5's square case */
+  GD_TAG_G1 = 0x61000,
+  GD_TAG_G2 = 0x62000,
+  GD_TAG_G3 = 0x63000,
+  GD_TAG_G4 = 0x64000,
+  GD_TAG_G5 = 0x65000,
+  GD_TAG_G6 = 0x66000,
+  GD_TAG_EXACT_FIELD = 0x6E000 /* the exact guided field's study (G1) */
+};
+
+/* The controls of the claim table (fc_control.variant): what each check
+   changes when it runs one.  */
+enum
+{
+  GD_AS_STATED = 0,
+  GD_G1_EXACT_GUIDANCE,    /* u_t + c_t grad log p_t(y|x)             */
+  GD_G1_EXACT_UNIT_FACTOR, /* u_t + grad log p_t(y|x): c_t -> 1       */
+  GD_G2_CORRECTED,         /* the corrected equation, c_t             */
+  GD_G2_FACTOR_ONE,        /* the corrected equation, c_t -> 1        */
+  GD_G2_FACTOR_ZERO,       /* the corrected equation, c_t -> 0        */
+  GD_G3_INTERPOLANT,       /* the interpolant's p_t(y|x) for h~       */
+  GD_G4_GAUSSIAN_TWEEDIE,  /* one Gaussian prior, Tweedie covariance  */
+  GD_G5_JACOBIAN_FORM,     /* J^T A^T Sigma^{-1}(y - A x1hat) (G4's)  */
+  GD_G6_GAUSSIAN_TWEEDIE   /* one Gaussian prior, Tweedie covariance  */
+};
+
+/* ------------------------------------------------------------ size plan */
+
+typedef struct
+{
+  size_t n_points;  /* points per time of the residual and gradient studies */
+  size_t g3_inner;  /* RK4 steps of G3's inner flow phi_{t->1} */
+  size_t g3_steps;  /* RK4 steps of G3's samplers from t_s to 1 */
+  size_t g3_n;      /* particles per G3 block */
+  size_t g6_n;      /* particles per G6 block */
+  size_t g6_nrep;   /* G6 blocks */
+  size_t g6_steps;  /* RK4 steps of G6's samplers from 0 to 1 */
+  size_t fig_grid;  /* guided-samples: density grid points per axis */
+} gd_sizes;
+
+extern const gd_sizes gd_sizes_plan[FC_SIZE_COUNT];
+
+/* -------------------------------------------------------------- setting */
+
+typedef struct
+{
+  fc_gmm *prior; /* prepared */
+  fc_obs *obs;
+  fc_gmm *post;  /* the exact posterior mixture */
+} gd_setting;
+
+/* The 8gaussians prior observed with M rows and noise SIGMA_Y, A, x* and e
+   from SEED (setting.c).  */
+int
+gd_setting_init (gd_setting *set, unsigned long seed, size_t m,
+                 double sigma_y);
+
+/* The same observation of PRIOR (taken over: freed with the setting, also
+   on failure).  */
+int
+gd_setting_init_prior (gd_setting *set, fc_gmm *prior, unsigned long seed,
+                       size_t m, double sigma_y);
+
+/* A measurement on a setting SET, with PARAMS of its own, into V.  */
+typedef int (*gd_setting_fn) (const fc_run_options *opt,
+                              const gd_setting *set, const void *params,
+                              fc_verdict *v);
+
+/* FN on the setting of G1-G4: 8gaussians, one row, noise GD_SIGMA_Y, A, x*
+   and e from the sub-stream GD_TAG_SETTING.  */
+int
+gd_on_line_setting (const fc_run_options *opt, gd_setting_fn fn,
+                    const void *params, fc_verdict *v);
+
+/* One Gaussian with the 8gaussians' mean and covariance: its posterior
+   given a linear-Gaussian observation is one Gaussian, whose Cov[x1|x_t]
+   does not depend on x, so the Tweedie-covariance likelihood
+   N(y; A x1hat, sigma_y^2 I + A Cov A^T) is p_t(y|x) exactly.  */
+fc_gmm *
+gd_gaussian_prior (void);
+
+void
+gd_setting_free (gd_setting *set);
+
+/* A buffer of N doubles (at least one). */
+double *
+gd_alloc (size_t n);
+
+/* N points of p_t(x|y) at time T into X, stream SEED. */
+int
+gd_post_points (const gd_setting *set, fc_schedule s, double t,
+                unsigned long seed, size_t n, double *x);
+
+/* ----------------------------------------------------- residual studies */
+
+/* A density-field pair of the residual studies (residual.c).  */
+typedef enum
+{
+  GD_PAIR_SPLIT = 0, /* p_t(x|y) with u_t + c grad log h_t: the exact
+                        guided field (c NAN: c_t)                      */
+  GD_PAIR_POSTULATE, /* p_t(x|y) with u_t + c grad log p(y|x)     (G1) */
+  GD_PAIR_NOTE       /* h_t(x) with u_t: the note's equation      (G2) */
+} gd_pair_kind;
+
+typedef struct
+{
+  const gd_setting *set;
+  fc_schedule s;
+  gd_pair_kind kind;
+  double c;
+} gd_pair;
+
+/* An fc_density_field_fn, PARAMS a gd_pair.  */
+int
+gd_pair_field (double t, size_t n, const double *x, double *p, double *u,
+               void *params);
+
+/* U += C grad log h_t at X (exact h); C NAN means c_t (fc_guide_eval's
+   cgrad, finite at alpha = 0).  */
+int
+gd_add_exact_guidance (const gd_setting *set, fc_schedule s, double t,
+                       double c, size_t n, const double *x, double *u);
+
+/* The plan of a residual study NAME under schedule S.  */
+int
+gd_study_init (fc_order_study *st, const char *name, fc_schedule s);
+
+/* The study NAME of the pair (KIND, C) of SET, linear schedule, points of
+   p_t(x|y) from the sub-stream TAG of opt->seed; decides ST.  */
+int
+gd_pair_study (const fc_run_options *opt, const gd_setting *set,
+               gd_pair_kind kind, double c, const char *name,
+               unsigned long tag, fc_order_study *st);
+
+/* The decided study ST decides V: recorded (fc_module_record_study), its
+   verdict V's, and a note naming WHAT it measured.  */
+void
+gd_study_decides (const fc_run_options *opt, const fc_order_study *st,
+                  const char *what, fc_verdict *v);
+
+/* ------------------------------------------------------ sampler scoring */
+
+/* 1 when every entry of X (n) is finite. */
+int
+gd_all_finite (size_t n, const double *x);
+
+/* 1 when STATUS is a numerical failure of a field on points that ran off:
+   the run diverged.  */
+int
+gd_diverged (int status);
+
+/* Carry Z (n points) from T0 to T1 with F into X in STEPS RK4 steps; a run
+   that diverged leaves X non-finite.  TRAJ as fc_ode_fixed's, or NULL.  */
+int
+gd_push (fc_velocity_fn f, void *params, double t0, double t1, size_t steps,
+         size_t n, const double *z, double *x, double *traj);
+
+/* The band of a mean of NREP block distances against the noise level
+   (mean M0, sd S0 over NREP0 exact pairs).  */
+double
+gd_band (double m0, double s0, size_t nrep, size_t nrep0);
+
+/* The W2 of each of the NREP blocks of X (nrep * n, D) against its own
+   exact sample of POST into W (nrep); +inf for all when X is not finite.  */
+int
+gd_blocks_w2 (const fc_gmm *post, size_t nrep, size_t n, const double *x,
+              unsigned long seed, double *w);
+
+/* Mean and sd of W (nrep; sd NAN for one block).  */
+void
+gd_blocks_mean_sd (size_t nrep, const double *w, double *mean, double *sd);
+
+/* The noise level of POST at N points: fc_compare_w2_noise with the
+   module's pairs and directions.  */
+int
+gd_w2_noise (const fc_gmm *post, size_t n, unsigned long seed, double *mean,
+             double *sd);
+
+/* ------------------------------------------------------- figure record */
+
+/* guided-samples: the methods drawn, as indices of G6's method table.  */
+#define GD_FIG_NMETHODS 4
+extern const size_t gd_fig_methods[GD_FIG_NMETHODS];
+/* The sigma_y of G6 whose samples are drawn (0.1).  */
+#define GD_FIG_SIGMA 1
+/* guidance-gamma: reconstruction on one third of the steps only.  */
+#define GD_FIG_NWIN 3
+
+typedef struct
+{
+  double window[GD_G4_NG][GD_FIG_NWIN]; /* block 0, W2; +inf diverged */
+  double all[GD_G4_NG];       /* block 0 of G6's reconstruction runs */
+  double exact_mean, exact_sd; /* G6's exact guidance over its blocks */
+  double exact_block0;        /* its block 0, the windows' own start */
+  double noise_mean, noise_sd; /* G6's exact-vs-exact level */
+} gd_fig_gamma;
+
+typedef struct
+{
+  /* guidance-residual: G1's studies, the exact guided field's, G2's. */
+  int have_g1, have_g2;
+  fc_order_study exact_field, unit, best, note, corrected;
+  /* guided-samples: G6's runs at sigma_y = gd_g6_sigmas[GD_FIG_SIGMA]. */
+  fc_gmm *post;               /* that posterior (owned) */
+  double a[GD_DIM], y;        /* the observation row and value */
+  double sigma_y;
+  size_t n_samples, steps;
+  double *samples[GD_FIG_NMETHODS]; /* (n_samples, D) each, owned */
+  /* guidance-gamma: one per sigma_y of G6. */
+  int have_gamma;
+  size_t window_step[GD_FIG_NWIN + 1]; /* window k: steps [s_k, s_k+1) */
+  size_t block_n;
+  gd_fig_gamma gamma[GD_G6_NS];
+} gd_figures;
+
+/* ------------------------------------------------------------- the parts */
+
+int gd_check_g1 (const fc_run_options *opt, fc_verdict *v);
+int gd_check_g2 (const fc_run_options *opt, fc_verdict *v);
+int gd_check_g3 (const fc_run_options *opt, fc_verdict *v);
+int gd_check_g4 (const fc_run_options *opt, fc_verdict *v);
+int gd_check_g5 (const fc_run_options *opt, fc_verdict *v);
+int gd_check_g6 (const fc_run_options *opt, fc_verdict *v);
+
+/* Method K of G6's table (exact, reconstruction gamma_0..4, Tweedie) as a
+   guided field of SET; NULL on failure.  */
+#define GD_G6_NM (GD_G4_NG + 2)
+fc_guide_field *
+gd_g6_field (const gd_setting *set, size_t k);
+const char *
+gd_g6_method_label (size_t k);
+
+int gd_write_figures (const fc_run_options *opt, const void *record);
+void gd_free_figures (void *record);
+
+#endif /* FC_GUIDANCE_INTERNAL_H */

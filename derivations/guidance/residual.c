@@ -1,0 +1,122 @@
+/* derivations/guidance/residual.c -- the density-field pairs of the
+ * posterior path whose continuity residual G1, G2 and the exact guided
+ * field are judged by (fc_study.h), and the plan of those studies.  */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+
+#include "fc_path.h"
+#include "fc_path_field.h"
+#include "guidance_internal.h"
+
+/* U += C A^T (y - A x) / sigma_y^2, the gradient of log p(y|x1) taken at
+   x1 = x (N §Conditional vector field: "u_t + grad_x log p(y|x)").  */
+static void
+gd_add_likelihood_grad (const fc_obs *o, double c, size_t n, const double *x,
+                        double *u)
+{
+  double w = c / (o->sigma_y * o->sigma_y);
+  for (size_t i = 0; i < n; i++)
+    for (size_t r = 0; r < o->m; r++)
+      {
+        const double *a = o->a + r * GD_DIM;
+        double res = o->y[r] - a[0] * x[i * GD_DIM] - a[1] * x[i * GD_DIM + 1];
+        u[i * GD_DIM] += w * a[0] * res;
+        u[i * GD_DIM + 1] += w * a[1] * res;
+      }
+}
+
+int
+gd_add_exact_guidance (const gd_setting *set, fc_schedule s, double t,
+                       double c, size_t n, const double *x, double *u)
+{
+  double *g = gd_alloc (n * GD_DIM); /* (n, D) */
+  if (g == NULL)
+    GSL_ERROR ("no memory for the guidance term", GSL_ENOMEM);
+  fc_guide_out out = { 0 };
+  if (isnan (c))
+    out.cgrad = g;
+  else
+    out.grad = g;
+  int status = fc_guide_eval (set->prior, s, t, set->obs, n, x, &out);
+  double w = isnan (c) ? 1.0 : c;
+  for (size_t i = 0; status == GSL_SUCCESS && i < n * GD_DIM; i++)
+    u[i] += w * g[i];
+  free (g);
+  return status;
+}
+
+int
+gd_pair_field (double t, size_t n, const double *x, double *p, double *u,
+               void *params)
+{
+  const gd_pair *pp = params;
+  const gd_setting *set = pp->set;
+  int status;
+  if (pp->kind == GD_PAIR_NOTE)
+    {
+      fc_guide_out out = { 0 };
+      out.logh = p;
+      status = fc_guide_eval (set->prior, pp->s, t, set->obs, n, x, &out);
+    }
+  else
+    status = fc_path_eval (set->post, pp->s, t, FC_Q_LOGP, n, x, p);
+  if (status == GSL_SUCCESS)
+    status = fc_path_eval (set->prior, pp->s, t, FC_Q_VELOCITY, n, x, u);
+  if (status)
+    return status;
+  for (size_t i = 0; i < n; i++)
+    p[i] = exp (p[i]);
+  if (pp->kind == GD_PAIR_POSTULATE)
+    gd_add_likelihood_grad (set->obs, pp->c, n, x, u);
+  else if (pp->kind == GD_PAIR_SPLIT)
+    status = gd_add_exact_guidance (set, pp->s, t, pp->c, n, x, u);
+  return status;
+}
+
+/* Scale ell of p_t from fc_path_field_scale (the posterior path's
+   components are at least sigma_t wide too, and h_t = p_t(x|y) p(y)/p_t(x)
+   varies on the same scales).  Order floor: the fitted slope of
+   c2 h^2 + c4 h^4 is off by about (c4/c2) h_max^2 ~ (h_max/ell)^2; the
+   floor is fc_study.h's 2.5 (h_max/ell)^2 (0.16 linear, 0.11 cosine).  */
+int
+gd_study_init (fc_order_study *st, const char *name, fc_schedule s)
+{
+  double ell;
+  int status = fc_path_field_scale (s, GD_NT, gd_times, &ell);
+  if (status == GSL_SUCCESS)
+    status = fc_order_study_init (st, name, GD_DIM, GD_NT, gd_times, GD_NH,
+                                  GD_H_MAX, 2.5 * gsl_pow_2 (GD_H_MAX / ell));
+  st->scale = ell;
+  return status;
+}
+
+int
+gd_pair_study (const fc_run_options *opt, const gd_setting *set,
+               gd_pair_kind kind, double c, const char *name,
+               unsigned long tag, fc_order_study *st)
+{
+  const gd_sizes *sz = FC_SIZES (gd_sizes_plan, opt);
+  gd_pair par = { set, FC_SCHEDULE_LINEAR, kind, c };
+  fc_path_field_source src = { FC_SCHEDULE_LINEAR, GD_DIM, set->post, NULL };
+  int status = gd_study_init (st, name, FC_SCHEDULE_LINEAR);
+  if (status == GSL_SUCCESS)
+    status = fc_order_study_run (st, gd_pair_field, &par, fc_path_field_points,
+                                 &src, sz->n_points, fc_module_seed (opt, tag));
+  return status;
+}
+
+void
+gd_study_decides (const fc_run_options *opt, const fc_order_study *st,
+                  const char *what, fc_verdict *v)
+{
+  fc_module_record_study (opt, v, st);
+  v->verdict = st->kind;
+  fc_verdict_note (v, "%s: rel(h=%.4g) %.3g, order %.2f", what,
+                   st->h[st->n_steps - 1], st->rel[st->n_steps - 1],
+                   st->order);
+}

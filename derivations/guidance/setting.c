@@ -1,0 +1,151 @@
+/* derivations/guidance/setting.c -- the observation setting every claim of
+ * module `guidance` shares, its size plan and the points of p_t(x|y).  */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "fc_path_field.h"
+#include "fc_rng.h"
+#include "guidance_internal.h"
+
+/* Sizes.  Residual and gradient studies: n_points per time (the pooled
+   rel(h) of fc_study.h needs a few hundred points to be stable to a few
+   per cent).  G3: the inner flow's RK4 error falls like (h/0.35)^4 (0.35
+   the prior's narrowest standard deviation) and is measured against twice
+   the steps (flow_error); every field evaluation of the coupled sampler
+   integrates 5 inner flows per particle, so its blocks are small.  G6:
+   blocks of g6_n particles, RK4 in g6_steps from t = 0 (ode_coupling.c and
+   posterior_sampling.c state what each must resolve).  guided-samples:
+   the density grid of the figure.  */
+const gd_sizes gd_sizes_plan[FC_SIZE_COUNT] = {
+  [FC_SIZE_FULL] = { .n_points = 400, .g3_inner = 8, .g3_steps = 20,
+                     .g3_n = 150, .g6_n = 200, .g6_nrep = 6, .g6_steps = 48,
+                     .fig_grid = 121 },
+  [FC_SIZE_QUICK] = { .n_points = 64, .g3_inner = 4, .g3_steps = 12,
+                      .g3_n = 40, .g6_n = 50, .g6_nrep = 4, .g6_steps = 16,
+                      .fig_grid = 41 },
+};
+
+const double gd_times[GD_NT] = { 0.25, 0.5, 0.8 };
+const double gd_g4_times[GD_G4_NT] = { 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5,
+                                       0.6,  0.7,  0.8, 0.9, 0.95, 0.98, 1.0 };
+const double gd_g4_gammas[GD_G4_NG] = { 0.0, 0.1, 0.5, 1.0, 2.0 };
+const double gd_g6_sigmas[GD_G6_NS] = { 0.01, 0.1, 1.0 };
+
+void
+gd_setting_free (gd_setting *set)
+{
+  fc_gmm_free (set->prior);
+  fc_obs_free (set->obs);
+  fc_gmm_free (set->post);
+  set->prior = set->post = NULL;
+  set->obs = NULL;
+}
+
+/* A: Gaussian rows from stream (SEED, 0), each scaled to unit length; x*
+   from the prior, stream (SEED, 1); e ~ N(0, I_m), stream (SEED, 2);
+   y = A x* + sigma_y e.  */
+static int
+gd_observe (gd_setting *set, unsigned long seed, size_t m, double sigma_y)
+{
+  double xs[GD_DIM], e[GD_DIM];
+  int status = fc_rng_gaussian_fill (fc_rng_stream_seed (seed, 0), 0,
+                                     m * GD_DIM, set->obs->a);
+  if (status == GSL_SUCCESS)
+    status = fc_gmm_sample (set->prior, fc_rng_stream_seed (seed, 1), 1, xs);
+  if (status == GSL_SUCCESS)
+    status = fc_rng_gaussian_fill (fc_rng_stream_seed (seed, 2), 0, m, e);
+  for (size_t i = 0; status == GSL_SUCCESS && i < m; i++)
+    {
+      double *row = set->obs->a + i * GD_DIM;
+      double len = fc_study_norm (GD_DIM, row);
+      row[0] /= len, row[1] /= len;
+      set->obs->y[i] = row[0] * xs[0] + row[1] * xs[1] + sigma_y * e[i];
+    }
+  set->obs->sigma_y = sigma_y;
+  return status;
+}
+
+/* The same SEED gives the same A, x* and e for every sigma_y (G6 varies
+   sigma_y alone).  */
+int
+gd_setting_init_prior (gd_setting *set, fc_gmm *prior, unsigned long seed,
+                       size_t m, double sigma_y)
+{
+  set->prior = prior;
+  set->obs = fc_obs_alloc (m, GD_DIM);
+  set->post = NULL;
+  int status = set->prior && set->obs && m <= GD_DIM ? GSL_SUCCESS
+                                                      : GSL_EFAILED;
+  if (status == GSL_SUCCESS)
+    status = gd_observe (set, seed, m, sigma_y);
+  if (status == GSL_SUCCESS)
+    {
+      set->post = fc_gmm_condition (set->prior, m, set->obs->a, set->obs->y,
+                                    sigma_y);
+      if (set->post == NULL)
+        status = GSL_EFAILED;
+    }
+  if (status)
+    {
+      gd_setting_free (set);
+      GSL_ERROR ("cannot build the observation setting", status);
+    }
+  return GSL_SUCCESS;
+}
+
+int
+gd_setting_init (gd_setting *set, unsigned long seed, size_t m,
+                 double sigma_y)
+{
+  return gd_setting_init_prior (set, fc_module_builtin ("8gaussians"), seed,
+                                m, sigma_y);
+}
+
+int
+gd_on_line_setting (const fc_run_options *opt, gd_setting_fn fn,
+                    const void *params, fc_verdict *v)
+{
+  gd_setting set;
+  int status = gd_setting_init (&set, fc_module_seed (opt, GD_TAG_SETTING), 1,
+                                GD_SIGMA_Y);
+  if (status)
+    return status;
+  status = fn (opt, &set, params, v);
+  gd_setting_free (&set);
+  return status;
+}
+
+fc_gmm *
+gd_gaussian_prior (void)
+{
+  fc_gmm *g8 = fc_module_builtin ("8gaussians");
+  fc_gmm *g = fc_gmm_alloc (GD_DIM, 1);
+  double mean[GD_DIM], cov[GD_DIM * GD_DIM];
+  int status = g8 && g ? fc_gmm_moments (g8, mean, cov) : GSL_ENOMEM;
+  if (status == GSL_SUCCESS)
+    status = fc_gmm_set_component (g, 0, 1.0, mean, cov);
+  if (status == GSL_SUCCESS)
+    status = fc_gmm_prepare (g);
+  fc_gmm_free (g8);
+  if (status == GSL_SUCCESS)
+    return g;
+  fc_gmm_free (g);
+  GSL_ERROR_NULL ("cannot build the single-Gaussian prior", status);
+}
+
+double *
+gd_alloc (size_t n)
+{
+  return malloc ((n > 0 ? n : 1) * sizeof (double));
+}
+
+int
+gd_post_points (const gd_setting *set, fc_schedule s, double t,
+                unsigned long seed, size_t n, double *x)
+{
+  fc_path_field_source src = { s, GD_DIM, set->post, NULL };
+  return fc_path_field_points (t, seed, n, x, &src);
+}
