@@ -28,7 +28,7 @@
 #include "fc_check_module.h"
 #include "fc_spec.h"
 
-START_TEST (test_module_lists_claims_g1_to_g6_in_catalog_order)
+FC_TEST ("claims", test_module_lists_claims_g1_to_g6_in_catalog_order)
 {
   static const char *const ids[] = { "G1", "G2", "G3", "G4", "G5", "G6" };
   const fc_module *m = assert_claim_table ("guidance", ids, 6);
@@ -38,7 +38,7 @@ START_TEST (test_module_lists_claims_g1_to_g6_in_catalog_order)
 }
 END_TEST
 
-START_TEST (test_g1_postulated_field_residual_does_not_shrink_for_any_c)
+FC_TEST ("claims", test_g1_postulated_field_residual_does_not_shrink_for_any_c)
 {
   fc_verdict v;
   run_claim ("G1", FC_VERDICT_REFUTED, &v);
@@ -53,7 +53,7 @@ START_TEST (test_g1_postulated_field_residual_does_not_shrink_for_any_c)
 }
 END_TEST
 
-START_TEST (test_exact_guidance_solves_posterior_continuity_only_with_c_t)
+FC_TEST ("controls", test_exact_guidance_solves_posterior_continuity_only_with_c_t)
 {
   fc_verdict v;
   run_control ("G1", "exact_guidance", FC_VERDICT_CONFIRMED, &v);
@@ -64,7 +64,7 @@ START_TEST (test_exact_guidance_solves_posterior_continuity_only_with_c_t)
 }
 END_TEST
 
-START_TEST (test_g2_note_equation_refuted_corrected_equation_order_two)
+FC_TEST ("claims", test_g2_note_equation_refuted_corrected_equation_order_two)
 {
   fc_verdict v;
   run_claim ("G2", FC_VERDICT_REFUTED, &v);
@@ -74,7 +74,7 @@ START_TEST (test_g2_note_equation_refuted_corrected_equation_order_two)
 }
 END_TEST
 
-START_TEST (test_g2_corrected_equation_with_wrong_factor_is_refuted)
+FC_TEST ("controls", test_g2_corrected_equation_with_wrong_factor_is_refuted)
 {
   fc_verdict v;
   run_control ("G2", "corrected_equation", FC_VERDICT_CONFIRMED, &v);
@@ -90,7 +90,7 @@ START_TEST (test_g2_corrected_equation_with_wrong_factor_is_refuted)
 }
 END_TEST
 
-START_TEST (test_g3_ode_coupling_likelihood_differs_and_mis_samples)
+FC_TEST ("claims", test_g3_ode_coupling_likelihood_differs_and_mis_samples)
 {
   fc_verdict v;
   run_claim ("G3", FC_VERDICT_REFUTED, &v);
@@ -107,7 +107,7 @@ START_TEST (test_g3_ode_coupling_likelihood_differs_and_mis_samples)
 }
 END_TEST
 
-START_TEST (test_g3_interpolant_likelihood_samples_the_posterior)
+FC_TEST ("controls", test_g3_interpolant_likelihood_samples_the_posterior)
 {
   fc_verdict v;
   run_control ("G3", "interpolant_likelihood", FC_VERDICT_CONFIRMED, &v);
@@ -119,7 +119,7 @@ START_TEST (test_g3_interpolant_likelihood_samples_the_posterior)
 }
 END_TEST
 
-START_TEST (test_g4_reconstruction_gradient_error_vanishes_only_as_t_to_1)
+FC_TEST ("claims", test_g4_reconstruction_gradient_error_vanishes_only_as_t_to_1)
 {
   fc_verdict v;
   run_claim ("G4", FC_VERDICT_APPROXIMATE, &v);
@@ -140,7 +140,7 @@ START_TEST (test_g4_reconstruction_gradient_error_vanishes_only_as_t_to_1)
 }
 END_TEST
 
-START_TEST (test_g4_tweedie_gradient_exact_for_a_gaussian_prior)
+FC_TEST ("controls", test_g4_tweedie_gradient_exact_for_a_gaussian_prior)
 {
   fc_verdict v;
   run_control ("G4", "gaussian_prior_tweedie", FC_VERDICT_CONFIRMED, &v);
@@ -149,7 +149,7 @@ START_TEST (test_g4_tweedie_gradient_exact_for_a_gaussian_prior)
 }
 END_TEST
 
-START_TEST (test_g5_note_vector_wrong_direction_even_at_t1)
+FC_TEST ("claims", test_g5_note_vector_wrong_direction_even_at_t1)
 {
   fc_verdict v;
   run_claim ("G5", FC_VERDICT_REFUTED, &v);
@@ -163,7 +163,7 @@ START_TEST (test_g5_note_vector_wrong_direction_even_at_t1)
 }
 END_TEST
 
-START_TEST (test_g5_vector_with_jacobian_factor_is_the_gradient_at_t1)
+FC_TEST ("controls", test_g5_vector_with_jacobian_factor_is_the_gradient_at_t1)
 {
   fc_verdict v;
   run_control ("G5", "jacobian_form", FC_VERDICT_CONFIRMED, &v);
@@ -174,7 +174,7 @@ START_TEST (test_g5_vector_with_jacobian_factor_is_the_gradient_at_t1)
 }
 END_TEST
 
-START_TEST (test_note_vector_for_fewer_observations_than_dimensions_is_refused)
+FC_TEST ("claims", test_note_vector_for_fewer_observations_than_dimensions_is_refused)
 {
   fc_gmm *g = fc_spec_builtin ("8gaussians");
   fc_obs *o = fc_obs_alloc (1, 2);
@@ -224,7 +224,7 @@ assert_g6_below (const fc_verdict *v, const char *prefix)
     }
 }
 
-START_TEST (test_g6_exact_guidance_at_noise_level_approximations_above)
+FC_TEST ("claims", test_g6_exact_guidance_at_noise_level_approximations_above)
 {
   fc_verdict v;
   run_claim ("G6", FC_VERDICT_APPROXIMATE, &v);
@@ -241,7 +241,7 @@ START_TEST (test_g6_exact_guidance_at_noise_level_approximations_above)
 }
 END_TEST
 
-START_TEST (test_g6_tweedie_sampler_exact_for_a_gaussian_prior)
+FC_TEST ("controls", test_g6_tweedie_sampler_exact_for_a_gaussian_prior)
 {
   fc_verdict v;
   run_control ("G6", "gaussian_prior_tweedie", FC_VERDICT_CONFIRMED, &v);
@@ -250,7 +250,7 @@ START_TEST (test_g6_tweedie_sampler_exact_for_a_gaussian_prior)
 }
 END_TEST
 
-START_TEST (test_same_seed_same_figures_other_seed_other_figures)
+FC_TEST ("claims", test_same_seed_same_figures_other_seed_other_figures)
 {
   assert_claim_reproducible ("G4", "err_gamma1_t0.5");
 }
@@ -259,22 +259,5 @@ END_TEST
 int
 main (void)
 {
-  Suite *s = suite_create ("guidance");
-  FC_CK_CASE (s, "claims", test_module_lists_claims_g1_to_g6_in_catalog_order,
-              test_g1_postulated_field_residual_does_not_shrink_for_any_c,
-              test_g2_note_equation_refuted_corrected_equation_order_two,
-              test_g3_ode_coupling_likelihood_differs_and_mis_samples,
-              test_g4_reconstruction_gradient_error_vanishes_only_as_t_to_1,
-              test_g5_note_vector_wrong_direction_even_at_t1,
-              test_note_vector_for_fewer_observations_than_dimensions_is_refused,
-              test_g6_exact_guidance_at_noise_level_approximations_above,
-              test_same_seed_same_figures_other_seed_other_figures);
-  FC_CK_CASE (s, "controls",
-              test_exact_guidance_solves_posterior_continuity_only_with_c_t,
-              test_g2_corrected_equation_with_wrong_factor_is_refuted,
-              test_g3_interpolant_likelihood_samples_the_posterior,
-              test_g4_tweedie_gradient_exact_for_a_gaussian_prior,
-              test_g5_vector_with_jacobian_factor_is_the_gradient_at_t1,
-              test_g6_tweedie_sampler_exact_for_a_gaussian_prior);
-  return fc_run_suite (s);
+  return fc_ck_main ("guidance");
 }
