@@ -90,8 +90,11 @@ struct fc_claim
   size_t n_controls;
 };
 
+/* The element count of a static array TABLE.  */
+#define FC_COUNT(table) (sizeof (table) / sizeof (table)[0])
+
 /* The controls field pair of a claim from a static array TABLE. */
-#define FC_CONTROLS(table) (table), (sizeof (table) / sizeof (table)[0])
+#define FC_CONTROLS(table) (table), FC_COUNT (table)
 
 /* A figure of the write-up drawn from a module's data.  */
 #define FC_FIGURE_MAX_DATA 3
@@ -119,6 +122,15 @@ struct fc_module
      they store nothing that needs freeing.  */
   void (*free_figures) (void *record);
 };
+
+/* Define `const fc_module fc_module_NAME` (the symbol the generated
+   registry names) with its TITLE, the static arrays CLAIMS and FIGURES,
+   the figure record type RECORD, and its WRITE and FREE functions
+   (write_figures, free_figures).  */
+#define FC_MODULE_DEFINE(NAME, TITLE, CLAIMS, FIGURES, RECORD, WRITE, FREE)  \
+  const fc_module fc_module_##NAME                                            \
+      = { #NAME,    (TITLE),          (CLAIMS),       FC_COUNT (CLAIMS),      \
+          (FIGURES), FC_COUNT (FIGURES), sizeof (RECORD), (WRITE), (FREE) }
 
 /* The registry: NULL-terminated, in catalog order (generated registry.c). */
 extern const fc_module *const fc_modules[];

@@ -85,22 +85,6 @@ db_help (void)
       "0 done, 1 failure, 2 bad usage.\n");
 }
 
-static unsigned long
-db_parse_seed (const char *s)
-{
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull (s, &end, 10);
-  if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0 || v > 4294967295ULL)
-    {
-      char msg[160];
-      snprintf (msg, sizeof msg, "expected an integer in [0, 4294967295], got '%.64s'",
-                s);
-      fc_exp_usage_error ("--seed", msg);
-    }
-  return (unsigned long) v;
-}
-
 static void
 db_parse (int argc, char **argv, db_opts *o)
 {
@@ -110,22 +94,8 @@ db_parse (int argc, char **argv, db_opts *o)
   for (int i = 1; i < argc; i++)
     {
       const char *a = argv[i];
-      if (strcmp (a, "--help") == 0)
-        {
-          db_help ();
-          exit (EXIT_SUCCESS);
-        }
-      else if (strcmp (a, "--quick") == 0)
-        o->quick = 1;
-      else if (fc_exp_is (a, "--seed"))
-        o->seed = db_parse_seed (fc_exp_value (argc, argv, &i, "--seed"));
-      else if (fc_exp_is (a, "--out"))
-        {
-          o->out_dir = fc_exp_value (argc, argv, &i, "--out");
-          if (*o->out_dir == '\0')
-            fc_exp_usage_error ("--out", "empty directory name");
-        }
-      else
+      if (!fc_exp_common_option (argc, argv, &i, &o->quick, &o->seed,
+                                 &o->out_dir, db_help))
         fc_exp_usage_error (a, a[0] == '-' ? "unknown option" : "unexpected argument");
     }
   if (o->out_dir == NULL)

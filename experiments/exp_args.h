@@ -8,6 +8,7 @@
 #ifndef FC_EXP_ARGS_H
 #define FC_EXP_ARGS_H
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,67 @@ fc_exp_value (int argc, char **argv, int *i, const char *name)
   if (*i + 1 >= argc)
     fc_exp_usage_error (name, "missing value");
   return argv[++*i];
+}
+
+/* ARG, the value of option OPT, as a whole unsigned integer in [LO, HI]
+   (no sign, no blanks); a usage error naming OPT otherwise.  */
+static inline size_t
+fc_exp_size (const char *opt, const char *arg, size_t lo, size_t hi)
+{
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull (arg, &end, 10);
+  if (*arg == '\0' || *arg == '-' || *end != '\0' || errno != 0 || v < lo
+      || v > hi)
+    {
+      char msg[160];
+      snprintf (msg, sizeof msg,
+                "expected an integer in [%zu, %zu], got '%.64s'", lo, hi, arg);
+      fc_exp_usage_error (opt, msg);
+    }
+  return (size_t) v;
+}
+
+/* The value of option NAME at ARGV[*I] (fc_exp_value) as an integer in
+   [LO, HI] (fc_exp_size).  */
+static inline size_t
+fc_exp_size_value (int argc, char **argv, int *i, const char *name,
+                   size_t lo, size_t hi)
+{
+  return fc_exp_size (name, fc_exp_value (argc, argv, i, name), lo, hi);
+}
+
+/* The largest seed: the random streams take 32 bits (fc_rng.h).  */
+#define FC_EXP_SEED_MAX ((size_t) 4294967295UL)
+
+/* The options every study takes, at ARGV[*I]: --help (HELP, then exit 0),
+   --quick (*QUICK = 1), --seed S (*SEED, an integer in [0, 2^32 - 1]) and
+   --out DIR (*OUT_DIR, not empty).  1 when ARGV[*I] was one of them (*I
+   then past its value), 0 otherwise.  */
+static inline int
+fc_exp_common_option (int argc, char **argv, int *i, int *quick,
+                      unsigned long *seed, const char **out_dir,
+                      void (*help) (void))
+{
+  const char *a = argv[*i];
+  if (strcmp (a, "--help") == 0)
+    {
+      help ();
+      exit (EXIT_SUCCESS);
+    }
+  else if (strcmp (a, "--quick") == 0)
+    *quick = 1;
+  else if (fc_exp_is (a, "--seed"))
+    *seed = fc_exp_size_value (argc, argv, i, "--seed", 0, FC_EXP_SEED_MAX);
+  else if (fc_exp_is (a, "--out"))
+    {
+      *out_dir = fc_exp_value (argc, argv, i, "--out");
+      if (**out_dir == '\0')
+        fc_exp_usage_error ("--out", "empty directory name");
+    }
+  else
+    return 0;
+  return 1;
 }
 
 #endif /* FC_EXP_ARGS_H */

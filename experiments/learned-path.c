@@ -165,24 +165,6 @@ lp_help (void)
       "the seed, not on the number of threads.\n");
 }
 
-/* A whole string as an unsigned integer in [LO, HI].  */
-static size_t
-lp_parse_size (const char *opt, const char *s, size_t lo, size_t hi)
-{
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull (s, &end, 10);
-  if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0 || v < lo
-      || v > hi)
-    {
-      char msg[160];
-      snprintf (msg, sizeof msg,
-                "expected an integer in [%zu, %zu], got '%.64s'", lo, hi, s);
-      fc_exp_usage_error (opt, msg);
-    }
-  return (size_t) v;
-}
-
 static void
 lp_parse_marginals (int argc, char **argv, int *i, lp_opts *o)
 {
@@ -205,27 +187,21 @@ lp_parse_one (int argc, char **argv, int *i, lp_opts *o)
   size_t big = (size_t) 1 << 30;
   if (strcmp (a, "--marginals") == 0)
     lp_parse_marginals (argc, argv, i, o);
-  else if (fc_exp_is (a, "--out"))
-    o->out_dir = fc_exp_value (argc, argv, i, "--out");
-  else if (fc_exp_is (a, "--seed"))
-    o->seed = lp_parse_size ("--seed", fc_exp_value (argc, argv, i, "--seed"), 0,
-                             (size_t) 0xffffffffUL);
-  else if (strcmp (a, "--quick") == 0)
-    o->quick = 1;
+  else if (fc_exp_common_option (argc, argv, i, &o->quick, &o->seed,
+                                 &o->out_dir, lp_help))
+    return 1;
   else if (fc_exp_is (a, "--from"))
-    o->from = lp_parse_size ("--from", fc_exp_value (argc, argv, i, "--from"), 0,
-                             LP_MARGINALS_MAX - 1), o->from_set = 1;
+    o->from = fc_exp_size_value (argc, argv, i, "--from", 0,
+                                 LP_MARGINALS_MAX - 1), o->from_set = 1;
   else if (fc_exp_is (a, "--to"))
-    o->to = lp_parse_size ("--to", fc_exp_value (argc, argv, i, "--to"), 0,
-                           LP_MARGINALS_MAX - 1), o->to_set = 1;
+    o->to = fc_exp_size_value (argc, argv, i, "--to", 0, LP_MARGINALS_MAX - 1),
+    o->to_set = 1;
   else if (fc_exp_is (a, "--modes"))
-    o->modes = lp_parse_size ("--modes", fc_exp_value (argc, argv, i, "--modes"),
-                              1, 64);
+    o->modes = fc_exp_size_value (argc, argv, i, "--modes", 1, 64);
   else if (fc_exp_is (a, "--iter"))
-    o->iter = lp_parse_size ("--iter", fc_exp_value (argc, argv, i, "--iter"), 1,
-                             big);
+    o->iter = fc_exp_size_value (argc, argv, i, "--iter", 1, big);
   else if (fc_exp_is (a, "--mc"))
-    o->mc = lp_parse_size ("--mc", fc_exp_value (argc, argv, i, "--mc"), 2, big);
+    o->mc = fc_exp_size_value (argc, argv, i, "--mc", 2, big);
   else
     return 0;
   return 1;
@@ -274,11 +250,6 @@ lp_parse (int argc, char **argv, lp_opts *o)
   int any_problem_opt = 0;
   for (int i = 1; i < argc; i++)
     {
-      if (strcmp (argv[i], "--help") == 0)
-        {
-          lp_help ();
-          exit (EXIT_SUCCESS);
-        }
       const char *a = argv[i];
       if (!lp_parse_one (argc, argv, &i, o))
         fc_exp_usage_error (a, strncmp (a, "--", 2) == 0 ? "unknown option"

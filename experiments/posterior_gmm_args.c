@@ -82,24 +82,6 @@ pg_help (void)
       "2 bad usage.\n");
 }
 
-/* A whole string as an unsigned integer in [LO, HI].  */
-static size_t
-pg_parse_size (const char *opt, const char *s, size_t lo, size_t hi)
-{
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull (s, &end, 10);
-  if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0 || v < lo
-      || v > hi)
-    {
-      char msg[160];
-      snprintf (msg, sizeof msg, "expected an integer in [%zu, %zu], got '%.64s'",
-                lo, hi, s);
-      fc_exp_usage_error (opt, msg);
-    }
-  return (size_t) v;
-}
-
 /* A whole string as a finite double > 0.  */
 static double
 pg_parse_positive (const char *opt, const char *s)
@@ -149,7 +131,7 @@ pg_parse_sizes (const char *opt, const char *list, size_t lo, size_t hi,
   char items[PG_LIST_MAX][64];
   size_t n = pg_split (opt, list, items);
   for (size_t i = 0; i < n; i++)
-    out[i] = pg_parse_size (opt, items[i], lo, hi);
+    out[i] = fc_exp_size (opt, items[i], lo, hi);
   return n;
 }
 
@@ -244,22 +226,9 @@ pg_parse (int argc, char **argv, pg_opts *o)
   for (int i = 1; i < argc; i++)
     {
       const char *a = argv[i];
-      if (strcmp (a, "--help") == 0)
-        {
-          pg_help ();
-          exit (EXIT_SUCCESS);
-        }
-      else if (strcmp (a, "--quick") == 0)
-        o->quick = 1;
-      else if (fc_exp_is (a, "--seed"))
-        o->seed = pg_parse_size ("--seed", fc_exp_value (argc, argv, &i, "--seed"),
-                                 0, 4294967295UL);
-      else if (fc_exp_is (a, "--out"))
-        {
-          o->out_dir = fc_exp_value (argc, argv, &i, "--out");
-          if (*o->out_dir == '\0')
-            fc_exp_usage_error ("--out", "empty directory name");
-        }
+      if (fc_exp_common_option (argc, argv, &i, &o->quick, &o->seed,
+                                &o->out_dir, pg_help))
+        continue;
       else if (fc_exp_is (a, "--dims"))
         {
           o->n_dims = pg_parse_sizes ("--dims",
@@ -276,15 +245,11 @@ pg_parse (int argc, char **argv, pg_opts *o)
       else if (fc_exp_is (a, "--priors"))
         pg_parse_priors (o, fc_exp_value (argc, argv, &i, "--priors"));
       else if (fc_exp_is (a, "--seeds"))
-        o->seeds = pg_parse_size ("--seeds",
-                                  fc_exp_value (argc, argv, &i, "--seeds"), 2, 64);
+        o->seeds = fc_exp_size_value (argc, argv, &i, "--seeds", 2, 64);
       else if (fc_exp_is (a, "--samples"))
-        o->samples = pg_parse_size (
-            "--samples", fc_exp_value (argc, argv, &i, "--samples"), 2, 1000000);
+        o->samples = fc_exp_size_value (argc, argv, &i, "--samples", 2, 1000000);
       else if (fc_exp_is (a, "--steps"))
-        o->steps = pg_parse_size ("--steps",
-                                  fc_exp_value (argc, argv, &i, "--steps"), 1,
-                                  100000);
+        o->steps = fc_exp_size_value (argc, argv, &i, "--steps", 1, 100000);
       else
         fc_exp_usage_error (a, a[0] == '-' ? "unknown option"
                                        : "unexpected argument");

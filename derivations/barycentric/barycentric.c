@@ -211,10 +211,8 @@ static const fc_figure bc_figures[] = {
   { "path-cost", "B6", { "path-cost.dat", NULL } },
 };
 
-const fc_module fc_module_barycentric
-    = { "barycentric",
-        "multimarginal interpolants, the learned path and its transport "
-        "cost (N §Albergo et al. 2023 ... §Chat 3/11/2023)",
-        bc_claims, sizeof bc_claims / sizeof bc_claims[0],
-        bc_figures, sizeof bc_figures / sizeof bc_figures[0],
-        sizeof (bc_figure_record), bc_write_figures, bc_free_figures };
+FC_MODULE_DEFINE (barycentric,
+                  "multimarginal interpolants, the learned path and its transport"
+                  " cost (N §Albergo et al. 2023 ... §Chat 3/11/2023)",
+                  bc_claims, bc_figures, bc_figure_record,
+                  bc_write_figures, bc_free_figures);

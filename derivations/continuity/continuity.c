@@ -124,10 +124,8 @@ static const fc_figure ct_figures[] = {
   { "trajectories", "C5", { "trajectories.dat", NULL } },
 };
 
-const fc_module fc_module_continuity
-    = { "continuity",
-        "marginal vs conditional continuity equations (N §marginal vf, "
-        "L 'Justification')",
-        ct_claims, sizeof ct_claims / sizeof ct_claims[0],
-        ct_figures, sizeof ct_figures / sizeof ct_figures[0],
-        sizeof (ct_figure_record), ct_write_figures, NULL };
+FC_MODULE_DEFINE (continuity,
+                  "marginal vs conditional continuity equations (N §marginal vf, "
+                  "L 'Justification')",
+                  ct_claims, ct_figures, ct_figure_record,
+                  ct_write_figures, NULL);

@@ -173,10 +173,8 @@ static const fc_figure db_figure_list[] = {
   { "doob-orders", "H3", { "doob-orders.dat", NULL } },
 };
 
-const fc_module fc_module_doob
-    = { "doob",
-        "Doob h-transform drift, its sigma -> 0 limit and bridge simulation "
-        "orders (N §Doob's h-transform)",
-        db_claims, sizeof db_claims / sizeof db_claims[0],
-        db_figure_list, sizeof db_figure_list / sizeof db_figure_list[0],
-        sizeof (db_figures), db_write_figures, NULL };
+FC_MODULE_DEFINE (doob,
+                  "Doob h-transform drift, its sigma -> 0 limit and bridge "
+                  "simulation orders (N §Doob's h-transform)",
+                  db_claims, db_figure_list, db_figures,
+                  db_write_figures, NULL);

@@ -105,10 +105,8 @@ static const fc_figure gd_figure_list[] = {
   { "guidance-gamma", "G6", { "guidance-gamma.dat", NULL } },
 };
 
-const fc_module fc_module_guidance
-    = { "guidance",
-        "conditional fields and reconstruction guidance (N §Conditional flow "
-        "matching, §Guidance term)",
-        gd_claims, sizeof gd_claims / sizeof gd_claims[0],
-        gd_figure_list, sizeof gd_figure_list / sizeof gd_figure_list[0],
-        sizeof (gd_figures), gd_write_figures, gd_free_figures };
+FC_MODULE_DEFINE (guidance,
+                  "conditional fields and reconstruction guidance (N §Conditional"
+                  " flow matching, §Guidance term)",
+                  gd_claims, gd_figure_list, gd_figures,
+                  gd_write_figures, gd_free_figures);

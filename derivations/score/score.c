@@ -126,10 +126,8 @@ static const fc_figure sc_figure_list[] = {
   { "score-sde-marginals", "S3", { "score-sde-marginals.dat", NULL } },
 };
 
-const fc_module fc_module_score
-    = { "score",
-        "score / vector-field equivalence (N §Going through the diffusion "
-        "ODE; reversed convention)",
-        sc_claims, sizeof sc_claims / sizeof sc_claims[0],
-        sc_figure_list, sizeof sc_figure_list / sizeof sc_figure_list[0],
-        sizeof (sc_figures), sc_write_figures, sc_free_figures };
+FC_MODULE_DEFINE (score,
+                  "score / vector-field equivalence (N §Going through the "
+                  "diffusion ODE; reversed convention)",
+                  sc_claims, sc_figure_list, sc_figures,
+                  sc_write_figures, sc_free_figures);
