@@ -158,7 +158,9 @@ fc_claim_run (const fc_module *module, const fc_claim *claim,
               const fc_run_options *opt, fc_verdict *result);
 
 /* Run CONTROL of CLAIM (of MODULE) into RESULT: the claim's own check with
-   opt->control set; no figure data is collected.  */
+   opt->control set; no figure data is collected.  GSL_EINVAL (verdict
+   NONE) when CONTROL is not an element of CLAIM's table, so a check only
+   ever sees its own variants.  */
 int
 fc_control_run (const fc_module *module, const fc_claim *claim,
                 const fc_control *control, const fc_run_options *opt,

@@ -82,6 +82,13 @@ fc_control_run (const fc_module *module, const fc_claim *claim,
                 const fc_control *control, const fc_run_options *opt,
                 fc_verdict *result)
 {
+  /* Only a control of CLAIM's own table: a check then never sees a
+     variant it does not know.  */
+  if (control < claim->controls || control >= claim->controls + claim->n_controls)
+    {
+      fc_verdict_init (result, claim->id, module->name);
+      GSL_ERROR ("not a control of this claim", GSL_EINVAL);
+    }
   return fc_module_check (module, claim, control, NULL, opt, result);
 }
 

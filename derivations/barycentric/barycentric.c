@@ -66,18 +66,6 @@ fc_barycentric_path_plan (fc_size size)
 
 /* ---------------------------------------------------------- the controls */
 
-int
-bc_variant (const fc_run_options *opt, int *variant)
-{
-  *variant = fc_control_variant (opt);
-  if (*variant == 0)
-    return GSL_SUCCESS;
-  for (size_t k = 0; opt->claim != NULL && k < opt->claim->n_controls; k++)
-    if (opt->claim->controls[k].variant == *variant)
-      return GSL_SUCCESS;
-  GSL_ERROR ("not a control of this claim", GSL_EINVAL);
-}
-
 static const fc_control bc_b1_controls[] = {
   { "coefficient_off",
     "alpha_0 in sum_k alpha_k g_k raised by 1e-13 (450 eps): an error "

@@ -79,11 +79,6 @@ enum
   BC_B10_COEFFICIENT_OFF
 };
 
-/* The change of OPT's control into *VARIANT (0: the claim as stated);
-   GSL_EINVAL when the control is not one of the claim's own.  */
-int
-bc_variant (const fc_run_options *opt, int *variant);
-
 /* The field of a continuity control that is 5% too fast (B3, B4, B9): the
    residual becomes BC_FIELD_FAST_EXCESS |d rho/dt| at every step, above
    the truncation error rel(h_max) of every study of the module (at most
@@ -130,7 +125,7 @@ fc_interp *
 bc_problem_alloc (bc_problem p);
 
 /* The start of a check on problem P: the change of OPT's control into
-   *VARIANT (bc_variant) and the problem's interpolant into *IP (the
+   *VARIANT (fc_control_variant) and the problem's interpolant into *IP (the
    caller frees it); a GSL status, *IP NULL on failure.  */
 int
 bc_check_start (const fc_run_options *opt, bc_problem p, int *variant,

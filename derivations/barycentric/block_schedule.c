@@ -236,10 +236,8 @@ bc_check_b8 (const fc_run_options *opt, fc_verdict *v)
   bc_b8_data (db, mean, cov, 0);
   bc_b8_data (db, mean, cov_sep, 1);
   fc_barycentric_schedule r;
-  int variant;
-  int status = bc_variant (opt, &variant);
-  if (status == GSL_SUCCESS)
-    status = fc_barycentric_schedule_learn (db, BC_B8_MODES, sz->block_iter,
+  int variant = fc_control_variant (opt);
+  int status = fc_barycentric_schedule_learn (db, BC_B8_MODES, sz->block_iter,
                                             &r);
   if (status == GSL_SUCCESS)
     status = bc_b8_correlations (opt, variant, mean, cov, cov_sep, &cj, &cs);

@@ -139,16 +139,13 @@ bc_b10_speed_t1 (const fc_interp *ip, double *speed)
 int
 bc_check_b10 (const fc_run_options *opt, fc_verdict *v)
 {
-  int variant;
+  int variant = fc_control_variant (opt);
   bc_pointwise s;
-  int status = bc_variant (opt, &variant);
-  if (status)
-    return status;
   double offset = variant == BC_B10_COEFFICIENT_OFF ? BC_B10_OFFSET : 0.0;
   unsigned long seed = fc_module_seed (opt, BC_TAG_B10);
   double units[2] = { 0.0, 0.0 }, expo[2] = { NAN, NAN }, speed = NAN;
   double sweep[2][BC_B10_NSWEEP], a0[BC_B10_NSWEEP];
-  status = bc_pointwise_alloc (&s, BC_NOISE_8G,
+  int status = bc_pointwise_alloc (&s, BC_NOISE_8G,
                                FC_SIZES (bc_sizes_plan, opt)->n_points);
   double ladder = s.ladder;
   for (int c = 0; c < 2 && status == GSL_SUCCESS; c++)

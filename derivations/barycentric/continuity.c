@@ -195,8 +195,7 @@ int
 bc_check_b3 (const fc_run_options *opt, fc_verdict *v)
 {
   bc_b3_summary sum = { 0.0, GSL_POSINF, GSL_NEGINF, 0, { FC_VERDICT_NONE } };
-  int variant;
-  int status = bc_variant (opt, &variant);
+  int variant = fc_control_variant (opt), status = GSL_SUCCESS;
   size_t shift = variant == BC_B3_OTHER_FIELD ? 1 : 0;
   double speed = bc_field_speed (variant, BC_B3_FIELD_FAST);
   for (int p = 0; p < 2 && status == GSL_SUCCESS; p++)

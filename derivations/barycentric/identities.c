@@ -86,8 +86,7 @@ int
 bc_check_b1 (const fc_run_options *opt, fc_verdict *v)
 {
   double units[2], ladder[2], rel[2];
-  int variant;
-  int status = bc_variant (opt, &variant);
+  int variant = fc_control_variant (opt), status = GSL_SUCCESS;
   double offset = variant == BC_B1_COEFFICIENT_OFF ? BC_B1_OFFSET : 0.0;
   for (int p = 0; p < 2 && status == GSL_SUCCESS; p++)
     status = bc_b1_problem (opt, (bc_problem) p, offset, &units[p],
@@ -224,8 +223,7 @@ bc_check_b2 (const fc_run_options *opt, fc_verdict *v)
 {
   bc_b2_result res[2];
   double ladder[2], a0[BC_B2_NSWEEP];
-  int variant;
-  int status = bc_variant (opt, &variant);
+  int variant = fc_control_variant (opt), status = GSL_SUCCESS;
   for (int p = 0; p < 2 && status == GSL_SUCCESS; p++)
     status = bc_b2_problem (opt, (bc_problem) p, &res[p], &ladder[p]);
   if (status)

@@ -103,10 +103,7 @@ bc_b6_keep (const fc_run_options *opt, size_t id, fc_barycentric_path *r)
 int
 bc_check_b6 (const fc_run_options *opt, fc_verdict *v)
 {
-  int variant;
-  int status = bc_variant (opt, &variant);
-  if (status)
-    return status;
+  int variant = fc_control_variant (opt);
   double raise = variant == BC_B6_BOUND_RAISED ? 1.0 + BC_B6_BOUND_RAISE : 1.0;
   const fc_barycentric_plan *plan = &FC_SIZES (bc_sizes_plan, opt)->paths;
   bc_b6_tally t = { 1, 1, 0, 1 };
@@ -114,7 +111,7 @@ bc_check_b6 (const fc_run_options *opt, fc_verdict *v)
   for (size_t id = 0; id < FC_BARYCENTRIC_N_PATH_PROBLEMS; id++)
     {
       fc_barycentric_path r;
-      status = fc_barycentric_path_learn (opt, id, plan, &r);
+      int status = fc_barycentric_path_learn (opt, id, plan, &r);
       if (status)
         {
           fc_barycentric_path_free (&r);

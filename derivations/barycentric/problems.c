@@ -114,10 +114,7 @@ int
 bc_check_start (const fc_run_options *opt, bc_problem p, int *variant,
                 fc_interp **ip)
 {
-  *ip = NULL;
-  int status = bc_variant (opt, variant);
-  if (status)
-    return status;
+  *variant = fc_control_variant (opt);
   *ip = bc_problem_alloc (p);
   return *ip != NULL ? GSL_SUCCESS : GSL_EFAILED;
 }

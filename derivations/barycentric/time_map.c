@@ -154,10 +154,7 @@ bc_b7_record (fc_verdict *v, const bc_b7_tally *t, int corrected)
 int
 bc_check_b7 (const fc_run_options *opt, fc_verdict *v)
 {
-  int variant;
-  int status = bc_variant (opt, &variant);
-  if (status)
-    return status;
+  int variant = fc_control_variant (opt);
   int corrected = variant == BC_B7_CORRECTED_MAP;
   bc_b7_tally t = { 0.0, GSL_POSINF, 0.0, GSL_POSINF, 0.0, 0.0, 0.0, 1, "" };
   for (size_t d = 0; d < BC_B7_DRAWS; d++)
@@ -165,7 +162,7 @@ bc_check_b7 (const fc_run_options *opt, fc_verdict *v)
       double a[BC_B7_MODES], ee;
       int mono;
       bc_b7_params (opt, d, a);
-      status = bc_b7_corrected (a, &ee, &mono);
+      int status = bc_b7_corrected (a, &ee, &mono);
       if (status)
         return status;
       t.end_err = GSL_MAX (t.end_err, ee);

@@ -92,13 +92,3 @@ sc_compare (const fc_run_options *opt, const fc_gmm *g, size_t n,
                                  GSL_MIN (n, sz->n_two), SC_NPERM };
   return fc_compare_sample (g, n, x, &plan, seed, c);
 }
-
-int
-sc_control_variant (const fc_run_options *opt, sc_variant a, sc_variant b,
-                    int *variant)
-{
-  *variant = fc_control_variant (opt);
-  if (*variant != SC_AS_STATED && (*variant < (int) a || *variant > (int) b))
-    GSL_ERROR ("not a control of this claim", GSL_EINVAL);
-  return GSL_SUCCESS;
-}

@@ -147,7 +147,7 @@ sc_s5_note (fc_verdict *v, const fc_order_study *st, const sc_flow_result *fr)
 
 /* S5: the residual on both problems and the samples decide.  */
 static const sc_guided_plan sc_s5_plan = {
-  SC_TAG_S5, SC_S5_FACTOR_ONE, SC_NPROBLEMS, SC_NPROBLEMS, sc_s5_study,
+  SC_TAG_S5, SC_NPROBLEMS, SC_NPROBLEMS, sc_s5_study,
   sc_s5_samples, sc_s5_note
 };
 
@@ -274,7 +274,7 @@ sc_s6_note (fc_verdict *v, const fc_order_study *st, const sc_flow_result *fr)
    first two of sc_s6_studies) and the samples decide.  The other schedules
    are reported only.  */
 static const sc_guided_plan sc_s6_plan = {
-  SC_TAG_S6, SC_S6_FACTOR_ONE, SC_S6_N, 2, sc_s6_study, sc_s6_samples,
+  SC_TAG_S6, SC_S6_N, 2, sc_s6_study, sc_s6_samples,
   sc_s6_note
 };
 

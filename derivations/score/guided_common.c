@@ -196,14 +196,12 @@ int
 sc_guided_check (const fc_run_options *opt, fc_verdict *v,
                  const sc_guided_plan *plan)
 {
-  int variant;
   fc_order_study st[SC_GUIDED_MAX_STUDIES];
   sc_flow_result fr;
   if (plan->n_studies > SC_GUIDED_MAX_STUDIES)
     GSL_ERROR ("more studies than SC_GUIDED_MAX_STUDIES", GSL_EINVAL);
-  int status = sc_control_variant (opt, plan->control, plan->control, &variant);
-  if (status == GSL_SUCCESS)
-    status = sc_guided_measure (opt, plan, variant, st, &fr);
+  int status = sc_guided_measure (opt, plan, fc_control_variant (opt), st,
+                                  &fr);
   if (status)
     return status;
   fc_verdict_kind k[SC_GUIDED_MAX_STUDIES + 1];

@@ -128,15 +128,11 @@ sc_s1_study (const fc_run_options *opt, const fc_gmm *g, const char *name,
 int
 sc_check_s1 (const fc_run_options *opt, fc_verdict *v)
 {
-  int variant;
-  int status = sc_control_variant (opt, SC_S1_SCORE_SCALED, SC_S1_SCORE_SCALED,
-                                   &variant);
-  if (status)
-    return status;
-  double scale = variant == SC_S1_SCORE_SCALED ? 1.0 + SC_S1_CONTROL_DELTA : 1.0;
+  double scale = fc_control_variant (opt) == SC_S1_SCORE_SCALED
+                     ? 1.0 + SC_S1_CONTROL_DELTA : 1.0;
   fc_order_study st[SC_PW_NDATA];
   fc_gmm *g[SC_PW_NDATA];
-  status = sc_pw_data (opt, g);
+  int status = sc_pw_data (opt, g);
   for (size_t i = 0; i < SC_PW_NDATA && status == GSL_SUCCESS; i++)
     status = sc_s1_study (opt, g[i], sc_pw_names[i], scale,
                           fc_module_seed (opt, SC_TAG_S1 + i), &st[i]);
@@ -301,15 +297,12 @@ sc_check_pointwise (const fc_run_options *opt, fc_verdict *v, int which,
                     sc_variant scaled)
 {
   static const double cond[SC_PW_NDATA] = { 1.0, SC_RANDOM_COND };
-  int variant;
-  int status = sc_control_variant (opt, scaled, scaled, &variant);
-  if (status)
-    return status;
+  int variant = fc_control_variant (opt);
   unsigned long tag = which == 2 ? SC_TAG_S2 : SC_TAG_S4;
   sc_pw_result res[SC_PW_NDATA];
   double band[SC_PW_NDATA];
   fc_gmm *g[SC_PW_NDATA];
-  status = sc_pw_data (opt, g);
+  int status = sc_pw_data (opt, g);
   for (size_t i = 0; i < SC_PW_NDATA && status == GSL_SUCCESS; i++)
     {
       band[i] = sc_pw_band (g[i], cond[i]);

@@ -110,13 +110,6 @@ typedef enum
   SC_S6_FACTOR_ONE         /* (1-t)/t replaced by 1 */
 } sc_variant;
 
-/* The variant the check given OPT runs into *VARIANT when it is the claim
-   as stated or one of the claim's own controls A .. B; GSL_EINVAL for
-   another (data.c).  */
-int
-sc_control_variant (const fc_run_options *opt, sc_variant a, sc_variant b,
-                    int *variant);
-
 /* --------------------------------------------------------- figure record */
 
 /* What the S3 check measures for score-sde-marginals.dat: Euler-Maruyama
@@ -258,7 +251,6 @@ typedef struct
 {
   unsigned long tag; /* the claim's stream tag: problems from TAG + 10,
                         samples from TAG + 20 */
-  sc_variant control; /* the claim's one control */
   size_t n_studies;  /* at most SC_GUIDED_MAX_STUDIES */
   size_t n_decide;   /* the first n_decide studies decide, with the samples;
                         the others are reported */

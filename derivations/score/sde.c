@@ -461,15 +461,11 @@ sc_s3_decide (const fc_run_options *opt, fc_verdict *v,
 int
 sc_check_s3 (const fc_run_options *opt, fc_verdict *v)
 {
-  int variant;
-  int status = sc_control_variant (opt, SC_S3_NO_DENOMINATOR,
-                                   SC_S3_DIFFUSION_SCALED, &variant);
-  if (status)
-    return status;
+  int variant = fc_control_variant (opt);
   fc_gmm *g[2] = { fc_module_builtin ("8gaussians"), sc_mixture_1d () };
   sc_s3_result res = { 0.0, 0.0, 1.0, 0.0, 0, 0 };
   fc_order_study fp;
-  status = g[0] && g[1] ? GSL_SUCCESS : GSL_EFAILED;
+  int status = g[0] && g[1] ? GSL_SUCCESS : GSL_EFAILED;
   for (size_t i = 0; i < 2 && status == GSL_SUCCESS; i++)
     status = sc_s3_simulate (opt, g[i], variant,
                              fc_module_seed (opt, SC_TAG_S3 + i), &res);
