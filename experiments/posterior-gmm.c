@@ -4,7 +4,7 @@
  *                 [--rows LIST] [--sigmas LIST] [--priors LIST]
  *                 [--seeds R] [--samples N] [--steps K] [--help]
  *
- * Claim G6 (DERIVATIONS.md; N §Guidance term): how close do the guided
+ * Claim G6 (CATALOG.md; N §Guidance term): how close do the guided
  * flows come to the exact posterior of a Gaussian-mixture prior observed
  * through y = A x1 + N(0, sigma_y^2 I)?  For every prior, dimension d and
  * noise level sigma_y, every method carries N samples of N(0, I) from

@@ -2,7 +2,9 @@
 #
 # `flowcheck run --out results` runs every claim of every module (printing
 # the verdict table; it fails when a verdict differs from its expectation)
-# and writes the figure data into results/.  Each plots/NAME.gp is called as
+# and writes the figure data into results/; `flowcheck run --controls`
+# then runs every claim's controls (it fails when a control does not come
+# out as its claim table declares) and writes results/controls.tsv.  Each plots/NAME.gp is called as
 #   gnuplot -e "<terminal>" -c plots/NAME.gp RESULTS_DIR OUTPUT
 # and draws figures/NAME.png and figures/NAME.pdf.  Outputs go to a temporary
 # name first, so an interrupted run never leaves a torn figure.
@@ -35,6 +37,7 @@ endif
 results/.stamp: flowcheck$(EXEEXT)
 	$(AM_V_at)$(MKDIR_P) results
 	$(AM_V_GEN)./flowcheck$(EXEEXT) run --out results
+	$(AM_V_GEN)./flowcheck$(EXEEXT) run --controls --out results
 	$(AM_V_at)touch $@
 
 figures/%.png: $(srcdir)/plots/%.gp $(srcdir)/plots/common.gp results/.stamp

@@ -1,7 +1,7 @@
 /* src/fc_guide.h -- exact and approximate guidance for a linear-Gaussian
  * observation of mixture data.
  *
- * Canonical convention (DERIVATIONS.md "Conventions"): noise x0 ~ N(0, I)
+ * Canonical convention (CATALOG.md "Conventions"): noise x0 ~ N(0, I)
  * at t = 0, data x1 ~ q = sum_k w_k N(mu_k, S_k) at t = 1,
  * x_t = alpha_t x1 + sigma_t x0; an observation y = A x1 + N(0, sigma_y^2 I)
  * (fc_obs.h).  Per component k, with C_k = alpha^2 S_k + sigma^2 I and, in

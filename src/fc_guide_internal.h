@@ -10,7 +10,7 @@
  * fc_guide_field.c (the guided velocity fields), fc_guide_sample.c
  * (sampling by a guided flow).
  *
- * Component posteriors (canonical convention, DERIVATIONS.md
+ * Component posteriors (canonical convention, CATALOG.md
  * "Conventions").  Given k, (x1, x_t) is Gaussian: x1 ~ N(mu_k, S_k),
  * x_t | x1 ~ N(alpha x1, sigma^2 I), so x1 | x_t = x, k is Gaussian with
  * mean m1_k(x) and covariance Sigma1_k as in fc_guide.h.  In the eigenbasis

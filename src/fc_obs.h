@@ -3,7 +3,7 @@
  *   y = A x1 + e,   e ~ N(0, sigma_y^2 I),   A (m, D),  y in R^m,
  *
  * the likelihood p(y | x1) = N(y; A x1, sigma_y^2 I) of the guidance claims
- * (N §Guidance term; DERIVATIONS.md S5, S6, G1-G6), x1 the data end of the
+ * (N §Guidance term; CATALOG.md S5, S6, G1-G6), x1 the data end of the
  * path in the canonical convention.
  *
  * Observation file (issue 3, `flowcheck sample --obs`), one statement a

@@ -1,6 +1,6 @@
 /* src/fc_path.c -- exact path quantities of mixture data (the oracle).
  *
- * Formulas: fc_path.h, DERIVATIONS.md "Conventions", N "marginal vf induced
+ * Formulas: fc_path.h, CATALOG.md "Conventions", N "marginal vf induced
  * by conditional vf", L "Justification".
  *
  * Everything is computed in the eigenbasis of each S_k = V diag(lambda) V^T

@@ -2,7 +2,7 @@
  *
  * For data q = sum_k w_k N(mu_k, S_k) and the affine path
  * x_t = alpha_t x1 + sigma_t x0 (x0 ~ N(0, I)), everything is closed form
- * (DERIVATIONS.md "Conventions"; N "marginal vf induced by conditional vf";
+ * (CATALOG.md "Conventions"; N "marginal vf induced by conditional vf";
  * L "Justification"):
  *
  *   p_t(x)         = sum_k w_k N(x; m_k, C_k),  m_k = alpha mu_k,

@@ -2,7 +2,7 @@
  *
  * Adapters from fc_path_eval_many to the callback types of fc_fd.h,
  * fc_ode.h and fc_study.h, and the scales of p_t (N "marginal vf induced by
- * conditional vf"; DERIVATIONS.md "Conventions").  */
+ * conditional vf"; CATALOG.md "Conventions").  */
 #include <config.h>
 
 #include <math.h>

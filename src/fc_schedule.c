@@ -1,6 +1,6 @@
 /* src/fc_schedule.c -- alpha_t, sigma_t and their derivatives.
  *
- * DERIVATIONS.md "Conventions"; L "Flow matching: algorithms".  Each
+ * CATALOG.md "Conventions"; L "Flow matching: algorithms".  Each
  * schedule is written in a shape that is accurate to a few ulps over the
  * whole of [0, 1] and exact at the endpoints (alpha(1) = 1, sigma(1) = 0;
  * alpha(0) = 0 and sigma(0) = 1 for linear and cosine), because the path

@@ -1,6 +1,6 @@
 /* src/fc_schedule.h -- the schedules of the affine path x_t = alpha_t x1 + sigma_t x0.
  *
- * Canonical convention (DERIVATIONS.md "Conventions"; L "Flow matching:
+ * Canonical convention (CATALOG.md "Conventions"; L "Flow matching:
  * algorithms"): noise x0 ~ N(0, I) at t = 0, data x1 ~ q at t = 1.
  *
  *   linear  alpha = t                    sigma = 1 - t

@@ -1,6 +1,6 @@
 /* src/fc_study.h -- order studies of the continuity residual.
  *
- * Most claims of DERIVATIONS.md reduce to "this density-field pair solves
+ * Most claims of CATALOG.md reduce to "this density-field pair solves
  * dp/dt + div(p u) = 0" (C1-C3, S5, S6, G1, G2, B3, B4, B9).  They are all
  * judged the same way (L "Background: continuity equation"): the residual
  * R_h of fc_fd_continuity_residual is measured at points drawn from p_t, at

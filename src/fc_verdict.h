@@ -1,6 +1,6 @@
 /* src/fc_verdict.h -- a claim's measured result and its verdict.
  *
- * DERIVATIONS.md: CONFIRMED (residual at discretisation level, shrinking at
+ * CATALOG.md: CONFIRMED (residual at discretisation level, shrinking at
  * the predicted order, or at round-off for pointwise identities), REFUTED
  * (residual bounded away from zero under refinement), APPROXIMATE (a stated
  * approximation whose error is quantified).  A module measures and decides

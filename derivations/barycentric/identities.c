@@ -98,7 +98,7 @@ bc_check_b1 (const fc_run_options *opt, fc_verdict *v)
   fc_verdict_add (v, "max_rel_error_planar", rel[0], NAN);
   fc_verdict_add (v, "max_rel_error_line", rel[1], NAN);
   /* CONFIRMED: every point's error within the worst-case round-off ladder
-     (a pointwise identity, DERIVATIONS.md); REFUTED otherwise.  */
+     (a pointwise identity, CATALOG.md); REFUTED otherwise.  */
   v->verdict = units[0] <= ladder[0] && units[1] <= ladder[1]
                    ? FC_VERDICT_CONFIRMED : FC_VERDICT_REFUTED;
   fc_verdict_note (v, "|sum_k alpha_k g_k - x| <= %.2g and %.2g eps kappa M "

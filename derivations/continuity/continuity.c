@@ -1,7 +1,7 @@
 /* derivations/continuity/continuity.c -- marginal vs conditional continuity
  * equations: the claim table, the controls, the figures and the sizes.
  *
- * Claims C1-C6 of DERIVATIONS.md (module `continuity`; N "marginal vf
+ * Claims C1-C6 of CATALOG.md (module `continuity`; N "marginal vf
  * induced by conditional vf", N "Ordinary differential equation",
  * L "Justification", L "Flow matching: algorithms").
  *

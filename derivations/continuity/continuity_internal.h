@@ -1,5 +1,5 @@
 /* derivations/continuity/continuity_internal.h -- what the parts of module
- * `continuity` share (claims C1-C6, DERIVATIONS.md; N "marginal vf induced
+ * `continuity` share (claims C1-C6, CATALOG.md; N "marginal vf induced
  * by conditional vf", N "Ordinary differential equation", L "Justification",
  * L "Flow matching: algorithms").
  *

@@ -1,7 +1,7 @@
 /* derivations/doob/doob.c -- Doob's h-transform: conditioning an SDE on
  * its end point (N §Doob's h-transform).
  *
- * Claims H1-H3 of DERIVATIONS.md.  The note writes the process
+ * Claims H1-H3 of CATALOG.md.  The note writes the process
  *   dX = f_t(X) dt + sigma_t dB
  * conditioned on X_T = x_T as
  *   dH = (f_t(H) + sigma_t^2 grad log h(t, H)) dt + sigma_t dB,

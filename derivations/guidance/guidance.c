@@ -1,5 +1,5 @@
 /* derivations/guidance/guidance.c -- module `guidance`: conditional
- * fields and reconstruction guidance (claims G1-G6 of DERIVATIONS.md; N
+ * fields and reconstruction guidance (claims G1-G6 of CATALOG.md; N
  * §Conditional flow matching, §Conditional vector field, §Guidance term).
  *
  * The claim table with each claim's controls, and the figure list.  The

@@ -1,7 +1,7 @@
 /* derivations/guidance/guidance_internal.h -- what the parts of module
  * `guidance` share (private to the folder).
  *
- * Claims G1-G6 of DERIVATIONS.md (N §Conditional flow matching,
+ * Claims G1-G6 of CATALOG.md (N §Conditional flow matching,
  * §Conditional vector field, §Guidance term), canonical convention: noise
  * x0 ~ N(0, I) at t = 0, data x1 at t = 1.
  *

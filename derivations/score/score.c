@@ -1,7 +1,7 @@
 /* derivations/score/score.c -- score / vector-field equivalence (reversed
  * convention): the claim table of module `score`.
  *
- * Claims S1-S6 of DERIVATIONS.md (N §Going through the diffusion ODE).
+ * Claims S1-S6 of CATALOG.md (N §Going through the diffusion ODE).
  * S1-S5 are checked as the note writes them: data x0 at r = 0, noise x1 at
  * r = 1, x_r = (1 - r) x0 + r x1.  That path at time r is the canonical
  * linear path (fc_path.h) at t = 1 - r with the roles of x0 and x1

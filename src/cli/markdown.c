@@ -54,7 +54,31 @@ fc_cli_md_preamble (FILE *out)
       "confirmed; an APPROXIMATE claim made exact, or broken).  The controls\n"
       "column lists each as `name (what it changes) -> the verdict the check\n"
       "must give`; `flowcheck run --controls` runs them and exits 0 only when\n"
-      "every one comes out so.\n",
+      "every one comes out so.\n"
+      "\n"
+      "## Conventions\n"
+      "\n"
+      "Canonical convention (the lecture, Lipman et al.): noise `x0 ~ N(0, I)`\n"
+      "at `t = 0`, data `x1 ~ q` at `t = 1`, affine path\n"
+      "`x_t = alpha_t x1 + sigma_t x0`, with the schedules\n"
+      "\n"
+      "| name | alpha_t | sigma_t |\n"
+      "| --- | --- | --- |\n"
+      "| `linear` (conditional OT) | `t` | `1 - t` |\n"
+      "| `cosine` | `sin(pi t / 2)` | `cos(pi t / 2)` |\n"
+      "| `vp` (beta_min = 0.1, beta_max = 20) | "
+      "`exp(-(1-t)^2 (beta_max - beta_min)/4 - (1-t) beta_min / 2)` | "
+      "`sqrt(1 - alpha_t^2)` |\n"
+      "\n"
+      "For data `q = sum_k w_k N(mu_k, S_k)` every path quantity is closed\n"
+      "form: `p_t`, the posterior over components, `E[x1 | x_t]`,\n"
+      "`E[x0 | x_t]`, the marginal velocity\n"
+      "`u_t(x) = alpha' E[x1 | x_t = x] + sigma' E[x0 | x_t = x]`, the score\n"
+      "and the divergence of `u_t` (`flowcheck eval` serves them all).  The\n"
+      "note's section \"Going through the diffusion ODE\" uses the reversed\n"
+      "convention (data `x0` at `t = 0`, noise `x1` at `t = 1`,\n"
+      "`x_t = (1-t) x0 + t x1`); claims S1-S5 are checked as written, in that\n"
+      "convention.\n",
       out);
 }
 
