@@ -66,6 +66,13 @@ typedef struct
   void *figures;             /* the module's figure record to fill, or NULL */
 } fc_run_options;
 
+/* A check: measure a claim (or, when opt->control is set, the control)
+   into RESULT (initialised by the caller with id and module).  Returns a
+   GSL status; non-zero means the measurement itself failed
+   (result->verdict stays FC_VERDICT_NONE).  Modules declare their checks
+   with it: `fc_check_fn ct_check_c1, ct_check_c2;`.  */
+typedef int fc_check_fn (const fc_run_options *opt, fc_verdict *result);
+
 /* A control of a claim: its own check, run with one stated change.  */
 struct fc_control
 {
@@ -81,11 +88,7 @@ struct fc_claim
   const char *section;   /* source section: "L 'Probability flow in a simple setting'" */
   const char *statement; /* the claim in one line */
   fc_verdict_kind expected; /* the catalog's expectation */
-  /* Measure the claim (or, when opt->control is set, the control) into
-     RESULT (initialised by the caller with id and module).  Returns a GSL
-     status; non-zero means the measurement itself failed
-     (result->verdict stays FC_VERDICT_NONE).  */
-  int (*check) (const fc_run_options *opt, fc_verdict *result);
+  fc_check_fn *check;    /* measures the claim, or one of its controls */
   const fc_control *controls; /* at least one */
   size_t n_controls;
 };

@@ -266,16 +266,8 @@ bc_b8_data (size_t db, double *mean, double *cov, int separate);
 
 /* ----------------------------------------------------------- the checks */
 
-int bc_check_b1 (const fc_run_options *opt, fc_verdict *v);
-int bc_check_b2 (const fc_run_options *opt, fc_verdict *v);
-int bc_check_b3 (const fc_run_options *opt, fc_verdict *v);
-int bc_check_b4 (const fc_run_options *opt, fc_verdict *v);
-int bc_check_b5 (const fc_run_options *opt, fc_verdict *v);
-int bc_check_b6 (const fc_run_options *opt, fc_verdict *v);
-int bc_check_b7 (const fc_run_options *opt, fc_verdict *v);
-int bc_check_b8 (const fc_run_options *opt, fc_verdict *v);
-int bc_check_b9 (const fc_run_options *opt, fc_verdict *v);
-int bc_check_b10 (const fc_run_options *opt, fc_verdict *v);
+fc_check_fn bc_check_b1, bc_check_b2, bc_check_b3, bc_check_b4, bc_check_b5,
+  bc_check_b6, bc_check_b7, bc_check_b8, bc_check_b9, bc_check_b10;
 
 /* ------------------------------------------------- the figure record */
 

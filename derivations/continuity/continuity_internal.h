@@ -186,12 +186,8 @@ void
 ct_grid (size_t n, double box, double *x);
 
 /* The checks.  */
-int ct_check_c1 (const fc_run_options *opt, fc_verdict *v);
-int ct_check_c2 (const fc_run_options *opt, fc_verdict *v);
-int ct_check_c3 (const fc_run_options *opt, fc_verdict *v);
-int ct_check_c4 (const fc_run_options *opt, fc_verdict *v);
-int ct_check_c5 (const fc_run_options *opt, fc_verdict *v);
-int ct_check_c6 (const fc_run_options *opt, fc_verdict *v);
+fc_check_fn ct_check_c1, ct_check_c2, ct_check_c3, ct_check_c4, ct_check_c5,
+  ct_check_c6;
 
 /* The figure writer (figures.c).  */
 int ct_write_figures (const fc_run_options *opt, const void *record);

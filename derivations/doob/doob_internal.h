@@ -220,10 +220,7 @@ int
 db_h1_double_well (const fc_run_options *opt, int variant, fc_verdict *v,
                    fc_verdict_kind *kind, char *note);
 
-int
-db_check_h2 (const fc_run_options *opt, fc_verdict *v);
-int
-db_check_h3 (const fc_run_options *opt, fc_verdict *v);
+fc_check_fn db_check_h2, db_check_h3;
 
 /* Steps of H3's fine reference (h3_em_orders.c says why).  */
 #define DB_H3_FINE 4096

@@ -300,12 +300,8 @@ typedef struct
 
 /* ------------------------------------------------------------- the parts */
 
-int gd_check_g1 (const fc_run_options *opt, fc_verdict *v);
-int gd_check_g2 (const fc_run_options *opt, fc_verdict *v);
-int gd_check_g3 (const fc_run_options *opt, fc_verdict *v);
-int gd_check_g4 (const fc_run_options *opt, fc_verdict *v);
-int gd_check_g5 (const fc_run_options *opt, fc_verdict *v);
-int gd_check_g6 (const fc_run_options *opt, fc_verdict *v);
+fc_check_fn gd_check_g1, gd_check_g2, gd_check_g3, gd_check_g4, gd_check_g5,
+  gd_check_g6;
 
 /* Method K of G6's table (exact, reconstruction gamma_0..4, Tweedie) as a
    guided field of SET; NULL on failure.  */

@@ -276,11 +276,7 @@ sc_guided_check (const fc_run_options *opt, fc_verdict *v,
 
 /* --------------------------------------------------------------- checks */
 
-int sc_check_s1 (const fc_run_options *opt, fc_verdict *v);
-int sc_check_s2 (const fc_run_options *opt, fc_verdict *v);
-int sc_check_s3 (const fc_run_options *opt, fc_verdict *v);
-int sc_check_s4 (const fc_run_options *opt, fc_verdict *v);
-int sc_check_s5 (const fc_run_options *opt, fc_verdict *v);
-int sc_check_s6 (const fc_run_options *opt, fc_verdict *v);
+fc_check_fn sc_check_s1, sc_check_s2, sc_check_s3, sc_check_s4, sc_check_s5,
+  sc_check_s6;
 
 #endif /* SC_SCORE_INTERNAL_H */
