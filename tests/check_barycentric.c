@@ -251,8 +251,4 @@ FC_TEST ("controls", test_checks_refuse_a_control_not_in_their_claim_table)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("barycentric");
-}
+FC_CK_MAIN ("barycentric")

@@ -170,8 +170,4 @@ FC_TEST ("claims", test_b6_learning_trace_never_rises_above_the_straight_path)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("barycentric_cost");
-}
+FC_CK_MAIN ("barycentric_cost")

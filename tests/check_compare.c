@@ -148,8 +148,4 @@ FC_TEST ("comparison", test_bonferroni_band_is_the_two_sided_quantile)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("compare");
-}
+FC_CK_MAIN ("compare")

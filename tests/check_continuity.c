@@ -223,8 +223,4 @@ FC_TEST ("controls", test_c6_biased_endpoint_predictor_makes_smooth_field_unboun
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("continuity");
-}
+FC_CK_MAIN ("continuity")

@@ -195,8 +195,4 @@ FC_TEST ("claims", test_studies_refuse_bad_sizes)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("doob");
-}
+FC_CK_MAIN ("doob")

@@ -117,8 +117,4 @@ FC_TEST ("double_well", test_h1_dropping_the_h_term_is_refuted_decisively)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("doob_well");
-}
+FC_CK_MAIN ("doob_well")

@@ -373,8 +373,4 @@ FC_TEST ("fit", test_rms_is_scaled_two_norm_without_overflow)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("fd");
-}
+FC_CK_MAIN ("fd")

@@ -257,8 +257,4 @@ FC_TEST ("density", test_density_and_score_are_independent_of_thread_count)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("gmm_density");
-}
+FC_CK_MAIN ("gmm_density")

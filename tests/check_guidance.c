@@ -256,8 +256,4 @@ FC_TEST ("claims", test_same_seed_same_figures_other_seed_other_figures)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("guidance");
-}
+FC_CK_MAIN ("guidance")

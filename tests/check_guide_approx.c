@@ -287,8 +287,4 @@ FC_LOOP_TEST ("approximate likelihoods", test_approximate_guidance_has_its_limit
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("guide_approx");
-}
+FC_CK_MAIN ("guide_approx")

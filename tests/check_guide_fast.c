@@ -377,8 +377,4 @@ FC_LOOP_TEST ("products, not matrices", test_fast_paths_do_not_depend_on_threads
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("guide_fast");
-}
+FC_CK_MAIN ("guide_fast")

@@ -202,8 +202,4 @@ END_TEST
 
 FC_FIXTURE ("joint law", abc_setup, abc_teardown)
 
-int
-main (void)
-{
-  return fc_ck_main ("interp_joint");
-}
+FC_CK_MAIN ("interp_joint")

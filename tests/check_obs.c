@@ -175,8 +175,4 @@ FC_TEST ("parse", test_check_refuses_unusable_observations)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("obs");
-}
+FC_CK_MAIN ("obs")

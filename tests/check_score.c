@@ -294,8 +294,4 @@ FC_TEST ("figures", test_s3_stores_histograms_and_exact_densities_for_its_figure
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("score");
-}
+FC_CK_MAIN ("score")

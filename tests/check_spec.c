@@ -358,8 +358,4 @@ FC_TEST ("built-ins", test_moons_components_follow_the_arcs)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("spec");
-}
+FC_CK_MAIN ("spec")
