@@ -47,99 +47,79 @@ END_TEST
 
 /* ------------------------------------------------------------- claims */
 
-FC_TEST ("claims", test_b1_weighted_conditional_means_sum_to_x_at_roundoff)
+FC_CLAIM_TEST (test_b1_weighted_conditional_means_sum_to_x_at_roundoff,
+               "B1", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("B1", FC_VERDICT_CONFIRMED, &v);
-  assert_below (&v, "roundoff_units_planar");
-  assert_below (&v, "roundoff_units_line");
+  assert_below (v, "roundoff_units_planar", "roundoff_units_line");
   /* The ladder is a worst case; a sum at round-off is not zero either
      (exact cancellation at 128 points would mean nothing was measured).  */
-  ck_assert (metric (&v, "max_rel_error_planar")->value > 0.0);
+  ck_assert (metric (v, "max_rel_error_planar")->value > 0.0);
 }
-END_TEST
 
-FC_TEST ("claims", test_b2_note_identity_as_written_fails_corrected_holds)
+FC_CLAIM_TEST (test_b2_note_identity_as_written_fails_corrected_holds,
+               "B2", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_claim ("B2", FC_VERDICT_REFUTED, &v);
   /* As written (k > 1) the term alpha_1 g_1 / alpha_0 is missing: an O(1)
      relative error, many orders of magnitude beyond round-off.  */
-  const fc_metric *w = metric (&v, "roundoff_units_as_written_planar");
+  const fc_metric *w = metric (v, "roundoff_units_as_written_planar");
   ck_assert_msg (w->value > 1e6 * w->tolerance, "as written %.17g", w->value);
-  ck_assert (metric (&v, "rel_error_as_written_planar")->value > 0.1);
-  ck_assert (metric (&v, "rel_error_as_written_line")->value > 0.1);
+  ck_assert (metric (v, "rel_error_as_written_planar")->value > 0.1);
+  ck_assert (metric (v, "rel_error_as_written_line")->value > 0.1);
   /* With k >= 1: round-off, also as alpha_0 -> 0 (band ~ 1/alpha_0).  */
-  assert_below (&v, "roundoff_units_corrected_planar");
-  assert_below (&v, "roundoff_units_corrected_line");
-  fc_ck_assert_abs (metric (&v, "corrected_error_exponent_alpha0")->value, -1.0,
+  assert_below (v, "roundoff_units_corrected_planar",
+                "roundoff_units_corrected_line");
+  fc_ck_assert_abs (metric (v, "corrected_error_exponent_alpha0")->value, -1.0,
                     ALPHA0_EXPONENT_BAND, "corrected error vs alpha_0");
 }
-END_TEST
 
-FC_TEST ("claims", test_b3_each_alpha_k_derivative_solves_continuity_at_order_two)
+FC_CLAIM_TEST (test_b3_each_alpha_k_derivative_solves_continuity_at_order_two,
+               "B3", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("B3", FC_VERDICT_CONFIRMED, &v);
   for (size_t i = 0; i < N_B3_STUDIES; i++)
-    assert_order_two (&v, b3_studies[i]);
+    assert_order_two (v, b3_studies[i]);
 }
-END_TEST
 
-FC_TEST ("claims", test_b4_straight_and_curved_paths_transport_rho_i_to_rho_j)
+FC_CLAIM_TEST (test_b4_straight_and_curved_paths_transport_rho_i_to_rho_j,
+               "B4", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("B4", FC_VERDICT_CONFIRMED, &v);
-  assert_order_two (&v, "straight");
-  assert_order_two (&v, "curved");
-  static const char *const names[]
-      = { "z_mean_straight", "z_var_straight", "sliced_w2_straight",
-          "z_mean_curved", "z_var_curved", "sliced_w2_curved",
-          "rk4_error_straight", "rk4_error_curved" };
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    assert_below (&v, names[i]);
+  assert_order_two (v, "straight", "curved");
+  assert_below (v, "z_mean_straight", "z_var_straight", "sliced_w2_straight",
+                "z_mean_curved", "z_var_curved", "sliced_w2_curved",
+                "rk4_error_straight", "rk4_error_curved");
 }
-END_TEST
 
-FC_TEST ("claims", test_b5_exact_fields_minimise_the_regression_loss)
+FC_CLAIM_TEST (test_b5_exact_fields_minimise_the_regression_loss,
+               "B5", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("B5", FC_VERDICT_CONFIRMED, &v);
-  const fc_metric *z = metric (&v, "max_z_identity");
+  const fc_metric *z = metric (v, "max_z_identity");
   fc_ck_assert_abs (z->value, 0.0, z->tolerance, "L(ghat) - L(g) - E||ghat - g||^2");
-  const fc_metric *e = metric (&v, "min_z_excess");
+  const fc_metric *e = metric (v, "min_z_excess");
   ck_assert_msg (e->value > e->tolerance, "excess loss only %.17g se", e->value);
-  assert_below (&v, "reg_rate");
+  assert_below (v, "reg_rate");
   /* Quick sizes 500, 2000, 8000: the regressor's error falls at each.  */
-  double e0 = metric (&v, "reg_error_n500")->value;
-  double e1 = metric (&v, "reg_error_n2000")->value;
-  double e2 = metric (&v, "reg_error_n8000")->value;
+  double e0 = metric (v, "reg_error_n500")->value;
+  double e1 = metric (v, "reg_error_n2000")->value;
+  double e2 = metric (v, "reg_error_n8000")->value;
   ck_assert_msg (e1 < e0 && e2 < e1, "errors %.4g %.4g %.4g", e0, e1, e2);
 }
-END_TEST
 
-FC_TEST ("claims", test_b9_trigonometric_interpolant_field_solves_continuity)
+FC_CLAIM_TEST (test_b9_trigonometric_interpolant_field_solves_continuity,
+               "B9", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("B9", FC_VERDICT_CONFIRMED, &v);
-  assert_order_two (&v, "trig");
+  assert_order_two (v, "trig");
 }
-END_TEST
 
-FC_TEST ("claims", test_b10_chat_formula_equals_direct_field_until_alpha0_vanishes)
+FC_CLAIM_TEST (test_b10_chat_formula_equals_direct_field_until_alpha0_vanishes,
+               "B10", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("B10", FC_VERDICT_CONFIRMED, &v);
-  assert_below (&v, "roundoff_units_linear");
-  assert_below (&v, "roundoff_units_cosine");
-  fc_ck_assert_abs (metric (&v, "error_exponent_alpha0_linear")->value, -1.0,
+  assert_below (v, "roundoff_units_linear", "roundoff_units_cosine");
+  fc_ck_assert_abs (metric (v, "error_exponent_alpha0_linear")->value, -1.0,
                     ALPHA0_EXPONENT_BAND, "linear schedule");
-  fc_ck_assert_abs (metric (&v, "error_exponent_alpha0_cosine")->value, -1.0,
+  fc_ck_assert_abs (metric (v, "error_exponent_alpha0_cosine")->value, -1.0,
                     ALPHA0_EXPONENT_BAND, "cosine schedule");
   /* At t = 1 the direct field is finite where the formula is 0/0.  */
-  ck_assert (isfinite (metric (&v, "direct_speed_t1")->value));
+  ck_assert (isfinite (metric (v, "direct_speed_t1")->value));
 }
-END_TEST
 
 FC_TEST ("claims", test_same_seed_same_figures_other_seed_other_figures)
 {
@@ -251,8 +231,4 @@ FC_TEST ("controls", test_checks_refuse_a_control_not_in_their_claim_table)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("barycentric");
-}
+FC_CK_MAIN ("barycentric")

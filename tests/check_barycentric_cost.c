@@ -26,61 +26,52 @@
 static const char *const b6_problems[]
     = { "gauss1d", "gauss2d", "mixture2d", "gauss1d_narrow" };
 
-FC_TEST ("claims", test_b6_cost_above_bound_and_learned_not_above_straight)
+FC_CLAIM_TEST (test_b6_cost_above_bound_and_learned_not_above_straight,
+               "B6", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("B6", FC_VERDICT_CONFIRMED, &v);
   char name[FC_VERDICT_NAME_LEN];
   for (size_t i = 0; i < sizeof b6_problems / sizeof b6_problems[0]; i++)
     {
       snprintf (name, sizeof name, "%s_bound_excess", b6_problems[i]);
-      assert_below (&v, name);
+      assert_below (v, name);
       snprintf (name, sizeof name, "%s_learned_minus_straight", b6_problems[i]);
-      assert_below (&v, name);
+      assert_below (v, name);
       snprintf (name, sizeof name, "%s_endpoint_error", b6_problems[i]);
-      assert_below (&v, name);
+      assert_below (v, name);
       snprintf (name, sizeof name, "%s_gap_closed", b6_problems[i]);
-      double g = metric (&v, name)->value;
+      double g = metric (v, name)->value;
       /* A fraction of a gap: learned between the bound and straight.  */
       ck_assert_msg (g >= -1.0 && g <= 1.0, "%s = %.17g", name, g);
     }
   /* The wide helper closes a clear part of the 1-D gap, more than the
      edge reparameterisation alone (the narrow-helper problem).  */
-  ck_assert (metric (&v, "gauss1d_gap_closed")->value
-             > metric (&v, "gauss1d_narrow_gap_closed")->value);
+  ck_assert (metric (v, "gauss1d_gap_closed")->value
+             > metric (v, "gauss1d_narrow_gap_closed")->value);
   /* With mixture end points the learned path is below the straight one by
      more than Z_MAX paired standard errors (the metric's tolerance) on
      draws independent of those it was learned on.  */
-  const fc_metric *d = metric (&v, "mixture2d_learned_minus_straight");
+  const fc_metric *d = metric (v, "mixture2d_learned_minus_straight");
   ck_assert_msg (d->value < -d->tolerance, "mixture2d: %.17g, band %.17g",
                  d->value, d->tolerance);
 }
-END_TEST
 
-FC_TEST ("claims", test_b7_note_map_misses_end_and_corrected_map_does_not)
+FC_CLAIM_TEST (test_b7_note_map_misses_end_and_corrected_map_does_not,
+               "B7", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_claim ("B7", FC_VERDICT_REFUTED, &v);
-  const fc_metric *m = metric (&v, "note_end_miss_min");
+  const fc_metric *m = metric (v, "note_end_miss_min");
   ck_assert_msg (m->value > 1e6 * m->tolerance, "miss %.17g", m->value);
-  assert_below (&v, "note_collapse_to_sum");
-  assert_below (&v, "corrected_end_error");
-  ck_assert (metric (&v, "corrected_monotone")->value == 1.0);
-  ck_assert (metric (&v, "note_max_t")->value > 1.0);
+  assert_below (v, "note_collapse_to_sum", "corrected_end_error");
+  ck_assert (metric (v, "corrected_monotone")->value == 1.0);
+  ck_assert (metric (v, "note_max_t")->value > 1.0);
 }
-END_TEST
 
-FC_TEST ("claims", test_b8_learned_no_worse_and_separate_vertices_lose_correlation)
+FC_CLAIM_TEST (test_b8_learned_no_worse_and_separate_vertices_lose_correlation,
+               "B8", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("B8", FC_VERDICT_CONFIRMED, &v);
-  assert_below (&v, "learned_minus_diagonal");
-  assert_below (&v, "w2sq_lower_bound");
-  assert_below (&v, "z_joint_vs_data");
-  assert_below (&v, "z_separate_vs_zero");
-  assert_above (&v, "z_joint_minus_separate");
+  assert_below (v, "learned_minus_diagonal", "w2sq_lower_bound",
+                "z_joint_vs_data", "z_separate_vs_zero");
+  assert_above (v, "z_joint_minus_separate");
 }
-END_TEST
 
 /* The note's map t(s) = s + (sum a sin(pi s / 2))^2 as a block schedule
    overshoots: at s = 1 the block time is 1 + (sum a)^2, outside [0, 1],
@@ -170,8 +161,4 @@ FC_TEST ("claims", test_b6_learning_trace_never_rises_above_the_straight_path)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("barycentric_cost");
-}
+FC_CK_MAIN ("barycentric_cost")

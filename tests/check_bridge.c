@@ -415,8 +415,4 @@ FC_TEST ("closed forms", test_errors_are_reported)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("bridge");
-}
+FC_CK_MAIN ("bridge")

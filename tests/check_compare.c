@@ -20,48 +20,66 @@
 
 static const fc_compare_plan plan = { 64, 8, Z_MAX, 500, 199 };
 
-/* Exact draws of 8gaussians (stream SEED, 99), shifted by SHIFT standard
-   deviations of the first coordinate along it.  */
-static double *
-draws (const fc_gmm *g, double shift)
+/* The mixture of every comparison, 8gaussians, and N exact draws of it
+   (stream SEED, 99), made afresh for each test by the fixture.  */
+static fc_gmm *g;
+static double *x;
+
+static void
+draws_setup (void)
 {
-  double mean[2], cov[4];
-  double *x = malloc (N * 2 * sizeof *x);
+  g = fc_spec_builtin ("8gaussians");
+  ck_assert_ptr_nonnull (g);
+  x = malloc (N * 2 * sizeof *x);
   ck_assert_ptr_nonnull (x);
   ck_assert_int_eq (fc_gmm_sample (g, fc_rng_stream_seed (SEED, 99), N, x),
                     GSL_SUCCESS);
+}
+
+static void
+draws_teardown (void)
+{
+  free (x);
+  fc_gmm_free (g);
+}
+
+FC_FIXTURE ("comparison", draws_setup, draws_teardown)
+
+/* The draws shifted by SHIFT standard deviations of the first coordinate
+   along it.  */
+static void
+shift_draws (double shift)
+{
+  double mean[2], cov[4];
   ck_assert_int_eq (fc_gmm_moments (g, mean, cov), GSL_SUCCESS);
   for (size_t i = 0; i < N; i++)
     x[2 * i] += shift * sqrt (cov[0]);
-  return x;
 }
 
 FC_TEST ("fourth moments", test_fourth_moments_are_exact_for_a_symmetric_pair)
 {
   /* 0.5 N(1, 1/4) + 0.5 N(-1, 1/4): mean 0 and E x^4 = 1 + 6/4 + 3/16.  */
   static const double m1[1] = { 1.0 }, m2[1] = { -1.0 }, v[1] = { 0.25 };
-  fc_gmm *g = fc_gmm_alloc (1, 2);
-  ck_assert_int_eq (fc_gmm_set_component (g, 0, 1.0, m1, v), GSL_SUCCESS);
-  ck_assert_int_eq (fc_gmm_set_component (g, 1, 1.0, m2, v), GSL_SUCCESS);
+  fc_gmm *pair = fc_gmm_alloc (1, 2);
+  ck_assert_int_eq (fc_gmm_set_component (pair, 0, 1.0, m1, v), GSL_SUCCESS);
+  ck_assert_int_eq (fc_gmm_set_component (pair, 1, 1.0, m2, v), GSL_SUCCESS);
   double mean[1] = { 0.0 }, m4[1];
-  ck_assert_int_eq (fc_gmm_fourth_moments (g, mean, m4), GSL_EINVAL);
-  ck_assert_int_eq (fc_gmm_prepare (g), GSL_SUCCESS);
-  ck_assert_int_eq (fc_gmm_fourth_moments (g, mean, m4), GSL_SUCCESS);
+  ck_assert_int_eq (fc_gmm_fourth_moments (pair, mean, m4), GSL_EINVAL);
+  ck_assert_int_eq (fc_gmm_prepare (pair), GSL_SUCCESS);
+  ck_assert_int_eq (fc_gmm_fourth_moments (pair, mean, m4), GSL_SUCCESS);
   fc_ck_assert_rel (m4[0], 2.6875, TOL_EPS (4), "E x^4");
   /* About another centre c the Gaussian part stays and the shift adds:
      E (x - 1)^4 = 0.5 (3/16) + 0.5 (16 + 6 * 4/4 + 3/16).  */
   mean[0] = 1.0;
-  ck_assert_int_eq (fc_gmm_fourth_moments (g, mean, m4), GSL_SUCCESS);
+  ck_assert_int_eq (fc_gmm_fourth_moments (pair, mean, m4), GSL_SUCCESS);
   fc_ck_assert_rel (m4[0], 0.5 * 0.1875 + 0.5 * (16.0 + 6.0 + 0.1875),
                     TOL_EPS (4), "E (x - 1)^4");
-  fc_gmm_free (g);
+  fc_gmm_free (pair);
 }
 END_TEST
 
 FC_TEST ("comparison", test_exact_draws_pass_every_comparison)
 {
-  fc_gmm *g = fc_spec_builtin ("8gaussians");
-  double *x = draws (g, 0.0);
   fc_compare_result r;
   ck_assert_int_eq (fc_compare_sample (g, N, x, &plan, SEED, &r), GSL_SUCCESS);
   double band = fc_compare_z_band (1e-3, 4);
@@ -77,15 +95,12 @@ FC_TEST ("comparison", test_exact_draws_pass_every_comparison)
   ck_assert_int_eq (fc_compare_w2_noise (g, N, plan.n_rep, plan.n_proj, SEED,
                                          &m0, &s0), GSL_SUCCESS);
   ck_assert (m0 == r.w2_noise && s0 == r.w2_noise_sd);
-  free (x);
-  fc_gmm_free (g);
 }
 END_TEST
 
 FC_TEST ("comparison", test_shifted_draws_fail_every_comparison)
 {
-  fc_gmm *g = fc_spec_builtin ("8gaussians");
-  double *x = draws (g, 0.5);
+  shift_draws (0.5);
   fc_compare_result r;
   ck_assert_int_eq (fc_compare_sample (g, N, x, &plan, SEED, &r), GSL_SUCCESS);
   ck_assert_msg (r.z_mean > 20.0, "z_mean %g", r.z_mean);
@@ -94,15 +109,11 @@ FC_TEST ("comparison", test_shifted_draws_fail_every_comparison)
   /* Both coordinates have variance 8 E[cos^2] + 0.125 = 4.125.  */
   fc_ck_assert_rel (r.se_min, sqrt (4.125 / (double) N),
                     TOL_EPS (64), "se_min");
-  free (x);
-  fc_gmm_free (g);
 }
 END_TEST
 
 FC_TEST ("comparison", test_same_seed_same_figures_and_nan_for_what_is_not_measured)
 {
-  fc_gmm *g = fc_spec_builtin ("8gaussians");
-  double *x = draws (g, 0.0);
   fc_compare_result a, b;
   ck_assert_int_eq (fc_compare_sample (g, N, x, &plan, SEED, &a), GSL_SUCCESS);
   ck_assert_int_eq (fc_compare_sample (g, N, x, &plan, SEED, &b), GSL_SUCCESS);
@@ -113,15 +124,12 @@ FC_TEST ("comparison", test_same_seed_same_figures_and_nan_for_what_is_not_measu
                     GSL_SUCCESS);
   ck_assert (b.z_mean == a.z_mean && b.z_var == a.z_var);
   ck_assert (isnan (b.w2) && isnan (b.w2_tol) && isnan (b.pvalue));
-  free (x);
-  fc_gmm_free (g);
 }
 END_TEST
 
 FC_TEST ("comparison", test_bad_plans_are_refused)
 {
-  fc_gmm *g = fc_spec_builtin ("8gaussians");
-  double *x = draws (g, 0.0), m0, s0;
+  double m0, s0;
   fc_compare_result r;
   fc_compare_plan p = plan;
   p.n_two = N + 1;
@@ -132,12 +140,10 @@ FC_TEST ("comparison", test_bad_plans_are_refused)
   ck_assert_int_eq (fc_compare_sample (g, 1, x, &plan, SEED, &r), GSL_EINVAL);
   ck_assert_int_eq (fc_compare_w2_noise (g, N, 1, 64, SEED, &m0, &s0),
                     GSL_EINVAL);
-  free (x);
-  fc_gmm_free (g);
 }
 END_TEST
 
-FC_TEST ("comparison", test_bonferroni_band_is_the_two_sided_quantile)
+FC_TEST ("band", test_bonferroni_band_is_the_two_sided_quantile)
 {
   /* Qinv (0.025) = 1.959963984540054 (Abramowitz and Stegun 26.2).  */
   fc_ck_assert_rel (fc_compare_z_band (0.05, 1), 1.959963984540054,
@@ -148,8 +154,4 @@ FC_TEST ("comparison", test_bonferroni_band_is_the_two_sided_quantile)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("compare");
-}
+FC_CK_MAIN ("compare")

@@ -64,75 +64,60 @@ END_TEST
 
 /* ---------------------------------------------------------------- claims */
 
-FC_TEST ("claims", test_c1_conditional_paths_solve_continuity_at_order_two)
+FC_CLAIM_TEST (test_c1_conditional_paths_solve_continuity_at_order_two,
+               "C1", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("C1", FC_VERDICT_CONFIRMED, &v);
-  assert_studies_order_two (&v, c1_studies, N_STUDIES (c1_studies));
+  assert_studies_order_two (v, c1_studies, N_STUDIES (c1_studies));
 }
-END_TEST
 
-FC_TEST ("claims", test_c2_marginal_field_solves_continuity_for_every_data_kind)
+FC_CLAIM_TEST (test_c2_marginal_field_solves_continuity_for_every_data_kind,
+               "C2", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("C2", FC_VERDICT_CONFIRMED, &v);
-  assert_studies_order_two (&v, c2_studies, N_STUDIES (c2_studies));
-  assert_below (&v, "quadrature_rel_error");
+  assert_studies_order_two (v, c2_studies, N_STUDIES (c2_studies));
+  assert_below (v, "quadrature_rel_error");
 }
-END_TEST
 
-FC_TEST ("claims", test_c3_unweighted_average_residual_does_not_shrink)
+FC_CLAIM_TEST (test_c3_unweighted_average_residual_does_not_shrink,
+               "C3", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_claim ("C3", FC_VERDICT_REFUTED, &v);
   /* Stalled: slope below a quarter of 2, and a residual of order one, at
      least 100 times the truncation scale of a converging field.  */
-  assert_order_stalls (&v, "unweighted", 100.0);
+  assert_order_stalls (v, "unweighted", 100.0);
 }
-END_TEST
 
-FC_TEST ("claims", test_c4_loss_gap_is_field_independent_and_regressor_converges)
+FC_CLAIM_TEST (test_c4_loss_gap_is_field_independent_and_regressor_converges,
+               "C4", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("C4", FC_VERDICT_CONFIRMED, &v);
-  const fc_metric *z = metric (&v, "max_z");
+  const fc_metric *z = metric (v, "max_z");
   fc_ck_assert_abs (z->value, 0.0, z->tolerance, "paired z over fields");
-  assert_below (&v, "reg_rate");
+  assert_below (v, "reg_rate");
   /* L_CFM - L_FM = E||x1 - x0||^2 - E||u_t||^2 > 0 (conditional variance). */
-  ck_assert (metric (&v, "loss_gap")->value > 0.0);
+  ck_assert (metric (v, "loss_gap")->value > 0.0);
 }
-END_TEST
 
-FC_TEST ("claims", test_c5_flow_of_marginal_field_carries_noise_to_data)
+FC_CLAIM_TEST (test_c5_flow_of_marginal_field_carries_noise_to_data,
+               "C5", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("C5", FC_VERDICT_CONFIRMED, &v);
-  static const char *const names[]
-      = { "logq_error_tol1e-4", "logq_error_tol1e-6", "logq_error_tol1e-8",
-          "z_mean", "z_var", "sliced_w2" };
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    assert_below (&v, names[i]);
-  const fc_metric *s = metric (&v, "logq_error_slope");
+  assert_below (v, "logq_error_tol1e-4", "logq_error_tol1e-6",
+                "logq_error_tol1e-8", "z_mean", "z_var", "sliced_w2");
+  const fc_metric *s = metric (v, "logq_error_slope");
   ck_assert_msg (s->value >= s->tolerance, "slope %.17g", s->value);
-  ck_assert (isfinite (metric (&v, "max_speed_t1")->value));
+  ck_assert (isfinite (metric (v, "max_speed_t1")->value));
 }
-END_TEST
 
-FC_TEST ("claims", test_c6_speed_bounded_for_smooth_data_unbounded_for_dirac)
+FC_CLAIM_TEST (test_c6_speed_bounded_for_smooth_data_unbounded_for_dirac,
+               "C6", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("C6", FC_VERDICT_CONFIRMED, &v);
-  const fc_metric *s = metric (&v, "growth_exponent_smooth");
-  const fc_metric *d = metric (&v, "growth_exponent_dirac");
+  const fc_metric *s = metric (v, "growth_exponent_smooth");
+  const fc_metric *d = metric (v, "growth_exponent_dirac");
   fc_ck_assert_abs (s->value, 0.0, s->tolerance, "smooth exponent");
   fc_ck_assert_abs (d->value, -1.0, d->tolerance, "Dirac exponent");
   /* At t = 1 the linear-schedule field of nonsingular data is u_1(x) = x
      (E[x0 | x_1 = x] = 0), so its sup on [-4, 4]^2 is the corner's 4 sqrt 2;
      a grid of step 0.2 contains the corner exactly.  */
-  fc_ck_assert_rel (metric (&v, "sup_u_t1_smooth")->value, 4.0 * M_SQRT2,
+  fc_ck_assert_rel (metric (v, "sup_u_t1_smooth")->value, 4.0 * M_SQRT2,
                     TOL_EPS (64), "sup |u_1|");
 }
-END_TEST
 
 FC_TEST ("claims", test_same_seed_same_figures_other_seed_other_figures)
 {
@@ -159,72 +144,55 @@ END_TEST
 
 /* -------------------------------------------------------------- controls */
 
-FC_TEST ("controls", test_c1_sigma_dot_term_off_by_five_percent_stalls_every_schedule)
+FC_CONTROL_TEST (test_c1_sigma_dot_term_off_by_five_percent_stalls_every_schedule,
+                 "C1", "sigma_dot_off", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("C1", "sigma_dot_off", FC_VERDICT_REFUTED, &v);
-  assert_studies_stall (&v, c1_studies, N_STUDIES (c1_studies));
+  assert_studies_stall (v, c1_studies, N_STUDIES (c1_studies));
 }
-END_TEST
 
-FC_TEST ("controls", test_c2_flattened_posterior_stalls_for_every_data_kind)
+FC_CONTROL_TEST (test_c2_flattened_posterior_stalls_for_every_data_kind,
+                 "C2", "flattened_posterior", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("C2", "flattened_posterior", FC_VERDICT_REFUTED, &v);
-  assert_studies_stall (&v, c2_studies, N_STUDIES (c2_studies));
+  assert_studies_stall (v, c2_studies, N_STUDIES (c2_studies));
   /* The data are unchanged: the square's quadrature still is the square. */
-  assert_below (&v, "quadrature_rel_error");
+  assert_below (v, "quadrature_rel_error");
 }
-END_TEST
 
-FC_TEST ("controls", test_c3_posterior_weighted_average_solves_continuity_at_order_two)
+FC_CONTROL_TEST (test_c3_posterior_weighted_average_solves_continuity_at_order_two,
+                 "C3", "posterior_weighted", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_control ("C3", "posterior_weighted", FC_VERDICT_CONFIRMED, &v);
-  assert_order_two (&v, "weighted");
+  assert_order_two (v, "weighted");
 }
-END_TEST
 
-FC_TEST ("controls", test_c4_scaled_target_makes_loss_gap_depend_on_the_field)
+FC_CONTROL_TEST (test_c4_scaled_target_makes_loss_gap_depend_on_the_field,
+                 "C4", "target_scaled", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("C4", "target_scaled", FC_VERDICT_REFUTED, &v);
   /* The paired differences between fields now have mean 2 s E[(v_a -
      v_b) . u_t] != 0: some pair leaves the 4-standard-error band.  */
-  assert_above (&v, "max_z");
+  assert_above (v, "max_z");
 }
-END_TEST
 
-FC_TEST ("controls", test_c5_field_scaled_by_a_thousandth_breaks_change_of_variables)
+FC_CONTROL_TEST (test_c5_field_scaled_by_a_thousandth_breaks_change_of_variables,
+                 "C5", "field_scaled", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("C5", "field_scaled", FC_VERDICT_REFUTED, &v);
   /* log p_1 - log q stays at the scale of the change whatever the ODE
      tolerance: far above the bound at 1e-8, and no longer falling.  */
-  assert_above (&v, "logq_error_tol1e-8");
-  const fc_metric *s = metric (&v, "logq_error_slope");
+  assert_above (v, "logq_error_tol1e-8");
+  const fc_metric *s = metric (v, "logq_error_slope");
   ck_assert_msg (s->value < s->tolerance, "slope %.17g", s->value);
   /* It is the change of variables that sees a 0.1% change: the sample
      comparison at these sizes does not.  */
-  assert_below (&v, "z_mean");
-  assert_below (&v, "sliced_w2");
+  assert_below (v, "z_mean", "sliced_w2");
 }
-END_TEST
 
-FC_TEST ("controls", test_c6_biased_endpoint_predictor_makes_smooth_field_unbounded)
+FC_CONTROL_TEST (test_c6_biased_endpoint_predictor_makes_smooth_field_unbounded,
+                 "C6", "endpoint_biased", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("C6", "endpoint_biased", FC_VERDICT_REFUTED, &v);
-  const fc_metric *s = metric (&v, "growth_exponent_smooth");
+  const fc_metric *s = metric (v, "growth_exponent_smooth");
   ck_assert_msg (s->value < -s->tolerance, "smooth exponent %.17g", s->value);
-  const fc_metric *d = metric (&v, "growth_exponent_dirac");
+  const fc_metric *d = metric (v, "growth_exponent_dirac");
   fc_ck_assert_abs (d->value, -1.0, d->tolerance, "Dirac exponent");
-  ck_assert (!isfinite (metric (&v, "sup_u_t1_smooth")->value));
+  ck_assert (!isfinite (metric (v, "sup_u_t1_smooth")->value));
 }
-END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("continuity");
-}
+FC_CK_MAIN ("continuity")

@@ -70,8 +70,4 @@ FC_LOOP_TEST ("every control", test_every_control_gets_the_verdict_its_table_dec
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("controls");
-}
+FC_CK_MAIN ("controls")

@@ -64,8 +64,7 @@ assert_gaussian_control_refuted (const char *name)
   fc_verdict v;
   run_control ("H1", name, FC_VERDICT_REFUTED, &v);
   ck_assert_uint_le (v.n_metrics, 10);
-  assert_above (&v, "z_max_bm");
-  assert_above (&v, "z_max_ou");
+  assert_above (&v, "z_max_bm", "z_max_ou");
 }
 
 FC_TEST ("claims", test_h1_drift_with_h_of_the_wrong_end_time_is_refuted)
@@ -80,44 +79,35 @@ FC_TEST ("claims", test_h1_halved_h_term_is_refuted)
 }
 END_TEST
 
-FC_TEST ("claims", test_h2_drift_is_sigma_free_and_paths_tend_to_the_deterministic_bridge)
+FC_CLAIM_TEST (test_h2_drift_is_sigma_free_and_paths_tend_to_the_deterministic_bridge,
+               "H2", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("H2", FC_VERDICT_CONFIRMED, &v);
-  assert_below (&v, "drift_sigma_spread_bm");
-  assert_below (&v, "drift_sigma_spread_ou");
-  assert_below (&v, "fm_identity");
-  assert_below (&v, "det_err_bm");
-  assert_order (&v, "rate_bm", 1.0);
-  assert_order (&v, "rate_ou", 1.0);
-  assert_order (&v, "det_order_ou", 1.0);
+  assert_below (v, "drift_sigma_spread_bm", "drift_sigma_spread_ou",
+                "fm_identity", "det_err_bm");
+  assert_order (v, "rate_bm", 1.0);
+  assert_order (v, "rate_ou", 1.0);
+  assert_order (v, "det_order_ou", 1.0);
 }
-END_TEST
 
 /* With h of unit noise the sigma -> 0 limit is the unconditioned flow:
    X^0 leaves the deterministic bridge and the OU deviations no longer
    scale like sigma; the drift identities, which do not simulate, hold.  */
-FC_TEST ("claims", test_h2_h_of_unit_noise_does_not_tend_to_the_bridge)
+FC_CONTROL_TEST (test_h2_h_of_unit_noise_does_not_tend_to_the_bridge,
+                 "H2", "unit_noise_h", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("H2", "unit_noise_h", FC_VERDICT_REFUTED, &v);
-  assert_above (&v, "det_err_bm");
-  assert_not_order (&v, "det_order_ou", 1.0);
-  assert_not_order (&v, "rate_ou", 1.0);
-  assert_below (&v, "drift_sigma_spread_bm");
-  assert_below (&v, "fm_identity");
+  assert_above (v, "det_err_bm");
+  assert_not_order (v, "det_order_ou", 1.0);
+  assert_not_order (v, "rate_ou", 1.0);
+  assert_below (v, "drift_sigma_spread_bm", "fm_identity");
 }
-END_TEST
 
 /* With the end time off by 1e-3 T, X^0 misses x_T; the rate stays 1. */
-FC_TEST ("claims", test_h2_h_of_a_slightly_wrong_end_time_misses_the_bridge)
+FC_CONTROL_TEST (test_h2_h_of_a_slightly_wrong_end_time_misses_the_bridge,
+                 "H2", "wrong_end_time", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("H2", "wrong_end_time", FC_VERDICT_REFUTED, &v);
-  assert_above (&v, "det_err_bm");
-  assert_order (&v, "rate_bm", 1.0);
+  assert_above (v, "det_err_bm");
+  assert_order (v, "rate_bm", 1.0);
 }
-END_TEST
 
 /* Weak and strong order 1 at T/2 for BM and OU (coupled Monte Carlo and
    the exact moment recursion); the plain endpoint error has order 1/2,
@@ -125,49 +115,43 @@ END_TEST
    step); the deterministic last step ends at x_T to round-off for BM and
    leaves the scheme's second-order local error for OU.  One test, since
    the study is the same.  */
-FC_TEST ("claims", test_h3_orders_weak_one_strong_one_endpoint_half_unless_last_step_deterministic)
+FC_CLAIM_TEST (test_h3_orders_weak_one_strong_one_endpoint_half_unless_last_step_deterministic,
+               "H3", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("H3", FC_VERDICT_CONFIRMED, &v);
-  assert_order (&v, "weak_order", 1.0);
-  assert_order (&v, "strong_order", 1.0);
-  assert_order (&v, "endpoint_order", 0.5);
-  assert_order (&v, "weak_order_ou", 1.0);
-  assert_order (&v, "strong_order_ou", 1.0);
-  assert_order (&v, "endpoint_order_ou", 0.5);
-  assert_order (&v, "weak_order_exact", 1.0);
-  assert_order (&v, "weak_order_exact_ou", 1.0);
-  assert_below (&v, "weak_mc_z");
-  assert_not_order (&v, "endpoint_order", 1.0);
-  assert_not_order (&v, "endpoint_order_ou", 1.0);
-  assert_below (&v, "endpoint_det_bm");
-  assert_order (&v, "endpoint_det_order_ou", 2.0);
+  assert_order (v, "weak_order", 1.0);
+  assert_order (v, "strong_order", 1.0);
+  assert_order (v, "endpoint_order", 0.5);
+  assert_order (v, "weak_order_ou", 1.0);
+  assert_order (v, "strong_order_ou", 1.0);
+  assert_order (v, "endpoint_order_ou", 0.5);
+  assert_order (v, "weak_order_exact", 1.0);
+  assert_order (v, "weak_order_exact_ou", 1.0);
+  assert_below (v, "weak_mc_z");
+  assert_not_order (v, "endpoint_order", 1.0);
+  assert_not_order (v, "endpoint_order_ou", 1.0);
+  assert_below (v, "endpoint_det_bm");
+  assert_order (v, "endpoint_det_order_ou", 2.0);
 }
-END_TEST
 
 /* A last step that keeps its noise: the end point is missed by about
    sigma sqrt(h), order 1/2 where the deterministic step has 2.  */
-FC_TEST ("claims", test_h3_noisy_last_step_has_endpoint_order_half)
+FC_CONTROL_TEST (test_h3_noisy_last_step_has_endpoint_order_half,
+                 "H3", "noisy_last_step", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("H3", "noisy_last_step", FC_VERDICT_REFUTED, &v);
-  assert_above (&v, "endpoint_det_bm");
-  assert_not_order (&v, "endpoint_det_order_ou", 2.0);
-  assert_order (&v, "endpoint_det_order_ou", 0.5);
+  assert_above (v, "endpoint_det_bm");
+  assert_not_order (v, "endpoint_det_order_ou", 2.0);
+  assert_order (v, "endpoint_det_order_ou", 0.5);
 }
-END_TEST
 
 /* Coarse runs on other Brownian paths than the reference: no strong
    convergence.  */
-FC_TEST ("claims", test_h3_uncoupled_paths_show_no_strong_order)
+FC_CONTROL_TEST (test_h3_uncoupled_paths_show_no_strong_order,
+                 "H3", "uncoupled_paths", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("H3", "uncoupled_paths", FC_VERDICT_REFUTED, &v);
-  assert_not_order (&v, "strong_order", 1.0);
-  assert_not_order (&v, "strong_order_ou", 1.0);
-  assert_order (&v, "strong_order", 0.0);
+  assert_not_order (v, "strong_order", 1.0);
+  assert_not_order (v, "strong_order_ou", 1.0);
+  assert_order (v, "strong_order", 0.0);
 }
-END_TEST
 
 /* The studies experiments/doob-bridge runs refuse sizes they cannot
    measure, before any work.  */
@@ -195,8 +179,4 @@ FC_TEST ("claims", test_studies_refuse_bad_sizes)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("doob");
-}
+FC_CK_MAIN ("doob")

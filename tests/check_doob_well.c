@@ -32,30 +32,20 @@
 static void
 assert_gaussian_part (const fc_verdict *v)
 {
-  assert_below (v, "z_max_bm");
-  assert_below (v, "z_max_ou");
-  assert_above (v, "ts_pmin_bm");
-  assert_above (v, "ts_pmin_ou");
-  assert_below (v, "em_bias_z");
-  assert_below (v, "endpoint_err_bm");
-  assert_below (v, "endpoint_err_ou");
+  assert_below (v, "z_max_bm", "z_max_ou");
+  assert_above (v, "ts_pmin_bm", "ts_pmin_ou");
+  assert_below (v, "em_bias_z", "endpoint_err_bm", "endpoint_err_ou");
 }
 
 /* The metrics of H1's double-well part, within their bands.  */
 static void
 assert_double_well_part (const fc_verdict *v)
 {
-  assert_below (v, "well_z_mean");
-  assert_below (v, "well_z_var");
-  assert_below (v, "well_accept_z");
-  assert_above (v, "well_two_sample_p");
-  assert_above (v, "well_chisq_p_h");
-  assert_above (v, "well_chisq_p_ref");
-  assert_above (v, "well_n_accepted");
-  assert_below (v, "well_grid_err_z");
-  assert_below (v, "well_eps_bias_z");
-  assert_below (v, "well_em_bias_z");
-  assert_below (v, "well_clamped_frac");
+  assert_below (v, "well_z_mean", "well_z_var", "well_accept_z");
+  assert_above (v, "well_two_sample_p", "well_chisq_p_h", "well_chisq_p_ref",
+                "well_n_accepted");
+  assert_below (v, "well_grid_err_z", "well_eps_bias_z", "well_em_bias_z",
+                "well_clamped_frac");
   const fc_metric *o = metric (v, "well_grid_order");
   fc_ck_assert_abs (o->value, 2.0, o->tolerance, "grid order of q");
 }
@@ -117,8 +107,4 @@ FC_TEST ("double_well", test_h1_dropping_the_h_term_is_refuted_decisively)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("doob_well");
-}
+FC_CK_MAIN ("doob_well")

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fc_check.h"
 #include "fc_fd.h"
@@ -114,68 +115,59 @@ gauss_field (double t, size_t n, const double *x, double *p, double *u,
 
 /* ------------------------------------------------------------ residual */
 
-FC_TEST ("residual", test_residual_is_exact_on_quadratic_polynomials)
+/* The residual of the polynomial pair at T with step H at the points
+   into RES (and dp/dt into DPDT unless NULL), the field's calls counted in
+   CP unless NULL; the status of fc_fd_continuity_residual.  */
+static int
+poly_residual_at (count_params *cp, double t, double h, double *res,
+                  double *dpdt)
+{
+  return fc_fd_continuity_residual (poly_field, cp, DIM, t, h, NPTS, points,
+                                    res, dpdt);
+}
+
+/* Times and steps of the exactness test; 0.75 + 0.25 = 1 exactly: the
+   stencil may reach t = 1.  */
+static const double exact_th[][2]
+    = { { 0.381966, 0.1 }, { 0.75, 0.25 }, { 0.05, 0.05 } };
+
+FC_LOOP_TEST ("residual", test_residual_is_exact_on_quadratic_polynomials,
+              (int) (sizeof exact_th / sizeof exact_th[0]))
 {
   /* The residual has no truncation error here, so it must match the
      exact one to round-off: quotients of O(1) values lose about
      eps / h relative, h >= 0.01, three terms: TOL_EPS(16) / h.  */
-  const double ts[3] = { 0.381966, 0.75, 0.05 };
-  const double hs[3] = { 0.1, 0.25, 0.05 };
-  double res[NPTS], dpdt[NPTS];
-  for (size_t k = 0; k < 3; k++)
-    {
-      count_params cp = { 0, 0 };
-      ck_assert_int_eq (fc_fd_continuity_residual (poly_field, &cp, DIM,
-                                                   ts[k], hs[k], NPTS, points,
-                                                   res, dpdt),
-                        GSL_SUCCESS);
-      ck_assert_int_eq (cp.calls, 2 + 2 * DIM);
-      for (size_t i = 0; i < NPTS; i++)
-        {
-          const double *xi = points + i * DIM;
-          fc_ck_assert_abs (res[i], poly_residual (ts[k], xi),
-                            TOL_EPS (16) / hs[k], "R_h t=%g h=%g point %zu",
-                            ts[k], hs[k], i);
-          fc_ck_assert_abs (dpdt[i], 2.0 * POLY_A * ts[k] + POLY_B * xi[0],
-                            TOL_EPS (16) / hs[k], "dp/dt t=%g point %zu",
-                            ts[k], i);
-        }
-    }
-}
-END_TEST
-
-FC_TEST ("residual", test_residual_stencil_reaches_t_equal_1)
-{
-  /* t + h = 1 exactly is inside the allowed stencil.  */
-  double res[NPTS];
-  ck_assert_int_eq (fc_fd_continuity_residual (poly_field, NULL, DIM, 0.75,
-                                               0.25, NPTS, points, res, NULL),
+  double t = exact_th[_i][0], h = exact_th[_i][1];
+  double res[NPTS], dpdt[NPTS], res_alone[NPTS];
+  count_params cp = { 0, 0 };
+  ck_assert_int_eq (poly_residual_at (&cp, t, h, res, dpdt), GSL_SUCCESS);
+  ck_assert_int_eq (cp.calls, 2 + 2 * DIM);
+  /* dp/dt is a by-product: without it the residual is the same.  */
+  ck_assert_int_eq (poly_residual_at (NULL, t, h, res_alone, NULL),
                     GSL_SUCCESS);
+  ck_assert_int_eq (memcmp (res, res_alone, sizeof res), 0);
   for (size_t i = 0; i < NPTS; i++)
-    fc_ck_assert_abs (res[i], poly_residual (0.75, points + i * DIM),
-                      TOL_EPS (16) / 0.25, "R_h at t+h = 1, point %zu", i);
+    {
+      const double *xi = points + i * DIM;
+      fc_ck_assert_abs (res[i], poly_residual (t, xi), TOL_EPS (16) / h,
+                        "R_h t=%g h=%g point %zu", t, h, i);
+      fc_ck_assert_abs (dpdt[i], 2.0 * POLY_A * t + POLY_B * xi[0],
+                        TOL_EPS (16) / h, "dp/dt t=%g point %zu", t, i);
+    }
 }
 END_TEST
 
 FC_TEST ("residual", test_residual_rejects_stencils_leaving_unit_interval)
 {
+  /* t = 0 and t = 1 have no central stencil; a step must be positive.  */
+  static const double bad_th[][2] = { { 0.0, 0.01 }, { 1.0, 0.01 },
+                                      { 0.5, 0.0 }, { 0.5, -0.1 },
+                                      { 0.5, NAN } };
   double res[NPTS];
-  /* t = 0 and t = 1 have no central stencil.  */
-  ck_assert_int_eq (fc_fd_continuity_residual (poly_field, NULL, DIM, 0.0,
-                                               0.01, NPTS, points, res, NULL),
-                    GSL_EDOM);
-  ck_assert_int_eq (fc_fd_continuity_residual (poly_field, NULL, DIM, 1.0,
-                                               0.01, NPTS, points, res, NULL),
-                    GSL_EDOM);
-  ck_assert_int_eq (fc_fd_continuity_residual (poly_field, NULL, DIM, 0.5,
-                                               0.0, NPTS, points, res, NULL),
-                    GSL_EDOM);
-  ck_assert_int_eq (fc_fd_continuity_residual (poly_field, NULL, DIM, 0.5,
-                                               -0.1, NPTS, points, res, NULL),
-                    GSL_EDOM);
-  ck_assert_int_eq (fc_fd_continuity_residual (poly_field, NULL, DIM, 0.5,
-                                               NAN, NPTS, points, res, NULL),
-                    GSL_EDOM);
+  for (size_t k = 0; k < sizeof bad_th / sizeof bad_th[0]; k++)
+    ck_assert_msg (poly_residual_at (NULL, bad_th[k][0], bad_th[k][1], res,
+                                     NULL) == GSL_EDOM,
+                   "t=%g h=%g not refused", bad_th[k][0], bad_th[k][1]);
 }
 END_TEST
 
@@ -187,10 +179,7 @@ FC_TEST ("residual", test_residual_propagates_field_failure)
   for (size_t k = 0; k < 3; k++)
     {
       count_params cp = { 0, at[k] };
-      ck_assert_int_eq (fc_fd_continuity_residual (poly_field, &cp, DIM, 0.5,
-                                                   0.1, NPTS, points, res,
-                                                   NULL),
-                        GSL_EDOM);
+      ck_assert_int_eq (poly_residual_at (&cp, 0.5, 0.1, res, NULL), GSL_EDOM);
       ck_assert_int_eq (cp.calls, at[k]);
     }
 }
@@ -373,8 +362,4 @@ FC_TEST ("fit", test_rms_is_scaled_two_norm_without_overflow)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("fd");
-}
+FC_CK_MAIN ("fd")

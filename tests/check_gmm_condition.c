@@ -226,8 +226,4 @@ FC_TEST ("affine", test_condition_mixture_satisfies_bayes_rule_pointwise)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("gmm_condition");
-}
+FC_CK_MAIN ("gmm_condition")

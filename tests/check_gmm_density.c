@@ -16,19 +16,18 @@ static const double X2[10] = { 0.381966, -0.2, 1.9, 1.1, -2.3, 0.7,
 static const double X3[12] = { 0.381966, -0.2, 0.9, 1.9, 1.1, -0.3,
                                -2.3, 0.7, 1.6, 0.05, -1.2, -0.8 };
 
-/* The fixture mixture of dimension D (2 or 3) and its N test points.  */
+/* The fixture mixtures (3 components) of dimension D and their N test
+   points: the cases of the loop tests below, 2-D then 3-D.  */
 typedef struct
 {
+  size_t d;
   const double *w, *mu, *s, *x;
   size_t n;
 } fixture;
 
-static fixture
-fixture_of (size_t d)
-{
-  return d == 2 ? (fixture) { W2, MU2, S2, X2, 5 }
-                : (fixture) { W3, MU3, S3, X3, 4 };
-}
+static const fixture fixtures[] = { { 2, W2, MU2, S2, X2, 5 },
+                                    { 3, W3, MU3, S3, X3, 4 } };
+#define N_FIXTURES ((int) (sizeof fixtures / sizeof fixtures[0]))
 
 /* -------------------------------------------- independent direct formulas */
 
@@ -88,42 +87,35 @@ direct_log_mixture (size_t d, size_t k, const double *w, const double *mu,
 
 /* ------------------------------------------------------------- density */
 
-FC_TEST ("density", test_log_density_of_one_component_matches_explicit_inverse)
+/* The log density of the first K components of a fixture, one Gaussian
+   (its weight normalised away) or the whole mixture, against the direct
+   sum of Gaussians with explicit inverses (direct_log_mixture).  */
+typedef struct
 {
-  for (size_t d = 2; d <= 3; d++)
-    {
-      fixture f = fixture_of (d);
-      double w = 0.381966, logp[5];
-      fc_gmm *g = make_gmm (d, 1, &w, f.mu, f.s);
-      ck_assert_int_eq (g->all_pd, 1);
-      ck_assert_int_eq (fc_gmm_log_density (g, f.n, f.x, logp), GSL_SUCCESS);
-      for (size_t i = 0; i < f.n; i++)
-        {
-          double e = direct_logn (d, f.x + i * d, f.mu, f.s);
-          fc_ck_assert_abs (logp[i], e, tol_logp (d, e), "d=%zu point %zu",
-                            d, i);
-        }
-      fc_gmm_free (g);
-    }
-}
-END_TEST
+  const fixture *f;
+  size_t k;
+} density_case;
 
-FC_TEST ("density", test_log_density_of_mixture_matches_direct_sum)
+static const density_case density_cases[]
+    = { { &fixtures[0], 1 }, { &fixtures[1], 1 },
+        { &fixtures[0], 3 }, { &fixtures[1], 3 } };
+
+FC_LOOP_TEST ("density", test_log_density_matches_direct_sum_of_gaussians,
+              (int) (sizeof density_cases / sizeof density_cases[0]))
 {
-  for (size_t d = 2; d <= 3; d++)
+  const fixture *f = density_cases[_i].f;
+  size_t d = f->d, k = density_cases[_i].k;
+  double logp[5];
+  fc_gmm *g = make_gmm (d, k, f->w, f->mu, f->s);
+  ck_assert_int_eq (g->all_pd, 1);
+  ck_assert_int_eq (fc_gmm_log_density (g, f->n, f->x, logp), GSL_SUCCESS);
+  for (size_t i = 0; i < f->n; i++)
     {
-      fixture f = fixture_of (d);
-      double logp[5];
-      fc_gmm *g = make_gmm (d, 3, f.w, f.mu, f.s);
-      ck_assert_int_eq (fc_gmm_log_density (g, f.n, f.x, logp), GSL_SUCCESS);
-      for (size_t i = 0; i < f.n; i++)
-        {
-          double e = direct_log_mixture (d, 3, f.w, f.mu, f.s, f.x + i * d);
-          fc_ck_assert_abs (logp[i], e, tol_logp (d, e), "d=%zu point %zu",
-                            d, i);
-        }
-      fc_gmm_free (g);
+      double e = direct_log_mixture (d, k, f->w, f->mu, f->s, f->x + i * d);
+      fc_ck_assert_abs (logp[i], e, tol_logp (d, e),
+                        "d=%zu, %zu components, point %zu", d, k, i);
     }
+  fc_gmm_free (g);
 }
 END_TEST
 
@@ -179,28 +171,27 @@ logp_along (double h, void *params)
 
 /* Band: gsl_deriv_central's own error estimate (truncation + round-off)
    plus the round-off of the analytic score, TOL_EPS(8 D) relative.  */
-FC_TEST ("density", test_score_matches_central_difference_of_log_density)
+FC_LOOP_TEST ("density", test_score_matches_central_difference_of_log_density,
+              N_FIXTURES)
 {
-  for (size_t d = 2; d <= 3; d++)
-    {
-      fixture f = fixture_of (d);
-      double score[15];
-      fc_gmm *g = make_gmm (d, 3, f.w, f.mu, f.s);
-      ck_assert_int_eq (fc_gmm_score (g, f.n, f.x, score), GSL_SUCCESS);
-      for (size_t p = 0; p < f.n; p++)
-        for (size_t i = 0; i < d; i++)
-          {
-            line_params lp = { g, f.x + p * d, i };
-            gsl_function fn = { logp_along, &lp };
-            double fd, abserr;
-            gsl_deriv_central (&fn, 0.0, 1e-3, &fd, &abserr);
-            double band = abserr
-                          + TOL_EPS (8.0 * (double) d) * (1.0 + fabs (fd));
-            fc_ck_assert_abs (score[p * d + i], fd, band,
-                              "d=%zu point %zu coordinate %zu", d, p, i);
-          }
-      fc_gmm_free (g);
-    }
+  const fixture *f = &fixtures[_i];
+  size_t d = f->d;
+  double score[15];
+  fc_gmm *g = make_gmm (d, 3, f->w, f->mu, f->s);
+  ck_assert_int_eq (fc_gmm_score (g, f->n, f->x, score), GSL_SUCCESS);
+  for (size_t p = 0; p < f->n; p++)
+    for (size_t i = 0; i < d; i++)
+      {
+        line_params lp = { g, f->x + p * d, i };
+        gsl_function fn = { logp_along, &lp };
+        double fd, abserr;
+        gsl_deriv_central (&fn, 0.0, 1e-3, &fd, &abserr);
+        double band = abserr
+                      + TOL_EPS (8.0 * (double) d) * (1.0 + fabs (fd));
+        fc_ck_assert_abs (score[p * d + i], fd, band,
+                          "d=%zu point %zu coordinate %zu", d, p, i);
+      }
+  fc_gmm_free (g);
 }
 END_TEST
 
@@ -257,8 +248,4 @@ FC_TEST ("density", test_density_and_score_are_independent_of_thread_count)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("gmm_density");
-}
+FC_CK_MAIN ("gmm_density")

@@ -283,8 +283,4 @@ FC_TEST ("prepare", test_random_mixture_rejects_bad_parameters)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("gmm_prepare");
-}
+FC_CK_MAIN ("gmm_prepare")

@@ -130,8 +130,4 @@ FC_TEST ("sampling", test_singular_components_sample_on_their_support)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("gmm_sample");
-}
+FC_CK_MAIN ("gmm_sample")

@@ -38,20 +38,17 @@ FC_TEST ("claims", test_module_lists_claims_g1_to_g6_in_catalog_order)
 }
 END_TEST
 
-FC_TEST ("claims", test_g1_postulated_field_residual_does_not_shrink_for_any_c)
+FC_CLAIM_TEST (test_g1_postulated_field_residual_does_not_shrink_for_any_c,
+               "G1", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_claim ("G1", FC_VERDICT_REFUTED, &v);
   /* c = 1: a violation of order one (rel >= 1), a thousand times the
      truncation scale; the best c(t) leaves a residual of order 1/10, still
      a hundred times it.  */
-  assert_order_stalls (&v, "c1", 1000.0);
-  assert_order_stalls (&v, "best_c", 100.0);
-  assert_above (&v, "rel_left_best_c_t0.25");
-  assert_above (&v, "rel_left_best_c_t0.5");
-  assert_above (&v, "rel_left_best_c_t0.8");
+  assert_order_stalls (v, "c1", 1000.0);
+  assert_order_stalls (v, "best_c", 100.0);
+  assert_above (v, "rel_left_best_c_t0.25", "rel_left_best_c_t0.5",
+                "rel_left_best_c_t0.8");
 }
-END_TEST
 
 FC_TEST ("controls", test_exact_guidance_solves_posterior_continuity_only_with_c_t)
 {
@@ -64,15 +61,12 @@ FC_TEST ("controls", test_exact_guidance_solves_posterior_continuity_only_with_c
 }
 END_TEST
 
-FC_TEST ("claims", test_g2_note_equation_refuted_corrected_equation_order_two)
+FC_CLAIM_TEST (test_g2_note_equation_refuted_corrected_equation_order_two,
+               "G2", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_claim ("G2", FC_VERDICT_REFUTED, &v);
-  assert_order_stalls (&v, "note", 100.0);
-  assert_order_two (&v, "corrected_linear");
-  assert_order_two (&v, "corrected_cosine");
+  assert_order_stalls (v, "note", 100.0);
+  assert_order_two (v, "corrected_linear", "corrected_cosine");
 }
-END_TEST
 
 FC_TEST ("controls", test_g2_corrected_equation_with_wrong_factor_is_refuted)
 {
@@ -90,89 +84,73 @@ FC_TEST ("controls", test_g2_corrected_equation_with_wrong_factor_is_refuted)
 }
 END_TEST
 
-FC_TEST ("claims", test_g3_ode_coupling_likelihood_differs_and_mis_samples)
+FC_CLAIM_TEST (test_g3_ode_coupling_likelihood_differs_and_mis_samples,
+               "G3", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_claim ("G3", FC_VERDICT_REFUTED, &v);
-  assert_above (&v, "w2_coupled");
-  assert_below (&v, "w2_exact");
+  assert_above (v, "w2_coupled");
+  assert_below (v, "w2_exact");
   /* The two likelihoods meet at t = 1 (phi_{1->1} = id and h_1 = p(y|x)):
      the log gap shrinks along t, and is of order one or more early.  */
-  double g1 = metric (&v, "logh_gap_t0.1")->value;
-  double g9 = metric (&v, "logh_gap_t0.9")->value;
+  double g1 = metric (v, "logh_gap_t0.1")->value;
+  double g9 = metric (v, "logh_gap_t0.9")->value;
   ck_assert_msg (g1 > 1.0 && g9 < g1 / 10.0, "gaps %.17g %.17g", g1, g9);
   /* h~_0(x) = p(y | phi_{0->1}(x)) depends on x, where h_0 = p(y) does not. */
-  ck_assert (metric (&v, "grad_logh_coupled_t0_rms")->value > 1.0);
-  ck_assert (isfinite (metric (&v, "flow_error")->value));
+  ck_assert (metric (v, "grad_logh_coupled_t0_rms")->value > 1.0);
+  ck_assert (isfinite (metric (v, "flow_error")->value));
 }
-END_TEST
 
-FC_TEST ("controls", test_g3_interpolant_likelihood_samples_the_posterior)
+FC_CONTROL_TEST (test_g3_interpolant_likelihood_samples_the_posterior,
+                 "G3", "interpolant_likelihood", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_control ("G3", "interpolant_likelihood", FC_VERDICT_CONFIRMED, &v);
-  assert_below (&v, "w2_coupled");
-  assert_below (&v, "w2_exact");
+  assert_below (v, "w2_coupled", "w2_exact");
   /* The candidate is h itself: no gap, and grad log h_0 = 0 exactly. */
-  ck_assert (metric (&v, "logh_gap_t0.1")->value == 0.0);
-  ck_assert (metric (&v, "grad_logh_coupled_t0_rms")->value == 0.0);
+  ck_assert (metric (v, "logh_gap_t0.1")->value == 0.0);
+  ck_assert (metric (v, "grad_logh_coupled_t0_rms")->value == 0.0);
 }
-END_TEST
 
-FC_TEST ("claims", test_g4_reconstruction_gradient_error_vanishes_only_as_t_to_1)
+FC_CLAIM_TEST (test_g4_reconstruction_gradient_error_vanishes_only_as_t_to_1,
+               "G4", FC_VERDICT_APPROXIMATE)
 {
-  fc_verdict v;
-  run_claim ("G4", FC_VERDICT_APPROXIMATE, &v);
-  assert_above (&v, "err_max");
-  assert_below (&v, "err_t1_max");
-  const fc_metric *p = metric (&v, "decay_power_min");
+  assert_above (v, "err_max");
+  assert_below (v, "err_t1_max");
+  const fc_metric *p = metric (v, "decay_power_min");
   ck_assert_msg (p->value >= p->tolerance, "decay power %.17g", p->value);
   /* Near t = 1, Cov[x1|x_t] = (sigma/alpha)^2 I + O(sigma^4): gamma = 0
      misses Sigma by O((1-t)^2), so its error decays like (1-t)^2; the fit
      over 1-t in [0.02, 0.2] carries relative corrections O(1-t) <= 0.2,
      about 0.5 in the exponent at most.  */
-  fc_ck_assert_abs (metric (&v, "decay_power_gamma0")->value, 2.0, 0.5,
+  fc_ck_assert_abs (metric (v, "decay_power_gamma0")->value, 2.0, 0.5,
                     "gamma = 0 decay");
   /* Poor at small t: the relative error is of order one there. */
-  ck_assert (metric (&v, "err_gamma1_t0.02")->value > 0.5);
-  ck_assert (metric (&v, "err_gamma1_t0.9")->value
-             < metric (&v, "err_gamma1_t0.02")->value / 10.0);
+  ck_assert (metric (v, "err_gamma1_t0.02")->value > 0.5);
+  ck_assert (metric (v, "err_gamma1_t0.9")->value
+             < metric (v, "err_gamma1_t0.02")->value / 10.0);
 }
-END_TEST
 
-FC_TEST ("controls", test_g4_tweedie_gradient_exact_for_a_gaussian_prior)
+FC_CONTROL_TEST (test_g4_tweedie_gradient_exact_for_a_gaussian_prior,
+                 "G4", "gaussian_prior_tweedie", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_control ("G4", "gaussian_prior_tweedie", FC_VERDICT_CONFIRMED, &v);
-  assert_below (&v, "err_max");
-  assert_below (&v, "err_t1_max");
+  assert_below (v, "err_max", "err_t1_max");
 }
-END_TEST
 
-FC_TEST ("claims", test_g5_note_vector_wrong_direction_even_at_t1)
+FC_CLAIM_TEST (test_g5_note_vector_wrong_direction_even_at_t1,
+               "G5", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_claim ("G5", FC_VERDICT_REFUTED, &v);
-  assert_below (&v, "corrected_err_t1");
-  assert_above (&v, "note_err_t1");
-  assert_above (&v, "note_err_min");
+  assert_below (v, "corrected_err_t1");
+  assert_above (v, "note_err_t1", "note_err_min");
   /* O(1): at least a tenth of the gradient at every t, and a visible angle. */
-  ck_assert (metric (&v, "note_err_min")->value > 0.1);
-  ck_assert (metric (&v, "note_angle_deg_t1")->value > 5.0);
-  ck_assert (metric (&v, "line_note_is_gradient_shape")->value == 0.0);
+  ck_assert (metric (v, "note_err_min")->value > 0.1);
+  ck_assert (metric (v, "note_angle_deg_t1")->value > 5.0);
+  ck_assert (metric (v, "line_note_is_gradient_shape")->value == 0.0);
 }
-END_TEST
 
-FC_TEST ("controls", test_g5_vector_with_jacobian_factor_is_the_gradient_at_t1)
+FC_CONTROL_TEST (test_g5_vector_with_jacobian_factor_is_the_gradient_at_t1,
+                 "G5", "jacobian_form", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_control ("G5", "jacobian_form", FC_VERDICT_CONFIRMED, &v);
-  assert_below (&v, "jacobian_form_err_t1");
-  assert_below (&v, "jacobian_form_err_min");
+  assert_below (v, "jacobian_form_err_t1", "jacobian_form_err_min");
   /* Exact only at t = 1: an approximation elsewhere (G4).  */
-  assert_above (&v, "jacobian_form_err_t0.5");
+  assert_above (v, "jacobian_form_err_t0.5");
 }
-END_TEST
 
 FC_TEST ("claims", test_note_vector_for_fewer_observations_than_dimensions_is_refused)
 {
@@ -217,38 +195,30 @@ static void
 assert_g6_below (const fc_verdict *v, const char *prefix)
 {
   for (size_t i = 0; i < 3; i++)
-    {
-      const fc_metric *m = g6_metric (v, prefix, i);
-      ck_assert_msg (m->value <= m->tolerance, "G6 %s = %.17g above %.17g",
-                     m->name, m->value, m->tolerance);
-    }
+    assert_below (v, g6_metric (v, prefix, i)->name);
 }
 
-FC_TEST ("claims", test_g6_exact_guidance_at_noise_level_approximations_above)
+FC_CLAIM_TEST (test_g6_exact_guidance_at_noise_level_approximations_above,
+               "G6", FC_VERDICT_APPROXIMATE)
 {
-  fc_verdict v;
-  run_claim ("G6", FC_VERDICT_APPROXIMATE, &v);
-  assert_g6_below (&v, "w2_exact");
+  assert_g6_below (v, "w2_exact");
   for (size_t i = 0; i < 3; i++)
-    ck_assert (g6_metric (&v, "w2_noise", i)->value > 0.0);
+    ck_assert (g6_metric (v, "w2_noise", i)->value > 0.0);
   /* Some approximation, for some sigma_y, measurably above its band. */
   size_t above = 0;
-  for (size_t k = 0; k < v.n_metrics; k++)
-    if (strncmp (v.metric[k].name, "w2_worst_", 9) == 0
-        && !(v.metric[k].value <= v.metric[k].tolerance))
+  for (size_t k = 0; k < v->n_metrics; k++)
+    if (strncmp (v->metric[k].name, "w2_worst_", 9) == 0
+        && !(v->metric[k].value <= v->metric[k].tolerance))
       above++;
   ck_assert_uint_gt (above, 0);
 }
-END_TEST
 
-FC_TEST ("controls", test_g6_tweedie_sampler_exact_for_a_gaussian_prior)
+FC_CONTROL_TEST (test_g6_tweedie_sampler_exact_for_a_gaussian_prior,
+                 "G6", "gaussian_prior_tweedie", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_control ("G6", "gaussian_prior_tweedie", FC_VERDICT_CONFIRMED, &v);
-  assert_g6_below (&v, "w2_exact");
-  assert_g6_below (&v, "w2_tweedie");
+  assert_g6_below (v, "w2_exact");
+  assert_g6_below (v, "w2_tweedie");
 }
-END_TEST
 
 FC_TEST ("claims", test_same_seed_same_figures_other_seed_other_figures)
 {
@@ -256,8 +226,4 @@ FC_TEST ("claims", test_same_seed_same_figures_other_seed_other_figures)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("guidance");
-}
+FC_CK_MAIN ("guidance")

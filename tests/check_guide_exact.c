@@ -307,8 +307,4 @@ FC_TEST ("tweedie", test_covariance_is_prior_covariance_at_t0)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("guide_exact");
-}
+FC_CK_MAIN ("guide_exact")

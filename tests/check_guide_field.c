@@ -206,8 +206,4 @@ FC_TEST ("batches and errors", test_bad_input_is_refused)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("guide_field");
-}
+FC_CK_MAIN ("guide_field")

@@ -303,8 +303,4 @@ END_TEST
 
 FC_FIXTURE ("exact", abc_setup, abc_teardown)
 
-int
-main (void)
-{
-  return fc_ck_main ("interp_exact");
-}
+FC_CK_MAIN ("interp_exact")

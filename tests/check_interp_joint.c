@@ -58,52 +58,75 @@ make_sum_map (const double *beta, double *a)
       a[p * 3 * D + k * D + p] = beta[k];
 }
 
-FC_TEST ("joint law", test_law_of_x_beta_is_the_affine_image_of_the_joint)
+/* The coefficients of both comparisons: on the simplex, off it (a
+   negative entry) and at two vertices.  */
+static const double betas[][3] = { { 0.381966, 0.236068, 0.381966 },
+                                   { 1.3, -0.618034, 0.854102 },
+                                   { 0.0, 0.0, 1.0 },
+                                   { 0.0, 1.0, 0.0 } };
+#define N_BETAS ((int) (sizeof betas / sizeof betas[0]))
+#define NP 40 /* points per coefficient */
+
+/* A comparison at the coefficients betas[R]: the joint mixture of A, B,
+   C, the map A = [beta_0 I, beta_1 I, beta_2 I] and NP points of
+   x(beta).  */
+typedef struct
 {
-  fc_gmm **m = abc_m;
-  fc_interp *ip = abc;
-  fc_gmm *joint = make_joint (m);
-  /* On the simplex, off it (a negative entry) and at a vertex.  */
-  const double betas[3][3] = { { 0.381966, 0.236068, 0.381966 },
-                               { 1.3, -0.618034, 0.854102 },
-                               { 0.0, 0.0, 1.0 } };
-  const size_t n = 40;
-  for (size_t r = 0; r < 3; r++)
+  const double *beta;
+  double a[D * 3 * D];
+  fc_gmm *joint;
+  double *x;
+} joint_case;
+
+static joint_case
+joint_case_of (int r)
+{
+  joint_case c = { betas[r], { 0 }, make_joint (abc_m),
+                   make_points (abc, betas[r], NP) };
+  make_sum_map (c.beta, c.a);
+  return c;
+}
+
+static void
+joint_case_free (joint_case *c)
+{
+  free (c->x);
+  fc_gmm_free (c->joint);
+}
+
+FC_LOOP_TEST ("joint law", test_law_of_x_beta_is_the_affine_image_of_the_joint,
+              N_BETAS)
+{
+  joint_case c = joint_case_of (_i);
+  fc_gmm *img = fc_gmm_affine (c.joint, D, c.a, NULL, 0.0);
+  fc_gmm *mix = fc_interp_mixture (abc, c.beta);
+  ck_assert_ptr_nonnull (img);
+  ck_assert_ptr_nonnull (mix);
+  ck_assert_uint_eq (mix->n_comp, 6);
+  double lr[NP], li[NP], lm[NP];
+  ck_assert_int_eq (fc_interp_eval (abc, c.beta, NP, c.x, lr, NULL),
+                    GSL_SUCCESS);
+  ck_assert_int_eq (fc_gmm_log_density (img, NP, c.x, li), GSL_SUCCESS);
+  ck_assert_int_eq (fc_gmm_log_density (mix, NP, c.x, lm), GSL_SUCCESS);
+  for (size_t i = 0; i < NP; i++)
     {
-      const double *beta = betas[r];
-      double a[D * 3 * D];
-      make_sum_map (beta, a);
-      fc_gmm *img = fc_gmm_affine (joint, D, a, NULL, 0.0);
-      fc_gmm *mix = fc_interp_mixture (ip, beta);
-      ck_assert_ptr_nonnull (img);
-      ck_assert_ptr_nonnull (mix);
-      ck_assert_uint_eq (mix->n_comp, 6);
-      double *x = make_points (ip, beta, n);
-      double lr[40], li[40], lm[40];
-      ck_assert_int_eq (fc_interp_eval (ip, beta, n, x, lr, NULL), GSL_SUCCESS);
-      ck_assert_int_eq (fc_gmm_log_density (img, n, x, li), GSL_SUCCESS);
-      ck_assert_int_eq (fc_gmm_log_density (mix, n, x, lm), GSL_SUCCESS);
-      for (size_t i = 0; i < n; i++)
-        {
-          fc_ck_assert_abs (lr[i], li[i], TOL_POINT * (1.0 + fabs (li[i])),
-                            "log rho vs affine image, beta row %zu, point %zu",
-                            r, i);
-          fc_ck_assert_abs (lm[i], li[i], TOL_POINT * (1.0 + fabs (li[i])),
-                            "mixture density vs affine image, row %zu, point %zu",
-                            r, i);
-        }
-      double me[D], ce[D * D], mm[D], cm[D * D];
-      fc_gmm_moments (img, me, ce);
-      fc_gmm_moments (mix, mm, cm);
-      for (size_t i = 0; i < D; i++)
-        fc_ck_assert_abs (mm[i], me[i], TOL_POINT, "mean %zu row %zu", i, r);
-      for (size_t i = 0; i < D * D; i++)
-        fc_ck_assert_abs (cm[i], ce[i], TOL_POINT, "cov %zu row %zu", i, r);
-      free (x);
-      fc_gmm_free (img);
-      fc_gmm_free (mix);
+      fc_ck_assert_abs (lr[i], li[i], TOL_POINT * (1.0 + fabs (li[i])),
+                        "log rho vs affine image, beta row %d, point %zu",
+                        _i, i);
+      fc_ck_assert_abs (lm[i], li[i], TOL_POINT * (1.0 + fabs (li[i])),
+                        "mixture density vs affine image, row %d, point %zu",
+                        _i, i);
     }
-  fc_gmm_free (joint);
+  double me[D], ce[D * D], mm[D], cm[D * D];
+  fc_gmm_moments (img, me, ce);
+  fc_gmm_moments (mix, mm, cm);
+  for (size_t i = 0; i < D; i++)
+    fc_ck_assert_abs (mm[i], me[i], TOL_POINT, "mean %zu row %d", i, _i);
+  for (size_t i = 0; i < D * D; i++)
+    fc_ck_assert_abs (cm[i], ce[i], TOL_POINT, "cov %zu row %d", i, _i);
+  fc_gmm_free (img);
+  fc_gmm_free (mix);
+  joint_case_free (&c);
 }
 END_TEST
 
@@ -165,45 +188,30 @@ dense_conditional_mean (const fc_gmm *joint, const double *a, const double *y,
   gsl_vector_free (sol);
 }
 
-FC_TEST ("joint law", test_g_is_the_dense_conditional_mean_of_the_joint)
+FC_LOOP_TEST ("joint law", test_g_is_the_dense_conditional_mean_of_the_joint,
+              N_BETAS)
 {
-  fc_gmm **m = abc_m;
-  fc_interp *ip = abc;
-  fc_gmm *joint = make_joint (m);
-  ck_assert_uint_le (joint->n_comp, 16);
-  const double betas[3][3] = { { 0.381966, 0.236068, 0.381966 },
-                               { 1.3, -0.618034, 0.854102 },
-                               { 0.0, 1.0, 0.0 } };
-  const size_t n = 40;
-  for (size_t r = 0; r < 3; r++)
+  joint_case c = joint_case_of (_i);
+  ck_assert_uint_le (c.joint->n_comp, 16);
+  double g[3 * NP * D];
+  ck_assert_int_eq (fc_interp_eval (abc, c.beta, NP, c.x, NULL, g),
+                    GSL_SUCCESS);
+  for (size_t i = 0; i < NP; i++)
     {
-      const double *beta = betas[r];
-      double a[D * 3 * D];
-      make_sum_map (beta, a);
-      double *x = make_points (ip, beta, n);
-      double g[3 * 40 * D];
-      ck_assert_int_eq (fc_interp_eval (ip, beta, n, x, NULL, g), GSL_SUCCESS);
-      for (size_t i = 0; i < n; i++)
-        {
-          double pm[3 * D];
-          dense_conditional_mean (joint, a, x + i * D, pm);
-          for (size_t k = 0; k < 3; k++)
-            for (size_t j = 0; j < D; j++)
-              fc_ck_assert_abs (g[(k * n + i) * D + j], pm[k * D + j],
-                                TOL_POINT * (1.0 + row_norm (x + i * D)),
-                                "g_%zu vs dense conditioning, row %zu, "
-                                "point %zu", k, r, i);
-        }
-      free (x);
+      double pm[3 * D];
+      const double *xi = c.x + i * D;
+      dense_conditional_mean (c.joint, c.a, xi, pm);
+      for (size_t k = 0; k < 3; k++)
+        for (size_t j = 0; j < D; j++)
+          fc_ck_assert_abs (g[(k * NP + i) * D + j], pm[k * D + j],
+                            TOL_POINT * (1.0 + row_norm (xi)),
+                            "g_%zu vs dense conditioning, row %d, point %zu",
+                            k, _i, i);
     }
-  fc_gmm_free (joint);
+  joint_case_free (&c);
 }
 END_TEST
 
 FC_FIXTURE ("joint law", abc_setup, abc_teardown)
 
-int
-main (void)
-{
-  return fc_ck_main ("interp_joint");
-}
+FC_CK_MAIN ("interp_joint")

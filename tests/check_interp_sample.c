@@ -219,8 +219,4 @@ END_TEST
 
 FC_FIXTURE ("sampling", abc_setup, abc_teardown)
 
-int
-main (void)
-{
-  return fc_ck_main ("interp_sample");
-}
+FC_CK_MAIN ("interp_sample")

@@ -353,8 +353,4 @@ FC_TEST ("kolmogorov", test_invalid_grids_and_queries_are_refused)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("check_kolmogorov");
-}
+FC_CK_MAIN ("check_kolmogorov")

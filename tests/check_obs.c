@@ -21,6 +21,13 @@ parse (const char *text, size_t dim, char *err, size_t errlen)
   return o;
 }
 
+/* parse () of 2-D data, as a text_parser.  */
+static void *
+parse_2d (const char *text, char *err, size_t errlen)
+{
+  return parse (text, 2, err, errlen);
+}
+
 /* All for data of dimension 2.  */
 static const bad_case bad_cases[] = {
   /* empty or incomplete */
@@ -66,11 +73,7 @@ static const bad_case bad_cases[] = {
 FC_LOOP_TEST ("parse", test_bad_observation_is_refused_with_file_and_line,
               (int) (sizeof bad_cases / sizeof bad_cases[0]))
 {
-  const bad_case *c = &bad_cases[_i];
-  char err[256];
-  fc_obs *o = parse (c->text, 2, err, sizeof err);
-  ck_assert_msg (o == NULL, "case %d accepted", _i);
-  assert_refused_with (err, "t.obs", _i, c);
+  assert_bad_case_refused (parse_2d, "t.obs", bad_cases, _i);
 }
 END_TEST
 
@@ -175,8 +178,4 @@ FC_TEST ("parse", test_check_refuses_unusable_observations)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("obs");
-}
+FC_CK_MAIN ("obs")

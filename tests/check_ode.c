@@ -458,8 +458,4 @@ FC_TEST ("adaptive", test_adaptive_rejects_bad_tolerances)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("ode");
-}
+FC_CK_MAIN ("ode")

@@ -526,8 +526,4 @@ FC_TEST ("core", test_quantity_names_and_widths)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("path");
-}
+FC_CK_MAIN ("path")

@@ -657,8 +657,4 @@ FC_TEST ("core", test_bad_arguments_are_reported)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("pathcost");
-}
+FC_CK_MAIN ("pathcost")

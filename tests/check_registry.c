@@ -353,8 +353,4 @@ FC_TEST ("helpers", test_builtin_loader_refuses_unknown_names)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("registry");
-}
+FC_CK_MAIN ("registry")

@@ -114,8 +114,4 @@ FC_TEST ("streams", test_gaussian_fill_mean_and_variance_within_z_max)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("rng");
-}
+FC_CK_MAIN ("rng")

@@ -175,8 +175,4 @@ FC_TEST ("core", test_names_round_trip_and_unknown_names_are_rejected)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("schedule");
-}
+FC_CK_MAIN ("schedule")

@@ -35,51 +35,39 @@ FC_TEST ("claims", test_module_lists_claims_s1_to_s6_in_catalog_order)
 }
 END_TEST
 
-FC_TEST ("claims", test_s1_score_is_minus_noise_mean_over_t_at_order_two)
+FC_CLAIM_TEST (test_s1_score_is_minus_noise_mean_over_t_at_order_two,
+               "S1", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("S1", FC_VERDICT_CONFIRMED, &v);
-  assert_order_two (&v, "8gaussians");
-  assert_order_two (&v, "gmm3d");
+  assert_order_two (v, "8gaussians", "gmm3d");
 }
-END_TEST
 
-FC_TEST ("claims", test_s2_score_from_nu_holds_to_round_off_including_t1)
+FC_CLAIM_TEST (test_s2_score_from_nu_holds_to_round_off_including_t1,
+               "S2", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("S2", FC_VERDICT_CONFIRMED, &v);
-  assert_below (&v, "max_rel_diff_8gaussians");
-  assert_below (&v, "max_rel_diff_gmm3d");
+  assert_below (v, "max_rel_diff_8gaussians", "max_rel_diff_gmm3d");
   /* The band is a round-off band: a few hundred epsilons at most (the
      module derives it from 2 D + K + 4 operations and cond <= 10).  */
-  ck_assert (metric (&v, "max_rel_diff_gmm3d")->tolerance <= TOL_EPS (2048));
-  ck_assert_msg (strstr (v.note, "r = 1") != NULL, "note: %s", v.note);
+  ck_assert (metric (v, "max_rel_diff_gmm3d")->tolerance <= TOL_EPS (2048));
+  ck_assert_msg (strstr (v->note, "r = 1") != NULL, "note: %s", v->note);
 }
-END_TEST
 
-FC_TEST ("claims", test_s3_reversed_sde_has_the_marginals_of_the_path)
+FC_CLAIM_TEST (test_s3_reversed_sde_has_the_marginals_of_the_path,
+               "S3", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("S3", FC_VERDICT_CONFIRMED, &v);
-  assert_below (&v, "z_mean");
-  assert_below (&v, "z_var");
-  assert_above (&v, "two_sample_p_min");
+  assert_below (v, "z_mean", "z_var");
+  assert_above (v, "two_sample_p_min");
   /* The weak bias of Euler-Maruyama is negligible next to the noise. */
-  assert_below (&v, "weak_bias_z");
-  assert_order_two (&v, "fokker_planck");
+  assert_below (v, "weak_bias_z");
+  assert_order_two (v, "fokker_planck");
 }
-END_TEST
 
-FC_TEST ("claims", test_s4_probability_flow_drift_is_minus_nu_including_t0)
+FC_CLAIM_TEST (test_s4_probability_flow_drift_is_minus_nu_including_t0,
+               "S4", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("S4", FC_VERDICT_CONFIRMED, &v);
-  assert_below (&v, "max_rel_diff_8gaussians");
-  assert_below (&v, "max_rel_diff_gmm3d");
-  ck_assert (metric (&v, "max_rel_diff_8gaussians")->tolerance <= TOL_EPS (2048));
-  ck_assert_msg (strstr (v.note, "r = 0") != NULL, "note: %s", v.note);
+  assert_below (v, "max_rel_diff_8gaussians", "max_rel_diff_gmm3d");
+  ck_assert (metric (v, "max_rel_diff_8gaussians")->tolerance <= TOL_EPS (2048));
+  ck_assert_msg (strstr (v->note, "r = 0") != NULL, "note: %s", v->note);
 }
-END_TEST
 
 /* The flow-sampling metrics of S5 and S6: moments within the Bonferroni
    band, sliced W2 within the exact-vs-exact noise, two-sample p-value
@@ -87,52 +75,41 @@ END_TEST
 static void
 assert_flow_samples_match_posterior (const fc_verdict *v)
 {
-  assert_below (v, "z_mean");
-  assert_below (v, "z_var");
-  assert_below (v, "sliced_w2");
+  assert_below (v, "z_mean", "z_var", "sliced_w2");
   assert_above (v, "two_sample_p");
   assert_below (v, "ode_error");
 }
 
-FC_TEST ("claims", test_s5_reversed_guided_field_carries_noise_to_posterior)
+FC_CLAIM_TEST (test_s5_reversed_guided_field_carries_noise_to_posterior,
+               "S5", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("S5", FC_VERDICT_CONFIRMED, &v);
-  assert_order_two (&v, "8gaussians");
-  assert_order_two (&v, "gmm3d");
-  assert_flow_samples_match_posterior (&v);
+  assert_order_two (v, "8gaussians", "gmm3d");
+  assert_flow_samples_match_posterior (v);
 }
-END_TEST
 
-FC_TEST ("claims", test_s6_canonical_guided_field_holds_for_linear_needs_ct_otherwise)
+FC_CLAIM_TEST (test_s6_canonical_guided_field_holds_for_linear_needs_ct_otherwise,
+               "S6", FC_VERDICT_CONFIRMED)
 {
-  fc_verdict v;
-  run_claim ("S6", FC_VERDICT_CONFIRMED, &v);
-  assert_order_two (&v, "8gaussians");
-  assert_order_two (&v, "gmm3d");
-  assert_flow_samples_match_posterior (&v);
+  assert_order_two (v, "8gaussians", "gmm3d");
+  assert_flow_samples_match_posterior (v);
   /* Beyond the claim: with the cosine and vp schedules the literal factor
      (1-t)/t leaves a residual that does not shrink, and the general
      c_t = sigma (alpha' sigma - alpha sigma')/alpha restores order 2.  */
-  assert_order_stalls (&v, "cosine_literal", 10.0);
-  assert_order_stalls (&v, "vp_literal", 10.0);
-  assert_order_two (&v, "cosine_ct");
-  assert_order_two (&v, "vp_ct");
+  assert_order_stalls (v, "cosine_literal", 10.0);
+  assert_order_stalls (v, "vp_literal", 10.0);
+  assert_order_two (v, "cosine_ct", "vp_ct");
 }
-END_TEST
 
 /* ------------------------------------------------------------ controls */
 
-FC_TEST ("controls", test_s1_score_off_by_half_a_percent_is_refuted)
+FC_CONTROL_TEST (test_s1_score_off_by_half_a_percent_is_refuted,
+                 "S1", "score_scaled", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("S1", "score_scaled", FC_VERDICT_REFUTED, &v);
   /* rel(h) stalls at the 5e-3 of the change: at least 3 times the
      truncation scales (1.07e-3, 1.42e-3).  */
-  assert_order_stalls (&v, "8gaussians", 3.0);
-  assert_order_stalls (&v, "gmm3d", 3.0);
+  assert_order_stalls (v, "8gaussians", 3.0);
+  assert_order_stalls (v, "gmm3d", 3.0);
 }
-END_TEST
 
 /* The largest relative difference of both data sets is above its
    round-off band, and by a few bands only: the check resolves a
@@ -151,13 +128,11 @@ assert_refuted_by_a_few_bands (const fc_verdict *v)
     }
 }
 
-FC_TEST ("controls", test_s2_right_side_off_by_eight_bands_is_refuted_at_round_off)
+FC_CONTROL_TEST (test_s2_right_side_off_by_eight_bands_is_refuted_at_round_off,
+                 "S2", "rhs_scaled", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("S2", "rhs_scaled", FC_VERDICT_REFUTED, &v);
-  assert_refuted_by_a_few_bands (&v);
+  assert_refuted_by_a_few_bands (v);
 }
-END_TEST
 
 /* Run the S3 control NAME into V: refuted, with a Fokker-Planck residual
    that stalls far above its truncation scale.  */
@@ -189,36 +164,30 @@ FC_TEST ("controls", test_s3_sde_with_five_percent_more_noise_is_refuted)
 }
 END_TEST
 
-FC_TEST ("controls", test_s4_drift_g2_off_by_eight_bands_is_refuted_at_round_off)
+FC_CONTROL_TEST (test_s4_drift_g2_off_by_eight_bands_is_refuted_at_round_off,
+                 "S4", "g2_scaled", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("S4", "g2_scaled", FC_VERDICT_REFUTED, &v);
-  assert_refuted_by_a_few_bands (&v);
+  assert_refuted_by_a_few_bands (v);
 }
-END_TEST
 
-FC_TEST ("controls", test_s5_guided_field_without_the_t_over_1_minus_t_is_refuted)
+FC_CONTROL_TEST (test_s5_guided_field_without_the_t_over_1_minus_t_is_refuted,
+                 "S5", "factor_one", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("S5", "factor_one", FC_VERDICT_REFUTED, &v);
-  assert_order_stalls (&v, "8gaussians", 10.0);
-  assert_order_stalls (&v, "gmm3d", 10.0);
+  assert_order_stalls (v, "8gaussians", 10.0);
+  assert_order_stalls (v, "gmm3d", 10.0);
   /* The samples land away from the posterior: their mean is off by many
      standard errors.  */
-  assert_above (&v, "z_mean");
+  assert_above (v, "z_mean");
 }
-END_TEST
 
-FC_TEST ("controls", test_s6_guided_field_with_factor_one_is_refuted)
+FC_CONTROL_TEST (test_s6_guided_field_with_factor_one_is_refuted,
+                 "S6", "factor_one", FC_VERDICT_REFUTED)
 {
-  fc_verdict v;
-  run_control ("S6", "factor_one", FC_VERDICT_REFUTED, &v);
-  assert_order_stalls (&v, "8gaussians", 10.0);
-  assert_order_stalls (&v, "gmm3d", 10.0);
+  assert_order_stalls (v, "8gaussians", 10.0);
+  assert_order_stalls (v, "gmm3d", 10.0);
   /* The samples are fc_guide_sample's, unchanged by the control.  */
-  assert_flow_samples_match_posterior (&v);
+  assert_flow_samples_match_posterior (v);
 }
-END_TEST
 
 /* A control whose variant the check does not know is an error, not a
    verdict: VARIANT given to claim ID.  */
@@ -294,8 +263,4 @@ FC_TEST ("figures", test_s3_stores_histograms_and_exact_densities_for_its_figure
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("score");
-}
+FC_CK_MAIN ("score")

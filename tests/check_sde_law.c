@@ -362,8 +362,4 @@ FC_TEST ("law", test_s3_sde_reaches_t1_with_left_end_evaluations)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("sde_law");
-}
+FC_CK_MAIN ("sde_law")

@@ -378,8 +378,4 @@ FC_TEST ("errors", test_failing_drift_status_is_that_of_lowest_chunk)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("sde_path");
-}
+FC_CK_MAIN ("sde_path")

@@ -21,6 +21,13 @@ parse (const char *text, char *err, size_t errlen)
   return g;
 }
 
+/* parse (), as a text_parser.  */
+static void *
+parse_spec (const char *text, char *err, size_t errlen)
+{
+  return parse (text, err, errlen);
+}
+
 /* ------------------------------------------------------------ bad input */
 
 #define HEAD "dim 2\ncomponent 1\nmean 0 0\n"
@@ -89,11 +96,7 @@ static const bad_case bad_cases[] = {
 FC_LOOP_TEST ("bad input", test_bad_spec_is_refused_with_file_and_line,
               (int) (sizeof bad_cases / sizeof bad_cases[0]))
 {
-  const bad_case *c = &bad_cases[_i];
-  char err[512];
-  memset (err, 'x', sizeof err);
-  ck_assert_ptr_null (parse (c->text, err, sizeof err));
-  assert_refused_with (err, "t.spec", _i, c);
+  assert_bad_case_refused (parse_spec, "t.spec", bad_cases, _i);
 }
 END_TEST
 
@@ -358,8 +361,4 @@ FC_TEST ("built-ins", test_moons_components_follow_the_arcs)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("spec");
-}
+FC_CK_MAIN ("spec")

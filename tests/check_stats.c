@@ -442,8 +442,4 @@ FC_TEST ("mmd", test_statistics_are_bitwise_independent_of_thread_count)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("stats");
-}
+FC_CK_MAIN ("stats")

@@ -512,8 +512,4 @@ FC_TEST ("helpers", test_sumsq_and_norm_are_exact_on_small_integers)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("study");
-}
+FC_CK_MAIN ("study")

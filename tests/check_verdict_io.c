@@ -498,8 +498,4 @@ END_TEST
 
 FC_FIXTURE ("datafile", tmpdir_setup, tmpdir_teardown)
 
-int
-main (void)
-{
-  return fc_ck_main ("verdict_io");
-}
+FC_CK_MAIN ("verdict_io")

@@ -309,8 +309,4 @@ FC_TEST ("closed form", test_invalid_inputs_are_refused)
 }
 END_TEST
 
-int
-main (void)
-{
-  return fc_ck_main ("wasserstein");
-}
+FC_CK_MAIN ("wasserstein")

@@ -20,45 +20,47 @@
 #define TOL_EPS(k) ((k) * GSL_DBL_EPSILON)
 #define Z_MAX 5.0
 
-/* Relative comparison in the manner of gsl_test_rel: NaN matches only NaN,
-   infinities only themselves, and an expected 0 falls back to an absolute
-   test against TOL.  */
-#define fc_ck_assert_rel(obs, exp, tol, ...)                                  \
+/* |OBS - EXP| within TOL relatively, in the manner of gsl_test_rel: NaN
+   matches only NaN, infinities only themselves, and an expected 0 falls
+   back to an absolute test against TOL.  */
+static inline int
+fc_ck_rel_ok (double obs, double exp, double tol)
+{
+  if (isnan (exp) || isnan (obs))
+    return isnan (exp) && isnan (obs);
+  if (isinf (exp) || isinf (obs))
+    return exp == obs;
+  if (exp == 0.0)
+    return fabs (obs) <= tol;
+  return fabs (obs - exp) <= tol * fabs (exp);
+}
+
+/* OBS against EXP with the tolerance TOL of KIND ("rel" or "abs"), passing
+   when OK (an expression of fc_o_, fc_e_ and fc_t_) holds; else the test
+   fails with the caller's message and both values to 17 digits.  A macro,
+   so that Check reports the line of the assertion in the test.  */
+#define fc_ck_assert_close_(obs, exp, tol, ok, kind, ...)                     \
   do                                                                          \
     {                                                                         \
       double fc_o_ = (obs), fc_e_ = (exp), fc_t_ = (tol);                     \
-      int fc_ok_;                                                             \
-      if (isnan (fc_e_) || isnan (fc_o_))                                     \
-        fc_ok_ = isnan (fc_e_) && isnan (fc_o_);                              \
-      else if (isinf (fc_e_) || isinf (fc_o_))                                \
-        fc_ok_ = fc_e_ == fc_o_;                                              \
-      else if (fc_e_ == 0.0)                                                  \
-        fc_ok_ = fabs (fc_o_) <= fc_t_;                                       \
-      else                                                                    \
-        fc_ok_ = fabs (fc_o_ - fc_e_) <= fc_t_ * fabs (fc_e_);                \
-      if (!fc_ok_)                                                            \
+      if (!(ok))                                                              \
         {                                                                     \
           char fc_msg_[512];                                                  \
           snprintf (fc_msg_, sizeof fc_msg_, __VA_ARGS__);                    \
-          ck_abort_msg ("%s: %.17g observed vs %.17g expected (rel tol %.3g)", \
-                        fc_msg_, fc_o_, fc_e_, fc_t_);                        \
+          ck_abort_msg ("%s: %.17g observed vs %.17g expected (" kind         \
+                        " tol %.3g)", fc_msg_, fc_o_, fc_e_, fc_t_);          \
         }                                                                     \
     }                                                                         \
   while (0)
 
+#define fc_ck_assert_rel(obs, exp, tol, ...)                                  \
+  fc_ck_assert_close_ (obs, exp, tol, fc_ck_rel_ok (fc_o_, fc_e_, fc_t_),     \
+                       "rel", __VA_ARGS__)
+
+/* |OBS - EXP| <= TOL; NaN on either side fails.  */
 #define fc_ck_assert_abs(obs, exp, tol, ...)                                  \
-  do                                                                          \
-    {                                                                         \
-      double fc_o_ = (obs), fc_e_ = (exp), fc_t_ = (tol);                     \
-      if (!(fabs (fc_o_ - fc_e_) <= fc_t_))                                   \
-        {                                                                     \
-          char fc_msg_[512];                                                  \
-          snprintf (fc_msg_, sizeof fc_msg_, __VA_ARGS__);                    \
-          ck_abort_msg ("%s: %.17g observed vs %.17g expected (abs tol %.3g)", \
-                        fc_msg_, fc_o_, fc_e_, fc_t_);                        \
-        }                                                                     \
-    }                                                                         \
-  while (0)
+  fc_ck_assert_close_ (obs, exp, tol, fabs (fc_o_ - fc_e_) <= fc_t_, "abs",   \
+                       __VA_ARGS__)
 
 /* 1 when the suite runs under valgrind (AX_VALGRIND_CHECK exports VALGRIND):
    statistical tests then shrink their sample sizes, as Redis's
@@ -177,5 +179,9 @@ fc_ck_main (const char *name)
     }
   return fc_run_suite (s);
 }
+
+/* The program's main: the suite NAME of the file's tests, run.  */
+#define FC_CK_MAIN(name)                                                      \
+  int main (void) { return fc_ck_main (name); }
 
 #endif /* FC_CHECK_H */

@@ -3,8 +3,10 @@
  *
  * Include after fc_check.h with FC_CK_MODULE defined as the module's name:
  * run_claim runs one claim of that module at the quick sizes and asserts
- * its verdict, run_control one of its controls; the metric helpers read a
- * verdict's metrics by name.  What every module shares (the figure data
+ * its verdict, run_control one of its controls, and FC_CLAIM_TEST and
+ * FC_CONTROL_TEST make either a test whose body gets the verdict; the
+ * metric helpers read a verdict's metrics by name, one or several at a
+ * time.  What every module shares (the figure data
  * files and their headers, a missing output directory, every control's
  * declared verdict) is tested once over the registry, in check_registry
  * and check_controls.  */
@@ -116,6 +118,29 @@ run_control (const char *id, const char *name, fc_verdict_kind expected,
   assert_verdict (v, what, status, expected);
 }
 
+/* FC_CLAIM_TEST (NAME, ID, EXPECTED) { BODY }: the test NAME of case
+   "claims" runs claim ID (run_claim) and gives BODY its verdict as
+   `const fc_verdict *v`, for the assertions on the decisive metrics.
+   FC_CONTROL_TEST (NAME, ID, CONTROL, EXPECTED) { BODY }: the same for the
+   control CONTROL of claim ID (run_control), in case "controls".  */
+#define FC_VERDICT_TEST_(tcase, name, run)                                    \
+  static void name##_verdict (const fc_verdict *v);                           \
+  FC_TEST (tcase, name)                                                       \
+  {                                                                           \
+    fc_verdict fc_v_;                                                         \
+    run;                                                                      \
+    name##_verdict (&fc_v_);                                                  \
+  }                                                                           \
+  END_TEST                                                                    \
+  static void name##_verdict (const fc_verdict *v)
+
+#define FC_CLAIM_TEST(name, id, expected)                                     \
+  FC_VERDICT_TEST_ ("claims", name, run_claim (id, expected, &fc_v_))
+
+#define FC_CONTROL_TEST(name, id, control, expected)                          \
+  FC_VERDICT_TEST_ ("controls", name,                                         \
+                    run_control (id, control, expected, &fc_v_))
+
 /* The metric NAME of V; the test fails when there is none.  */
 static inline const fc_metric *
 metric (const fc_verdict *v, const char *name)
@@ -127,37 +152,49 @@ metric (const fc_verdict *v, const char *name)
   return NULL;
 }
 
-/* The metric NAME is at most its tolerance.  */
+/* Each metric of the NULL-terminated list NAMES is at most its tolerance
+   or, if ABOVE, above it (a figure that must exceed its level, or one
+   that a broken control must push past its band).  NaN is neither.  */
 static inline void
-assert_below (const fc_verdict *v, const char *name)
+assert_each_against_band (const fc_verdict *v, int above,
+                          const char *const *names)
 {
-  const fc_metric *m = metric (v, name);
-  ck_assert_msg (m->value <= m->tolerance, "%s %s = %.17g above %.17g", v->id,
-                 name, m->value, m->tolerance);
+  for (; *names != NULL; names++)
+    {
+      const fc_metric *m = metric (v, *names);
+      int ok = above ? m->value > m->tolerance : m->value <= m->tolerance;
+      ck_assert_msg (ok, "%s %s = %.17g %s %.17g", v->id, *names, m->value,
+                     above ? "not above" : "above", m->tolerance);
+    }
 }
 
-/* The metric NAME is above its tolerance (a figure that must exceed its
-   level, or one that a broken control must push past its band).  */
+/* For each study of the NULL-terminated list NAMES: |order - 2| within
+   the band the module derived, and rel(h_min) at or below the predicted
+   truncation scale.  */
 static inline void
-assert_above (const fc_verdict *v, const char *name)
-{
-  const fc_metric *m = metric (v, name);
-  ck_assert_msg (m->value > m->tolerance, "%s %s = %.17g not above %.17g",
-                 v->id, name, m->value, m->tolerance);
-}
-
-/* |order - 2| within the band the module derived, and rel(h_min) at or
-   below the predicted truncation scale.  */
-static inline void
-assert_order_two (const fc_verdict *v, const char *name)
+assert_each_order_two (const fc_verdict *v, const char *const *names)
 {
   char buf[FC_VERDICT_NAME_LEN];
-  snprintf (buf, sizeof buf, "order_%s", name);
-  const fc_metric *o = metric (v, buf);
-  fc_ck_assert_abs (o->value, 2.0, o->tolerance, "%s %s", v->id, buf);
-  snprintf (buf, sizeof buf, "rel_hmin_%s", name);
-  assert_below (v, buf);
+  for (; *names != NULL; names++)
+    {
+      snprintf (buf, sizeof buf, "order_%s", *names);
+      const fc_metric *o = metric (v, buf);
+      fc_ck_assert_abs (o->value, 2.0, o->tolerance, "%s %s", v->id, buf);
+      snprintf (buf, sizeof buf, "rel_hmin_%s", *names);
+      assert_each_against_band (v, 0, (const char *const[]){ buf, NULL });
+    }
 }
+
+/* assert_below (V, NAME...), assert_above (V, NAME...) and
+   assert_order_two (V, STUDY...): the checks above over the metrics or
+   studies named, one or several.  */
+#define FC_CK_NAMES_(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define assert_below(v, ...)                                                  \
+  assert_each_against_band ((v), 0, FC_CK_NAMES_ (__VA_ARGS__))
+#define assert_above(v, ...)                                                  \
+  assert_each_against_band ((v), 1, FC_CK_NAMES_ (__VA_ARGS__))
+#define assert_order_two(v, ...)                                              \
+  assert_each_order_two ((v), FC_CK_NAMES_ (__VA_ARGS__))
 
 /* A residual that does not shrink: slope below a quarter of 2 (the stall
    threshold of fc_study.h) and rel(h_min) at least FACTOR times the

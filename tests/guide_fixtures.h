@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_math.h>
 
 #include "unit_fixtures.h"
@@ -104,6 +105,20 @@ norm2 (size_t n, const double *v)
   for (size_t i = 0; i < n; i++)
     s += v[i] * v[i];
   return sqrt (s);
+}
+
+/* V = SIG^{-1} R for the (M, M) positive definite SIG (row-major), which
+   is left holding its Cholesky factor: its diagonal is the factor's, for a
+   log-determinant.  */
+static inline void
+cholesky_solve_in_place (size_t m, double *sig, const double *r, double *v)
+{
+  gsl_matrix_view sv = gsl_matrix_view_array (sig, m, m);
+  gsl_vector_const_view rv = gsl_vector_const_view_array (r, m);
+  gsl_vector_view vv = gsl_vector_view_array (v, m);
+  ck_assert_int_eq (gsl_linalg_cholesky_decomp1 (&sv.matrix), 0);
+  ck_assert_int_eq (gsl_linalg_cholesky_solve (&sv.matrix, &rv.vector,
+                                               &vv.vector), 0);
 }
 
 /* Largest measured error per test, printed when FC_GUIDE_REPORT is set. */

@@ -26,7 +26,6 @@ typedef struct
   fc_schedule schedule;
   double t;
   fc_quantity quantity;
-  int have_s, have_t, have_q;
 } ref_args;
 
 static int
@@ -40,49 +39,43 @@ usage_error (const char *msg, const char *arg)
   return REF_EXIT_USAGE;
 }
 
+/* The options, all required, by the value getopt_long returns for each.  */
+enum { OPT_DATA = 1, OPT_SCHEDULE, OPT_T, OPT_QUANTITY, OPT_END };
+
 static int
 parse_args (int argc, char **argv, ref_args *a)
 {
   static const struct option opts[]
-    = { { "data", required_argument, NULL, 'd' },
-        { "schedule", required_argument, NULL, 's' },
-        { "t", required_argument, NULL, 't' },
-        { "quantity", required_argument, NULL, 'q' },
+    = { { "data", required_argument, NULL, OPT_DATA },
+        { "schedule", required_argument, NULL, OPT_SCHEDULE },
+        { "t", required_argument, NULL, OPT_T },
+        { "quantity", required_argument, NULL, OPT_QUANTITY },
         { NULL, 0, NULL, 0 } };
+  const char *arg[OPT_END] = { NULL };
   int c;
-  char *end;
   opterr = 0;
   while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'd':
-        a->data = optarg;
-        break;
-      case 's':
-        if (fc_schedule_parse (optarg, &a->schedule))
-          return usage_error ("unknown schedule", optarg);
-        a->have_s = 1;
-        break;
-      case 't':
-        errno = 0;
-        a->t = strtod (optarg, &end);
-        if (errno || end == optarg || *end != '\0')
-          return usage_error ("--t is not a number", optarg);
-        a->have_t = 1;
-        break;
-      case 'q':
-        if (fc_quantity_parse (optarg, &a->quantity))
-          return usage_error ("unknown quantity", optarg);
-        a->have_q = 1;
-        break;
-      default:
+    {
+      if (c < OPT_DATA || c >= OPT_END)
         return usage_error ("bad option", argv[optind - 1]);
-      }
+      arg[c] = optarg;
+    }
   if (optind != argc)
     return usage_error ("unexpected operand", argv[optind]);
-  if (!a->data || !a->have_s || !a->have_t || !a->have_q)
-    return usage_error ("--data, --schedule, --t and --quantity are required",
-                        NULL);
+  for (c = OPT_DATA; c < OPT_END; c++)
+    if (arg[c] == NULL)
+      return usage_error ("--data, --schedule, --t and --quantity are "
+                          "required", NULL);
+  a->data = arg[OPT_DATA];
+  if (fc_schedule_parse (arg[OPT_SCHEDULE], &a->schedule))
+    return usage_error ("unknown schedule", arg[OPT_SCHEDULE]);
+  if (fc_quantity_parse (arg[OPT_QUANTITY], &a->quantity))
+    return usage_error ("unknown quantity", arg[OPT_QUANTITY]);
+  char *end;
+  errno = 0;
+  a->t = strtod (arg[OPT_T], &end);
+  if (errno || end == arg[OPT_T] || *end != '\0')
+    return usage_error ("--t is not a number", arg[OPT_T]);
   return 0;
 }
 

@@ -19,46 +19,49 @@ typedef struct
   const fc_gmm *g;
   fc_schedule_value sv;
   size_t d, nk;
-  gsl_matrix *c;     /* (D, D) C_k, then its Cholesky factor */
-  gsl_vector *r;     /* (D) x - alpha mu_k */
-  gsl_vector *col;   /* (D) a column of C_k^{-1} */
-  gsl_vector *tmp;   /* (D) */
-  double *l;         /* (K) log w_k N_k(x) */
-  double *y;         /* (K, D) C_k^{-1} (x - alpha mu_k) */
-  double *u;         /* (K, D) the velocity of component k */
-  double *x1;        /* (K, D) E[x1 | x_t = x, k] */
-  double *trb;       /* (K) tr B_k */
+  double *block;       /* the one allocation all arrays below lie in */
+  gsl_matrix_view c;   /* (D, D) C_k, then its Cholesky factor */
+  gsl_vector_view r;   /* (D) x - alpha mu_k */
+  gsl_vector_view col; /* (D) a column of C_k^{-1} */
+  gsl_vector_view tmp; /* (D) */
+  double *l;           /* (K) log w_k N_k(x) */
+  double *y;           /* (K, D) C_k^{-1} (x - alpha mu_k) */
+  double *u;           /* (K, D) the velocity of component k */
+  double *x1;          /* (K, D) E[x1 | x_t = x, k] */
+  double *trb;         /* (K) tr B_k */
 } ref_ws;
 
-static void
-ref_ws_free (ref_ws *w)
+/* The next N doubles of the block at *NEXT, which moves past them.  */
+static double *
+take (double **next, size_t n)
 {
-  gsl_matrix_free (w->c);
-  gsl_vector_free (w->r);
-  gsl_vector_free (w->col);
-  gsl_vector_free (w->tmp);
-  free (w->l);
-  free (w->y);
-  free (w->u);
-  free (w->x1);
-  free (w->trb);
+  double *p = *next;
+  *next += n;
+  return p;
 }
 
-static void
+/* The workspace of G, in one block; GSL_ENOMEM when there is no room.  */
+static int
 ref_ws_alloc (ref_ws *w, const fc_gmm *g)
 {
+  size_t d = g->dim, nk = g->n_comp;
   w->g = g;
-  w->d = g->dim;
-  w->nk = g->n_comp;
-  w->c = gsl_matrix_alloc (w->d, w->d);
-  w->r = gsl_vector_alloc (w->d);
-  w->col = gsl_vector_alloc (w->d);
-  w->tmp = gsl_vector_alloc (w->d);
-  w->l = malloc (w->nk * sizeof (double));
-  w->y = malloc (w->nk * w->d * sizeof (double));
-  w->u = malloc (w->nk * w->d * sizeof (double));
-  w->x1 = malloc (w->nk * w->d * sizeof (double));
-  w->trb = malloc (w->nk * sizeof (double));
+  w->d = d;
+  w->nk = nk;
+  w->block = malloc ((d * d + 3 * d + nk * (2 + 3 * d)) * sizeof (double));
+  if (w->block == NULL)
+    return GSL_ENOMEM;
+  double *next = w->block;
+  w->c = gsl_matrix_view_array (take (&next, d * d), d, d);
+  w->r = gsl_vector_view_array (take (&next, d), d);
+  w->col = gsl_vector_view_array (take (&next, d), d);
+  w->tmp = gsl_vector_view_array (take (&next, d), d);
+  w->l = take (&next, nk);
+  w->trb = take (&next, nk);
+  w->y = take (&next, nk * d);
+  w->u = take (&next, nk * d);
+  w->x1 = take (&next, nk * d);
+  return GSL_SUCCESS;
 }
 
 /* C = alpha^2 S_k + sigma^2 I, factored in place.  GSL_EDOM if not PD. */
@@ -70,10 +73,10 @@ ref_factor (ref_ws *w, size_t k)
   double a2 = w->sv.alpha * w->sv.alpha;
   for (size_t i = 0; i < d; i++)
     for (size_t j = 0; j < d; j++)
-      gsl_matrix_set (w->c, i, j,
+      gsl_matrix_set (&w->c.matrix, i, j,
                       a2 * s[i * d + j] + (i == j ? w->sv.sigma2 : 0.0));
   gsl_error_handler_t *h = gsl_set_error_handler_off ();
-  int status = gsl_linalg_cholesky_decomp1 (w->c);
+  int status = gsl_linalg_cholesky_decomp1 (&w->c.matrix);
   gsl_set_error_handler (h);
   return status ? GSL_EDOM : GSL_SUCCESS;
 }
@@ -89,12 +92,13 @@ ref_trace_b (ref_ws *w, size_t k)
   double aa = w->sv.alpha * w->sv.dalpha, tr = 0.0;
   for (size_t j = 0; j < d; j++)
     {
-      gsl_vector_set_basis (w->tmp, j);
-      gsl_linalg_cholesky_solve (w->c, w->tmp, w->col);
+      gsl_vector_set_basis (&w->tmp.vector, j);
+      gsl_linalg_cholesky_solve (&w->c.matrix, &w->tmp.vector,
+                                 &w->col.vector);
       double mj = 0.0;
       for (size_t i = 0; i < d; i++)
         mj += (aa * s[j * d + i] + (i == j ? w->sv.sigma_dsigma : 0.0))
-              * gsl_vector_get (w->col, i);
+              * gsl_vector_get (&w->col.vector, i);
       tr += mj;
     }
   return tr;
@@ -111,13 +115,13 @@ ref_component (ref_ws *w, size_t k, const double *x)
   if (ref_factor (w, k))
     return GSL_EDOM;
   for (size_t i = 0; i < d; i++)
-    gsl_vector_set (w->r, i, x[i] - v->alpha * mu[i]);
+    gsl_vector_set (&w->r.vector, i, x[i] - v->alpha * mu[i]);
   gsl_vector_view y = gsl_vector_view_array (w->y + k * d, d);
-  gsl_linalg_cholesky_solve (w->c, w->r, &y.vector);
+  gsl_linalg_cholesky_solve (&w->c.matrix, &w->r.vector, &y.vector);
   double quad, logdet = 0.0;
-  gsl_blas_ddot (w->r, &y.vector, &quad);
+  gsl_blas_ddot (&w->r.vector, &y.vector, &quad);
   for (size_t i = 0; i < d; i++)
-    logdet += 2.0 * log (gsl_matrix_get (w->c, i, i));
+    logdet += 2.0 * log (gsl_matrix_get (&w->c.matrix, i, i));
   w->l[k] = log (w->g->weight[k]) - 0.5 * quad - 0.5 * logdet
             - 0.5 * d * log (2.0 * M_PI);
   for (size_t i = 0; i < d; i++)
@@ -205,10 +209,11 @@ ref_path_eval (const fc_gmm *g, fc_schedule s, double t, fc_quantity q,
     if (!isfinite (x[j]))
       GSL_ERROR ("input is not finite", GSL_EBADFUNC);
   size_t width = (q == FC_Q_LOGP || q == FC_Q_DIV) ? 1 : g->dim;
-  ref_ws_alloc (&w, g);
+  if (ref_ws_alloc (&w, g))
+    GSL_ERROR ("reference: no room for the workspace", GSL_ENOMEM);
   for (size_t p = 0; p < n && status == GSL_SUCCESS; p++)
     status = ref_point (&w, q, x + p * g->dim, out + p * width);
-  ref_ws_free (&w);
+  free (w.block);
   if (status)
     GSL_ERROR ("reference: C_k not positive definite", status);
   return GSL_SUCCESS;

@@ -1,7 +1,8 @@
 /* tests/unit_fixtures.h -- helpers that unit suites of src/ of several
  * families share: a prepared mixture from arrays of weights, means and
  * covariances, the OpenMP team size of the thread-independence tests,
- * and text as a stream with the cases a strict parser must refuse.  */
+ * and text as a stream with the cases a strict parser must refuse and
+ * the assertion that it does.  */
 #ifndef UNIT_FIXTURES_H
 #define UNIT_FIXTURES_H
 
@@ -80,6 +81,24 @@ assert_refused_with (const char *err, const char *name, int i,
                  prefix);
   ck_assert_msg (strstr (err, c->needle) != NULL,
                  "case %d: message '%s' lacks '%s'", i, err, c->needle);
+}
+
+/* A strict parser under test: TEXT read as the suite's file, the object
+   read, or NULL with the message in ERR (ERRLEN bytes).  */
+typedef void *(*text_parser) (const char *text, char *err, size_t errlen);
+
+/* PARSE refuses bad case I of CASES, reading it as the file NAME, with
+   the message assert_refused_with asks for; ERR starts full of 'x', so a
+   message left unterminated or unwritten shows.  */
+static inline void
+assert_bad_case_refused (text_parser parse, const char *name,
+                         const bad_case *cases, int i)
+{
+  char err[512];
+  memset (err, 'x', sizeof err);
+  ck_assert_msg (parse (cases[i].text, err, sizeof err) == NULL,
+                 "case %d accepted", i);
+  assert_refused_with (err, name, i, &cases[i]);
 }
 
 #endif /* UNIT_FIXTURES_H */
