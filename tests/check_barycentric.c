@@ -3,7 +3,7 @@
  * check_barycentric_cost.c).
  *
  * One test per claim: it runs the check with the quick sizes and a fixed
- * seed, asserts the catalog's expected verdict (DERIVATIONS.md; written
+ * seed, asserts the catalog's expected verdict (CATALOG.md; written
  * here, not read from the module) and the decisive metrics against the
  * tolerance the module recorded beside each (derived there: round-off
  * ladders times condition numbers, order bands from the shortest scale of

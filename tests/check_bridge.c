@@ -152,7 +152,7 @@ FC_TEST ("closed forms", test_marginal_is_gaussian_conditioning_of_the_joint_law
 END_TEST
 
 /* The catalog's Brownian marginal N(x0 + t/T (x_T - x0), sigma^2 t(T-t)/T)
-   (DERIVATIONS.md H1 (a)), a handful of roundings: TOL_EPS(8).  */
+   (CATALOG.md H1 (a)), a handful of roundings: TOL_EPS(8).  */
 FC_TEST ("closed forms", test_bm_marginal_is_the_catalog_formula)
 {
   fc_bridge b = bm ();

@@ -3,7 +3,7 @@
  *
  * One test per claim: it runs the check with the quick sizes (the ones
  * valgrind can afford) and a fixed seed, asserts the catalog's expected
- * verdict (DERIVATIONS.md; the expectation is written here, not read from
+ * verdict (CATALOG.md; the expectation is written here, not read from
  * the module), and asserts the decisive metrics against the tolerance the
  * module recorded beside each (derived there: order bands from the local
  * orders plus an O(h_max^2) floor, truncation scales from sigma_t, Monte

@@ -2,7 +2,7 @@
  * controls of H1's Gaussian bridges, and the claim table.
  *
  * One test per claim and control: it runs the check with the quick sizes
- * and a fixed seed, asserts the catalog's expected verdict (DERIVATIONS.md;
+ * and a fixed seed, asserts the catalog's expected verdict (CATALOG.md;
  * written here, not read from the module) or the control's declared one,
  * and the decisive metrics against the tolerance the module derived and
  * recorded beside each (Bonferroni z bands for the marginals, round-off

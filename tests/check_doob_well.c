@@ -5,7 +5,7 @@
  * well's control.  The double well is the costly part of the module's
  * tests, so it has its own suite, run beside check_doob.
  *
- * At the quick sizes and the fixed seed: H1 is CONFIRMED (DERIVATIONS.md,
+ * At the quick sizes and the fixed seed: H1 is CONFIRMED (CATALOG.md,
  * H1), each metric within the tolerance the module derived and recorded
  * beside it (Bonferroni z bands, two-sample and chi-square levels, the
  * systematic-error bounds in standard errors, the grid order band), and

@@ -2,7 +2,7 @@
  * their controls.
  *
  * One test per claim: it runs the check with the quick sizes and a fixed
- * seed, asserts the catalog's expected verdict (DERIVATIONS.md; written
+ * seed, asserts the catalog's expected verdict (CATALOG.md; written
  * here, not read from the module) and the decisive metrics against the
  * tolerances the module recorded beside them (order bands from the local
  * orders plus an O((h_max/ell)^2) floor, truncation scales from sigma_t,

@@ -1,6 +1,6 @@
 /* tests/check_path.c -- the exact path kernel (fc_path.h) against the
  * independent reference (ref_path.c), against finite differences, and its
- * contracts (thread-count independence, errors).  DERIVATIONS.md
+ * contracts (thread-count independence, errors).  CATALOG.md
  * "Conventions"; N "marginal vf induced by conditional vf".  */
 #include <config.h>
 

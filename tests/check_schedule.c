@@ -1,5 +1,5 @@
 /* tests/check_schedule.c -- the schedules alpha_t, sigma_t (fc_schedule.h;
- * DERIVATIONS.md "Conventions").  */
+ * CATALOG.md "Conventions").  */
 #include <config.h>
 
 #include <math.h>

@@ -1,7 +1,7 @@
 /* tests/check_score.c -- the claims of module `score` (S1-S6).
  *
  * One test per claim: it runs the check with the quick sizes and a fixed
- * seed, asserts the catalog's expected verdict (DERIVATIONS.md; written
+ * seed, asserts the catalog's expected verdict (CATALOG.md; written
  * here, not read from the module) and the decisive metrics against the
  * tolerance the module derived and recorded beside each (order bands from
  * the local orders plus an O(h_max^2) floor, truncation scales from

@@ -1,7 +1,7 @@
 /* tests/ref_path.c -- reference path quantities, point by point, with
  * Cholesky solves of C_k = alpha^2 S_k + sigma^2 I in the original basis
  * (see ref_path.h for why it is written this way).  Formulas: fc_path.h and
- * DERIVATIONS.md "Conventions".  */
+ * CATALOG.md "Conventions".  */
 #include <config.h>
 
 #include <math.h>
