@@ -228,6 +228,11 @@ fc_cli_print_builtins (FILE *out);
 void
 fc_cli_print_data_and_obs (FILE *out);
 
+/* The usage texts' example: "Example (observe the first coordinate of
+   8gaussians):", the line that writes y.obs, then COMMAND (its lines).  */
+void
+fc_cli_print_obs_example (FILE *out, const char *command);
+
 /* ------------------------------------------------------------ selection */
 
 /* The claims named on a command line: module names select a whole module,

@@ -144,6 +144,14 @@ fc_cli_print_obs_format (FILE *out)
 }
 
 void
+fc_cli_print_obs_example (FILE *out, const char *command)
+{
+  fputs ("Example (observe the first coordinate of 8gaussians):\n"
+         "  printf 'sigma 0.1\\ny 1.5\\nrow 1 0\\n' > y.obs\n", out);
+  fputs (command, out);
+}
+
+void
 fc_cli_print_data_and_obs (FILE *out)
 {
   fc_cli_print_builtins (out);

@@ -39,11 +39,10 @@ fc_cli_posterior_usage (FILE *out)
       "\n",
       out);
   fc_cli_print_data_and_obs (out);
+  fputc ('\n', out);
+  fc_cli_print_obs_example (
+      out, "  flowcheck posterior --data 8gaussians --obs y.obs > post.spec\n");
   fputs (
-      "\n"
-      "Example (observe the first coordinate of 8gaussians):\n"
-      "  printf 'sigma 0.1\\ny 1.5\\nrow 1 0\\n' > y.obs\n"
-      "  flowcheck posterior --data 8gaussians --obs y.obs > post.spec\n"
       "\n"
       "Exit status: 0 success; 1 the posterior could not be computed or\n"
       "written (a component numerically singular, e.g. for a tiny sigma;\n"

@@ -144,11 +144,12 @@ fc_cli_sample_usage (FILE *out)
       "\n"
       "Sample i depends only on the options and i: the first k samples of a\n"
       "run are those of the same run with --n k.\n"
-      "\n"
-      "Example (observe the first coordinate of 8gaussians):\n"
-      "  printf 'sigma 0.1\\ny 1.5\\nrow 1 0\\n' > y.obs\n"
-      "  flowcheck sample --data 8gaussians --obs y.obs --guidance exact \\\n"
-      "      --n 10000 > post.txt\n"
+      "\n",
+      out);
+  fc_cli_print_obs_example (out, "  flowcheck sample --data 8gaussians --obs "
+                                 "y.obs --guidance exact \\\n"
+                                 "      --n 10000 > post.txt\n");
+  fputs (
       "\n"
       "Exit status: 0 success; 1 numerical failure (a sample that is not\n"
       "finite, a posterior that cannot be computed) or out of memory, with\n"
