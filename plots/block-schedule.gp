@@ -7,7 +7,8 @@ load 'common.gp'
 dat = ARG1.'/block-schedule.dat'
 set output ARG2
 
-info = system("sed -n 3p '".dat."' | sed 's/^# //'")
+# The header line as three title lines: block a, block b, the costs.
+info = system("sed -n 3p '".dat."' | sed 's/^# //; s/, x1^b/,\\nx1^b/; s/; /\\n/'")
 set title "B8: block schedule from noise (0, 0) to data (1, 1)\n".info noenhanced
 set size ratio -1
 set xrange [0:1]

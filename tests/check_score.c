@@ -246,7 +246,8 @@ FC_TEST ("figures", test_s3_stores_histograms_and_exact_densities_for_its_figure
                     GSL_SUCCESS);
   const sc_figures *fig = opt.figures;
   ck_assert (fig->filled);
-  ck_assert_uint_eq (fig->n_bins, 45); /* the quick histogram */
+  ck_assert_uint_eq (fig->n_bins, 25); /* the quick histogram */
+  ck_assert_uint_eq (fig->n, 500);     /* S3's own quick 1-D sample */
   /* Every column is a density on the bins: the exact p_r integrates to 1
      up to the tails beyond the box (three standard deviations of the
      widest component past the farthest mean: < 0.3% of mass) and the

@@ -276,7 +276,7 @@ typedef struct
 {
   fc_barycentric_path paths[FC_BARYCENTRIC_N_PATH_PROBLEMS]; /* B6 */
   int have_paths;
-  fc_barycentric_schedule schedule; /* B8, blocks of dimension 1 */
+  fc_barycentric_schedule schedule; /* B8's learned schedule */
   int have_schedule;
 } bc_figure_record;
 

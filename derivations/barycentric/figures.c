@@ -146,24 +146,43 @@ fc_barycentric_write_simplex_paths (const fc_run_options *opt,
 
 /* ------------------------------------------------------ block-schedule */
 
+/* The law of block K (0: a, 1: b) of the B8 data with blocks of dimension
+   DB: "N((m1, m2), diag(s1^2, s2^2))", or "N(m, s^2)" when DB is 1.  */
+static void
+bc_fig_block_law (FILE *out, size_t db, const double *mean, const double *cov,
+                  size_t k)
+{
+  size_t dim = 2 * db;
+  fputs (db == 1 ? "N(" : "N((", out);
+  for (size_t i = k * db; i < (k + 1) * db; i++)
+    fprintf (out, "%s%g", i > k * db ? ", " : "", mean[i]);
+  fputs (db == 1 ? ", " : "), diag(", out);
+  for (size_t i = k * db; i < (k + 1) * db; i++)
+    fprintf (out, "%s%g^2", i > k * db ? ", " : "", sqrt (cov[i * dim + i]));
+  fputs (db == 1 ? ")" : "))", out);
+}
+
 int
 fc_barycentric_write_block_schedule (const fc_run_options *opt,
                                      const fc_barycentric_schedule *s)
 {
-  if (s->dim_block != 1)
-    GSL_ERROR ("the block-schedule figure draws blocks of dimension 1",
-               GSL_EINVAL);
-  double mean[2], cov[4];
-  bc_b8_data (1, mean, cov, 0);
+  if (s->dim_block == 0 || 2 * s->dim_block > BC_B8_DMAX)
+    GSL_ERROR ("block-schedule: blocks of dimension 1 or 2", GSL_EINVAL);
+  double mean[BC_B8_DMAX], cov[BC_B8_DMAX * BC_B8_DMAX];
+  bc_b8_data (s->dim_block, mean, cov, 0);
   fc_datafile *f = fc_module_datafile (opt, "block-schedule.dat",
                                        "s t_a t_b diagonal");
   if (f == NULL)
     return GSL_EFAILED;
   FILE *out = fc_datafile_stream (f);
-  fprintf (out, "# two blocks of dimension 1: x1^a ~ N(%g, %g^2), x1^b ~ "
-           "N(%g, %g^2), correlation %g; cost diagonal %.6g learned %.6g "
-           "W2^2 %.6g\n", mean[0], sqrt (cov[0]), mean[1], sqrt (cov[3]),
-           BC_B8_RHO, s->diagonal, s->learned, s->bound);
+  fprintf (out, "# two blocks of dimension %zu: x1^a ~ ", s->dim_block);
+  bc_fig_block_law (out, s->dim_block, mean, cov, 0);
+  fputs (", x1^b ~ ", out);
+  bc_fig_block_law (out, s->dim_block, mean, cov, 1);
+  fprintf (out, ", correlation %g%s; cost diagonal %.6g learned %.6g "
+           "W2^2 %.6g\n", BC_B8_RHO,
+           s->dim_block > 1 ? " between their first coordinates" : "",
+           s->diagonal, s->learned, s->bound);
   int status = GSL_SUCCESS;
   for (size_t i = 0; status == GSL_SUCCESS && i < BC_FIG_NT; i++)
     {

@@ -15,10 +15,10 @@
 const sc_sizes sc_sizes_plan[FC_SIZE_COUNT] = {
   [FC_SIZE_FULL] = { .n_points = 400, .pw_n_times = 24, .pw_n_points = 256,
                      .n_two = 500, .sde_n = 4000, .flow_n = 2000,
-                     .fig_n = 40000, .fig_bins = 90 },
+                     .fig_bins = 60 },
   [FC_SIZE_QUICK] = { .n_points = 64, .pw_n_times = 6, .pw_n_points = 48,
                       .n_two = 200, .sde_n = 500, .flow_n = 300,
-                      .fig_n = 2000, .fig_bins = 45 },
+                      .fig_bins = 25 },
 };
 
 const double sc_times[SC_NT] = { 0.25, 0.5, 0.75 };

@@ -35,8 +35,9 @@ typedef struct
                          permutations cost (2 n)^2 / 2 additions each */
   size_t sde_n;       /* S3: Euler-Maruyama particles */
   size_t flow_n;      /* S5, S6: particles of a guided flow */
-  size_t fig_n;       /* S3 figure: particles of the histograms */
-  size_t fig_bins;    /* S3 figure: bins */
+  size_t fig_bins;    /* S3 figure: bins of the histograms of S3's own
+                         1-D samples (sde_n of them: about 65 a bin at the
+                         full size, 20 at the quick one) */
 } sc_sizes;
 
 extern const sc_sizes sc_sizes_plan[FC_SIZE_COUNT];
@@ -90,8 +91,7 @@ enum
   SC_TAG_S4 = 0x54000,
   SC_TAG_S5 = 0x55000,
   SC_TAG_S6 = 0x56000,
-  SC_TAG_DATA = 0x5D000,
-  SC_TAG_FIG = 0x5F000
+  SC_TAG_DATA = 0x5D000
 };
 
 /* ------------------------------------------------------------ controls */

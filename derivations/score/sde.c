@@ -9,9 +9,9 @@
  * by its exact moment recursion; (b) the Fokker-Planck residual
  * dp/dr + div(f p) - (g^2/2) lap p of the exact p_r, fitted order 2.
  *
- * The controls change g^2 (score.c).  With a figure record, the check also
- * simulates the figure's larger 1-D sample and stores its histograms beside
- * the exact p_r (score-sde-marginals.dat).  */
+ * The controls change g^2 (score.c).  With a figure record, the check
+ * stores the histograms of its own 1-D samples beside the exact p_r
+ * (score-sde-marginals.dat); nothing is simulated for the figure.  */
 #include <config.h>
 
 #include <math.h>
@@ -214,10 +214,81 @@ sc_s3_compare (const fc_run_options *opt, const fc_gmm *g, size_t n,
   return status;
 }
 
-/* Simulate data G to the three times and compare with the exact p_r. */
+/* ------------------------------------------------------- figure data */
+
+/* Histogram densities of XS (SC_NT, n) on the bins of FIG into fig->hist
+   (n_bins, SC_NT); the count outside the range into fig->outside.  */
+static void
+sc_fig_histogram (const double *xs, sc_figures *fig)
+{
+  size_t n = fig->n, nb = fig->n_bins;
+  double w = 2.0 * fig->box / (double) nb;
+  memset (fig->hist, 0, nb * SC_NT * sizeof *fig->hist);
+  fig->outside = 0;
+  for (size_t j = 0; j < SC_NT; j++)
+    for (size_t i = 0; i < n; i++)
+      {
+        double u = (xs[j * n + i] + fig->box) / w;
+        if (u >= 0.0 && u < (double) nb)
+          fig->hist[(size_t) u * SC_NT + j] += 1.0 / ((double) n * w);
+        else
+          fig->outside++;
+      }
+}
+
+/* The exact p_r of the 1-D data G at the bin centres into fig->exact. */
+static int
+sc_fig_exact (const fc_gmm *g, sc_figures *fig)
+{
+  int status = GSL_SUCCESS;
+  for (size_t b = 0; b < fig->n_bins && status == GSL_SUCCESS; b++)
+    {
+      double x = sc_figure_bin_centre (fig, b);
+      for (size_t j = 0; j < SC_NT && status == GSL_SUCCESS; j++)
+        {
+          double *e = &fig->exact[b * SC_NT + j];
+          status = fc_path_eval (g, FC_SCHEDULE_LINEAR, 1.0 - sc_times[j],
+                                 FC_Q_LOGP, 1, &x, e);
+          *e = exp (*e);
+        }
+    }
+  return status;
+}
+
+/* The figure's data for the 1-D mixture G into FIG: the check's own N
+   samples XS (SC_NT, n), histogrammed on a round box holding every p_r,
+   beside the exact p_r.  Nothing is simulated for the figure.  */
+static int
+sc_s3_figure (const fc_run_options *opt, const fc_gmm *g, size_t n,
+              const double *xs, sc_figures *fig)
+{
+  fig->n = n;
+  fig->n_bins = FC_SIZES (sc_sizes_plan, opt)->fig_bins;
+  fig->steps = SC_S3_STEPS;
+  fig->t1 = SC_S3_T1;
+  fig->box = 0.0;
+  for (size_t j = 0; j < SC_NT; j++)
+    {
+      double r = sc_times[j];
+      fig->box = GSL_MAX (fig->box, fc_path_field_box (g, 1.0 - r, r * r));
+    }
+  fig->box = 0.5 * ceil (2.0 * fig->box); /* a round half-width */
+  fig->hist = malloc (fig->n_bins * SC_NT * sizeof *fig->hist);
+  fig->exact = malloc (fig->n_bins * SC_NT * sizeof *fig->exact);
+  if (fig->hist == NULL || fig->exact == NULL)
+    GSL_ERROR ("no memory for the S3 figure data", GSL_ENOMEM);
+  sc_fig_histogram (xs, fig);
+  int status = sc_fig_exact (g, fig);
+  fig->filled = status == GSL_SUCCESS;
+  return status;
+}
+
+/* Simulate data G to the three times and compare with the exact p_r;
+   with FIG (the 1-D data of the figure), store the samples' histograms
+   there too.  */
 static int
 sc_s3_simulate (const fc_run_options *opt, const fc_gmm *g, int variant,
-                unsigned long seed, sc_s3_result *res)
+                unsigned long seed, sc_figures *fig, sc_s3_result *res)
 {
   size_t n = FC_SIZES (sc_sizes_plan, opt)->sde_n, nd = n * g->dim;
   sc_sde_params sp = { g, variant };
@@ -231,6 +302,8 @@ sc_s3_simulate (const fc_run_options *opt, const fc_gmm *g, int variant,
     status = sc_s3_compare (opt, g, n, xs, seed, res);
   if (status == GSL_SUCCESS)
     res->bias_z = GSL_MAX (res->bias_z, bias);
+  if (status == GSL_SUCCESS && fig != NULL)
+    status = sc_s3_figure (opt, g, n, xs, fig);
   free (x), free (xs);
   if (status == GSL_ENOMEM)
     GSL_ERROR ("no memory for the SDE samples", GSL_ENOMEM);
@@ -345,86 +418,6 @@ sc_fp_study (const fc_run_options *opt, const fc_gmm *g, int variant,
   return status;
 }
 
-/* ------------------------------------------------------- figure data */
-
-/* Histogram densities of XS (SC_NT, n) on the bins of FIG into fig->hist
-   (n_bins, SC_NT); the count outside the range into fig->outside.  */
-static void
-sc_fig_histogram (const double *xs, sc_figures *fig)
-{
-  size_t n = fig->n, nb = fig->n_bins;
-  double w = 2.0 * fig->box / (double) nb;
-  memset (fig->hist, 0, nb * SC_NT * sizeof *fig->hist);
-  fig->outside = 0;
-  for (size_t j = 0; j < SC_NT; j++)
-    for (size_t i = 0; i < n; i++)
-      {
-        double u = (xs[j * n + i] + fig->box) / w;
-        if (u >= 0.0 && u < (double) nb)
-          fig->hist[(size_t) u * SC_NT + j] += 1.0 / ((double) n * w);
-        else
-          fig->outside++;
-      }
-}
-
-/* The exact p_r of the 1-D data G at the bin centres into fig->exact. */
-static int
-sc_fig_exact (const fc_gmm *g, sc_figures *fig)
-{
-  int status = GSL_SUCCESS;
-  for (size_t b = 0; b < fig->n_bins && status == GSL_SUCCESS; b++)
-    {
-      double x = sc_figure_bin_centre (fig, b);
-      for (size_t j = 0; j < SC_NT && status == GSL_SUCCESS; j++)
-        {
-          double *e = &fig->exact[b * SC_NT + j];
-          status = fc_path_eval (g, FC_SCHEDULE_LINEAR, 1.0 - sc_times[j],
-                                 FC_Q_LOGP, 1, &x, e);
-          *e = exp (*e);
-        }
-    }
-  return status;
-}
-
-/* The figure's data for the 1-D mixture G into FIG: its own larger sample
-   (stream SC_TAG_FIG) simulated as S3 simulates, histogrammed on a round
-   box holding every p_r, beside the exact p_r.  */
-static int
-sc_s3_figure (const fc_run_options *opt, const fc_gmm *g, sc_figures *fig)
-{
-  const sc_sizes *sz = FC_SIZES (sc_sizes_plan, opt);
-  sc_sde_params sp = { g, SC_AS_STATED };
-  fig->n = sz->fig_n;
-  fig->n_bins = sz->fig_bins;
-  fig->steps = SC_S3_STEPS;
-  fig->t1 = SC_S3_T1;
-  fig->box = 0.0;
-  for (size_t j = 0; j < SC_NT; j++)
-    {
-      double r = sc_times[j];
-      fig->box = GSL_MAX (fig->box, fc_path_field_box (g, 1.0 - r, r * r));
-    }
-  fig->box = 0.5 * ceil (2.0 * fig->box); /* a round half-width */
-  double *x = malloc (fig->n * sizeof *x);           /* (n) */
-  double *xs = malloc (SC_NT * fig->n * sizeof *xs); /* (SC_NT, n) */
-  fig->hist = malloc (fig->n_bins * SC_NT * sizeof *fig->hist);
-  fig->exact = malloc (fig->n_bins * SC_NT * sizeof *fig->exact);
-  int status = x && xs && fig->hist && fig->exact ? GSL_SUCCESS : GSL_ENOMEM;
-  if (status == GSL_SUCCESS)
-    status = sc_sde_simulate (&sp, fc_module_seed (opt, SC_TAG_FIG), fig->n, x,
-                              xs);
-  if (status == GSL_SUCCESS)
-    {
-      sc_fig_histogram (xs, fig);
-      status = sc_fig_exact (g, fig);
-    }
-  fig->filled = status == GSL_SUCCESS;
-  free (x), free (xs);
-  if (status == GSL_ENOMEM)
-    GSL_ERROR ("no memory for the S3 figure data", GSL_ENOMEM);
-  return status;
-}
-
 /* ---------------------------------------------------------------- S3 */
 
 /* Record S3's figures into V and decide.  (a) holds when no moment and no
@@ -466,14 +459,15 @@ sc_check_s3 (const fc_run_options *opt, fc_verdict *v)
   sc_s3_result res = { 0.0, 0.0, 1.0, 0.0, 0, 0 };
   fc_order_study fp;
   int status = g[0] && g[1] ? GSL_SUCCESS : GSL_EFAILED;
+  /* The figure shows the 1-D data's own samples (g[1]).  */
+  sc_figures *fig = variant == SC_AS_STATED ? opt->figures : NULL;
   for (size_t i = 0; i < 2 && status == GSL_SUCCESS; i++)
     status = sc_s3_simulate (opt, g[i], variant,
-                             fc_module_seed (opt, SC_TAG_S3 + i), &res);
+                             fc_module_seed (opt, SC_TAG_S3 + i),
+                             i == 1 ? fig : NULL, &res);
   if (status == GSL_SUCCESS)
     status = sc_fp_study (opt, g[0], variant,
                           fc_module_seed (opt, SC_TAG_S3 + 10), &fp);
-  if (status == GSL_SUCCESS && opt->figures != NULL && variant == SC_AS_STATED)
-    status = sc_s3_figure (opt, g[1], opt->figures);
   fc_gmm_free (g[0]), fc_gmm_free (g[1]);
   if (status == GSL_SUCCESS)
     sc_s3_decide (opt, v, &res, &fp);
