@@ -67,13 +67,13 @@ assert_gaussian_control_refuted (const char *name)
   assert_above (&v, "z_max_bm", "z_max_ou");
 }
 
-FC_TEST ("claims", test_h1_drift_with_h_of_the_wrong_end_time_is_refuted)
+FC_TEST ("controls", test_h1_drift_with_h_of_the_wrong_end_time_is_refuted)
 {
   assert_gaussian_control_refuted ("wrong_end_time");
 }
 END_TEST
 
-FC_TEST ("claims", test_h1_halved_h_term_is_refuted)
+FC_TEST ("controls", test_h1_halved_h_term_is_refuted)
 {
   assert_gaussian_control_refuted ("half_h_term");
 }
