@@ -83,8 +83,12 @@ fc_control_run (const fc_module *module, const fc_claim *claim,
                 fc_verdict *result)
 {
   /* Only a control of CLAIM's own table: a check then never sees a
-     variant it does not know.  */
-  if (control < claim->controls || control >= claim->controls + claim->n_controls)
+     variant it does not know.  (Equality, not an address range: pointers
+     into different objects may not be ordered.)  */
+  size_t k = 0;
+  while (k < claim->n_controls && &claim->controls[k] != control)
+    k++;
+  if (k == claim->n_controls)
     {
       fc_verdict_init (result, claim->id, module->name);
       GSL_ERROR ("not a control of this claim", GSL_EINVAL);
