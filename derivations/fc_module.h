@@ -14,9 +14,12 @@
  * and one `include` line in derivations/registry.am.  The registry
  * (registry.c) is generated at build time from the module names.
  *
- * A check measures its claim and decides a verdict from the measurements by
- * a stated rule; it never reads `expected`.  `flowcheck run` and the tests
- * compare the two.
+ * A check measures its claim and says which figures decide and whether
+ * each passes its criterion; the verdict follows from the deciding figures
+ * by one rule for every claim (fc_verdict_rule).  A check never reads
+ * `expected`; `flowcheck run` and the tests compare the two.  A deciding
+ * figure must be able to fail: for each, some control of its claim flips
+ * it (tests/check_controls).
  *
  * Controls.  A check that cannot fail proves nothing.  Every claim carries
  * controls: the same check run with one stated change that must flip its
@@ -67,9 +70,12 @@ typedef struct
 } fc_run_options;
 
 /* A check: measure a claim (or, when opt->control is set, the control)
-   into RESULT (initialised by the caller with id and module).  Returns a
-   GSL status; non-zero means the measurement itself failed
-   (result->verdict stays FC_VERDICT_NONE).  Modules declare their checks
+   into RESULT (initialised by the caller with id and module): its deciding
+   figures (fc_verdict_decide) and its reported ones (fc_verdict_report).
+   The check does not set result->verdict: fc_claim_run and fc_control_run
+   set it from the deciding figures by fc_verdict_rule.  Returns a GSL
+   status; non-zero means the measurement itself failed (the verdict is
+   then FC_VERDICT_NONE).  Modules declare their checks
    with it: `fc_check_fn ct_check_c1, ct_check_c2;`.  */
 typedef int fc_check_fn (const fc_run_options *opt, fc_verdict *result);
 
@@ -216,11 +222,16 @@ fc_module_progress (const fc_run_options *opt, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 
 /* Record the decided order study ST in V (fc_order_study_record: its order
-   and rel(h_min) with their tolerances) and report it as a progress line
-   (fc_order_study_describe).  */
+   and rel(h_min) with their tolerances, as HOLDS figures) and report it as
+   a progress line (fc_order_study_describe).  */
 void
 fc_module_record_study (const fc_run_options *opt, fc_verdict *v,
                         const fc_order_study *st);
+
+/* The same with the two figures of kind TEST (FC_TEST_NONE: reported).  */
+void
+fc_module_record_study_as (const fc_run_options *opt, fc_verdict *v,
+                           const fc_order_study *st, fc_metric_test test);
 
 /* The seed of the sub-stream TAG of opt->seed (fc_rng_stream_seed): one tag
    per study of a claim, so that no two studies share draws and each study's

@@ -67,7 +67,12 @@ fc_module_check (const fc_module *module, const fc_claim *claim,
   o.control = control;
   o.figures = figures;
   fc_verdict_init (result, claim->id, module->name);
-  return claim->check (&o, result);
+  int status = claim->check (&o, result);
+  /* The verdict is the framework's, from the deciding figures alone; a
+     check only measures and says which figures decide.  */
+  result->verdict
+      = status == GSL_SUCCESS ? fc_verdict_rule (result) : FC_VERDICT_NONE;
+  return status;
 }
 
 int
@@ -159,8 +164,15 @@ void
 fc_module_record_study (const fc_run_options *opt, fc_verdict *v,
                         const fc_order_study *st)
 {
+  fc_module_record_study_as (opt, v, st, FC_TEST_HOLDS);
+}
+
+void
+fc_module_record_study_as (const fc_run_options *opt, fc_verdict *v,
+                           const fc_order_study *st, fc_metric_test test)
+{
   char line[256];
-  fc_order_study_record (v, st);
+  fc_order_study_record_as (v, st, test);
   fc_order_study_describe (st, line, sizeof line);
   fc_module_progress (opt, "%s", line);
 }

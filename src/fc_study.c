@@ -22,6 +22,15 @@
    predicted 2 (a stalled residual has slope ~ 0, a converging one ~ 2).  */
 #define FC_ORDER_STUDY_STALL (0.25 * FC_ORDER_STUDY_ORDER)
 
+size_t
+fc_study_ladder_above_floor (size_t n, const double *err, double floor)
+{
+  size_t k = 0;
+  while (k < n && fabs (err[k]) > FC_STUDY_FLOOR_MARGIN * floor)
+    k++;
+  return k;
+}
+
 double
 fc_study_sumsq (size_t n, const double *v)
 {
@@ -169,10 +178,8 @@ fc_order_study_verdict (fc_order_study *st)
      1.96 .. 0.89 and would pass it).  REFUTED: no convergence (slope
      < 0.5) and a residual above the truncation scale (hence far above
      round-off, eps/h_min ~ 1e-13).  */
-  double finest = local[nh - 2];
-  if (fabs (st->order - FC_ORDER_STUDY_ORDER) <= st->band
-      && fabs (finest - FC_ORDER_STUDY_ORDER) <= st->order_floor
-      && rmin <= st->trunc)
+  st->local_finest = local[nh - 2];
+  if (fc_order_study_order_passes (st) && fc_order_study_residual_passes (st))
     st->kind = FC_VERDICT_CONFIRMED;
   else if (st->order < FC_ORDER_STUDY_STALL && rmin > st->trunc)
     st->kind = FC_VERDICT_REFUTED;
@@ -206,14 +213,36 @@ fc_order_study_run (fc_order_study *st, fc_density_field_fn f,
   return status;
 }
 
+int
+fc_order_study_order_passes (const fc_order_study *st)
+{
+  return fabs (st->order - FC_ORDER_STUDY_ORDER) <= st->band
+         && fabs (st->local_finest - FC_ORDER_STUDY_ORDER) <= st->order_floor;
+}
+
+int
+fc_order_study_residual_passes (const fc_order_study *st)
+{
+  return st->rel[st->n_steps - 1] <= st->trunc;
+}
+
 void
 fc_order_study_record (fc_verdict *v, const fc_order_study *st)
 {
+  fc_order_study_record_as (v, st, FC_TEST_HOLDS);
+}
+
+void
+fc_order_study_record_as (fc_verdict *v, const fc_order_study *st,
+                          fc_metric_test test)
+{
   char name[FC_VERDICT_NAME_LEN];
   snprintf (name, sizeof name, "order_%s", st->name);
-  fc_verdict_add (v, name, st->order, st->band);
+  fc_verdict_decide (v, test, name, st->order, st->band,
+                     fc_order_study_order_passes (st));
   snprintf (name, sizeof name, "rel_hmin_%s", st->name);
-  fc_verdict_add (v, name, st->rel[st->n_steps - 1], st->trunc);
+  fc_verdict_decide (v, test, name, st->rel[st->n_steps - 1], st->trunc,
+                     fc_order_study_residual_passes (st));
 }
 
 int

@@ -68,6 +68,7 @@ typedef struct
   double order;                     /* fitted log-log slope */
   double order_stderr;              /* its standard error (fc_fd_order_fit) */
   double local_lo, local_hi;        /* range of the local orders */
+  double local_finest;              /* local order of the two finest steps */
   double band;                      /* allowed |order - 2| */
   double trunc;                     /* predicted truncation scale of rel(h_min) */
   fc_verdict_kind kind;
@@ -121,11 +122,24 @@ fc_order_study_run (fc_order_study *st, fc_density_field_fn f,
                     void *f_params, fc_study_points_fn points,
                     void *points_params, size_t n, unsigned long seed);
 
-/* Append the two decisive figures of a decided study to V:
-   "order_NAME" (order, tolerance band) and "rel_hmin_NAME" (rel(h_min),
-   tolerance trunc).  */
+/* The two criteria of fc_order_study_verdict for a decided study: the
+   order (|order - 2| <= band and the finest local order within
+   order_floor of 2) and the residual (rel(h_min) <= trunc).  */
+int
+fc_order_study_order_passes (const fc_order_study *st);
+int
+fc_order_study_residual_passes (const fc_order_study *st);
+
+/* Append the two decisive figures of a decided study to V as HOLDS
+   figures: "order_NAME" (order, tolerance band) and "rel_hmin_NAME"
+   (rel(h_min), tolerance trunc), each with its criterion's outcome.  */
 void
 fc_order_study_record (fc_verdict *v, const fc_order_study *st);
+
+/* The same with the figures of kind TEST (FC_TEST_NONE: reported).  */
+void
+fc_order_study_record_as (fc_verdict *v, const fc_order_study *st,
+                          fc_metric_test test);
 
 /* One line for progress reports into BUF (SIZE > 0 bytes, always
    terminated, truncated when short):
@@ -134,6 +148,20 @@ fc_order_study_record (fc_verdict *v, const fc_order_study *st);
    is 0.  */
 int
 fc_order_study_describe (const fc_order_study *st, char *buf, size_t size);
+
+/* An error within this factor of the round-off floor carries a round-off
+   part of 1/FC_STUDY_FLOOR_MARGIN or more, enough to bend a fitted slope
+   by log(1 + 1/10)/log 2 = 0.14 per halving of the step: no order is
+   fitted on such a point.  */
+#define FC_STUDY_FLOOR_MARGIN 10.0
+
+/* The number of leading entries of ERR (n errors along a ladder of
+   decreasing steps) that stay above FC_STUDY_FLOOR_MARGIN times the
+   round-off floor FLOOR: the part of the ladder an order may be fitted on.
+   The ladder stops at the first entry that reaches the margin (an error
+   that reached the floor does not climb out of it as the step shrinks).  */
+size_t
+fc_study_ladder_above_floor (size_t n, const double *err, double floor);
 
 /* Sum of squares of V (n), left to right. */
 double

@@ -101,8 +101,8 @@ FC_TEST ("verdict", test_verdict_keeps_added_metrics_and_note)
   fc_verdict_init (&v, "C2", "continuity");
   ck_assert_int_eq (v.verdict, FC_VERDICT_NONE);
   ck_assert_uint_eq (v.n_metrics, 0);
-  fc_verdict_add (&v, "order_linear", 2.0381966, 0.25);
-  fc_verdict_add (&v, "rel_residual_hmin", 3.81966e-7, NAN);
+  fc_verdict_decide (&v, FC_TEST_HOLDS, "order_linear", 2.0381966, 0.25, 1);
+  fc_verdict_report (&v, "rel_residual_hmin", 3.81966e-7, NAN);
   fc_verdict_note (&v, "order %.2f at h = %g", 2.0381966, 0.0125);
   ck_assert_double_eq (fc_verdict_get (&v, "order_linear"), 2.0381966);
   ck_assert_double_eq (fc_verdict_get (&v, "rel_residual_hmin"), 3.81966e-7);
@@ -110,6 +110,43 @@ FC_TEST ("verdict", test_verdict_keeps_added_metrics_and_note)
   ck_assert_str_eq (v.note, "order 2.04 at h = 0.0125");
   ck_assert_str_eq (v.id, "C2");
   ck_assert_str_eq (v.module, "continuity");
+}
+END_TEST
+
+/* A verdict with one deciding figure of each kind, passing as given.  */
+static fc_verdict_kind
+rule_of (int holds, int exact, int valid)
+{
+  fc_verdict v;
+  fc_verdict_init (&v, "X1", "test");
+  fc_verdict_report (&v, "reported", 1e9, 1.0); /* far out: decides nothing */
+  fc_verdict_decide (&v, FC_TEST_HOLDS, "h", 1.0, 2.0, holds);
+  fc_verdict_decide (&v, FC_TEST_EXACT, "e", 1.0, 2.0, exact);
+  fc_verdict_decide (&v, FC_TEST_VALID, "v", 1.0, 2.0, valid);
+  return fc_verdict_rule (&v);
+}
+
+FC_TEST ("verdict", test_verdict_rule_decides_from_deciding_figures_alone)
+{
+  ck_assert_int_eq (rule_of (1, 1, 1), FC_VERDICT_CONFIRMED);
+  ck_assert_int_eq (rule_of (1, 0, 1), FC_VERDICT_APPROXIMATE);
+  ck_assert_int_eq (rule_of (0, 0, 1), FC_VERDICT_REFUTED);
+  ck_assert_int_eq (rule_of (0, 1, 1), FC_VERDICT_REFUTED);
+  ck_assert_int_eq (rule_of (1, 1, 0), FC_VERDICT_NONE);
+  ck_assert_int_eq (rule_of (0, 0, 0), FC_VERDICT_NONE);
+  fc_verdict v;
+  fc_verdict_init (&v, "X2", "test");
+  fc_verdict_report (&v, "reported", 0.0, 1.0);
+  ck_assert_int_eq (fc_verdict_rule (&v), FC_VERDICT_NONE);
+  ck_assert_uint_eq (fc_verdict_n_deciding (&v), 0);
+  ck_assert_str_eq (fc_metric_role_name (&v.metric[0]), "reports");
+  ck_assert_str_eq (fc_metric_pass_name (&v.metric[0]), "-");
+  ck_assert_str_eq (fc_metric_test_name (&v.metric[0]), "-");
+  fc_verdict_decide (&v, FC_TEST_EXACT, "e", 1.0, 2.0, 7);
+  ck_assert_int_eq (v.metric[1].pass, 1);
+  ck_assert_str_eq (fc_metric_role_name (&v.metric[1]), "decides");
+  ck_assert_str_eq (fc_metric_test_name (&v.metric[1]), "exact");
+  ck_assert_str_eq (fc_metric_pass_name (&v.metric[1]), "yes");
 }
 END_TEST
 
@@ -121,7 +158,7 @@ FC_TEST ("verdict", test_verdict_add_keeps_only_the_first_max_metrics)
   for (int i = 0; i < FC_VERDICT_MAX_METRICS + 3; i++)
     {
       snprintf (name, sizeof name, "m%d", i);
-      fc_verdict_add (&v, name, 0.381966 * i, NAN);
+      fc_verdict_report (&v, name, 0.381966 * i, NAN);
     }
   ck_assert_uint_eq (v.n_metrics, FC_VERDICT_MAX_METRICS);
   snprintf (name, sizeof name, "m%d", FC_VERDICT_MAX_METRICS - 1);
@@ -139,7 +176,7 @@ FC_TEST ("verdict", test_verdict_long_name_and_note_are_truncated_not_overrun)
   char longname[200];
   memset (longname, 'a', sizeof longname - 1);
   longname[sizeof longname - 1] = '\0';
-  fc_verdict_add (&v, longname, 1.0, NAN);
+  fc_verdict_report (&v, longname, 1.0, NAN);
   ck_assert_uint_eq (strlen (v.metric[0].name), FC_VERDICT_NAME_LEN - 1);
   fc_verdict_note (&v, "%s%s", longname, longname);
   ck_assert_uint_eq (strlen (v.note), FC_VERDICT_NOTE_LEN - 1);
@@ -192,9 +229,10 @@ static void
 two_metric_verdict (fc_verdict *v)
 {
   fc_verdict_init (v, "C3", "continuity");
-  v->verdict = FC_VERDICT_REFUTED;
-  fc_verdict_add (v, "order_fit", 0.0381966, 0.5);
-  fc_verdict_add (v, "residual_hmin", 1.23456789, NAN);
+  fc_verdict_report (v, "residual_hmin", 1.23456789, NAN);
+  fc_verdict_decide (v, FC_TEST_HOLDS, "order_fit", 0.0381966, 0.5,
+                     fabs (0.0381966 - 2.0) <= 0.5);
+  v->verdict = fc_verdict_rule (v);
   fc_verdict_note (v, "residual stays at 1.23");
 }
 
@@ -205,8 +243,8 @@ FC_TEST ("verdict", test_verdict_row_shows_match_flag_and_tolerances)
   char *ok = capture_row (&v, FC_VERDICT_REFUTED, 0);
   ck_assert_str_eq (ok, "C3    expected REFUTED      measured REFUTED      ok\n"
                         "      residual stays at 1.23\n"
-                        "      order_fit                  0.0381966     tol 0.5\n"
-                        "      residual_hmin              1.23457\n");
+                        "      decides holds order_fit                      0.0381966     tol 0.5         FAIL\n"
+                        "      reports       residual_hmin                  1.23457\n");
   char *bad = capture_row (&v, FC_VERDICT_CONFIRMED, 0);
   ck_assert_ptr_nonnull (strstr (bad, "C3    expected CONFIRMED    measured REFUTED      MISMATCH\n"));
   free (ok);
@@ -223,7 +261,7 @@ count_char (const char *s, char c)
   return k;
 }
 
-FC_TEST ("verdict", test_verdict_tsv_has_seven_columns_per_metric)
+FC_TEST ("verdict", test_verdict_tsv_has_ten_columns_per_metric_deciding_first)
 {
   fc_verdict v;
   two_metric_verdict (&v);
@@ -233,17 +271,20 @@ FC_TEST ("verdict", test_verdict_tsv_has_seven_columns_per_metric)
   fc_verdict_print_tsv_header (f);
   fclose (f);
   ck_assert_str_eq (buf,
-                    "id\tmodule\texpected\tverdict\tmetric\tvalue\ttolerance\n");
+                    "id\tmodule\texpected\tverdict\tmetric\tvalue\ttolerance\t"
+                    "role\tpass\ttests\n");
   free (buf);
   char *rows = capture_row (&v, FC_VERDICT_REFUTED, 1);
   ck_assert_int_eq (count_char (rows, '\n'), 2);
   char *second = strchr (rows, '\n') + 1;
-  ck_assert_int_eq (count_char (rows, '\t'), 12);
-  ck_assert_int_eq (count_char (second, '\t'), 6);
+  ck_assert_int_eq (count_char (rows, '\t'), 18);
+  ck_assert_int_eq (count_char (second, '\t'), 9);
   char expect[256];
   snprintf (expect, sizeof expect,
-            "C3\tcontinuity\tREFUTED\tREFUTED\torder_fit\t%.17g\t0.5\n"
-            "C3\tcontinuity\tREFUTED\tREFUTED\tresidual_hmin\t%.17g\tnan\n",
+            "C3\tcontinuity\tREFUTED\tREFUTED\torder_fit\t%.17g\t0.5\t"
+            "decides\tno\tholds\n"
+            "C3\tcontinuity\tREFUTED\tREFUTED\tresidual_hmin\t%.17g\tnan\t"
+            "reports\t-\t-\n",
             0.0381966, 1.23456789);
   ck_assert_str_eq (rows, expect);
   /* %.17g round-trips the double exactly.  */

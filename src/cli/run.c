@@ -57,8 +57,13 @@ fc_cli_run_usage (FILE *out)
          "in catalog order, and compare each verdict (CONFIRMED, REFUTED,\n"
          "APPROXIMATE) with the catalog's expectation.  One line per claim:\n"
          "identifier, expected and measured verdicts, ok or MISMATCH; below it\n"
-         "the decisive figure and every metric with its tolerance.  A final\n"
-         "line counts the claims as expected and not, with the wall time.\n"
+         "the decisive figure in words, then the deciding figures (each with\n"
+         "its tolerance, what it tests and pass or FAIL), then the reported\n"
+         "ones.  The verdict follows from the deciding figures alone: NONE if a\n"
+         "'valid' figure fails (the check could not show it decides), else\n"
+         "REFUTED if a 'holds' figure fails, else APPROXIMATE if an 'exact'\n"
+         "figure fails, else CONFIRMED.  A final line counts the claims as\n"
+         "expected and not, with the wall time.\n"
          "\n"
          "With --controls, run each selected claim's controls instead: the\n"
          "claim's own check with one stated change that must flip its outcome\n"
@@ -73,6 +78,7 @@ fc_cli_run_usage (FILE *out)
          "Options:\n"
          "  --controls  run the controls of the selected claims; --tsv header\n"
          "              id control expected verdict metric value tolerance\n"
+         "              role pass tests\n"
          "  --out DIR   create DIR; write the figure data of every module run\n"
          "              whole and DIR/verdicts.tsv (the --tsv table); with\n"
          "              --controls, DIR/controls.tsv only\n"
@@ -81,8 +87,11 @@ fc_cli_run_usage (FILE *out)
          "  --quick     the smaller problem sizes used by the test suite\n"
          "  --tsv       machine-readable output, one row per metric, header\n"
          "              id module expected verdict metric value tolerance\n"
-         "              (values %.17g; a check that failed to run has verdict\n"
-         "              NONE and one metric gsl_status)\n"
+         "              role pass tests\n"
+         "              (values %.17g; role 'decides' or 'reports'; pass\n"
+         "              'yes', 'no' or '-'; tests 'holds', 'exact', 'valid' or\n"
+         "              '-'; deciding rows first; a check that failed to run\n"
+         "              has verdict NONE and one reported row gsl_status)\n"
          "  --quiet     no progress lines and no summary on stderr\n"
          "  -h, --help  print this help and exit\n"
          "\n"
@@ -203,7 +212,7 @@ fc_cli_run_item (const fc_cli_run_args *args, const fc_run_options *opt,
          have set before failing, and the status kept as a figure so the
          TSV form has a row for this claim too.  */
       r->v.verdict = FC_VERDICT_NONE;
-      fc_verdict_add (&r->v, "gsl_status", (double) status, NAN);
+      fc_verdict_report (&r->v, "gsl_status", (double) status, NAN);
       fc_verdict_note (&r->v, "check failed to run: %s",
                        gsl_strerror (status));
       fc_cli_error ("run", "%s: check failed to run: %s", what,
@@ -304,7 +313,9 @@ fc_cli_run_module (const fc_cli_run_args *args, const fc_cli_selection *sel,
 static void
 fc_cli_run_tsv_header (const fc_cli_run_args *args, FILE *out)
 {
-  fprintf (out, "id\t%s\texpected\tverdict\tmetric\tvalue\ttolerance\n",
+  fprintf (out,
+           "id\t%s\texpected\tverdict\tmetric\tvalue\ttolerance\trole\tpass\t"
+           "tests\n",
            args->controls ? "control" : "module");
 }
 
@@ -324,8 +335,10 @@ fc_cli_run_write_tsv (const fc_cli_run_args *args,
     }
   fc_datafile *f = fc_datafile_open (
       path, args->command,
-      args->controls ? "id control expected verdict metric value tolerance"
-                     : "id module expected verdict metric value tolerance");
+      args->controls ? "id control expected verdict metric value tolerance "
+                       "role pass tests"
+                     : "id module expected verdict metric value tolerance "
+                       "role pass tests");
   if (f == NULL)
     {
       fc_cli_error ("run", "%s: cannot write: %s", path, strerror (errno));
