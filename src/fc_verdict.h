@@ -26,7 +26,7 @@ typedef enum
   FC_VERDICT_COUNT
 } fc_verdict_kind;
 
-#define FC_VERDICT_MAX_METRICS 24
+#define FC_VERDICT_MAX_METRICS 64
 #define FC_VERDICT_NAME_LEN 48
 #define FC_VERDICT_NOTE_LEN 240
 
