@@ -36,7 +36,10 @@ fc_verdict_decide (fc_verdict *v, fc_metric_test test, const char *name,
                    double value, double tolerance, int pass)
 {
   if (v->n_metrics >= FC_VERDICT_MAX_METRICS)
-    return;
+    {
+      v->n_dropped++;
+      return;
+    }
   fc_metric *m = &v->metric[v->n_metrics++];
   /* snprintf truncates an over-long name rather than overrunning it.  */
   snprintf (m->name, sizeof m->name, "%s", name);
@@ -73,7 +76,7 @@ fc_verdict_kind
 fc_verdict_rule (const fc_verdict *v)
 {
   int holds_fails = 0, exact_fails = 0;
-  if (fc_verdict_n_deciding (v) == 0)
+  if (fc_verdict_n_deciding (v) == 0 || v->n_dropped > 0)
     return FC_VERDICT_NONE;
   for (size_t i = 0; i < v->n_metrics; i++)
     {

@@ -70,6 +70,7 @@ typedef struct
   fc_verdict_kind verdict; /* decided by the module from the metrics */
   size_t n_metrics;
   fc_metric metric[FC_VERDICT_MAX_METRICS];
+  size_t n_dropped; /* figures beyond FC_VERDICT_MAX_METRICS, not kept */
   char note[FC_VERDICT_NOTE_LEN]; /* one line: the decisive figure, in words */
 } fc_verdict;
 
@@ -78,7 +79,8 @@ fc_verdict_init (fc_verdict *v, const char *id, const char *module);
 
 /* Append a reported figure (role "reports", pass "-"), judged against
    nothing it could fail: TOLERANCE, when not NAN, is shown for reference
-   only.  Silently keeps the first FC_VERDICT_MAX_METRICS figures.  */
+   only.  Keeps the first FC_VERDICT_MAX_METRICS figures and counts the
+   others in n_dropped (a verdict that lost a figure is NONE).  */
 void
 fc_verdict_report (fc_verdict *v, const char *name, double value,
                    double tolerance);

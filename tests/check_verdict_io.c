@@ -150,7 +150,7 @@ FC_TEST ("verdict", test_verdict_rule_decides_from_deciding_figures_alone)
 }
 END_TEST
 
-FC_TEST ("verdict", test_verdict_add_keeps_only_the_first_max_metrics)
+FC_TEST ("verdict", test_verdict_keeps_the_first_max_figures_and_counts_the_dropped)
 {
   fc_verdict v;
   fc_verdict_init (&v, "X9", "test");
@@ -161,11 +161,17 @@ FC_TEST ("verdict", test_verdict_add_keeps_only_the_first_max_metrics)
       fc_verdict_report (&v, name, 0.381966 * i, NAN);
     }
   ck_assert_uint_eq (v.n_metrics, FC_VERDICT_MAX_METRICS);
+  ck_assert_uint_eq (v.n_dropped, 3);
   snprintf (name, sizeof name, "m%d", FC_VERDICT_MAX_METRICS - 1);
   ck_assert_double_eq (fc_verdict_get (&v, name),
                        0.381966 * (FC_VERDICT_MAX_METRICS - 1));
   snprintf (name, sizeof name, "m%d", FC_VERDICT_MAX_METRICS);
   ck_assert (isnan (fc_verdict_get (&v, name)));
+  /* A verdict that lost a figure is not decided, even from passing
+     deciding figures.  */
+  v.metric[0].test = FC_TEST_HOLDS;
+  v.metric[0].pass = 1;
+  ck_assert_int_eq (fc_verdict_rule (&v), FC_VERDICT_NONE);
 }
 END_TEST
 
