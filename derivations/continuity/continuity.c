@@ -28,14 +28,14 @@
    The studies' verdicts and tolerances are derived for either.  */
 const ct_sizes ct_sizes_plan[FC_SIZE_COUNT] = {
   [FC_SIZE_FULL] = { .n_points = 400, .square_nodes = 32, .cloud = 400,
-                     .c4_per_time = 8000, .c4_n_fit = 4,
-                     .c4_fit = { 500, 2000, 8000, 32000 },
-                     .c5_change = 500, .c5_sample = 2000, .c6_grid = 161,
+                     .c4_per_time = 8000, .c4_n_fit = 3,
+                     .c4_fit = { 500, 2000, 8000 },
+                     .c5_change = 100, .c5_ntol = 8, .c5_sample = 2000, .c6_grid = 161,
                      .fig_fine = 121, .fig_coarse = 21 },
   [FC_SIZE_QUICK] = { .n_points = 64, .square_nodes = 16, .cloud = 64,
                       .c4_per_time = 500, .c4_n_fit = 3,
                       .c4_fit = { 400, 1600, 6400 },
-                      .c5_change = 100, .c5_sample = 400, .c6_grid = 41,
+                      .c5_change = 8, .c5_ntol = 6, .c5_sample = 400, .c6_grid = 41,
                       .fig_fine = 41, .fig_coarse = 11 },
 };
 
@@ -53,6 +53,10 @@ static const fc_control ct_c2_controls[] = {
     "the posterior q(x1|x) mixed with f = " CT_STR (CT_C2_FLATTEN)
     " of the prior q(x1): field (1 - f) u_t + f ubar_t (ubar_t of C3)",
     FC_VERDICT_REFUTED, CT_CONTROL_C2_FLATTENED },
+  { "coarse_quadrature",
+    "the uniform square as a Gauss-Legendre mixture of " CT_STR (CT_C2_COARSE_NODES)
+    " nodes per axis: no longer the square at the test points",
+    FC_VERDICT_NONE, CT_CONTROL_C2_COARSE_QUADRATURE },
 };
 
 static const fc_control ct_c3_controls[] = {
@@ -67,6 +71,10 @@ static const fc_control ct_c4_controls[] = {
     "CFM target (x1 - x0) scaled by 1 + s, s = " CT_STR (CT_C4_TARGET_SCALE)
     ": L_CFM - L_FM = const - 2 s E[v . u_t] depends on v",
     FC_VERDICT_REFUTED, CT_CONTROL_C4_TARGET_SCALED },
+  { "target_endpoint",
+    "regression target x1 in place of x1 - x0: its minimiser is E[x1|x_t], "
+    "not u_t",
+    FC_VERDICT_REFUTED, CT_CONTROL_C4_TARGET_ENDPOINT },
 };
 
 static const fc_control ct_c5_controls[] = {
@@ -74,6 +82,10 @@ static const fc_control ct_c5_controls[] = {
     "the flow field u_t and its divergence scaled by 1 + "
     CT_STR (CT_C5_FIELD_SCALE),
     FC_VERDICT_REFUTED, CT_CONTROL_C5_FIELD_SCALED },
+  { "field_visibly_wrong",
+    "the flow field (1 + " CT_STR (CT_C5_VISIBLE_SCALE) ") u_t + "
+    CT_STR (CT_C5_VISIBLE_SHIFT) " e_1: an error the pushed samples show",
+    FC_VERDICT_REFUTED, CT_CONTROL_C5_FIELD_VISIBLE },
 };
 
 static const fc_control ct_c6_controls[] = {
@@ -81,6 +93,25 @@ static const fc_control ct_c6_controls[] = {
     "u = ((1 + b) E[x1|x] - x)/(1 - t), an endpoint predictor off by b = "
     CT_STR (CT_C6_ENDPOINT_BIAS),
     FC_VERDICT_REFUTED, CT_CONTROL_C6_ENDPOINT_BIAS },
+};
+
+static const fc_control ct_c7_controls[] = {
+  { "flux_sign_flipped",
+    "every flux with its sign flipped: 1-D (F1 - F0)/p_t, 2-D -J/p_t "
+    "(d/dx(p u) = p1 - p0: the wrong way)",
+    FC_VERDICT_REFUTED, CT_CONTROL_C7_FLUX_SIGN },
+  { "flux_constant",
+    "1-D flux F0 - F1 + " CT_STR (CT_C7_FLUX_CONSTANT)
+    ": another solution, whose flux does not vanish at infinity",
+    FC_VERDICT_REFUTED, CT_CONTROL_C7_FLUX_CONSTANT },
+  { "rotation_unweighted",
+    "2-D second field J_S/p_t + (J_L - J_S): the divergence-free flux added "
+    "to the field without the 1/p_t weighting",
+    FC_VERDICT_REFUTED, CT_CONTROL_C7_UNWEIGHTED_ROTATION },
+  { "means_on_axis",
+    "2-D component means projected on the x axis, where the straight and "
+    "L-shaped translations coincide",
+    FC_VERDICT_REFUTED, CT_CONTROL_C7_AXIS_MEANS },
 };
 
 static const fc_claim ct_claims[] = {
@@ -107,6 +138,11 @@ static const fc_claim ct_claims[] = {
     "the flow is a C1 diffeomorphism if u_t is C1 and bounded: u_t is bounded "
     "up to t = 1 for nonsingular data, grows like 1/(1-t) for Dirac data",
     FC_VERDICT_CONFIRMED, ct_check_c6, FC_CONTROLS (ct_c6_controls) },
+  { "C7", "L 'Background: continuity equation', option (1)",
+    "the mixture path p_t = (1-t) p0 + t p1 has a generating field, not "
+    "unique: in 1-D the flux of the CDF difference (F0 - F1)/p_t is the "
+    "one solution decaying at infinity; in 2-D two different fields solve it",
+    FC_VERDICT_CONFIRMED, ct_check_c7, FC_CONTROLS (ct_c7_controls) },
 };
 
 /* The figures (figures.c).  continuity-order renders the order studies

@@ -6,8 +6,9 @@
  * sup |u_t| over a grid on [-4, 4]^2 at t = 1 - 10^-k, k = 1 .. 5, linear
  * schedule.  Bounded data: sup |u_t| -> sup |u_1| < inf, exponent 0.
  * Dirac data: u_t(x) = (E[x1|x] - x)/(1 - t), exponent -1 (an identity of
- * the point-mass field: that figure cannot fail; the smooth data's exponent
- * and its finite value at t = 1 can, and the control breaks them).  Band:
+ * the point-mass field: that figure cannot fail and is reported; the
+ * smooth data's exponent and its value at t = 1 can, and decide: the
+ * control breaks them).  Band:
  * the two predictions are 1 apart; with sup|u| = A (1-t)^e (1 + B (1-t))
  * the fitted slope over 1-t in [1e-5, 0.1] is off by about B/10; 0.15
  * allows B up to 1.5 and still separates the two cases by 0.7.  */
@@ -25,6 +26,14 @@
 #define CT_C6_NK 5
 #define CT_C6_BOX 4.0
 #define CT_C6_BAND 0.15
+
+/* At t = 1 the linear-schedule field of nonsingular data is u_1(x) = x
+   (x_1 = x1, and x0 is independent of x1: E[x0 | x_1 = x] = 0), so its sup
+   over the grid of [-4, 4]^2, which holds the corners, is 4 sqrt 2; the
+   field is a few dozen roundings away from x there, so it is judged at
+   64 eps relative.  */
+#define CT_C6_SUP_T1 (CT_C6_BOX * M_SQRT2)
+#define CT_C6_SUP_TOL (64.0 * GSL_DBL_EPSILON)
 
 void
 ct_grid (size_t n, double box, double *x)
@@ -124,15 +133,18 @@ ct_check_c6 (const fc_run_options *opt, fc_verdict *v)
   fc_module_progress (opt, "sup|u| smooth %.4g .. %.4g (t = 1: %.4g), "
                       "Dirac %.4g .. %.4g", sup_s[0], sup_s[CT_C6_NK - 1],
                       sup1, sup_d[0], sup_d[CT_C6_NK - 1]);
-  fc_verdict_add (v, "growth_exponent_smooth", e_s, CT_C6_BAND);
-  fc_verdict_add (v, "growth_exponent_dirac", e_d, CT_C6_BAND);
-  fc_verdict_add (v, "sup_u_t1_smooth", sup1, NAN);
-  fc_verdict_add (v, "sup_u_dirac_1e-5", sup_d[CT_C6_NK - 1], NAN);
-  /* CONFIRMED: bounded (exponent 0, finite at t = 1) for smooth data and
-     unbounded like 1/(1-t) (exponent -1) for Dirac data.  */
-  int ok = fabs (e_s) <= CT_C6_BAND && fabs (e_d + 1.0) <= CT_C6_BAND
-           && isfinite (sup1);
-  v->verdict = ok ? FC_VERDICT_CONFIRMED : FC_VERDICT_REFUTED;
+  /* Deciding: the smooth data's field is bounded (exponent 0) and has its
+     predicted finite value at t = 1.  Reported: the Dirac exponent, -1 by
+     the form of the point-mass field u_t = (E[x1|x] - x)/(1 - t) whatever
+     is evaluated (it illustrates where the assumption fails; no
+     measurement could move it).  */
+  fc_verdict_decide (v, FC_TEST_HOLDS, "growth_exponent_smooth", e_s,
+                     CT_C6_BAND, fabs (e_s) <= CT_C6_BAND);
+  fc_verdict_decide (v, FC_TEST_HOLDS, "sup_u_t1_smooth", sup1,
+                     CT_C6_SUP_TOL * CT_C6_SUP_T1,
+                     fabs (sup1 - CT_C6_SUP_T1) <= CT_C6_SUP_TOL * CT_C6_SUP_T1);
+  fc_verdict_report (v, "growth_exponent_dirac", e_d, NAN);
+  fc_verdict_report (v, "sup_u_dirac_1e-5", sup_d[CT_C6_NK - 1], NAN);
   fc_verdict_note (v, "sup|u_t| ~ (1-t)^%.3f for 8gaussians (%.3g at t = 1), "
                    "(1-t)^%.3f for its Dirac centres (%.3g at 1-t = 1e-5)",
                    e_s, sup1, e_d, sup_d[CT_C6_NK - 1]);
