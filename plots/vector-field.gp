@@ -1,6 +1,8 @@
 # plots/vector-field.gp -- the marginal path of 8gaussians (linear schedule):
 # density p_t as a heat map and the direction of the marginal field u_t as
-# arrows, at t = 0.1, 0.5, 0.9 (claim C2's field, N §marginal vf).
+# arrows of one length (unit vectors u_t/|u_t|, scaled to 0.8 grid
+# spacings: direction only, the figure says so), at t = 0.1, 0.5, 0.9
+# (claim C2's field, N §marginal vf).
 # Data: RESULTS_DIR/vector-field-density.dat and vector-field-arrows.dat,
 # one index block per t.  Each panel shows p_t divided by its own maximum
 # (the peak density changes by a factor ~2 between panels), so one colour
@@ -35,6 +37,8 @@ do for [k = 0:2] {
 set multiplot layout 1,3 margins 0.05,0.92,0.27,0.71 spacing 0.05
 set label 1 "Marginal path of 8gaussians (linear schedule): density p_t, arrows along u_t" \
     at screen 0.5, 0.8 center font ',13' noenhanced
+set label 2 "arrows show the direction of u_t only: all have the same length (unit vectors u_t/|u_t|, drawn at 0.8 grid spacings); the speed |u_t| is not shown" \
+    at screen 0.5, 0.15 center font ',11' noenhanced
 do for [k = 0:2] {
   tk = k == 0 ? 0.1 : (k == 1 ? 0.5 : 0.9)
   set title sprintf('t = %.1f  (max p_t = %.3g)', tk, pmax[k + 1])
@@ -43,5 +47,6 @@ do for [k = 0:2] {
   plot dens index k u 2:3:($4 / pmax[k + 1]) w image, \
        arrows index k u 2:3:4:5 w vectors as 1
   unset label 1
+  unset label 2
 }
 unset multiplot

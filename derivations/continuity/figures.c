@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
@@ -32,23 +33,35 @@ static const double ct_fig_times[CT_FIG_NT] = { 0.1, 0.5, 0.9 };
 #define CT_FIG_STEPS 100
 #define CT_FIG_NDATA 1000
 
-/* continuity-order.dat: rel(h) of every C1, C2 and C3 study.  */
+/* The claim of column I of the figure record.  */
+static const char *
+ct_order_claim (size_t i)
+{
+  return i < CT_ORDER_C2 ? "C1" : i < CT_ORDER_C3 ? "C2" : "C3";
+}
+
+/* continuity-order.dat: rel(h) of every C1, C2 and C3 study, one column
+   each, named rel_CLAIM_STUDY (rel_C2_vp_gmm6d).  */
 static int
 ct_write_order (const fc_run_options *opt, const ct_figure_record *rec)
 {
   const fc_order_study *st = rec->order;
+  char columns[CT_ORDER_N * 32 + 8] = "h";
   for (size_t i = 0; i < CT_ORDER_N; i++)
-    if (st[i].name == NULL)
-      GSL_ERROR ("an order study of C1-C3 was not stored", GSL_EFAILED);
-  fc_datafile *f = fc_module_datafile (opt, "continuity-order.dat",
-                                "h rel_C1_linear rel_C1_cosine rel_C1_vp "
-                                "rel_C2_gmm rel_C2_gmm3d rel_C2_square "
-                                "rel_C2_empirical rel_C3_unweighted");
+    {
+      if (st[i].name == NULL)
+        GSL_ERROR ("an order study of C1-C3 was not stored", GSL_EFAILED);
+      size_t len = strlen (columns);
+      snprintf (columns + len, sizeof columns - len, " rel_%s_%s",
+                ct_order_claim (i), st[i].name);
+    }
+  fc_datafile *f = fc_module_datafile (opt, "continuity-order.dat", columns);
   if (f == NULL)
     return GSL_EFAILED;
   FILE *out = fc_datafile_stream (f);
   fprintf (out, "# rel(h) = rms R_h / rms dp/dt over points from p_t at "
-           "t = 0.25, 0.5, 0.8; fitted orders:");
+           "t = 0.25, 0.5, 0.8; columns 2-4 C1, 5-%d C2, %d-%d C3; fitted "
+           "orders:", CT_ORDER_C3 + 1, CT_ORDER_C3 + 2, CT_ORDER_N + 1);
   for (size_t i = 0; i < CT_ORDER_N; i++)
     fprintf (out, " %.4f", st[i].order);
   fputc ('\n', out);
