@@ -1,9 +1,10 @@
 /* derivations/continuity/continuity.c -- marginal vs conditional continuity
  * equations: the claim table, the controls, the figures and the sizes.
  *
- * Claims C1-C6 of CATALOG.md (module `continuity`; N "marginal vf
+ * Claims C1-C7 of CATALOG.md (module `continuity`; N "marginal vf
  * induced by conditional vf", N "Ordinary differential equation",
- * L "Justification", L "Flow matching: algorithms").
+ * L "Justification", L "Flow matching: algorithms", L "Background:
+ * continuity equation").
  *
  * C1-C3 are order studies (fc_study.h, residual.c): the continuity
  * residual of fc_fd.h at points drawn from p_t, at the times ct_times,
@@ -16,7 +17,9 @@
  * a field that does not has rel(h) -> const != 0, slope 0.  C4 is a paired
  * Monte Carlo comparison plus a least-squares regressor (regression.c), C5
  * integrates the flow (flow.c), C6 measures the growth of sup |u_t| as
- * t -> 1 (speed.c).  Every decision rule and tolerance is stated next to
+ * t -> 1 (speed.c), C7 builds fields of the mixture path
+ * (mixture_path.c).  The data sets and schedules of the breadth claims
+ * are in data.c.  Every decision rule and tolerance is stated next to
  * the constant it uses; the size of every control's change, and why it
  * must flip the verdict, in continuity_internal.h.  */
 #include <config.h>
@@ -121,7 +124,8 @@ static const fc_claim ct_claims[] = {
     FC_VERDICT_CONFIRMED, ct_check_c1, FC_CONTROLS (ct_c1_controls) },
   { "C2", "N §marginal vf; L 'Justification'",
     "the posterior-weighted marginal field u_t solves the marginal continuity "
-    "equation (GMM, uniform square, empirical data)",
+    "equation (linear, cosine, vp; GMM in D = 2, 3, 6, uniform square, "
+    "empirical data)",
     FC_VERDICT_CONFIRMED, ct_check_c2, FC_CONTROLS (ct_c2_controls) },
   { "C3", "N §marginal vf; L 'Justification'",
     "counter-example: the unweighted average int u_t(x|x1) q(x1) dx1 solves "

@@ -1,17 +1,20 @@
 /* derivations/continuity/continuity_internal.h -- what the parts of module
- * `continuity` share (claims C1-C6, CATALOG.md; N "marginal vf induced
+ * `continuity` share (claims C1-C7, CATALOG.md; N "marginal vf induced
  * by conditional vf", N "Ordinary differential equation", L "Justification",
- * L "Flow matching: algorithms").
+ * L "Flow matching: algorithms", L "Background: continuity equation").
  *
- *   continuity.c  the claim table with each claim's controls, the figure
- *                 list, the size plan
- *   residual.c    the order-study plan of C1-C3, C1 (conditional paths) and
- *                 C3 (the unweighted average, and its corrected form)
- *   marginal.c    C2: the marginal field for four kinds of data
- *   regression.c  C4: L_CFM - L_FM and the least-squares regressor
- *   flow.c        C5: pushing noise through the flow of u_t
- *   speed.c       C6: growth of sup |u_t| as t -> 1
- *   figures.c     renders the figure record the checks filled
+ *   continuity.c    the claim table with each claim's controls, the figure
+ *                   list, the size plan
+ *   data.c          the schedules and data sets of the breadth claims
+ *   residual.c      the order-study plan of C1-C3 and C7, C1 (conditional
+ *                   paths) and C3 (the unweighted average, and its
+ *                   corrected form)
+ *   marginal.c      C2: the marginal field across schedules and data
+ *   regression.c    C4: L_CFM - L_FM and the least-squares regressor
+ *   flow.c          C5: pushing noise through the flow of u_t
+ *   speed.c         C6: growth of sup |u_t| as t -> 1
+ *   mixture_path.c  C7: fields of the mixture path (1 - t) p0 + t p1
+ *   figures.c       renders the figure record the checks filled
  *
  * Private to the folder.  */
 #ifndef CONTINUITY_INTERNAL_H
