@@ -151,7 +151,7 @@ FC_CLAIM_TEST (test_c4_loss_gap_is_field_independent_and_regressor_converges_at_
   /* L_CFM - L_FM = E||x1 - x0||^2 - E||u_t||^2 > 0 (conditional variance). */
   ck_assert (metric (v, "loss_gap")->value > 0.0);
   assert_role (v, "loss_gap", FC_TEST_NONE);
-  assert_role (v, "reg_error_t0.8_n6400", FC_TEST_NONE);
+  assert_role (v, "reg_error_t0.8_n3200", FC_TEST_NONE);
 }
 
 FC_CLAIM_TEST (test_c5_flow_carries_noise_to_data_within_the_integrators_error,

@@ -37,7 +37,7 @@ const ct_sizes ct_sizes_plan[FC_SIZE_COUNT] = {
                      .fig_fine = 121, .fig_coarse = 21 },
   [FC_SIZE_QUICK] = { .n_points = 64, .square_nodes = 16, .cloud = 64,
                       .c4_per_time = 500, .c4_n_fit = 3,
-                      .c4_fit = { 400, 1600, 6400 },
+                      .c4_fit = { 400, 1600, 3200 },
                       .c5_change = 8, .c5_ntol = 6, .c5_sample = 400, .c6_grid = 41,
                       .fig_fine = 41, .fig_coarse = 11 },
 };
