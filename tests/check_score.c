@@ -1,4 +1,4 @@
-/* tests/check_score.c -- the claims of module `score` (S1-S6).
+/* tests/check_score.c -- the claims of module `score` (S1-S7).
  *
  * One test per claim: it runs the check with the quick sizes and a fixed
  * seed, asserts the catalog's expected verdict (CATALOG.md; written
@@ -24,14 +24,16 @@
 #include "fc_check_module.h"
 #include "score/score_internal.h"
 
-FC_TEST ("claims", test_module_lists_claims_s1_to_s6_in_catalog_order)
+FC_TEST ("claims", test_module_lists_claims_s1_to_s7_in_catalog_order)
 {
-  static const char *const ids[] = { "S1", "S2", "S3", "S4", "S5", "S6" };
-  const fc_module *m = assert_claim_table ("score", ids, 6);
+  static const char *const ids[] = { "S1", "S2", "S3", "S4",
+                                     "S5", "S6", "S7" };
+  const fc_module *m = assert_claim_table ("score", ids, 7);
   ck_assert_ptr_nonnull (m->write_figures);
   ck_assert_ptr_nonnull (strstr (m->title, "reversed convention"));
-  for (size_t i = 0; i < m->n_claims; i++)
+  for (size_t i = 0; i < 6; i++)
     ck_assert_str_eq (m->claims[i].section, "N §Going through the diffusion ODE");
+  ck_assert_str_eq (m->claims[6].section, "N §Bose et al. 2023");
 }
 END_TEST
 
@@ -119,6 +121,27 @@ FC_CLAIM_TEST (test_s6_canonical_guided_field_holds_for_linear_needs_ct_otherwis
   for (size_t i = 0; i < 3; i++)
     assert_role (v, beyond[i], FC_TEST_NONE);
   assert_role (v, "order_8gaussians", FC_TEST_HOLDS);
+}
+
+FC_CLAIM_TEST (test_s7_note_sde_loses_the_marginals_corrected_sde_keeps_them,
+               "S7", FC_VERDICT_REFUTED)
+{
+  /* The note's form with noise and no score term, and with the field
+     scaled by 2, misses the exact p_t by many standard errors.  */
+  assert_above (v, "z_moments_stated_noise", "z_moments_stated_scaled");
+  assert_role (v, "z_moments_stated_noise", FC_TEST_HOLDS);
+  /* The corrected SDE keeps p_t, with a negligible Euler-Maruyama bias:
+     the check is shown able to decide.  */
+  assert_below (v, "z_moments_corrected", "em_bias_z");
+  assert_role (v, "z_moments_corrected", FC_TEST_VALID);
+  assert_role (v, "em_bias_z", FC_TEST_VALID);
+  assert_above (v, "two_sample_p_corrected");
+  assert_role (v, "two_sample_p_corrected", FC_TEST_NONE);
+  /* The reported grid: the ODE (c = 1, gamma = 0) keeps p_t, the largest
+     change (c = 2, gamma = 1) is far off.  */
+  assert_below (v, "grid_z_c1_gamma0");
+  assert_above (v, "grid_z_c2_gamma1");
+  assert_role (v, "grid_z_c0.5_gamma0.5", FC_TEST_NONE);
 }
 
 /* ------------------------------------------------------------ controls */
@@ -265,6 +288,28 @@ FC_CONTROL_TEST (test_s6_guided_field_with_factor_one_is_refuted,
   assert_above (v, "z_moments");
 }
 
+FC_CONTROL_TEST (test_s7_note_form_as_the_ode_keeps_the_marginals,
+                 "S7", "ode_only", FC_VERDICT_CONFIRMED)
+{
+  assert_below (v, "z_moments_stated_noise", "z_moments_stated_scaled",
+                "z_moments_corrected", "em_bias_z");
+}
+
+FC_CONTROL_TEST (test_s7_corrected_sde_with_half_the_score_decides_nothing,
+                 "S7", "score_halved", FC_VERDICT_NONE)
+{
+  /* Half the score term leaves a heat term: the variances grow past the
+     band, and the corrected form is not confirmed.  */
+  assert_above (v, "z_moments_corrected");
+  assert_below (v, "em_bias_z");
+}
+
+FC_CONTROL_TEST (test_s7_sde_in_six_steps_decides_nothing,
+                 "S7", "coarse_steps", FC_VERDICT_NONE)
+{
+  assert_above (v, "em_bias_z");
+}
+
 /* A control whose variant the check does not know is an error, not a
    verdict: VARIANT given to claim ID.  */
 static void
@@ -284,6 +329,7 @@ FC_TEST ("controls", test_checks_reject_unknown_variants)
 {
   assert_check_rejects_variant ("S3", 99);
   assert_check_rejects_variant ("S5", 99);
+  assert_check_rejects_variant ("S7", SC_S3_COARSE_STEPS);
   /* Another claim's control is unknown too.  */
   assert_check_rejects_variant ("S3", SC_S5_FACTOR_ONE);
   assert_check_rejects_variant ("S5", SC_S3_NO_DENOMINATOR);

@@ -38,6 +38,9 @@ typedef struct
   size_t fig_bins;    /* S3 figure: bins of the histograms of S3's own
                          1-D samples (sde_n of them: about 65 a bin at the
                          full size, 20 at the quick one) */
+  size_t s7_n;        /* S7: particles of each deciding simulation */
+  size_t s7_steps;    /* S7: Euler-Maruyama steps over [0, 0.75] */
+  size_t s7_grid_n;   /* S7: particles of each reported grid case */
 } sc_sizes;
 
 extern const sc_sizes sc_sizes_plan[FC_SIZE_COUNT];
@@ -91,6 +94,7 @@ enum
   SC_TAG_S4 = 0x54000,
   SC_TAG_S5 = 0x55000,
   SC_TAG_S6 = 0x56000,
+  SC_TAG_S7 = 0x57000,
   SC_TAG_DATA = 0x5D000
 };
 
@@ -167,6 +171,23 @@ sc_mixture_random (const fc_run_options *opt);
    (1-r) x0 + N(0, r^2 I), x0 ~ G.  */
 fc_gmm *
 sc_marginal (const fc_gmm *g, double r);
+
+/* The exact marginal p_t of the canonical path of data G under schedule S
+   (x_t = alpha_t x1 + sigma_t x0, x0 ~ N(0, I)).  */
+fc_gmm *
+sc_marginal_canonical (const fc_gmm *g, fc_schedule s, double t);
+
+/* The weak bias of a scheme's moments in standard errors of N samples of
+   the exact law P: per coordinate, FACTOR |MH - MO| against the standard
+   error of a sample mean and FACTOR |VH - VO| against that of a sample
+   variance (exact fourth moments), MH, VH (D) the means and variances at
+   step h, MO, VO at another step (FACTOR 2 for h/2, 1 for 2h: the bias
+   of a first-order scheme is c h).  *BIAS_Z becomes the largest of its
+   value and these.  */
+int
+sc_bias_z (const fc_gmm *p, size_t n, double factor, const double *mh,
+           const double *vh, const double *mo, const double *vo,
+           double *bias_z);
 
 /* An fc_study_points_fn: draws of x_r, i.e. of the canonical path at
    t = 1 - r (PARAMS an fc_path_field_source).  */
@@ -294,6 +315,6 @@ sc_guided_check (const fc_run_options *opt, fc_verdict *v,
 /* --------------------------------------------------------------- checks */
 
 fc_check_fn sc_check_s1, sc_check_s2, sc_check_s3, sc_check_s4, sc_check_s5,
-  sc_check_s6;
+  sc_check_s6, sc_check_s7;
 
 #endif /* SC_SCORE_INTERNAL_H */

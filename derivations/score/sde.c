@@ -149,20 +149,10 @@ sc_bias_at (const fc_gmm *g, size_t j, size_t n, const double *mh,
             const double *vh, const double *m2, const double *v2, double *bias_z)
 {
   size_t d = g->dim;
-  double mean[SC_DIM_MAX], cov[SC_DIM_MAX * SC_DIM_MAX], m4[SC_DIM_MAX];
   fc_gmm *pr = sc_marginal (g, sc_times[j]);
-  int status = pr != NULL ? fc_gmm_moments (pr, mean, cov) : GSL_EFAILED;
-  if (status == GSL_SUCCESS)
-    status = fc_gmm_fourth_moments (pr, mean, m4);
-  for (size_t i = 0; status == GSL_SUCCESS && i < d; i++)
-    {
-      double vi = cov[i * d + i];
-      double se_m = sqrt (vi / (double) n);
-      double se_v = sqrt ((m4[i] - vi * vi * (n - 3.0) / (n - 1.0)) / (double) n);
-      double bm = 2.0 * fabs (mh[j * d + i] - m2[j * d + i]);
-      double bv = 2.0 * fabs (vh[j * d + i] - v2[j * d + i]);
-      *bias_z = GSL_MAX (*bias_z, GSL_MAX (bm / se_m, bv / se_v));
-    }
+  int status = pr != NULL ? sc_bias_z (pr, n, 2.0, mh + j * d, vh + j * d,
+                                       m2 + j * d, v2 + j * d, bias_z)
+                          : GSL_EFAILED;
   fc_gmm_free (pr);
   return status;
 }
