@@ -72,6 +72,7 @@ FC_CLAIM_TEST (test_s3_reversed_sde_has_the_marginals_of_the_path,
   assert_role (v, "weak_bias_z", FC_TEST_VALID);
   assert_role (v, "z_moments", FC_TEST_HOLDS);
   assert_role (v, "z_var", FC_TEST_NONE);
+  assert_role (v, "two_sample_p_min", FC_TEST_NONE);
   assert_order_two (v, "fokker_planck");
 }
 

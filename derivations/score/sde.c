@@ -9,9 +9,10 @@
  * by its exact moment recursion; (b) the Fokker-Planck residual
  * dp/dr + div(f p) - (g^2/2) lap p of the exact p_r, fitted order 2.
  *
- * The controls change g^2 (score.c).  With a figure record, the check
- * stores the histograms of its own 1-D samples beside the exact p_r
- * (score-sde-marginals.dat); nothing is simulated for the figure.  */
+ * The controls change g^2, or coarsen the scheme (score.c).  With a
+ * figure record, the check stores the histograms of its own 1-D samples
+ * beside the exact p_r (score-sde-marginals.dat); nothing is simulated for
+ * the figure.  */
 #include <config.h>
 
 #include <math.h>
@@ -427,12 +428,16 @@ sc_fp_study (const fc_run_options *opt, const fc_gmm *g, int variant,
 /* ---------------------------------------------------------------- S3 */
 
 /* Record S3's figures into V.  (a) The simulated marginals: the largest
-   moment z-score of the family (HOLDS, against its Bonferroni band) and
-   the smallest two-sample p-value (HOLDS, against the family level) tell
-   them from the exact ones or not; they decide only when the scheme's
-   weak bias is too small to move a z-score (VALID: a larger bias leaves
-   the comparison undecided).  (b) The Fokker-Planck order study (HOLDS).
-   The mean and variance z-scores are reported apart.  */
+   moment z-score of the family (HOLDS, against its Bonferroni band) tells
+   them from the exact ones or not; it decides only when the scheme's weak
+   bias is too small to move a z-score (VALID: a larger bias leaves the
+   comparison undecided).  (b) The Fokker-Planck order study (HOLDS).
+   Reported: the mean and variance z-scores apart, and the smallest
+   two-sample p-value against the family level: the permutation MMD test,
+   with its median-distance bandwidth, has little power against a change
+   of spread, and even the no_denominator control (variance 8 standard
+   errors short) brings it to its floor 1/(1 + SC_NPERM) = 0.005, below
+   the level 0.0083, at some seeds only.  */
 static void
 sc_s3_decide (const fc_run_options *opt, fc_verdict *v,
               const sc_s3_result *res, const fc_order_study *fp)
@@ -441,13 +446,12 @@ sc_s3_decide (const fc_run_options *opt, fc_verdict *v,
   double pb = SC_TS_ALPHA / (double) res->n_tests;
   double z = GSL_MAX (res->z_mean, res->z_var);
   fc_verdict_decide (v, FC_TEST_HOLDS, "z_moments", z, zb, z <= zb);
-  fc_verdict_decide (v, FC_TEST_HOLDS, "two_sample_p_min", res->p_min, pb,
-                     res->p_min >= pb);
   fc_verdict_decide (v, FC_TEST_VALID, "weak_bias_z", res->bias_z,
                      SC_S3_BIAS_Z, res->bias_z <= SC_S3_BIAS_Z);
   fc_module_record_study (opt, v, fp);
   fc_verdict_report (v, "z_mean", res->z_mean, zb);
   fc_verdict_report (v, "z_var", res->z_var, zb);
+  fc_verdict_report (v, "two_sample_p_min", res->p_min, pb);
   fc_verdict_note (v, "EM (h = %.3g) vs exact p_r at r = .25/.5/.75: |z| <= "
                    "%.2f (band %.2f), min p %.3f, bias %.2f se; Fokker-Planck "
                    "order %.3f, rel(h=%.4g) %.2g",
