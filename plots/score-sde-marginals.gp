@@ -23,7 +23,11 @@ set xlabel 'x'
 set ylabel 'density'
 set key top right samplen 1.5
 
-set multiplot layout 1,3 title "S3: Euler-Maruyama samples of dx = -x/(1-t) dt + sqrt(2t/(1-t)) dw from data at t = 0 vs the exact marginal p_t of x_t = (1-t) x_0 + t x_1" noenhanced font ',12'
+# The run's sizes, from the data file's header: "Euler-Maruyama, S steps
+# over [0, T], N particles" (up to the first ';').
+run = system(sprintf("sed -n 's/^# \\(Euler-Maruyama[^;]*\\);.*/\\1/p' '%s' | head -1", dat))
+
+set multiplot layout 1,3 title "S3: Euler-Maruyama samples of dx = -x/(1-t) dt + sqrt(2t/(1-t)) dw from data at t = 0 vs the exact marginal p_t of x_t = (1-t) x_0 + t x_1\n".run." from the 1-D mixture 0.5 N(-1.5, 0.09) + 0.3 N(0.6, 0.25) + 0.2 N(2.2, 0.04)" noenhanced font ',12'
 do for [j = 1:3] {
   tj = word('0.25 0.5 0.75', j)
   set title sprintf('t = %s', tj)

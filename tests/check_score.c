@@ -1,4 +1,4 @@
-/* tests/check_score.c -- the claims of module `score` (S1-S6).
+/* tests/check_score.c -- the claims of module `score` (S1-S7).
  *
  * One test per claim: it runs the check with the quick sizes and a fixed
  * seed, asserts the catalog's expected verdict (CATALOG.md; written
@@ -24,14 +24,16 @@
 #include "fc_check_module.h"
 #include "score/score_internal.h"
 
-FC_TEST ("claims", test_module_lists_claims_s1_to_s6_in_catalog_order)
+FC_TEST ("claims", test_module_lists_claims_s1_to_s7_in_catalog_order)
 {
-  static const char *const ids[] = { "S1", "S2", "S3", "S4", "S5", "S6" };
-  const fc_module *m = assert_claim_table ("score", ids, 6);
+  static const char *const ids[] = { "S1", "S2", "S3", "S4",
+                                     "S5", "S6", "S7" };
+  const fc_module *m = assert_claim_table ("score", ids, 7);
   ck_assert_ptr_nonnull (m->write_figures);
   ck_assert_ptr_nonnull (strstr (m->title, "reversed convention"));
-  for (size_t i = 0; i < m->n_claims; i++)
+  for (size_t i = 0; i < 6; i++)
     ck_assert_str_eq (m->claims[i].section, "N §Going through the diffusion ODE");
+  ck_assert_str_eq (m->claims[6].section, "N §Bose et al. 2023");
 }
 END_TEST
 
@@ -51,13 +53,26 @@ FC_CLAIM_TEST (test_s2_score_from_nu_holds_to_round_off_including_t1,
   ck_assert_msg (strstr (v->note, "r = 1") != NULL, "note: %s", v->note);
 }
 
+/* The metric NAME of V decides with kind TEST, or reports (FC_TEST_NONE). */
+static void
+assert_role (const fc_verdict *v, const char *name, fc_metric_test test)
+{
+  ck_assert_msg (metric (v, name)->test == test, "%s %s tests %s", v->id,
+                 name, fc_metric_test_name (metric (v, name)));
+}
+
 FC_CLAIM_TEST (test_s3_reversed_sde_has_the_marginals_of_the_path,
                "S3", FC_VERDICT_CONFIRMED)
 {
-  assert_below (v, "z_mean", "z_var");
+  assert_below (v, "z_moments", "z_mean", "z_var");
   assert_above (v, "two_sample_p_min");
-  /* The weak bias of Euler-Maruyama is negligible next to the noise. */
+  /* The weak bias of Euler-Maruyama is negligible next to the noise: the
+     Monte Carlo figures can decide.  */
   assert_below (v, "weak_bias_z");
+  assert_role (v, "weak_bias_z", FC_TEST_VALID);
+  assert_role (v, "z_moments", FC_TEST_HOLDS);
+  assert_role (v, "z_var", FC_TEST_NONE);
+  assert_role (v, "two_sample_p_min", FC_TEST_NONE);
   assert_order_two (v, "fokker_planck");
 }
 
@@ -75,9 +90,11 @@ FC_CLAIM_TEST (test_s4_probability_flow_drift_is_minus_nu_including_t0,
 static void
 assert_flow_samples_match_posterior (const fc_verdict *v)
 {
-  assert_below (v, "z_mean", "z_var", "sliced_w2");
+  assert_below (v, "z_moments", "z_mean", "z_var", "sliced_w2");
   assert_above (v, "two_sample_p");
   assert_below (v, "ode_error");
+  assert_role (v, "ode_error", FC_TEST_VALID);
+  assert_role (v, "sliced_w2_noise", FC_TEST_NONE);
 }
 
 FC_CLAIM_TEST (test_s5_reversed_guided_field_carries_noise_to_posterior,
@@ -92,12 +109,40 @@ FC_CLAIM_TEST (test_s6_canonical_guided_field_holds_for_linear_needs_ct_otherwis
 {
   assert_order_two (v, "8gaussians", "gmm3d");
   assert_flow_samples_match_posterior (v);
-  /* Beyond the claim: with the cosine and vp schedules the literal factor
-     (1-t)/t leaves a residual that does not shrink, and the general
-     c_t = sigma (alpha' sigma - alpha sigma')/alpha restores order 2.  */
-  assert_order_stalls (v, "cosine_literal", 10.0);
-  assert_order_stalls (v, "vp_literal", 10.0);
-  assert_order_two (v, "cosine_ct", "vp_ct");
+  /* Beyond the claim (reported, deciding nothing): with the cosine and vp
+     schedules the literal factor (1-t)/t leaves a residual that does not
+     shrink, and the general c_t = sigma (alpha' sigma - alpha sigma')/alpha
+     restores order 2.  */
+  assert_order_stalls (v, "beyond_cosine_literal", 10.0);
+  assert_order_stalls (v, "beyond_vp_literal", 10.0);
+  assert_order_two (v, "beyond_cosine_ct", "beyond_vp_ct");
+  static const char *const beyond[] = { "order_beyond_cosine_literal",
+                                        "rel_hmin_beyond_vp_literal",
+                                        "order_beyond_vp_ct" };
+  for (size_t i = 0; i < 3; i++)
+    assert_role (v, beyond[i], FC_TEST_NONE);
+  assert_role (v, "order_8gaussians", FC_TEST_HOLDS);
+}
+
+FC_CLAIM_TEST (test_s7_note_sde_loses_the_marginals_corrected_sde_keeps_them,
+               "S7", FC_VERDICT_REFUTED)
+{
+  /* The note's form with noise and no score term, and with the field
+     scaled by 2, misses the exact p_t by many standard errors.  */
+  assert_above (v, "z_moments_stated_noise", "z_moments_stated_scaled");
+  assert_role (v, "z_moments_stated_noise", FC_TEST_HOLDS);
+  /* The corrected SDE keeps p_t, with a negligible Euler-Maruyama bias:
+     the check is shown able to decide.  */
+  assert_below (v, "z_moments_corrected", "em_bias_z");
+  assert_role (v, "z_moments_corrected", FC_TEST_VALID);
+  assert_role (v, "em_bias_z", FC_TEST_VALID);
+  assert_above (v, "two_sample_p_corrected");
+  assert_role (v, "two_sample_p_corrected", FC_TEST_NONE);
+  /* The reported grid: the ODE (c = 1, gamma = 0) keeps p_t, the largest
+     change (c = 2, gamma = 1) is far off.  */
+  assert_below (v, "grid_z_c1_gamma0");
+  assert_above (v, "grid_z_c2_gamma1");
+  assert_role (v, "grid_z_c0.5_gamma0.5", FC_TEST_NONE);
 }
 
 /* ------------------------------------------------------------ controls */
@@ -150,7 +195,7 @@ FC_TEST ("controls", test_s3_sde_without_the_1_over_1_minus_t_is_refuted)
   /* g^2 = 2t gives the noise part the variance (1-t)^2 (2/(1-t) - 2 +
      2 log(1-t)) instead of t^2: 0.20 instead of 0.56 at t = 0.75, a
      shortfall of about 8 standard errors of the 500 quick samples.  */
-  assert_above (&v, "z_var");
+  assert_above (&v, "z_moments", "z_var");
 }
 END_TEST
 
@@ -160,9 +205,18 @@ FC_TEST ("controls", test_s3_sde_with_five_percent_more_noise_is_refuted)
   run_s3_control ("diffusion_scaled", &v);
   /* The Monte Carlo figures cannot see 5% of the noise variance; the
      Fokker-Planck residual does.  */
-  assert_below (&v, "z_var");
+  assert_below (&v, "z_moments");
 }
 END_TEST
+
+FC_CONTROL_TEST (test_s3_sde_in_six_steps_decides_nothing,
+                 "S3", "coarse_steps", FC_VERDICT_NONE)
+{
+  /* The weak bias of 6 steps is above its bound: the comparison, however
+     it comes out, cannot decide.  */
+  assert_above (v, "weak_bias_z");
+  assert_order_two (v, "fokker_planck");
+}
 
 FC_CONTROL_TEST (test_s4_drift_g2_off_by_eight_bands_is_refuted_at_round_off,
                  "S4", "g2_scaled", FC_VERDICT_REFUTED)
@@ -177,7 +231,52 @@ FC_CONTROL_TEST (test_s5_guided_field_without_the_t_over_1_minus_t_is_refuted,
   assert_order_stalls (v, "gmm3d", 10.0);
   /* The samples land away from the posterior: their mean is off by many
      standard errors.  */
-  assert_above (v, "z_mean");
+  assert_above (v, "z_moments", "z_mean");
+}
+
+/* The samples of the prior's field (control no_guidance of S5 and S6):
+   every statistic tells them from the posterior.  */
+static void
+assert_flow_samples_miss_posterior (const fc_verdict *v)
+{
+  assert_above (v, "z_moments", "sliced_w2");
+  assert_below (v, "two_sample_p");
+  assert_below (v, "ode_error");
+}
+
+FC_CONTROL_TEST (test_s5_prior_field_samples_the_prior_and_is_refuted,
+                 "S5", "no_guidance", FC_VERDICT_REFUTED)
+{
+  assert_order_stalls (v, "8gaussians", 10.0);
+  assert_flow_samples_miss_posterior (v);
+}
+
+FC_CONTROL_TEST (test_s6_prior_field_samples_the_prior_and_is_refuted,
+                 "S6", "no_guidance", FC_VERDICT_REFUTED)
+{
+  assert_order_stalls (v, "gmm3d", 10.0);
+  assert_flow_samples_miss_posterior (v);
+}
+
+/* A guided flow in 4 RK4 steps: the Richardson error is above its bound
+   and the samples decide nothing, while the order studies still pass.  */
+static void
+assert_flow_too_coarse_to_decide (const fc_verdict *v)
+{
+  assert_above (v, "ode_error");
+  assert_order_two (v, "8gaussians", "gmm3d");
+}
+
+FC_CONTROL_TEST (test_s5_flow_in_four_steps_decides_nothing,
+                 "S5", "few_steps", FC_VERDICT_NONE)
+{
+  assert_flow_too_coarse_to_decide (v);
+}
+
+FC_CONTROL_TEST (test_s6_flow_in_four_steps_decides_nothing,
+                 "S6", "few_steps", FC_VERDICT_NONE)
+{
+  assert_flow_too_coarse_to_decide (v);
 }
 
 FC_CONTROL_TEST (test_s6_guided_field_with_factor_one_is_refuted,
@@ -185,8 +284,31 @@ FC_CONTROL_TEST (test_s6_guided_field_with_factor_one_is_refuted,
 {
   assert_order_stalls (v, "8gaussians", 10.0);
   assert_order_stalls (v, "gmm3d", 10.0);
-  /* The samples are fc_guide_sample's, unchanged by the control.  */
-  assert_flow_samples_match_posterior (v);
+  /* The samples carried by the changed field miss the posterior's
+     moments.  */
+  assert_above (v, "z_moments");
+}
+
+FC_CONTROL_TEST (test_s7_note_form_as_the_ode_keeps_the_marginals,
+                 "S7", "ode_only", FC_VERDICT_CONFIRMED)
+{
+  assert_below (v, "z_moments_stated_noise", "z_moments_stated_scaled",
+                "z_moments_corrected", "em_bias_z");
+}
+
+FC_CONTROL_TEST (test_s7_corrected_sde_with_half_the_score_decides_nothing,
+                 "S7", "score_halved", FC_VERDICT_NONE)
+{
+  /* Half the score term leaves a heat term: the variances grow past the
+     band, and the corrected form is not confirmed.  */
+  assert_above (v, "z_moments_corrected");
+  assert_below (v, "em_bias_z");
+}
+
+FC_CONTROL_TEST (test_s7_sde_in_six_steps_decides_nothing,
+                 "S7", "coarse_steps", FC_VERDICT_NONE)
+{
+  assert_above (v, "em_bias_z");
 }
 
 /* A control whose variant the check does not know is an error, not a
@@ -208,6 +330,7 @@ FC_TEST ("controls", test_checks_reject_unknown_variants)
 {
   assert_check_rejects_variant ("S3", 99);
   assert_check_rejects_variant ("S5", 99);
+  assert_check_rejects_variant ("S7", SC_S3_COARSE_STEPS);
   /* Another claim's control is unknown too.  */
   assert_check_rejects_variant ("S3", SC_S5_FACTOR_ONE);
   assert_check_rejects_variant ("S5", SC_S3_NO_DENOMINATOR);

@@ -3,6 +3,8 @@
  * path and the sample comparison (score_internal.h).  */
 #include <config.h>
 
+#include <math.h>
+
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 
@@ -15,10 +17,12 @@
 const sc_sizes sc_sizes_plan[FC_SIZE_COUNT] = {
   [FC_SIZE_FULL] = { .n_points = 400, .pw_n_times = 24, .pw_n_points = 256,
                      .n_two = 500, .sde_n = 4000, .flow_n = 2000,
-                     .fig_bins = 60 },
+                     .fig_bins = 60, .s7_n = 1000, .s7_steps = 600,
+                     .s7_grid_n = 1000 },
   [FC_SIZE_QUICK] = { .n_points = 64, .pw_n_times = 6, .pw_n_points = 48,
                       .n_two = 200, .sde_n = 500, .flow_n = 300,
-                      .fig_bins = 25 },
+                      .fig_bins = 25, .s7_n = 400, .s7_steps = 300,
+                      .s7_grid_n = 300 },
 };
 
 const double sc_times[SC_NT] = { 0.25, 0.5, 0.75 };
@@ -91,4 +95,40 @@ sc_compare (const fc_run_options *opt, const fc_gmm *g, size_t n,
   const fc_compare_plan plan = { SC_NPROJ, with_w2 ? SC_W2_NREP : 0, SC_W2_Z,
                                  GSL_MIN (n, sz->n_two), SC_NPERM };
   return fc_compare_sample (g, n, x, &plan, seed, c);
+}
+
+fc_gmm *
+sc_marginal_canonical (const fc_gmm *g, fc_schedule s, double t)
+{
+  double a[SC_DIM_MAX * SC_DIM_MAX] = { 0 };
+  fc_schedule_value sv;
+  if (g->dim > SC_DIM_MAX)
+    GSL_ERROR_NULL ("dimension above SC_DIM_MAX", GSL_EBADLEN);
+  if (fc_schedule_eval (s, t, &sv) != GSL_SUCCESS)
+    return NULL;
+  for (size_t i = 0; i < g->dim; i++)
+    a[i * g->dim + i] = sv.alpha;
+  return fc_gmm_affine (g, g->dim, a, NULL, sv.sigma2);
+}
+
+int
+sc_bias_z (const fc_gmm *p, size_t n, double factor, const double *mh,
+           const double *vh, const double *mo, const double *vo,
+           double *bias_z)
+{
+  size_t d = p->dim;
+  double mean[SC_DIM_MAX], cov[SC_DIM_MAX * SC_DIM_MAX], m4[SC_DIM_MAX];
+  int status = fc_gmm_moments (p, mean, cov);
+  if (status == GSL_SUCCESS)
+    status = fc_gmm_fourth_moments (p, mean, m4);
+  for (size_t i = 0; status == GSL_SUCCESS && i < d; i++)
+    {
+      double vi = cov[i * d + i];
+      double se_m = sqrt (vi / (double) n);
+      double se_v = sqrt ((m4[i] - vi * vi * (n - 3.0) / (n - 1.0)) / (double) n);
+      double bm = factor * fabs (mh[i] - mo[i]);
+      double bv = factor * fabs (vh[i] - vo[i]);
+      *bias_z = GSL_MAX (*bias_z, GSL_MAX (bm / se_m, bv / se_v));
+    }
+  return status;
 }

@@ -127,19 +127,13 @@ sc_rk4_error (size_t n, size_t d, const double *x, const double *xh)
   return m / 15.0;
 }
 
-/* Decide a flow-sampling comparison: the statistics decide only when the
-   integration error is negligible.  */
+/* The bands of a flow-sampling comparison: the Bonferroni band of the
+   2 D moment z-scores and the integration error allowed.  */
 static void
-sc_flow_decide (const fc_gmm *post, sc_flow_result *fr)
+sc_flow_bands (const fc_gmm *post, sc_flow_result *fr)
 {
-  const fc_compare_result *c = &fr->c;
   fr->z_band = fc_compare_z_band (SC_MC_ALPHA, 2 * post->dim);
-  fr->ode_tol = SC_ODE_FRACTION * c->se_min;
-  int ok = c->z_mean <= fr->z_band && c->z_var <= fr->z_band
-           && c->w2 <= c->w2_tol && c->pvalue >= SC_TS_ALPHA;
-  fr->kind = !(fr->ode_err <= fr->ode_tol) ? FC_VERDICT_APPROXIMATE
-             : ok                          ? FC_VERDICT_CONFIRMED
-                                           : FC_VERDICT_REFUTED;
+  fr->ode_tol = SC_ODE_FRACTION * fr->c.se_min;
 }
 
 int
@@ -151,7 +145,7 @@ sc_flow_judge (const fc_run_options *opt, const sc_problem *pb, size_t n,
   int status = sc_compare (opt, pb->post, n, x, 1, fc_rng_stream_seed (seed, 1),
                            &fr->c);
   if (status == GSL_SUCCESS)
-    sc_flow_decide (pb->post, fr);
+    sc_flow_bands (pb->post, fr);
   return status;
 }
 
@@ -159,16 +153,23 @@ void
 sc_flow_record (const fc_run_options *opt, fc_verdict *v,
                 const sc_flow_result *fr)
 {
-  fc_verdict_add (v, "z_mean", fr->c.z_mean, fr->z_band);
-  fc_verdict_add (v, "z_var", fr->c.z_var, fr->z_band);
-  fc_verdict_add (v, "sliced_w2", fr->c.w2, fr->c.w2_tol);
-  fc_verdict_add (v, "sliced_w2_noise", fr->c.w2_noise, NAN);
-  fc_verdict_add (v, "two_sample_p", fr->c.pvalue, SC_TS_ALPHA);
-  fc_verdict_add (v, "ode_error", fr->ode_err, fr->ode_tol);
+  const fc_compare_result *c = &fr->c;
+  double z = GSL_MAX (c->z_mean, c->z_var);
+  fc_verdict_decide (v, FC_TEST_HOLDS, "z_moments", z, fr->z_band,
+                     z <= fr->z_band);
+  fc_verdict_decide (v, FC_TEST_HOLDS, "sliced_w2", c->w2, c->w2_tol,
+                     c->w2 <= c->w2_tol);
+  fc_verdict_decide (v, FC_TEST_HOLDS, "two_sample_p", c->pvalue, SC_TS_ALPHA,
+                     c->pvalue >= SC_TS_ALPHA);
+  fc_verdict_decide (v, FC_TEST_VALID, "ode_error", fr->ode_err, fr->ode_tol,
+                     fr->ode_err <= fr->ode_tol);
+  fc_verdict_report (v, "z_mean", c->z_mean, fr->z_band);
+  fc_verdict_report (v, "z_var", c->z_var, fr->z_band);
+  fc_verdict_report (v, "sliced_w2_noise", c->w2_noise, NAN);
   fc_module_progress (opt, "samples: |z| mean %.2f var %.2f (band %.2f), sliced "
                       "W2 %.4f (tol %.4f), p = %.3f, ODE error %.2g (tol %.2g)",
-                      fr->c.z_mean, fr->c.z_var, fr->z_band, fr->c.w2,
-                      fr->c.w2_tol, fr->c.pvalue, fr->ode_err, fr->ode_tol);
+                      c->z_mean, c->z_var, fr->z_band, c->w2, c->w2_tol,
+                      c->pvalue, fr->ode_err, fr->ode_tol);
 }
 
 /* ------------------------------------------------------- guided claims */
@@ -179,6 +180,7 @@ static int
 sc_guided_measure (const fc_run_options *opt, const sc_guided_plan *plan,
                    int variant, fc_order_study *st, sc_flow_result *fr)
 {
+  size_t steps = variant == plan->few_steps ? SC_FLOW_FEW_STEPS : SC_FLOW_STEPS;
   sc_problem pb[SC_NPROBLEMS];
   int status = sc_problems_init (opt, plan->tag + 10, pb);
   if (status)
@@ -186,7 +188,7 @@ sc_guided_measure (const fc_run_options *opt, const sc_guided_plan *plan,
   for (size_t i = 0; i < plan->n_studies && status == GSL_SUCCESS; i++)
     status = plan->study (opt, pb, i, variant, &st[i]);
   if (status == GSL_SUCCESS)
-    status = plan->samples (opt, &pb[0], variant,
+    status = plan->samples (opt, &pb[0], variant, steps,
                             fc_module_seed (opt, plan->tag + 20), fr);
   sc_problems_free (pb);
   return status;
@@ -204,14 +206,11 @@ sc_guided_check (const fc_run_options *opt, fc_verdict *v,
                                   &fr);
   if (status)
     return status;
-  fc_verdict_kind k[SC_GUIDED_MAX_STUDIES + 1];
   for (size_t i = 0; i < plan->n_studies; i++)
-    fc_module_record_study (opt, v, &st[i]);
+    fc_module_record_study_as (opt, v, &st[i],
+                               i < plan->n_decide ? FC_TEST_HOLDS
+                                                  : FC_TEST_NONE);
   sc_flow_record (opt, v, &fr);
-  for (size_t i = 0; i < plan->n_decide; i++)
-    k[i] = st[i].kind;
-  k[plan->n_decide] = fr.kind;
-  v->verdict = fc_verdict_combine (plan->n_decide + 1, k);
   plan->note (v, st, &fr);
   return GSL_SUCCESS;
 }

@@ -38,6 +38,9 @@ typedef struct
   size_t fig_bins;    /* S3 figure: bins of the histograms of S3's own
                          1-D samples (sde_n of them: about 65 a bin at the
                          full size, 20 at the quick one) */
+  size_t s7_n;        /* S7: particles of each deciding simulation */
+  size_t s7_steps;    /* S7: Euler-Maruyama steps over [0, 0.75] */
+  size_t s7_grid_n;   /* S7: particles of each reported grid case */
 } sc_sizes;
 
 extern const sc_sizes sc_sizes_plan[FC_SIZE_COUNT];
@@ -91,6 +94,7 @@ enum
   SC_TAG_S4 = 0x54000,
   SC_TAG_S5 = 0x55000,
   SC_TAG_S6 = 0x56000,
+  SC_TAG_S7 = 0x57000,
   SC_TAG_DATA = 0x5D000
 };
 
@@ -105,9 +109,17 @@ typedef enum
   SC_S2_RHS_SCALED,        /* ((1-r) nu - x)/r times 1 + 8 bands */
   SC_S3_NO_DENOMINATOR,    /* g^2 = 2r instead of 2r/(1-r) */
   SC_S3_DIFFUSION_SCALED,  /* g^2 times 1 + SC_S3_CONTROL_DELTA */
+  SC_S3_COARSE_STEPS,      /* Euler-Maruyama with SC_S3_COARSE steps */
   SC_S4_G2_SCALED,         /* g^2 in the drift times 1 + 8 bands */
   SC_S5_FACTOR_ONE,        /* r/(1-r) replaced by 1 */
-  SC_S6_FACTOR_ONE         /* (1-t)/t replaced by 1 */
+  SC_S5_NO_GUIDANCE,       /* r/(1-r) replaced by 0 */
+  SC_S5_FEW_STEPS,         /* the flow in SC_FLOW_FEW_STEPS RK4 steps */
+  SC_S6_FACTOR_ONE,        /* (1-t)/t replaced by 1 */
+  SC_S6_NO_GUIDANCE,       /* (1-t)/t replaced by 0 */
+  SC_S6_FEW_STEPS,         /* the flow in SC_FLOW_FEW_STEPS RK4 steps */
+  SC_S7_ODE_ONLY,          /* the note's form at c = 1, gamma = 0 */
+  SC_S7_SCORE_HALVED,      /* corrected SDE with gamma^2/4 grad log p_t */
+  SC_S7_COARSE_STEPS       /* Euler-Maruyama with SC_S7_COARSE steps */
 } sc_variant;
 
 /* --------------------------------------------------------- figure record */
@@ -159,6 +171,23 @@ sc_mixture_random (const fc_run_options *opt);
    (1-r) x0 + N(0, r^2 I), x0 ~ G.  */
 fc_gmm *
 sc_marginal (const fc_gmm *g, double r);
+
+/* The exact marginal p_t of the canonical path of data G under schedule S
+   (x_t = alpha_t x1 + sigma_t x0, x0 ~ N(0, I)).  */
+fc_gmm *
+sc_marginal_canonical (const fc_gmm *g, fc_schedule s, double t);
+
+/* The weak bias of a scheme's moments in standard errors of N samples of
+   the exact law P: per coordinate, FACTOR |MH - MO| against the standard
+   error of a sample mean and FACTOR |VH - VO| against that of a sample
+   variance (exact fourth moments), MH, VH (D) the means and variances at
+   step h, MO, VO at another step (FACTOR 2 for h/2, 1 for 2h: the bias
+   of a first-order scheme is c h).  *BIAS_Z becomes the largest of its
+   value and these.  */
+int
+sc_bias_z (const fc_gmm *p, size_t n, double factor, const double *mh,
+           const double *vh, const double *mo, const double *vo,
+           double *bias_z);
 
 /* An fc_study_points_fn: draws of x_r, i.e. of the canonical path at
    t = 1 - r (PARAMS an fc_path_field_source).  */
@@ -217,8 +246,12 @@ sc_guide_grad (const sc_problem *pb, fc_schedule s, double t, size_t n,
    starting points estimates the error of each particle by Richardson: RK4
    errs by e(N/2) = 16 e(N), so e(N) = |x_N - x_{N/2}| / 15.  The largest
    must stay below SC_ODE_FRACTION standard errors of a sample mean, so
-   that it moves no moment z-score by more than that fraction.  */
+   that it moves no moment z-score by more than that fraction.  The
+   few_steps controls integrate with SC_FLOW_FEW_STEPS steps: their
+   Richardson error is above that level, and the comparison decides
+   nothing.  */
 #define SC_FLOW_STEPS 48
+#define SC_FLOW_FEW_STEPS 4
 #define SC_ODE_FRACTION 0.1
 
 typedef struct
@@ -227,20 +260,21 @@ typedef struct
   double ode_err;   /* largest |x_N - x_{N/2}| / 15 over particles */
   double ode_tol;   /* SC_ODE_FRACTION * the smallest standard error */
   double z_band;    /* Bonferroni band over the 2 D moment z-scores */
-  fc_verdict_kind kind;
 } sc_flow_result;
 
-/* Judge the N flow samples X (n, D), XH the same particles carried with
-   half the steps, against the posterior of PB (streams of SEED, 1), into
-   FR: CONFIRMED when no statistic tells them from the posterior,
-   REFUTED when one does, APPROXIMATE when the integration error is not
-   negligible.  */
+/* Compare the N flow samples X (n, D), XH the same particles carried with
+   half the steps, with the posterior of PB (streams of SEED, 1), into FR,
+   with the bands they are judged against.  */
 int
 sc_flow_judge (const fc_run_options *opt, const sc_problem *pb, size_t n,
                const double *x, const double *xh, unsigned long seed,
                sc_flow_result *fr);
 
-/* The figures of FR into V, and a progress line.  */
+/* The figures of FR into V, and a progress line: the largest moment
+   z-score, the sliced W2 and the two-sample p-value decide (HOLDS: no
+   statistic tells the samples from the posterior), each only when the
+   integration error is negligible (ode_error, VALID); the mean and
+   variance z-scores and the W2 noise level are reported.  */
 void
 sc_flow_record (const fc_run_options *opt, fc_verdict *v,
                 const sc_flow_result *fr);
@@ -252,14 +286,18 @@ typedef struct
   unsigned long tag; /* the claim's stream tag: problems from TAG + 10,
                         samples from TAG + 20 */
   size_t n_studies;  /* at most SC_GUIDED_MAX_STUDIES */
-  size_t n_decide;   /* the first n_decide studies decide, with the samples;
-                        the others are reported */
+  size_t n_decide;   /* the first n_decide studies decide (HOLDS), with the
+                        samples; the others are reported */
+  int few_steps;     /* the variant that integrates the samples with
+                        SC_FLOW_FEW_STEPS steps */
   /* Study I on the problems PB into ST.  */
   int (*study) (const fc_run_options *opt, const sc_problem *pb, size_t i,
                 int variant, fc_order_study *st);
-  /* The samples of problem PB, streams from SEED, into FR.  */
+  /* The samples of problem PB carried in STEPS steps, streams from SEED,
+     into FR.  */
   int (*samples) (const fc_run_options *opt, const sc_problem *pb,
-                  int variant, unsigned long seed, sc_flow_result *fr);
+                  int variant, size_t steps, unsigned long seed,
+                  sc_flow_result *fr);
   /* The verdict's note from the studies and the samples.  */
   void (*note) (fc_verdict *v, const fc_order_study *st,
                 const sc_flow_result *fr);
@@ -268,8 +306,8 @@ typedef struct
 #define SC_GUIDED_MAX_STUDIES 8
 
 /* The check of PLAN (or of its control, as OPT says): both problems, the
-   studies and the samples, recorded into V and decided: every deciding
-   figure must confirm (fc_verdict_combine).  */
+   studies and the samples, recorded into V (the first n_decide studies and
+   the samples decide).  */
 int
 sc_guided_check (const fc_run_options *opt, fc_verdict *v,
                  const sc_guided_plan *plan);
@@ -277,6 +315,6 @@ sc_guided_check (const fc_run_options *opt, fc_verdict *v,
 /* --------------------------------------------------------------- checks */
 
 fc_check_fn sc_check_s1, sc_check_s2, sc_check_s3, sc_check_s4, sc_check_s5,
-  sc_check_s6;
+  sc_check_s6, sc_check_s7;
 
 #endif /* SC_SCORE_INTERNAL_H */

@@ -9,9 +9,10 @@
  * by its exact moment recursion; (b) the Fokker-Planck residual
  * dp/dr + div(f p) - (g^2/2) lap p of the exact p_r, fitted order 2.
  *
- * The controls change g^2 (score.c).  With a figure record, the check
- * stores the histograms of its own 1-D samples beside the exact p_r
- * (score-sde-marginals.dat); nothing is simulated for the figure.  */
+ * The controls change g^2, or coarsen the scheme (score.c).  With a
+ * figure record, the check stores the histograms of its own 1-D samples
+ * beside the exact p_r (score-sde-marginals.dat); nothing is simulated for
+ * the figure.  */
 #include <config.h>
 
 #include <math.h>
@@ -38,6 +39,12 @@
 #define SC_S3_T1 0.75
 #define SC_S3_BIAS_Z 0.25
 
+/* The control SC_S3_COARSE_STEPS runs the scheme with SC_S3_COARSE steps
+   (h = 0.125, the save times still on the grid): the weak bias, 0.005
+   standard errors of the quick sample at 1200 steps, grows above
+   SC_S3_BIAS_Z (score.c).  */
+#define SC_S3_COARSE 6
+
 /* The control SC_S3_DIFFUSION_SCALED multiplies g^2 by 1 + this (score.c
    says why the check must refute it).  */
 #define SC_S3_CONTROL_DELTA 0.05
@@ -45,8 +52,17 @@
 typedef struct
 {
   const fc_gmm *g;
-  int variant; /* SC_AS_STATED or an S3 control */
+  int variant;  /* SC_AS_STATED or an S3 control */
+  size_t steps; /* Euler-Maruyama steps over [0, SC_S3_T1] */
 } sc_sde_params;
+
+/* Euler-Maruyama steps over [0, SC_S3_T1] of the run OPT asks for. */
+static size_t
+sc_s3_steps (const fc_run_options *opt)
+{
+  return fc_control_variant (opt) == SC_S3_COARSE_STEPS ? SC_S3_COARSE
+                                                         : SC_S3_STEPS;
+}
 
 /* g(r)^2 of the reversed SDE, as stated or as the control changes it. */
 static double
@@ -86,7 +102,7 @@ sc_sde_simulate (const sc_sde_params *sp, unsigned long seed, size_t n,
 {
   fc_sde_system sys = { sc_sde_drift, sc_sde_diffusion, 0.0, sp->g->dim,
                         (void *) sp };
-  fc_sde_grid grid = { 0.0, SC_S3_T1, SC_S3_STEPS, 0, fc_rng_stream_seed (seed, 2),
+  fc_sde_grid grid = { 0.0, SC_S3_T1, sp->steps, 0, fc_rng_stream_seed (seed, 2),
                        0, 0 };
   int status = fc_gmm_sample (sp->g, fc_rng_stream_seed (seed, 1), n, x);
   if (status == GSL_SUCCESS)
@@ -134,20 +150,10 @@ sc_bias_at (const fc_gmm *g, size_t j, size_t n, const double *mh,
             const double *vh, const double *m2, const double *v2, double *bias_z)
 {
   size_t d = g->dim;
-  double mean[SC_DIM_MAX], cov[SC_DIM_MAX * SC_DIM_MAX], m4[SC_DIM_MAX];
   fc_gmm *pr = sc_marginal (g, sc_times[j]);
-  int status = pr != NULL ? fc_gmm_moments (pr, mean, cov) : GSL_EFAILED;
-  if (status == GSL_SUCCESS)
-    status = fc_gmm_fourth_moments (pr, mean, m4);
-  for (size_t i = 0; status == GSL_SUCCESS && i < d; i++)
-    {
-      double vi = cov[i * d + i];
-      double se_m = sqrt (vi / (double) n);
-      double se_v = sqrt ((m4[i] - vi * vi * (n - 3.0) / (n - 1.0)) / (double) n);
-      double bm = 2.0 * fabs (mh[j * d + i] - m2[j * d + i]);
-      double bv = 2.0 * fabs (vh[j * d + i] - v2[j * d + i]);
-      *bias_z = GSL_MAX (*bias_z, GSL_MAX (bm / se_m, bv / se_v));
-    }
+  int status = pr != NULL ? sc_bias_z (pr, n, 2.0, mh + j * d, vh + j * d,
+                                       m2 + j * d, v2 + j * d, bias_z)
+                          : GSL_EFAILED;
   fc_gmm_free (pr);
   return status;
 }
@@ -155,8 +161,9 @@ sc_bias_at (const fc_gmm *g, size_t j, size_t n, const double *mh,
 /* The largest weak bias of the chain over the times and coordinates, in
    standard errors of N samples of the exact p_r.  */
 static int
-sc_s3_bias (const fc_gmm *g, int variant, size_t n, double *bias_z)
+sc_s3_bias (const sc_sde_params *sp, size_t n, double *bias_z)
 {
+  const fc_gmm *g = sp->g;
   size_t d = g->dim;
   double m0[SC_DIM_MAX], c0[SC_DIM_MAX * SC_DIM_MAX], v0[SC_DIM_MAX];
   double mh[SC_NT * SC_DIM_MAX], vh[SC_NT * SC_DIM_MAX];
@@ -166,8 +173,8 @@ sc_s3_bias (const fc_gmm *g, int variant, size_t n, double *bias_z)
     return status;
   for (size_t i = 0; i < d; i++)
     v0[i] = c0[i * d + i];
-  sc_em_moments (variant, SC_S3_STEPS, d, m0, v0, mh, vh);
-  sc_em_moments (variant, 2 * SC_S3_STEPS, d, m0, v0, m2, v2);
+  sc_em_moments (sp->variant, sp->steps, d, m0, v0, mh, vh);
+  sc_em_moments (sp->variant, 2 * sp->steps, d, m0, v0, m2, v2);
   *bias_z = 0.0;
   for (size_t j = 0; j < SC_NT && status == GSL_SUCCESS; j++)
     status = sc_bias_at (g, j, n, mh, vh, m2, v2, bias_z);
@@ -264,7 +271,7 @@ sc_s3_figure (const fc_run_options *opt, const fc_gmm *g, size_t n,
 {
   fig->n = n;
   fig->n_bins = FC_SIZES (sc_sizes_plan, opt)->fig_bins;
-  fig->steps = SC_S3_STEPS;
+  fig->steps = SC_S3_STEPS; /* the figure is the claim's, as stated */
   fig->t1 = SC_S3_T1;
   fig->box = 0.0;
   for (size_t j = 0; j < SC_NT; j++)
@@ -291,13 +298,13 @@ sc_s3_simulate (const fc_run_options *opt, const fc_gmm *g, int variant,
                 unsigned long seed, sc_figures *fig, sc_s3_result *res)
 {
   size_t n = FC_SIZES (sc_sizes_plan, opt)->sde_n, nd = n * g->dim;
-  sc_sde_params sp = { g, variant };
+  sc_sde_params sp = { g, variant, sc_s3_steps (opt) };
   double *x = malloc (nd * sizeof *x);           /* (n, D) */
   double *xs = malloc (SC_NT * nd * sizeof *xs); /* (SC_NT, n, D) */
   double bias;
   int status = x && xs ? sc_sde_simulate (&sp, seed, n, x, xs) : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
-    status = sc_s3_bias (g, variant, n, &bias);
+    status = sc_s3_bias (&sp, n, &bias);
   if (status == GSL_SUCCESS)
     status = sc_s3_compare (opt, g, n, xs, seed, res);
   if (status == GSL_SUCCESS)
@@ -395,7 +402,7 @@ sc_fp_study (const fc_run_options *opt, const fc_gmm *g, int variant,
              unsigned long seed, fc_order_study *st)
 {
   size_t n = FC_SIZES (sc_sizes_plan, opt)->n_points, d = g->dim;
-  sc_sde_params sp = { g, variant };
+  sc_sde_params sp = { g, variant, sc_s3_steps (opt) };
   fc_path_field_source src = { FC_SCHEDULE_LINEAR, d, g, NULL };
   int status = sc_study_init (st, "fokker_planck", d, 1, FC_SCHEDULE_LINEAR);
   if (status)
@@ -420,35 +427,36 @@ sc_fp_study (const fc_run_options *opt, const fc_gmm *g, int variant,
 
 /* ---------------------------------------------------------------- S3 */
 
-/* Record S3's figures into V and decide.  (a) holds when no moment and no
-   two-sample test tells the simulated marginals from the exact ones, with
-   a weak bias too small to matter; it fails when one does; it decides
-   nothing when the bias is not small.  (b) is the order study's verdict.
-   S3 needs both.  */
+/* Record S3's figures into V.  (a) The simulated marginals: the largest
+   moment z-score of the family (HOLDS, against its Bonferroni band) tells
+   them from the exact ones or not; it decides only when the scheme's weak
+   bias is too small to move a z-score (VALID: a larger bias leaves the
+   comparison undecided).  (b) The Fokker-Planck order study (HOLDS).
+   Reported: the mean and variance z-scores apart, and the smallest
+   two-sample p-value against the family level: the permutation MMD test,
+   with its median-distance bandwidth, has little power against a change
+   of spread, and even the no_denominator control (variance 8 standard
+   errors short) brings it to its floor 1/(1 + SC_NPERM) = 0.005, below
+   the level 0.0083, at some seeds only.  */
 static void
 sc_s3_decide (const fc_run_options *opt, fc_verdict *v,
               const sc_s3_result *res, const fc_order_study *fp)
 {
   double zb = fc_compare_z_band (SC_MC_ALPHA, res->n_z);
   double pb = SC_TS_ALPHA / (double) res->n_tests;
-  fc_verdict_add (v, "z_mean", res->z_mean, zb);
-  fc_verdict_add (v, "z_var", res->z_var, zb);
-  fc_verdict_add (v, "two_sample_p_min", res->p_min, pb);
-  fc_verdict_add (v, "weak_bias_z", res->bias_z, SC_S3_BIAS_Z);
+  double z = GSL_MAX (res->z_mean, res->z_var);
+  fc_verdict_decide (v, FC_TEST_HOLDS, "z_moments", z, zb, z <= zb);
+  fc_verdict_decide (v, FC_TEST_VALID, "weak_bias_z", res->bias_z,
+                     SC_S3_BIAS_Z, res->bias_z <= SC_S3_BIAS_Z);
   fc_module_record_study (opt, v, fp);
-  fc_verdict_kind k[2];
-  int mc_ok = res->z_mean <= zb && res->z_var <= zb && res->p_min >= pb;
-  k[0] = res->bias_z > SC_S3_BIAS_Z ? FC_VERDICT_APPROXIMATE
-         : mc_ok                    ? FC_VERDICT_CONFIRMED
-                                    : FC_VERDICT_REFUTED;
-  k[1] = fp->kind;
-  v->verdict = fc_verdict_combine (2, k);
+  fc_verdict_report (v, "z_mean", res->z_mean, zb);
+  fc_verdict_report (v, "z_var", res->z_var, zb);
+  fc_verdict_report (v, "two_sample_p_min", res->p_min, pb);
   fc_verdict_note (v, "EM (h = %.3g) vs exact p_r at r = .25/.5/.75: |z| <= "
                    "%.2f (band %.2f), min p %.3f, bias %.2f se; Fokker-Planck "
                    "order %.3f, rel(h=%.4g) %.2g",
-                   SC_S3_T1 / SC_S3_STEPS, GSL_MAX (res->z_mean, res->z_var), zb,
-                   res->p_min, res->bias_z, fp->order, fp->h[SC_NH - 1],
-                   fp->rel[SC_NH - 1]);
+                   SC_S3_T1 / (double) sc_s3_steps (opt), z, zb, res->p_min,
+                   res->bias_z, fp->order, fp->h[SC_NH - 1], fp->rel[SC_NH - 1]);
 }
 
 int
