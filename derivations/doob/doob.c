@@ -136,13 +136,21 @@ static const fc_control db_h2_controls[] = {
     FC_VERDICT_REFUTED, DB_H2_WRONG_END_TIME },
 };
 
-/* H3's controls: schemes of another order.  Must flip: a last step that
-   keeps its noise leaves |X_N - x_T| ~ sigma sqrt(h), order 1/2, where the
-   deterministic last step gives round-off for BM (endpoint_det_bm band
-   1e-13) and order 2 for OU (endpoint_det_order_ou band 2 +- 0.24); coarse
-   runs on Brownian paths independent of the reference's stay O(1) from
-   it, so the strong error does not shrink (strong_order about 0 against
-   1 +- 0.16).  */
+/* H3's controls.  Must flip: a last step that keeps its noise leaves
+   |X_N - x_T| ~ sigma sqrt(h), order 1/2, where the deterministic last
+   step gives round-off for BM (endpoint_det_bm band 1e-13) and order 2
+   for OU (endpoint_det_order_ou band 2 +- 0.24); coarse runs on Brownian
+   paths independent of the reference's stay O(1) from it, so the strong
+   error does not shrink (strong_order about 0 against 1 +- 0.16); the
+   h of the end time 1.25 T is an inconsistent scheme for the bridge to
+   T: its moments at T/2 converge to another law (the exact weak error
+   tends to a constant, weak_order_exact about 0) and its end point to
+   another point (endpoint_order about 0); a moment recursion that takes
+   the drift's coefficients at the right end of each step is another
+   first-order scheme than the simulated one (left ends), which the
+   coupled Monte Carlo weak errors, whose standard errors are small,
+   tell (weak_mc_z some 30 against its band 4.5: the check that the
+   recursion is the scheme's fails, NONE).  */
 static const fc_control db_h3_controls[] = {
   { "noisy_last_step",
     "the deterministic last step keeps its noise sigma dW_{N-1}",
@@ -150,6 +158,13 @@ static const fc_control db_h3_controls[] = {
   { "uncoupled_paths",
     "the coarse runs on Brownian paths independent of the fine reference's",
     FC_VERDICT_REFUTED, DB_H3_UNCOUPLED_PATHS },
+  { "wrong_end_time",
+    "the scheme (and its moment recursion) with the h of the end time 1.25 T",
+    FC_VERDICT_REFUTED, DB_H3_WRONG_END_TIME },
+  { "broken_recursion",
+    "the moment recursion takes the drift's coefficients at the steps' right "
+    "ends t_{k+1}, the simulated scheme at their left ends t_k",
+    FC_VERDICT_NONE, DB_H3_BROKEN_RECURSION },
 };
 
 static const fc_claim db_claims[] = {

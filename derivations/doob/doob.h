@@ -107,12 +107,17 @@ typedef struct
   double mc_z;                       /* max |weak MC - recursion| / se */
 } fc_doob_order_table;
 
-/* Fitted orders of the table's columns (NAN where an error is not
-   positive) and their standard errors.  */
+/* Fitted orders of the table's columns and their standard errors, each
+   fitted on the leading steps whose error stays above ten times its
+   round-off floor (fc_study_ladder_above_floor): KEPT says how many, in
+   the order weak, strong, end, wexact, det; NAN where fewer than three
+   are (the Brownian bridge's deterministic end point is at round-off: no
+   order).  */
 typedef struct
 {
   double weak, weak_se, strong, strong_se, end, end_se, wexact, wexact_se;
   double det, det_se;
+  size_t kept[5];
 } fc_doob_orders;
 
 /* Euler-Maruyama on the bridge of KIND in D = 2 (T = FC_DOOB_T, sigma =

@@ -36,11 +36,14 @@ enum
   DB_H2_UNIT_NOISE_H,       /* h of sigma = 1 whatever sigma is simulated */
   DB_H2_WRONG_END_TIME,     /* h of the end time (1 + 1e-3) T */
   DB_H3_NOISY_LAST_STEP,    /* the deterministic last step keeps its noise */
-  DB_H3_UNCOUPLED_PATHS     /* coarse runs on paths independent of the
+  DB_H3_UNCOUPLED_PATHS,    /* coarse runs on paths independent of the
                                reference's */
+  DB_H3_WRONG_END_TIME,     /* the scheme with the h of the end time 1.25 T */
+  DB_H3_BROKEN_RECURSION    /* the moment recursion at the steps' right ends */
 };
 
-/* The end times of the wrong-end-time controls, in units of T.  */
+/* The end times of the wrong-end-time controls, in units of T (H1 and
+   H3: 1.25; H2: 1 + 1e-3).  */
 #define DB_H1_WRONG_T_FACTOR 1.25
 #define DB_H2_WRONG_T_FACTOR (1.0 + 1e-3)
 
@@ -113,11 +116,13 @@ typedef struct
   const fc_bridge *h_of;
   fc_bridge other_end; /* the bridge with the end time of a control */
   double h_scale;
+  int right_end_recursion; /* db_em_moments: the broken recursion of a
+                              control (coefficients at t_{k+1}) */
 } db_drift_params;
 
 /* The claim's drift of S's bridge, or the drift of the control VARIANT
-   (DB_H1_WRONG_END_TIME, DB_H1_HALF_H_TERM, DB_H2_WRONG_END_TIME; any
-   other variant gives the claim's drift).  */
+   (the wrong end times, DB_H1_HALF_H_TERM, DB_H3_BROKEN_RECURSION's
+   recursion; any other variant gives the claim's drift).  */
 void
 db_drift_init (db_drift_params *p, const db_setup *s, int variant);
 
@@ -125,17 +130,23 @@ db_drift_init (db_drift_params *p, const db_setup *s, int variant);
 int
 db_drift (double t, size_t n, const double *x, double *f, void *params);
 
-/* Mean and variance (per coordinate) of the Euler-Maruyama chain with
-   noise SIGMA on GRID from S's start point after the step counts KS (n_k,
-   increasing, each < steps) into MEAN and VAR (n_k, D).  */
+/* Mean and variance (per coordinate) of the Euler-Maruyama chain of S
+   with the drift DP and noise SIGMA on GRID from S's start point after
+   the step counts KS (n_k, increasing, each < steps) into MEAN and VAR
+   (n_k, D).  */
 int
-db_em_moments (const db_setup *s, double sigma, const fc_sde_grid *grid,
-               size_t n_k, const size_t *ks, double *mean, double *var);
+db_em_moments (const db_setup *s, const db_drift_params *dp, double sigma,
+               const fc_sde_grid *grid, size_t n_k, const size_t *ks,
+               double *mean, double *var);
 
 /* The band of max |X_N - x_T| with the deterministic last step, N =
    STEPS steps.  */
 double
 db_endpoint_band (const db_setup *s, double sigma, size_t steps);
+
+/* Its round-off part alone (the whole band for Brownian motion).  */
+double
+db_endpoint_roundoff (const db_setup *s, double sigma, size_t steps);
 
 /* -------------------------------------------------- the double well */
 

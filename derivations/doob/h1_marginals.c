@@ -46,7 +46,9 @@ db_marginal_bias (const db_setup *s, const fc_sde_grid *grid, size_t n,
 {
   size_t d = s->b.dim;
   double mh[FC_DOOB_NT * DB_DIM_MAX], vh[FC_DOOB_NT * DB_DIM_MAX];
-  int status = db_em_moments (s, s->b.sigma, grid, FC_DOOB_NT, ks, mh, vh);
+  db_drift_params dp;
+  db_drift_init (&dp, s, DB_CLAIM);
+  int status = db_em_moments (s, &dp, s->b.sigma, grid, FC_DOOB_NT, ks, mh, vh);
   *bias_z = 0.0;
   for (size_t j = 0; j < FC_DOOB_NT && status == GSL_SUCCESS; j++)
     {
