@@ -71,18 +71,22 @@ fc_doob_marginal_study (fc_bridge_kind kind, size_t dim, double theta_scale,
 
 typedef struct
 {
-  double rate, rate_se; /* fitted rate of dev_sup in sigma */
+  double rate, rate_se; /* fitted rate of dev_sup in sigma, and its Monte
+                           Carlo standard error */
   double dev_sup[FC_DOOB_NSIG_MAX];  /* RMS sup_t |X^sigma - X^0| per sigma */
   double dev_half[FC_DOOB_NSIG_MAX]; /* RMS |X^sigma - X^0| at T/2 */
   double det_err[3]; /* sup_k |X^0_k - xbar(t_k)| at N/4, N/2, N steps */
-  double det_order;  /* fitted over the three (OU), NAN for BM */
+  double det_order;  /* fitted over those above the floor (OU), NAN for BM */
+  size_t det_kept;   /* of the three, the leading ones above ten times the
+                        round-off floor */
   double sd_half;    /* sqrt (tr Cov X(T/2)) of the exact bridge at sigma 1 */
 } fc_doob_sigma_limit;
 
 /* The bridge of KIND in D = 3 at each of the N_SIG (at most
-   FC_DOOB_NSIG_MAX) noise levels SIGMAS on the same N Brownian paths of
-   STEPS steps (a multiple of 4): deviations from the sigma = 0 chain X^0,
-   their rate, and X^0 against the exact deterministic bridge.  */
+   FC_DOOB_NSIG_MAX) noise levels SIGMAS, each on its own N (at least 2)
+   Brownian paths of STEPS steps (a multiple of 4): deviations from the
+   sigma = 0 chain X^0, their rate with its Monte Carlo error, and X^0
+   against the exact deterministic bridge.  */
 int
 fc_doob_sigma_study (fc_bridge_kind kind, size_t n_sig, const double *sigmas,
                      size_t n, size_t steps, unsigned long seed,
