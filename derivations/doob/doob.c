@@ -52,12 +52,16 @@ const db_sizes db_size_plan[FC_SIZE_COUNT] = {
        from levels 1 and 2 instead of 2 and 3).  */
     .well = { .n_h = 3000, .n_u = 170000, .n_two = 200, .bins = 20,
               .n_lev = 4 },
+    .well2 = { .n_h = 2000, .n_u = 150000, .n_two = 300, .n_lev = 3,
+               .dx = 0.05 },
     .h2_npts = 512, .h2_n = 500, .h2_steps = 512,
     .h3_n = 1000 },
   [FC_SIZE_QUICK] = {
     .h1 = { .n = 2000, .steps = 512, .n_two = 200 },
     .well = { .n_h = 450, .n_u = 24000, .n_two = 100, .bins = 10,
               .n_lev = 3 },
+    .well2 = { .n_h = 300, .n_u = 24000, .n_two = 100, .n_lev = 2,
+               .dx = 0.1 },
     .h2_npts = 64, .h2_n = 200, .h2_steps = 256,
     .h3_n = 500 },
 };
@@ -82,19 +86,22 @@ db_h1_gaussian_variant (int variant)
 static int
 db_check_h1 (const fc_run_options *opt, fc_verdict *v)
 {
-  static const db_h1_part parts[2] = { db_h1_marginals, db_h1_double_well };
+  static const db_h1_part parts[3] = { db_h1_marginals, db_h1_double_well,
+                                        db_h1_double_well_2d };
   int variant = fc_control_variant (opt);
-  int run[2] = { variant == DB_CLAIM || db_h1_gaussian_variant (variant),
-                 variant == DB_CLAIM || !db_h1_gaussian_variant (variant) };
-  char note[2][DB_NOTE_LEN] = { "", "" };
-  for (int p = 0; p < 2; p++)
+  int gauss = variant == DB_CLAIM || db_h1_gaussian_variant (variant);
+  int wells = variant == DB_CLAIM || !db_h1_gaussian_variant (variant);
+  int run[3] = { gauss, wells, wells };
+  char note[3][DB_NOTE_LEN] = { "", "", "" };
+  for (int p = 0; p < 3; p++)
     if (run[p])
       {
         int status = parts[p] (opt, variant, v, note[p]);
         if (status)
           return status;
       }
-  fc_verdict_note (v, "%s%s%s", note[0], run[0] && run[1] ? "; " : "", note[1]);
+  fc_verdict_note (v, "%s%s%s%s%s", note[0], gauss && wells ? "; " : "", note[1],
+                   wells ? "; " : "", note[2]);
   return GSL_SUCCESS;
 }
 

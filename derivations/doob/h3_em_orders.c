@@ -16,8 +16,6 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include "doob_internal.h"
@@ -50,178 +48,6 @@ static const size_t db_h3_steps[DB_H3_NH] = { 8, 16, 32, 64, 128, 256 };
 #define DB_H3_END_FLOOR 0.02
 #define DB_H3_DET_FLOOR 0.2
 #define DB_H3_BAND_SE 3.0
-
-/* ----------------------------------------------------- the coupled ladder */
-
-/* The runs of the study, all on the same Brownian paths: the reference
-   with FINE steps and each of the N_H coarse step counts, the latter with
-   the plain and the deterministic last step.  They advance together, chunk
-   by chunk of FC_RNG_CHUNK paths, drawing each fine increment once in the
-   order of fc_sde.h and summing it into every coarse run's increment in
-   that same order: each run follows, to the bit, the path
-   fc_sde_euler_maruyama would give it on the grid {0, T, steps, fine,
-   seed, 0}, for one draw of the path instead of one per run (the draws are
-   the cost).  The deterministic last step shares every state of the plain
-   run but the last.  SEED_COARSE != SEED_REF: the coarse runs on other
-   paths than the reference (a control).  */
-typedef struct
-{
-  const db_setup *s;
-  const db_drift_params *dp;
-  size_t n_h, fine, n;
-  const size_t *steps;
-  unsigned long seed_ref, seed_coarse;
-  double *ref;     /* (2, n, D): the reference at T/2 and T */
-  double *half;    /* (n_h, n, D): each coarse run at T/2 */
-  double *end;     /* (n_h, n, D): plain last step, at T */
-  double *end_det; /* (n_h, n, D): deterministic last step, at T */
-} db_ladder;
-
-/* Per-thread scratch: the runs' states (n_h + 1 runs) and increment sums,
-   the drift, the fine normals of the reference's and the coarse runs'
-   streams.  */
-typedef struct
-{
-  double *block, *x, *acc, *f, *z, *zc;
-  gsl_rng *rng, *rng_c;
-} db_ladder_scratch;
-
-static int
-db_ladder_scratch_alloc (const db_ladder *L, db_ladder_scratch *w)
-{
-  size_t cd = FC_RNG_CHUNK * L->s->b.dim, runs = L->n_h + 1;
-  w->block = malloc ((2 * runs + 3) * cd * sizeof *w->block);
-  w->rng = gsl_rng_alloc (gsl_rng_mt19937);
-  w->rng_c = gsl_rng_alloc (gsl_rng_mt19937);
-  w->x = w->block;
-  w->acc = w->block ? w->x + runs * cd : NULL;
-  w->f = w->block ? w->acc + runs * cd : NULL;
-  w->z = w->block ? w->f + cd : NULL;
-  w->zc = w->block ? w->z + cd : NULL;
-  return w->block && w->rng && w->rng_c ? GSL_SUCCESS : GSL_ENOMEM;
-}
-
-static void
-db_ladder_scratch_free (db_ladder_scratch *w)
-{
-  free (w->block);
-  if (w->rng)
-    gsl_rng_free (w->rng);
-  if (w->rng_c)
-    gsl_rng_free (w->rng_c);
-}
-
-/* Step K of the run with STEPS steps of the chunk's M paths XC (m, D):
-   the increment is ACC (the sum of its fine normals) times SCALE, reset
-   after use; XDET, when not NULL, receives the deterministic step.  The
-   arithmetic is fc_sde's.  */
-static int
-db_ladder_step (const db_ladder *L, size_t steps, size_t k, size_t m,
-                double *xc, double *acc, double *f, double *xdet)
-{
-  size_t md = m * L->s->b.dim;
-  fc_sde_grid grid = { 0.0, L->s->b.T, steps, L->fine, 0, 0, 0 };
-  double h = L->s->b.T / (double) steps, g = L->s->b.sigma;
-  double scale = sqrt (L->s->b.T / (double) L->fine);
-  int status = db_drift (fc_sde_grid_time (&grid, k), m, xc, f, (void *) L->dp);
-  for (size_t q = 0; status == GSL_SUCCESS && q < md; q++)
-    {
-      double dw = acc[q] * scale;
-      if (xdet)
-        xdet[q] = xc[q] + h * f[q];
-      xc[q] += h * f[q] + g * dw;
-      acc[q] = 0.0;
-    }
-  return status;
-}
-
-/* Copy the chunk's M states XC to paths I0 .. of OUT (n, D).  */
-static void
-db_ladder_save (const db_ladder *L, double *out, size_t i0, size_t m,
-                const double *xc)
-{
-  size_t d = L->s->b.dim;
-  memcpy (out + i0 * d, xc, m * d * sizeof *xc);
-}
-
-/* The fine step J of every run of chunk C (paths I0 .. I0 + M).  */
-static int
-db_ladder_fine_step (const db_ladder *L, size_t j, size_t i0, size_t m,
-                     db_ladder_scratch *w)
-{
-  size_t d = L->s->b.dim, cd = FC_RNG_CHUNK * d, md = m * d, nd = L->n * d;
-  for (size_t q = 0; q < cd; q++)
-    w->z[q] = gsl_ran_gaussian_ziggurat (w->rng, 1.0);
-  if (L->seed_coarse != L->seed_ref)
-    for (size_t q = 0; q < cd; q++)
-      w->zc[q] = gsl_ran_gaussian_ziggurat (w->rng_c, 1.0);
-  const double *zc = L->seed_coarse != L->seed_ref ? w->zc : w->z;
-  double *xr = w->x + L->n_h * cd, *ar = w->acc + L->n_h * cd;
-  for (size_t q = 0; q < md; q++)
-    ar[q] = 0.0 + w->z[q];
-  int status = db_ladder_step (L, L->fine, j, m, xr, ar, w->f, NULL);
-  if (j + 1 == L->fine / 2 || j + 1 == L->fine)
-    db_ladder_save (L, L->ref + (j + 1 == L->fine ? nd : 0), i0, m, xr);
-  for (size_t a = 0; a < L->n_h && status == GSL_SUCCESS; a++)
-    {
-      size_t r = L->fine / L->steps[a], k = (j + 1) / r - 1;
-      double *xa = w->x + a * cd, *acc = w->acc + a * cd;
-      for (size_t q = 0; q < md; q++)
-        acc[q] += zc[q];
-      if ((j + 1) % r != 0)
-        continue;
-      int last = k + 1 == L->steps[a];
-      double *xdet = last ? L->end_det + a * nd + i0 * d : NULL;
-      status = db_ladder_step (L, L->steps[a], k, m, xa, acc, w->f, xdet);
-      if (k + 1 == L->steps[a] / 2)
-        db_ladder_save (L, L->half + a * nd, i0, m, xa);
-      if (last)
-        db_ladder_save (L, L->end + a * nd, i0, m, xa);
-    }
-  return status;
-}
-
-/* Every run of chunk C over [0, T].  */
-static int
-db_ladder_chunk (const db_ladder *L, size_t c, db_ladder_scratch *w)
-{
-  size_t d = L->s->b.dim, cd = FC_RNG_CHUNK * d, i0 = c * FC_RNG_CHUNK;
-  size_t m = GSL_MIN (FC_RNG_CHUNK, L->n - i0);
-  fc_rng_reseed (w->rng, L->seed_ref, (unsigned long) c);
-  fc_rng_reseed (w->rng_c, L->seed_coarse, (unsigned long) c);
-  memset (w->acc, 0, (L->n_h + 1) * cd * sizeof *w->acc);
-  for (size_t a = 0; a <= L->n_h; a++)
-    db_fill_start (L->s, m, w->x + a * cd);
-  int status = GSL_SUCCESS;
-  for (size_t j = 0; j < L->fine && status == GSL_SUCCESS; j++)
-    status = db_ladder_fine_step (L, j, i0, m, w);
-  return status;
-}
-
-/* Run the ladder L, OpenMP over chunks (the numbers do not depend on the
-   thread count: each chunk draws from its own streams).  */
-static int
-db_ladder_run (const db_ladder *L)
-{
-  size_t n_chunks = (L->n + FC_RNG_CHUNK - 1) / FC_RNG_CHUNK;
-  int status = GSL_SUCCESS;
-#pragma omp parallel if (n_chunks > 1)
-  {
-    db_ladder_scratch w;
-    int st = db_ladder_scratch_alloc (L, &w);
-#pragma omp for schedule(static)
-    for (size_t c = 0; c < n_chunks; c++)
-      if (st == GSL_SUCCESS)
-        st = db_ladder_chunk (L, c, &w);
-    db_ladder_scratch_free (&w);
-    if (st)
-#pragma omp critical
-      status = st;
-  }
-  if (status == GSL_ENOMEM)
-    GSL_ERROR ("no memory for the ladder's scratch", GSL_ENOMEM);
-  return status;
-}
 
 /* ---------------------------------------------------------- the study */
 
@@ -288,28 +114,42 @@ db_h3_row_exact (const db_setup *s, size_t n, double w, double w_ref,
                                     fabs (end_det[q] - s->x_T[q % d]));
 }
 
-/* The table of the ladder L (its runs done) into TAB; DET: the
-   deterministic last step (else the plain one stands in for it).  */
-static int
-db_h3_table (const db_ladder *L, int det, double *d2, fc_doob_order_table *tab)
+/* The runs of the study (db_coupled, one pass over each Brownian path):
+   the N_H coarse step counts, then the reference, each saved at T/2 and
+   T, and the deterministic last steps.  */
+typedef struct
 {
-  const db_setup *s = L->s;
-  size_t nd = L->n * s->b.dim;
+  const db_setup *s;
+  const db_drift_params *dp;
+  size_t n_h, fine, n;
+  const size_t *steps;
+  double *xs;  /* (n_h + 1, 2, n, D) */
+  double *det; /* (n_h + 1, n, D) */
+} db_h3_runs;
+
+/* The table of the runs R into TAB; DET: the deterministic last step
+   (else the plain one stands in for it).  */
+static int
+db_h3_table (const db_h3_runs *R, int det, double *d2, fc_doob_order_table *tab)
+{
+  const db_setup *s = R->s;
+  size_t nd = R->n * s->b.dim;
+  const double *ref = R->xs + 2 * R->n_h * nd;
   double w_ref = 0.0;
-  tab->n_h = L->n_h;
+  tab->n_h = R->n_h;
   tab->mc_z = 0.0;
-  int status = db_h3_weak_exact (s, L->dp, L->fine, &w_ref);
-  for (size_t k = 0; k < L->n_h && status == GSL_SUCCESS; k++)
+  int status = db_h3_weak_exact (s, R->dp, R->fine, &w_ref);
+  for (size_t k = 0; k < R->n_h && status == GSL_SUCCESS; k++)
     {
       double w;
-      tab->steps[k] = (double) L->steps[k];
-      tab->h[k] = s->b.T / (double) L->steps[k];
-      db_h3_row (s, L->n, L->half + k * nd, L->end + k * nd, L->ref, d2, tab, k);
-      status = db_h3_weak_exact (s, L->dp, L->steps[k], &w);
+      const double *half = R->xs + 2 * k * nd, *end = half + nd;
+      tab->steps[k] = (double) R->steps[k];
+      tab->h[k] = s->b.T / (double) R->steps[k];
+      db_h3_row (s, R->n, half, end, ref, d2, tab, k);
+      status = db_h3_weak_exact (s, R->dp, R->steps[k], &w);
       if (status == GSL_SUCCESS)
-        db_h3_row_exact (s, L->n, w, w_ref, (det ? L->end_det : L->end) + k * nd,
-                         tab, k);
-      tab->det_band[k] = db_endpoint_band (s, s->b.sigma, L->steps[k]);
+        db_h3_row_exact (s, R->n, w, w_ref, det ? R->det + k * nd : end, tab, k);
+      tab->det_band[k] = db_endpoint_band (s, s->b.sigma, R->steps[k]);
     }
   return status;
 }
@@ -324,26 +164,31 @@ static int
 db_h3_study (const db_setup *s, int variant, size_t n_h, const size_t *steps,
              size_t fine, size_t n, unsigned long seed, fc_doob_order_table *tab)
 {
-  size_t nd = n * s->b.dim;
+  size_t d = s->b.dim, nd = n * d, all[FC_DOOB_NH_MAX + 1];
   db_drift_params dp;
   db_drift_init (&dp, s, variant);
-  unsigned long seed_c = variant == DB_H3_UNCOUPLED_PATHS
-                             ? fc_rng_stream_seed (seed, 1) : seed;
-  db_ladder L = { s, &dp, n_h, fine, n, steps, seed, seed_c, NULL, NULL, NULL,
-                  NULL };
-  L.ref = malloc ((2 + 3 * n_h) * nd * sizeof *L.ref);
-  double *d2 = malloc (n * sizeof *d2);
-  int status = L.ref && d2 ? GSL_SUCCESS : GSL_ENOMEM;
+  fc_sde_system sys = { db_drift, NULL, s->b.sigma, d, &dp };
+  double t_save[2] = { 0.5 * s->b.T, s->b.T };
+  memcpy (all, steps, n_h * sizeof *all);
+  all[n_h] = fine;
+  db_h3_runs R = { s, &dp, n_h, fine, n, steps, NULL, NULL };
+  R.xs = malloc ((3 * (n_h + 1) * nd + n) * sizeof *R.xs);
+  double *x0 = malloc (nd * sizeof *x0);
+  int status = R.xs && x0 ? GSL_SUCCESS : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
     {
-      L.half = L.ref + 2 * nd;
-      L.end = L.half + n_h * nd;
-      L.end_det = L.end + n_h * nd;
-      status = db_ladder_run (&L);
+      R.det = R.xs + 2 * (n_h + 1) * nd;
+      db_coupled c = { &sys, 0.0, s->b.T, fine, n_h + 1, all, n, seed,
+                       variant == DB_H3_UNCOUPLED_PATHS ? fc_rng_stream_seed (seed, 1)
+                                                        : seed,
+                       n_h, 2, t_save, R.xs, R.det };
+      db_fill_start (s, n, x0);
+      status = db_coupled_run (&c, x0);
     }
   if (status == GSL_SUCCESS)
-    status = db_h3_table (&L, variant != DB_H3_NOISY_LAST_STEP, d2, tab);
-  free (L.ref), free (d2);
+    status = db_h3_table (&R, variant != DB_H3_NOISY_LAST_STEP,
+                          R.det + (n_h + 1) * nd, tab);
+  free (R.xs), free (x0);
   if (status == GSL_ENOMEM)
     GSL_ERROR ("no memory for the order study", GSL_ENOMEM);
   return status;
