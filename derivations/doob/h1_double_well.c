@@ -85,31 +85,34 @@
 /* -------------------------------------------------------------- samplers */
 
 /* N paths from x0 of DRIFT with noise SIGMA to the time FRAC_END T in FRAC_END
-   DB_WELL_EM_STEPS steps (DOUBLE: half as many, on the same Brownian
-   paths), states at the N_SAVE times T_SAVE into X (n_save, n).  */
+   DB_WELL_EM_STEPS steps, states at the N_SAVE times T_SAVE into X
+   (n_save, n); with PAIR, the same paths with twice the step too (the
+   bias runs, in the same pass: db_coupled), into X + n_save n.  */
 static int
 db_well_simulate (fc_drift_fn drift, void *params, double sigma, double frac_end,
-                  int dbl, size_t n, unsigned long seed, size_t n_save,
+                  int pair, size_t n, unsigned long seed, size_t n_save,
                   const double *t_save, double *x)
 {
-  size_t steps = (size_t) (frac_end * DB_WELL_EM_STEPS);
+  size_t steps[2] = { (size_t) (frac_end * DB_WELL_EM_STEPS) };
+  steps[1] = steps[0] / 2;
   fc_sde_system sys = { drift, NULL, sigma, 1, params };
-  fc_sde_grid grid = { 0.0, frac_end * DB_WELL_T, dbl ? steps / 2 : steps, steps,
-                       seed, 0, 0 };
+  db_coupled c = { &sys, 0.0, frac_end * DB_WELL_T, steps[0], pair ? 2 : 1, steps,
+                   n, seed, seed, 0, n_save, t_save, x, NULL };
   double *x0 = malloc (n * sizeof *x0); /* (n) */
   if (x0 == NULL)
     GSL_ERROR ("no memory for the double-well paths", GSL_ENOMEM);
   for (size_t i = 0; i < n; i++)
     x0[i] = DB_WELL_X0;
-  int status = fc_sde_euler_maruyama (&sys, &grid, n, x0, n_save, t_save, x);
+  int status = db_coupled_run (&c, x0);
   free (x0);
   return status;
 }
 
 /* The h-transform of K (with DROP_H, f alone) to 3T/4, states at the
-   comparison times into X (FC_DOOB_WELL_NT, n).  */
+   comparison times into X (FC_DOOB_WELL_NT, n) (and, with PAIR, those of
+   twice the step after them).  */
 static int
-db_well_sample_h (const fc_kolmogorov *k, int drop_h, int dbl, size_t n,
+db_well_sample_h (const fc_kolmogorov *k, int drop_h, int pair, size_t n,
                   unsigned long seed, double *x, unsigned long *n_clamped)
 {
   fc_kolmogorov_htransform ht = { k, drop_h, n_clamped };
@@ -117,22 +120,21 @@ db_well_sample_h (const fc_kolmogorov *k, int drop_h, int dbl, size_t n,
   for (size_t j = 0; j < FC_DOOB_WELL_NT; j++)
     t_save[j] = db_well_frac[j] * DB_WELL_T;
   return db_well_simulate (fc_kolmogorov_htransform_drift, &ht, DB_WELL_SIGMA,
-                           0.75, dbl, n,
-                           seed, FC_DOOB_WELL_NT, t_save, x);
+                           0.75, pair, n, seed, FC_DOOB_WELL_NT, t_save, x);
 }
 
 /* The unconditioned paths to T with noise SIGMA (DB_WELL_SIGMA but in a
    control): states at the times and at T into XS (FC_DOOB_WELL_NT + 1,
-   n).  */
+   n) (and, with PAIR, those of twice the step after them).  */
 static int
-db_well_sample_paths (double sigma, int dbl, size_t n, unsigned long seed,
+db_well_sample_paths (double sigma, int pair, size_t n, unsigned long seed,
                       double *xs)
 {
   double t_save[FC_DOOB_WELL_NT + 1];
   for (size_t j = 0; j < FC_DOOB_WELL_NT; j++)
     t_save[j] = db_well_frac[j] * DB_WELL_T;
   t_save[FC_DOOB_WELL_NT] = DB_WELL_T;
-  return db_well_simulate (db_well_drift, NULL, sigma, 1.0, dbl, n, seed,
+  return db_well_simulate (db_well_drift, NULL, sigma, 1.0, pair, n, seed,
                            FC_DOOB_WELL_NT + 1, t_save, xs);
 }
 
@@ -347,8 +349,8 @@ db_well_em_moments (const db_well_run *r, const double *xh2, const double *xs2,
   return m >= 2 ? GSL_SUCCESS : GSL_EFAILED;
 }
 
-/* The Euler-Maruyama bias of both samplers: the runs again with twice
-   the step on the same Brownian paths; for a scheme of weak order 1,
+/* The Euler-Maruyama bias of both samplers: the runs with twice the step
+   on the same Brownian paths (made beside the runs); for a scheme of weak order 1,
    M_{2h} - M_h = c h + O(h^2) is the bias of M_h itself, taken in
    standard errors of the comparison.  For the rejection sampler the
    moments are taken over the paths accepted by both runs: the few percent
@@ -356,30 +358,17 @@ db_well_em_moments (const db_well_run *r, const double *xh2, const double *xs2,
    about 0.3 standard errors to the estimate and no information on the
    bias (q_eps is flat across the window).  */
 static int
-db_well_run_em_bias (const fc_run_options *opt, db_well_run *r,
-                     unsigned long *clamped)
+db_well_run_em_bias (db_well_run *r)
 {
   size_t n_h = r->res.n_h, n_u = r->res.n_u;
-  double *xh2 = malloc (FC_DOOB_WELL_NT * n_h * sizeof *xh2);       /* (NT, n_h) */
-  double *xs2 = malloc ((FC_DOOB_WELL_NT + 1) * n_u * sizeof *xs2); /* (NT+1, n_u) */
-  int status = xh2 && xs2 ? GSL_SUCCESS : GSL_ENOMEM;
-  if (status == GSL_SUCCESS)
-    status = db_well_sample_h (r->kp, r->drop_h, 1, n_h,
-                               fc_module_seed (opt, DB_TAG_WELL_H), xh2, clamped);
-  if (status == GSL_SUCCESS)
-    status = db_well_sample_paths (r->sigma_ref, 1, n_u,
-                                   fc_module_seed (opt, DB_TAG_WELL_REJ),
-                                   xs2);
+  const double *xh2 = r->xh + FC_DOOB_WELL_NT * n_h;
+  const double *xs2 = r->xs + (FC_DOOB_WELL_NT + 1) * n_u;
   fc_doob_moments a[FC_DOOB_WELL_NT], b[FC_DOOB_WELL_NT];
   fc_doob_moments c[FC_DOOB_WELL_NT], d[FC_DOOB_WELL_NT];
-  if (status == GSL_SUCCESS)
-    status = db_well_em_moments (r, xh2, xs2, a, b, c, d);
+  int status = db_well_em_moments (r, xh2, xs2, a, b, c, d);
   if (status == GSL_SUCCESS)
     r->res.em_bias_z = GSL_MAX (db_well_bias_z (a, b, n_h, r->res.n_acc),
                                 db_well_bias_z (c, d, n_h, r->res.n_acc));
-  free (xh2), free (xs2);
-  if (status == GSL_ENOMEM)
-    GSL_ERROR ("no memory for the doubled-step runs", GSL_ENOMEM);
   return status;
 }
 
@@ -429,18 +418,19 @@ db_well_run_samples (const fc_run_options *opt, const db_well_sizes *sz,
                      db_well_run *r, unsigned long *clamped)
 {
   fc_doob_well_result *s = &r->res;
-  r->xh = malloc (FC_DOOB_WELL_NT * s->n_h * sizeof *r->xh);
+  size_t runs = r->need_bias ? 2 : 1;
+  r->xh = malloc (runs * FC_DOOB_WELL_NT * s->n_h * sizeof *r->xh);
   r->xr = malloc (FC_DOOB_WELL_NT * s->n_u * sizeof *r->xr);
-  r->xs = malloc ((FC_DOOB_WELL_NT + 1) * s->n_u * sizeof *r->xs);
+  r->xs = malloc (runs * (FC_DOOB_WELL_NT + 1) * s->n_u * sizeof *r->xs);
   if (!(r->xh && r->xr && r->xs))
     GSL_ERROR ("no memory for the samples", GSL_ENOMEM);
   fc_module_progress (opt, "double well: %zu h-transform paths, %zu "
                       "unconditioned paths of %d steps%s", s->n_h, s->n_u,
                       DB_WELL_EM_STEPS, r->drop_h ? " (h-term dropped)" : "");
-  int status = db_well_sample_h (r->kp, r->drop_h, 0, s->n_h,
+  int status = db_well_sample_h (r->kp, r->drop_h, r->need_bias, s->n_h,
                                  fc_module_seed (opt, DB_TAG_WELL_H), r->xh, clamped);
   if (status == GSL_SUCCESS)
-    status = db_well_sample_paths (r->sigma_ref, 0, s->n_u,
+    status = db_well_sample_paths (r->sigma_ref, r->need_bias, s->n_u,
                                    fc_module_seed (opt, DB_TAG_WELL_REJ),
                                    r->xs);
   if (status)
@@ -449,7 +439,7 @@ db_well_run_samples (const fc_run_options *opt, const db_well_sizes *sz,
   if (s->n_acc < 2)
     GSL_ERROR ("fewer than 2 accepted paths", GSL_EFAILED);
   s->n_two = GSL_MIN (sz->n_two, GSL_MIN (s->n_h, s->n_acc));
-  return r->need_bias ? db_well_run_em_bias (opt, r, clamped) : GSL_SUCCESS;
+  return r->need_bias ? db_well_run_em_bias (r) : GSL_SUCCESS;
 }
 
 /* Everything at the sizes SZ: grids, samples, systematic errors,
@@ -475,9 +465,9 @@ db_well_run_all (const fc_run_options *opt, const db_well_sizes *sz, int variant
   if (status)
     return status;
   /* Drift evaluations: n_h paths of 3/4 DB_WELL_EM_STEPS steps, and half
-     as many steps in the doubled-step run.  */
-  s->clamped_frac = (double) clamped
-                    / (1.5 * (double) s->n_h * (3.0 * DB_WELL_EM_STEPS / 4.0));
+     as many steps in the doubled-step run (when made).  */
+  s->clamped_frac = (double) clamped / ((r->need_bias ? 1.5 : 1.0) * (double) s->n_h
+                                        * (3.0 * DB_WELL_EM_STEPS / 4.0));
   fc_doob_moments mp[FC_DOOB_WELL_NT], mw[FC_DOOB_WELL_NT];
   for (size_t j = 0; j < FC_DOOB_WELL_NT; j++)
     {

@@ -128,40 +128,49 @@ typedef struct
   db_w2_moments q, q_eps;
 } db_w2_run;
 
-/* N paths of the h-transformed SDE (DBL: with twice the step on the same
-   Brownian paths) to T/2 into X (n, 2).  */
+/* N paths from x0 of SYS over [0, T1] in T1 / T DB_W2_EM_STEPS steps,
+   states at the N_SAVE times T_SAVE into X (n_save, n, 2); with PAIR,
+   the same paths with twice the step too (in the same pass: db_coupled)
+   into X + 2 n_save n.  */
 static int
-db_w2_sample_h (const db_w2_run *r, int dbl, unsigned long seed, size_t n,
+db_w2_simulate (const fc_sde_system *sys, double t1, int pair, unsigned long seed,
+                size_t n, size_t n_save, const double *t_save, double *x)
+{
+  size_t steps[2] = { (size_t) (t1 / DB_WELL_T * DB_W2_EM_STEPS) };
+  steps[1] = steps[0] / 2;
+  db_coupled c = { sys, 0.0, t1, steps[0], pair ? 2 : 1, steps, n, seed, seed, 0,
+                   n_save, t_save, x, NULL };
+  double *x0 = malloc (2 * n * sizeof *x0);
+  if (x0 == NULL)
+    GSL_ERROR ("no memory for the 2-D paths", GSL_ENOMEM);
+  for (size_t i = 0; i < n; i++)
+    x0[2 * i] = DB_WELL_X0, x0[2 * i + 1] = DB_W2_C * DB_WELL_X0;
+  int status = db_coupled_run (&c, x0);
+  free (x0);
+  return status;
+}
+
+/* N paths of the h-transformed SDE to T/2 into X (n, 2) (and with PAIR
+   those of twice the step after them).  */
+static int
+db_w2_sample_h (const db_w2_run *r, int pair, unsigned long seed, size_t n,
                 double *x, unsigned long *clamped)
 {
-  size_t steps = DB_W2_EM_STEPS / 2;
   db_w2_htransform ht = { r->g, r->drop_h, clamped };
   fc_sde_system sys = { db_w2_htransform_drift, NULL, DB_WELL_SIGMA, 2, &ht };
-  fc_sde_grid grid = { 0.0, 0.5 * DB_WELL_T, dbl ? steps / 2 : steps, steps, seed,
-                       0, 0 };
-  for (size_t i = 0; i < n; i++)
-    x[2 * i] = DB_WELL_X0, x[2 * i + 1] = DB_W2_C * DB_WELL_X0;
-  return fc_sde_euler_maruyama (&sys, &grid, n, x, 0, NULL, NULL);
+  double t_half = 0.5 * DB_WELL_T;
+  return db_w2_simulate (&sys, t_half, pair, seed, n, 1, &t_half, x);
 }
 
 /* N unconditioned paths (noise r->sigma_ref) to T, states at T/2 and T
-   into XS (2, n, 2).  */
+   into XS (2, n, 2) (and with PAIR those of twice the step after them).  */
 static int
-db_w2_sample_paths (const db_w2_run *r, int dbl, unsigned long seed, size_t n,
+db_w2_sample_paths (const db_w2_run *r, int pair, unsigned long seed, size_t n,
                     double *xs)
 {
   fc_sde_system sys = { db_w2_drift, NULL, r->sigma_ref, 2, NULL };
-  fc_sde_grid grid = { 0.0, DB_WELL_T, dbl ? DB_W2_EM_STEPS / 2 : DB_W2_EM_STEPS,
-                       DB_W2_EM_STEPS, seed, 0, 0 };
   double t_save[2] = { 0.5 * DB_WELL_T, DB_WELL_T };
-  double *x = malloc (2 * n * sizeof *x);
-  if (x == NULL)
-    GSL_ERROR ("no memory for the 2-D paths", GSL_ENOMEM);
-  for (size_t i = 0; i < n; i++)
-    x[2 * i] = DB_WELL_X0, x[2 * i + 1] = DB_W2_C * DB_WELL_X0;
-  int status = fc_sde_euler_maruyama (&sys, &grid, n, x, 2, t_save, xs);
-  free (x);
-  return status;
+  return db_w2_simulate (&sys, DB_WELL_T, pair, seed, n, 2, t_save, xs);
 }
 
 /* Path I of XS (2, n, 2) ends in the window.  */
@@ -185,19 +194,14 @@ db_w2_compact (const db_w2_run *r, const double *xs, const double *other, double
 }
 
 /* The Euler-Maruyama bias of both samplers in standard errors of the
-   comparison: each again with twice the step on the same paths (the
-   rejection sampler over the paths accepted by both runs).  */
+   comparison: the runs with twice the step on the same paths, made beside
+   the runs (the rejection sampler over the paths accepted by both).  */
 static int
-db_w2_em_bias (const fc_run_options *opt, db_w2_run *r, unsigned long *clamped)
+db_w2_em_bias (db_w2_run *r)
 {
-  double *xh2 = malloc (2 * r->n_h * sizeof *xh2);
-  double *xs2 = malloc (4 * r->n_u * sizeof *xs2), *xa = malloc (4 * r->n_u * sizeof *xa);
-  int status = xh2 && xs2 && xa ? GSL_SUCCESS : GSL_ENOMEM;
-  if (status == GSL_SUCCESS)
-    status = db_w2_sample_h (r, 1, fc_module_seed (opt, DB_TAG_W2_H), r->n_h, xh2,
-                             clamped);
-  if (status == GSL_SUCCESS)
-    status = db_w2_sample_paths (r, 1, fc_module_seed (opt, DB_TAG_W2_REJ), r->n_u, xs2);
+  const double *xh2 = r->xh + 2 * r->n_h, *xs2 = r->xs + 4 * r->n_u;
+  double *xa = malloc (4 * r->n_u * sizeof *xa);
+  int status = xa ? GSL_SUCCESS : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
     {
       size_t m = db_w2_compact (r, r->xs, xs2, xa);
@@ -209,7 +213,7 @@ db_w2_em_bias (const fc_run_options *opt, db_w2_run *r, unsigned long *clamped)
       r->em_bias_z = GSL_MAX (db_w2_z (&a, &b, r->n_h, r->n_acc),
                               db_w2_z (&c, &d, r->n_h, r->n_acc));
     }
-  free (xh2), free (xs2), free (xa);
+  free (xa);
   if (status == GSL_ENOMEM)
     GSL_ERROR ("no memory for the doubled-step runs", GSL_ENOMEM);
   return status;
@@ -241,15 +245,16 @@ static int
 db_w2_run_compare (const fc_run_options *opt, const db_well2_sizes *sz,
                    db_w2_run *r, unsigned long *clamped)
 {
-  r->xh = malloc (2 * r->n_h * sizeof *r->xh);
-  r->xs = malloc (4 * r->n_u * sizeof *r->xs);
+  int pair = db_well_need_bias (r->variant);
+  r->xh = malloc ((pair ? 2 : 1) * 2 * r->n_h * sizeof *r->xh);
+  r->xs = malloc ((pair ? 2 : 1) * 4 * r->n_u * sizeof *r->xs);
   r->xr = malloc (2 * r->n_u * sizeof *r->xr);
   if (!(r->xh && r->xs && r->xr))
     GSL_ERROR ("no memory for the 2-D samples", GSL_ENOMEM);
-  int status = db_w2_sample_h (r, 0, fc_module_seed (opt, DB_TAG_W2_H), r->n_h, r->xh,
-                               clamped);
+  int status = db_w2_sample_h (r, pair, fc_module_seed (opt, DB_TAG_W2_H), r->n_h,
+                               r->xh, clamped);
   if (status == GSL_SUCCESS)
-    status = db_w2_sample_paths (r, 0, fc_module_seed (opt, DB_TAG_W2_REJ), r->n_u,
+    status = db_w2_sample_paths (r, pair, fc_module_seed (opt, DB_TAG_W2_REJ), r->n_u,
                                  r->xs);
   if (status)
     return status;
@@ -268,8 +273,8 @@ db_w2_run_compare (const fc_run_options *opt, const db_well2_sizes *sz,
   double pa = r->accept_grid;
   r->z_acc = ((double) r->n_acc / (double) r->n_u - pa)
              / sqrt (pa * (1.0 - pa) / (double) r->n_u);
-  if (status == GSL_SUCCESS && db_well_need_bias (r->variant))
-    status = db_w2_em_bias (opt, r, clamped);
+  if (status == GSL_SUCCESS && pair)
+    status = db_w2_em_bias (r);
   return status;
 }
 
@@ -299,7 +304,8 @@ db_w2_run_all (const fc_run_options *opt, const db_well2_sizes *sz, int variant,
   r->eps_bias_z = db_w2_z (&r->q, &r->q_eps, r->n_h, r->n_acc);
   r->grid_err_z = db_well_need_bias (variant)
                   ? db_w2_grid_err_z (lev, sz->n_lev, r->n_h, r->n_acc) : NAN;
-  r->clamped_frac = (double) clamped / (1.5 * (double) r->n_h * (DB_W2_EM_STEPS / 2.0));
+  r->clamped_frac = (double) clamped / ((db_well_need_bias (variant) ? 1.5 : 1.0)
+                                        * (double) r->n_h * (DB_W2_EM_STEPS / 2.0));
   return GSL_SUCCESS;
 }
 
