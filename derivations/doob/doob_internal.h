@@ -434,6 +434,7 @@ typedef struct
   db_paths_block paths[2];                /* BM, OU */
   fc_doob_order_table orders[2];          /* H3: BM, OU */
   fc_doob_orders fits[2];
+  size_t orders_n;                        /* H3's paths */
   double well[FC_DOOB_WELL_NT * DB_WELL_FIG_COLS][DB_WELL_FIG_BINS];
   fc_doob_well_result well_res;
 } db_figures;

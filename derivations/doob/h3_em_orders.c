@@ -394,6 +394,7 @@ db_check_h3 (const fc_run_options *opt, fc_verdict *v)
       db_figures *fig = opt->figures;
       for (int k = 0; k < 2; k++)
         fig->orders[k] = tab[k], fig->fits[k] = o[k];
+      fig->orders_n = n;
       fig->orders_done = 1;
     }
   return GSL_SUCCESS;
