@@ -116,10 +116,12 @@ db_check_h1 (const fc_run_options *opt, fc_verdict *v)
    agrees).  The other three break what shows the check able to decide,
    so the declared verdict is NONE: an eighth of the steps makes the
    Gaussian scheme's bias exceed a quarter standard error (em_bias_z);
-   rejection paths simulated with 1.25 sigma no longer follow q_eps nor
-   match its acceptance (well_chisq_p_ref, well_accept_z); a window five
+   rejection paths simulated with 1.5 sigma no longer follow q_eps nor
+   match its acceptance (well_chisq_p_ref, well_accept_z, well2_ref_z,
+   well2_accept_z); a window five
    times wider biases the rejection sample by 25 times the window's bias,
-   past the band of the summed systematic errors (well_bias_z).  */
+   past the band of the summed systematic errors (well_bias_z,
+   well2_bias_z).  */
 static const fc_control db_h1_controls[] = {
   { "wrong_end_time",
     "Gaussian bridges simulated with the h of the end time 1.25 T instead of T",
@@ -134,7 +136,7 @@ static const fc_control db_h1_controls[] = {
     "Gaussian bridges simulated with an eighth of the steps",
     FC_VERDICT_NONE, DB_H1_COARSE_STEPS },
   { "reference_noise",
-    "double wells' rejection paths simulated with the noise 1.25 sigma",
+    "double wells' rejection paths simulated with the noise 1.5 sigma",
     FC_VERDICT_NONE, DB_H1_REFERENCE_NOISE },
   { "wide_window",
     "double wells' rejection window (and its grid law q_eps) five times wider",
@@ -191,7 +193,7 @@ static const fc_control db_h3_controls[] = {
     FC_VERDICT_REFUTED, DB_H3_WRONG_END_TIME },
   { "broken_recursion",
     "the moment recursion takes the drift's coefficients at the steps' right "
-    "ends t_{k+1}, the simulated scheme at their left ends t_k",
+    "ends, the simulated scheme at their left ends",
     FC_VERDICT_NONE, DB_H3_BROKEN_RECURSION },
 };
 
