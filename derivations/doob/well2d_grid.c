@@ -163,38 +163,53 @@ db_w2_alloc (double dx, int keep_drift)
 
 /* ------------------------------------------------------------ the steps */
 
+/* The neighbours of node K toward E, W, N, S (the order of the
+   coefficients) into NB (4); K itself where the grid ends.  */
+static void
+db_w2_neighbours (const db_w2_grid *g, size_t k, size_t *nb)
+{
+  size_t i = k % g->nx, j = k / g->nx;
+  nb[0] = i + 1 < g->nx ? k + 1 : k;
+  nb[1] = i > 0 ? k - 1 : k;
+  nb[2] = j + 1 < g->ny ? k + g->nx : k;
+  nb[3] = j > 0 ? k - g->nx : k;
+}
+
 /* One backward step H -> OUT: out = h + dt L h.  */
 static void
 db_w2_back_step (const db_w2_grid *g, const double *h, double *out)
 {
-  const double *e = g->coef, *w = e + g->n, *no = w + g->n, *s = no + g->n;
-  size_t nx = g->nx;
   for (size_t k = 0; k < g->n; k++)
     {
-      size_t i = k % nx, j = k / nx;
-      double he = i + 1 < nx ? h[k + 1] : h[k], hw = i > 0 ? h[k - 1] : h[k];
-      double hn = j + 1 < g->ny ? h[k + nx] : h[k], hs = j > 0 ? h[k - nx] : h[k];
-      out[k] = h[k] + g->dt * (e[k] * (he - h[k]) + w[k] * (hw - h[k])
-                               + no[k] * (hn - h[k]) + s[k] * (hs - h[k]));
+      size_t nb[4];
+      double lh = 0.0;
+      db_w2_neighbours (g, k, nb);
+      for (size_t d = 0; d < 4; d++)
+        lh += g->coef[d * g->n + k] * (h[nb[d]] - h[k]);
+      out[k] = h[k] + g->dt * lh;
     }
 }
 
 /* One forward step P -> OUT with the transposed operator: every node
-   keeps (1 - dt sum a) of its mass and hands dt a to each neighbour, so
-   the mass is conserved and sum p h is the same at every level.  */
+   keeps (1 - dt sum a) of its mass and hands dt a to each neighbour (the
+   neighbour toward d receives with its coefficient toward the opposite
+   side, d ^ 1), so the mass is conserved and sum p h is the same at
+   every level.  */
 static void
 db_w2_fwd_step (const db_w2_grid *g, const double *p, double *out)
 {
-  const double *e = g->coef, *w = e + g->n, *no = w + g->n, *s = no + g->n;
-  size_t nx = g->nx;
   for (size_t k = 0; k < g->n; k++)
     {
-      size_t i = k % nx, j = k / nx;
-      double in = (i > 0 ? e[k - 1] * p[k - 1] : 0.0)
-                  + (i + 1 < nx ? w[k + 1] * p[k + 1] : 0.0)
-                  + (j > 0 ? no[k - nx] * p[k - nx] : 0.0)
-                  + (j + 1 < g->ny ? s[k + nx] * p[k + nx] : 0.0);
-      out[k] = p[k] + g->dt * (in - (e[k] + w[k] + no[k] + s[k]) * p[k]);
+      size_t nb[4];
+      double in = 0.0, lose = 0.0;
+      db_w2_neighbours (g, k, nb);
+      for (size_t d = 0; d < 4; d++)
+        {
+          lose += g->coef[d * g->n + k];
+          if (nb[d] != k)
+            in += g->coef[(d ^ 1) * g->n + nb[d]] * p[nb[d]];
+        }
+      out[k] = p[k] + g->dt * (in - lose * p[k]);
     }
 }
 
