@@ -182,7 +182,7 @@ fc_doob_well_window_study (size_t n_eps, const double *eps, size_t n_cmp,
    from opt->seed, progress on opt->progress).  */
 typedef struct
 {
-  size_t n_h, n_u, n_acc, n_two, bins;
+  size_t n_h, n_u, n_acc, bins;
   double z_mean, z_var, z_acc;     /* moment and acceptance z-scores */
   double p_two, p_chi_h, p_chi_ref; /* two-sample and chi-square p-values */
   double grid_err_z, eps_bias_z, em_bias_z; /* in standard errors */

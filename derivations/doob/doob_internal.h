@@ -75,7 +75,6 @@ typedef struct
 {
   size_t n_h;   /* paths of the h-transformed SDE */
   size_t n_u;   /* unconditioned paths (about 1.85% accepted) */
-  size_t n_two; /* per-side size of the two-sample test (at most) */
   size_t bins;  /* of the chi-square tests, at most DB_WELL_BINS_MAX */
   size_t n_lev; /* levels of h's grid order study */
 } db_well_sizes;

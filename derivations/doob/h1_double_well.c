@@ -414,8 +414,8 @@ db_well_run_compare (const fc_run_options *opt, db_well_run *r)
 /* The samples: N_H h-transform paths, N_U unconditioned ones (kept when
    they end in the window), and the doubled-step runs.  */
 static int
-db_well_run_samples (const fc_run_options *opt, const db_well_sizes *sz,
-                     db_well_run *r, unsigned long *clamped)
+db_well_run_samples (const fc_run_options *opt, db_well_run *r,
+                     unsigned long *clamped)
 {
   fc_doob_well_result *s = &r->res;
   size_t runs = r->need_bias ? 2 : 1;
@@ -438,7 +438,6 @@ db_well_run_samples (const fc_run_options *opt, const db_well_sizes *sz,
   s->n_acc = db_well_compact (s->n_u, r->xs, NULL, r->eps, r->xr);
   if (s->n_acc < 2)
     GSL_ERROR ("fewer than 2 accepted paths", GSL_EFAILED);
-  s->n_two = GSL_MIN (sz->n_two, GSL_MIN (s->n_h, s->n_acc));
   return r->need_bias ? db_well_run_em_bias (r) : GSL_SUCCESS;
 }
 
@@ -461,7 +460,7 @@ db_well_run_all (const fc_run_options *opt, const db_well_sizes *sz, int variant
   if (status == GSL_SUCCESS)
     status = r->need_bias ? fc_doob_well_grid_study (sz->n_lev, &r->gs) : GSL_SUCCESS;
   if (status == GSL_SUCCESS)
-    status = db_well_run_samples (opt, sz, r, &clamped);
+    status = db_well_run_samples (opt, r, &clamped);
   if (status)
     return status;
   /* Drift evaluations: n_h paths of 3/4 DB_WELL_EM_STEPS steps, and half
