@@ -166,10 +166,12 @@ db_sigma_rows (FILE *out, size_t n, size_t steps, const double *sig,
                const fc_doob_sigma_limit *c)
 {
   fprintf (out, "# H2: RMS over %zu paths (D = 3, T = %g, %zu steps) of sup_t |X^sigma - "
-           "X^0| and of |X^sigma(T/2) - X^0(T/2)|, the same Brownian paths for every "
-           "sigma; sd_half = sigma sqrt(tr Cov X(T/2)) of the exact bridge\n"
-           "# fitted rates: BM %.6f, OU %.6f; sup |X^0 - xbar| BM %.3g, OU %.3g\n",
-           n, FC_DOOB_T, steps, c[0].rate, c[1].rate, c[0].det_err[2], c[1].det_err[2]);
+           "X^0| and of |X^sigma(T/2) - X^0(T/2)|, each sigma on its own Brownian "
+           "paths; sd_half = sigma sqrt(tr Cov X(T/2)) of the exact bridge\n"
+           "# fitted rates (Monte Carlo standard error): BM %.6f (%.2g), OU %.6f "
+           "(%.2g); sup |X^0 - xbar| BM %.3g, OU %.3g\n",
+           n, FC_DOOB_T, steps, c[0].rate, c[0].rate_se, c[1].rate, c[1].rate_se,
+           c[0].det_err[2], c[1].det_err[2]);
   for (size_t k = 0; k < DB_SW_NSIG; k++)
     fprintf (out, "%.17g %.17g %.17g %.17g %.17g %.17g %.17g\n", sig[k], c[0].dev_sup[k],
              c[0].dev_half[k], c[1].dev_sup[k], c[1].dev_half[k], sig[k] * c[0].sd_half,

@@ -103,7 +103,7 @@ db_sweep_well_large (const fc_run_options *opt, FILE *summary)
   int status = fc_doob_well_study (&o, DB_WELL_SWEEP_NH, DB_WELL_SWEEP_NU, &r);
   if (status == GSL_SUCCESS)
     fprintf (summary, "%-10s %-22s n_h %zu  accepted %zu  z mean %.3f  z var "
-             "%.3f  two-sample p %.4f  chi-square p %.4g (h) %.4g (rejection)  "
+             "%.3f  KS two-sample p %.4f  chi-square p %.4g (h) %.4g (rejection)  "
              "biases: EM %.3f  grid %.3f  eps %.3f se\n", "well", "h vs rejection",
              r.n_h, r.n_acc, r.z_mean, r.z_var, r.p_two, r.p_chi_h, r.p_chi_ref,
              r.em_bias_z, r.grid_err_z, r.eps_bias_z);

@@ -33,7 +33,10 @@ set ylabel 'error'
 set xrange [hmin / 1.3 : hmax * 1.3]
 set key bottom right font ',9' spacing 1.1
 
-set multiplot layout 1,2 title "H3: Euler-Maruyama on the Brownian and Ornstein-Uhlenbeck bridges: weak and strong error at T/2, endpoint error at T"
+# The setting, from the data file's header.
+setting = system(sprintf("sed -n 's/^# setting: //p' '%s' | head -1", dat))
+
+set multiplot layout 1,2 title "H3: Euler-Maruyama on the Brownian and Ornstein-Uhlenbeck bridges: weak and strong error at T/2, endpoint error at T\n".setting
 # Guides anchored at h_max a factor 2 above the curves they follow.
 stats dat u 1:4 nooutput
 g1 = 2.0 * STATS_max_y / hmax
@@ -53,6 +56,10 @@ unset label 1
 stats dat u 1:10 nooutput
 g2 = 2.0 * STATS_max_y / hmax**2
 set title 'Ornstein-Uhlenbeck bridge'
+# The key above the curves (the deterministic last step's errors reach the
+# bottom right corner): room made at the top.
+set key top left
+set offsets 0, 0, graph 0.3, 0
 plot dat u 1:7 w lp ls 1 t sprintf('weak, coupled paths (slope %.2f)', s7), \
      ''  u 1:12 w p ls 3 t sprintf('weak, exact recursion (slope %.2f)', s12), \
      ''  u 1:8 w lp ls 4 t sprintf('strong at T/2 (slope %.2f)', s8), \

@@ -16,10 +16,16 @@ kinds = "Brownian-motion Ornstein-Uhlenbeck"
 set xlabel 't'
 set ylabel 'X_t'
 set xrange [0:1]
-set key top right font ',9' samplen 1.5
+set key font ',9' samplen 1.5
 
-set multiplot layout 2,3 title "H2: bridge paths for {/Symbol s} = 1, 0.3, 0.1 (the same Brownian paths, scaled) over the {/Symbol s} = 0 limit, the deterministic bridge"
+# The setting, from the data file's header.
+setting = system(sprintf("sed -n 's/^# setting: //p' '%s' | head -1", dat))
+
+set multiplot layout 2,3 title "H2: bridge paths for {/Symbol s} = 1, 0.3, 0.1 (the same Brownian paths, scaled) over the {/Symbol s} = 0 limit, the deterministic bridge\n".setting
 do for [k = 0:1] {
+  # The key where the paths are not: above the rising BM bridge's start,
+  # above the falling OU bridge's end.
+  if (k == 0) { set key top left } else { set key top right }
   # One y range per row: the widest (sigma = 1) panel decides.
   set yrange [*:*]
   stats dat index k u 3:5 nooutput

@@ -71,18 +71,22 @@ fc_doob_marginal_study (fc_bridge_kind kind, size_t dim, double theta_scale,
 
 typedef struct
 {
-  double rate, rate_se; /* fitted rate of dev_sup in sigma */
+  double rate, rate_se; /* fitted rate of dev_sup in sigma, and its Monte
+                           Carlo standard error */
   double dev_sup[FC_DOOB_NSIG_MAX];  /* RMS sup_t |X^sigma - X^0| per sigma */
   double dev_half[FC_DOOB_NSIG_MAX]; /* RMS |X^sigma - X^0| at T/2 */
   double det_err[3]; /* sup_k |X^0_k - xbar(t_k)| at N/4, N/2, N steps */
-  double det_order;  /* fitted over the three (OU), NAN for BM */
+  double det_order;  /* fitted over those above the floor (OU), NAN for BM */
+  size_t det_kept;   /* of the three, the leading ones above ten times the
+                        round-off floor */
   double sd_half;    /* sqrt (tr Cov X(T/2)) of the exact bridge at sigma 1 */
 } fc_doob_sigma_limit;
 
 /* The bridge of KIND in D = 3 at each of the N_SIG (at most
-   FC_DOOB_NSIG_MAX) noise levels SIGMAS on the same N Brownian paths of
-   STEPS steps (a multiple of 4): deviations from the sigma = 0 chain X^0,
-   their rate, and X^0 against the exact deterministic bridge.  */
+   FC_DOOB_NSIG_MAX) noise levels SIGMAS, each on its own N (at least 2)
+   Brownian paths of STEPS steps (a multiple of 4): deviations from the
+   sigma = 0 chain X^0, their rate with its Monte Carlo error, and X^0
+   against the exact deterministic bridge.  */
 int
 fc_doob_sigma_study (fc_bridge_kind kind, size_t n_sig, const double *sigmas,
                      size_t n, size_t steps, unsigned long seed,
@@ -107,12 +111,17 @@ typedef struct
   double mc_z;                       /* max |weak MC - recursion| / se */
 } fc_doob_order_table;
 
-/* Fitted orders of the table's columns (NAN where an error is not
-   positive) and their standard errors.  */
+/* Fitted orders of the table's columns and their standard errors, each
+   fitted on the leading steps whose error stays above ten times its
+   round-off floor (fc_study_ladder_above_floor): KEPT says how many, in
+   the order weak, strong, end, wexact, det; NAN where fewer than three
+   are (the Brownian bridge's deterministic end point is at round-off: no
+   order).  */
 typedef struct
 {
   double weak, weak_se, strong, strong_se, end, end_se, wexact, wexact_se;
   double det, det_se;
+  size_t kept[5];
 } fc_doob_orders;
 
 /* Euler-Maruyama on the bridge of KIND in D = 2 (T = FC_DOOB_T, sigma =
@@ -173,7 +182,7 @@ fc_doob_well_window_study (size_t n_eps, const double *eps, size_t n_cmp,
    from opt->seed, progress on opt->progress).  */
 typedef struct
 {
-  size_t n_h, n_u, n_acc, n_two, bins;
+  size_t n_h, n_u, n_acc, bins;
   double z_mean, z_var, z_acc;     /* moment and acceptance z-scores */
   double p_two, p_chi_h, p_chi_ref; /* two-sample and chi-square p-values */
   double grid_err_z, eps_bias_z, em_bias_z; /* in standard errors */

@@ -15,6 +15,10 @@
 static void
 db_paths_rows (FILE *out, const db_figures *fig)
 {
+  fprintf (out, "# setting: %d paths of %d Euler-Maruyama steps, T = 1; BM from "
+           "%g to %g, OU from %g to %g (theta = 3.48, mu = 0)\n", DB_PATHS_N,
+           DB_PATHS_STEPS, fig->paths[0].x0, fig->paths[0].x_T, fig->paths[1].x0,
+           fig->paths[1].x_T);
   for (int k = 0; k < 2; k++)
     {
       const db_paths_block *blk = &fig->paths[k];
@@ -48,9 +52,12 @@ db_orders_rows (FILE *out, const db_figures *fig)
            "(deterministic last step), weak_exact = the scheme's moment recursion vs "
            "the exact moment\n"
            "# fitted orders BM: weak %.4f strong %.4f endpoint %.4f; OU: weak %.4f "
-           "strong %.4f endpoint %.4f endpoint_det %.4f\n",
+           "strong %.4f endpoint %.4f endpoint_det %.4f\n"
+           "# setting: D = 2, T = %g, sigma = %g, %zu paths, reference %d steps on the "
+           "same Brownian paths\n",
            FC_DOOB_T, FC_DOOB_SIGMA, DB_H3_FINE, o[0].weak, o[0].strong, o[0].end, o[1].weak,
-           o[1].strong, o[1].end, o[1].det);
+           o[1].strong, o[1].end, o[1].det, FC_DOOB_T, FC_DOOB_SIGMA, fig->orders_n,
+           DB_H3_FINE);
   for (size_t k = 0; k < t[0].n_h; k++)
     fprintf (out, "%.17g %g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g\n",
              t[0].h[k], t[0].steps[k], t[0].weak[k], t[0].strong[k], t[0].endpoint[k],
@@ -73,12 +80,14 @@ db_double_well_rows (FILE *out, const db_figures *fig)
            "# q: exact-grid conditioned density p h / h(0, x0) (point "
            "conditioning), q_eps: the same for the window, p: unconditioned "
            "density; all bin averages; bin width %g\n"
-           "# measured: two-sample p %.3f, chi-square p %.3g (h) %.3g "
+           "# sizes: %zu h-transform paths against the %zu of %zu unconditioned "
+           "paths accepted (eps = %g)\n"
+           "# measured: Kolmogorov-Smirnov p %.3f, chi-square p %.3g (h) %.3g "
            "(rejection), |z| <= %.2f, grid order %.2f\n",
            DB_WELL_SIGMA, DB_WELL_X0, DB_WELL_XT, DB_WELL_T, r->n_h,
            (DB_WELL_B - DB_WELL_A) / (DB_WELL_NX - 1), DB_WELL_T / DB_WELL_STEPS,
            r->n_acc, r->n_u, FC_DOOB_WELL_EPS, DB_WELL_T / DB_WELL_EM_STEPS, w,
-           r->p_two, r->p_chi_h, r->p_chi_ref, GSL_MAX (r->z_mean, r->z_var),
+           r->n_h, r->n_acc, r->n_u, FC_DOOB_WELL_EPS, r->p_two, r->p_chi_h, r->p_chi_ref, GSL_MAX (r->z_mean, r->z_var),
            r->grid_order);
   for (size_t i = 0; i < DB_WELL_FIG_BINS; i++)
     {

@@ -68,10 +68,12 @@ db_drift_init (db_drift_params *p, const db_setup *s, int variant)
   p->h_of = &s->b;
   p->other_end = s->b;
   p->h_scale = 1.0;
-  if (variant == DB_H1_WRONG_END_TIME || variant == DB_H2_WRONG_END_TIME)
+  p->right_end_recursion = variant == DB_H3_BROKEN_RECURSION;
+  if (variant == DB_H1_WRONG_END_TIME || variant == DB_H2_WRONG_END_TIME
+      || variant == DB_H3_WRONG_END_TIME)
     {
-      p->other_end.T = (variant == DB_H1_WRONG_END_TIME ? DB_H1_WRONG_T_FACTOR
-                                                        : DB_H2_WRONG_T_FACTOR)
+      p->other_end.T = (variant == DB_H2_WRONG_END_TIME ? DB_H2_WRONG_T_FACTOR
+                                                        : DB_H1_WRONG_T_FACTOR)
                        * s->b.T;
       p->h_of = &p->other_end;
     }
@@ -104,29 +106,39 @@ db_drift (double t, size_t n, const double *x, double *f, void *params)
 
 /* ------------------------------------------- the scheme's exact moments */
 
-/* The drift is affine, b = c1 (x_T - x) - g (x - mu), so the chain's
-     m_{k+1} = m_k + h b(t_k, m_k),
-     v_{k+1} = (1 - h (c1 + g))^2 v_k + sigma^2 h.  */
+/* The drift of DP is affine in x: f0 + h_scale (b - f0) with
+   f0 = -theta (x - mu) and b = c1 (x_T - x) - g (x - mu) of the bridge
+   DP->h_of, so the chain's moments follow
+     m_{k+1} = m_k + h drift(t_k, m_k),
+     v_{k+1} = a^2 v_k + sigma^2 h,  a = 1 + h d drift / dx,
+   the coefficients at the step's left end t_k (at its right end t_{k+1}
+   in the broken recursion of a control).  */
 int
-db_em_moments (const db_setup *s, double sigma, const fc_sde_grid *grid,
-               size_t n_k, const size_t *ks, double *mean, double *var)
+db_em_moments (const db_setup *s, const db_drift_params *dp, double sigma,
+               const fc_sde_grid *grid, size_t n_k, const size_t *ks,
+               double *mean, double *var)
 {
   size_t d = s->b.dim, j = 0;
   double m[DB_DIM_MAX], v[DB_DIM_MAX], c1[DB_DIM_MAX], g[DB_DIM_MAX];
-  double h = (grid->t1 - grid->t0) / (double) grid->steps;
+  double h = (grid->t1 - grid->t0) / (double) grid->steps, hs = dp->h_scale;
   memcpy (m, s->x0, d * sizeof *m);
   for (size_t i = 0; i < d; i++)
     v[i] = 0.0;
   for (size_t k = 0; k < grid->steps && j < n_k; k++)
     {
-      int status = fc_bridge_drift_coef (&s->b, fc_sde_grid_time (grid, k), c1, g);
+      size_t kt = dp->right_end_recursion ? k + 1 : k;
+      int status = fc_bridge_drift_coef (dp->h_of, fc_sde_grid_time (grid, kt), c1,
+                                         g);
       if (status)
         return status;
       for (size_t i = 0; i < d; i++)
         {
+          double th = s->b.kind == FC_BRIDGE_OU ? s->theta[i] : 0.0;
           double mu = s->b.kind == FC_BRIDGE_OU ? s->mu[i] : 0.0;
-          double a = 1.0 - h * (c1[i] + g[i]);
-          m[i] += h * (c1[i] * (s->x_T[i] - m[i]) - g[i] * (m[i] - mu));
+          double f0 = -th * (m[i] - mu);
+          double b = c1[i] * (s->x_T[i] - m[i]) - g[i] * (m[i] - mu);
+          double a = 1.0 - h * ((1.0 - hs) * th + hs * (c1[i] + g[i]));
+          m[i] += h * (hs == 1.0 ? b : f0 + hs * (b - f0));
           v[i] = a * a * v[i] + sigma * sigma * h;
         }
       if (k + 1 == ks[j])
@@ -156,6 +168,23 @@ db_em_moments (const db_setup *s, double sigma, const fc_sde_grid *grid,
    X_N - x_T = (x - x_T)(1 - h c1) - h g (x - mu), at most
    u^2 (R/6 + (|x_T - mu| + R)/2) (1 + u), the last factor bounding the
    series' remainders.  */
+/* The round-off part of coordinate I, R the spread bound.  */
+static double
+db_endpoint_roundoff_at (const db_setup *s, size_t i, size_t steps, double r)
+{
+  return 2.0 * GSL_DBL_EPSILON
+         * (fabs (s->x_T[i]) + (2.0 * (double) steps + 1.0) * r);
+}
+
+double
+db_endpoint_roundoff (const db_setup *s, double sigma, size_t steps)
+{
+  double r = DB_TAIL_Z * sigma * sqrt (s->b.T / (double) steps), band = 0.0;
+  for (size_t i = 0; i < s->b.dim; i++)
+    band = GSL_MAX (band, db_endpoint_roundoff_at (s, i, steps, r));
+  return band;
+}
+
 double
 db_endpoint_band (const db_setup *s, double sigma, size_t steps)
 {
@@ -163,8 +192,7 @@ db_endpoint_band (const db_setup *s, double sigma, size_t steps)
   double band = 0.0;
   for (size_t i = 0; i < s->b.dim; i++)
     {
-      double bi = 2.0 * GSL_DBL_EPSILON
-                  * (fabs (s->x_T[i]) + (2.0 * (double) steps + 1.0) * r);
+      double bi = db_endpoint_roundoff_at (s, i, steps, r);
       if (s->b.kind == FC_BRIDGE_OU)
         {
           double u = s->theta[i] * h;
