@@ -159,20 +159,24 @@ bc_check_b10 (const fc_run_options *opt, fc_verdict *v)
   bc_pointwise_free (&s);
   if (status)
     return status;
-  fc_verdict_add (v, "roundoff_units_linear", units[0], ladder);
-  fc_verdict_add (v, "roundoff_units_cosine", units[1], ladder);
-  fc_verdict_add (v, "error_exponent_alpha0_linear", expo[0], NAN);
-  fc_verdict_add (v, "error_exponent_alpha0_cosine", expo[1], NAN);
-  fc_verdict_add (v, "rms_error_alpha0_1e-8_linear", sweep[0][BC_B10_NSWEEP - 1], NAN);
-  fc_verdict_add (v, "direct_speed_t1", speed, NAN);
-  /* CONFIRMED: every point within the band (a pointwise identity); the
-     degradation as a0 -> 0 is the band's own 1/a0, reported.  */
-  v->verdict = units[0] <= ladder && units[1] <= ladder
-                   ? FC_VERDICT_CONFIRMED : FC_VERDICT_REFUTED;
+  /* A pointwise identity: every point within the band, on each schedule
+     (HOLDS).  The error grows like the band's own 1/a0 as a0 -> 0, but it
+     is round-off at every step of the sweep: the fitted exponent is
+     reported, not judged (it moves with the compiler's rounding and
+     FMA).  */
+  fc_verdict_decide (v, FC_TEST_HOLDS, "roundoff_units_linear", units[0],
+                     ladder, units[0] <= ladder);
+  fc_verdict_decide (v, FC_TEST_HOLDS, "roundoff_units_cosine", units[1],
+                     ladder, units[1] <= ladder);
+  fc_verdict_report (v, "error_exponent_alpha0_linear", expo[0], NAN);
+  fc_verdict_report (v, "error_exponent_alpha0_cosine", expo[1], NAN);
+  fc_verdict_report (v, "rms_error_alpha0_1e-8_linear",
+                     sweep[0][BC_B10_NSWEEP - 1], NAN);
+  fc_verdict_report (v, "direct_speed_t1", speed, NAN);
   fc_verdict_note (v, "chat formula = a0' g0 + a1' g1 within %.2g / %.2g "
-                   "units (L %.0f, linear / cosine); error ~ a0^%.2f, %.2f "
-                   "(%.2g at a0 = 1e-8); 0/0 at t = 1", units[0], units[1],
-                   ladder, expo[0], expo[1], sweep[0][BC_B10_NSWEEP - 1]);
+                   "units (L %.0f, linear / cosine), also at a0 = 1e-8 (rms error "
+                   "%.2g); 0/0 at t = 1", units[0], units[1],
+                   ladder, sweep[0][BC_B10_NSWEEP - 1]);
   fc_module_progress (opt, "units %.3g / %.3g; sweep rms error linear %.3g "
                       ".. %.3g", units[0], units[1], sweep[0][0],
                       sweep[0][BC_B10_NSWEEP - 1]);
