@@ -6,16 +6,21 @@
  * The claim table with each claim's controls, the size plan and the figure
  * list; the checks are in the parts (barycentric_internal.h lists them).
  *
- * Kinds of check, each with its rule beside its constants:
+ * Kinds of check, each with its deciding figures beside its constants
+ * (the verdict follows from them by fc_verdict_rule):
  *  - pointwise identities (B1, B2, B10): the error in units of a round-off
  *    ladder times the condition number of the tuple covariances;
  *  - continuity equations (B3, B4, B9): order studies (fc_study.h) of the
  *    central-difference residual, fitted order 2;
- *  - transport (B4) and regression (B5): Monte Carlo figures within Z_MAX
- *    standard errors, against exact moments and exact draws;
+ *  - transport (B4), regression (B5) and the loss of B12: Monte Carlo
+ *    figures within Z_MAX standard errors, against exact moments and
+ *    exact draws, or one side against the other;
  *  - path costs (B6, B8): closed-form or Monte Carlo costs against the
  *    Benamou-Brenier bound and against each other; the time map (B7) on
- *    random parameters.  */
+ *    random parameters; the sampler of alpha (B11) by the area it covers.
+ * A refuted statement's corrected form is measured beside it as a VALID
+ * figure (B2, B7, B12), so that a refutation comes with the evidence that
+ * the same check confirms the right form.  */
 #include <config.h>
 
 #include <gsl/gsl_errno.h>
@@ -231,8 +236,8 @@ static const fc_claim bc_claims[] = {
     FC_VERDICT_REFUTED, bc_check_b7, FC_CONTROLS (bc_b7_controls) },
   { "B8", "N §Chat 3/11/2023",
     "two-block schedule (t_a, t_b): a learned path is no worse than the "
-    "diagonal; separate simplex vertices per block lose the blocks' "
-    "correlation",
+    "diagonal (here, with blocks of different scales, below it); separate "
+    "simplex vertices per block lose the blocks' correlation",
     FC_VERDICT_CONFIRMED, bc_check_b8, FC_CONTROLS (bc_b8_controls) },
   { "B9", "N §Non-linear multimarginal interpolant",
     "x = I(alpha, xbar): b = <alpha', g>, g = E[grad_alpha I | x(alpha) = "
