@@ -134,7 +134,7 @@ typedef enum
   BC_PLANAR = 0, /* 2-D: a full-covariance Gaussian, 8gaussians / 2, a
                     three-component full-covariance mixture */
   BC_LINE,       /* 1-D: a Gaussian, two and three components */
-  BC_NOISE_8G,   /* B10: N(0, I) and 8gaussians, two marginals */
+  BC_NOISE_8G,   /* B10, B12: N(0, I) and 8gaussians, two marginals */
   BC_N_PROBLEMS
 } bc_problem;
 

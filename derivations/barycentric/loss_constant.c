@@ -260,15 +260,19 @@ bc_check_b12 (const fc_run_options *opt, fc_verdict *v)
                        variant == BC_B12_CONSTANT_ADDED ? m2 : 0.0,
                        NULL, NULL, NULL };
   bc_b12_side right = { ip, 0, 1.0, 0.0, NULL, NULL, NULL };
-  double *l = malloc (2 * BC_B12_NCOL * ncl * sizeof *l), *r = l + BC_B12_NCOL * ncl;
-  status = l != NULL ? bc_b12_side_run (&left, ncl, fc_module_seed (opt, BC_TAG_B12), l)
-                     : GSL_ENOMEM;
+  /* The cluster means of the two sides, (BC_B12_NCOL, ncl) each.  */
+  double *l = malloc (BC_B12_NCOL * ncl * sizeof *l);
+  double *r = malloc (BC_B12_NCOL * ncl * sizeof *r);
+  status = l && r ? bc_b12_side_run (&left, ncl,
+                                     fc_module_seed (opt, BC_TAG_B12), l)
+                  : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
-    status = bc_b12_side_run (&right, ncl, fc_module_seed (opt, BC_TAG_B12 + 1), r);
+    status = bc_b12_side_run (&right, ncl,
+                              fc_module_seed (opt, BC_TAG_B12 + 1), r);
   bc_b12_result res;
   if (status == GSL_SUCCESS)
     bc_b12_compare (ncl, l, r, left.w, &res);
-  free (l);
+  free (l), free (r);
   fc_interp_free (ip);
   if (status)
     return status;
