@@ -144,7 +144,7 @@ FC_CLAIM_TEST (test_b10_chat_formula_equals_direct_field_until_alpha0_vanishes,
   assert_below (v, "roundoff_units_linear", "roundoff_units_cosine");
   assert_decides (v, "roundoff_units_linear", FC_TEST_HOLDS, 1);
   /* The formula's error is round-off divided by a0 at every time of the
-     sweep towards a0 = 0 (judged above, against the band's 1/a0): the
+     sweep towards a0 = 0 (judged above, in units that carry 1/a0): the
      exponents of its growth are reported only.  */
   assert_reports (v, "error_exponent_alpha0_linear");
   assert_reports (v, "error_exponent_alpha0_cosine");
@@ -280,7 +280,7 @@ static const control_case control_cases[] = {
     STALL_FACTOR },
   { "B9", "field_five_percent_fast", FC_VERDICT_REFUTED, { NULL }, { NULL },
     { "trig" }, 1.0 },
-  /* alpha_1 off by 1e-12 in the formula: a few times the band.  */
+  /* alpha_1 off by 1e-13 in the formula: several times the ladder.  */
   { "B10", "coefficient_off", FC_VERDICT_REFUTED,
     { "roundoff_units_linear", "roundoff_units_cosine" }, { NULL }, { NULL }, 0 },
   /* The uniform law on the simplex covers it and reaches its corners.  */

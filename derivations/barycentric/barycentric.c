@@ -181,8 +181,8 @@ static const fc_control bc_b9_controls[] = {
 
 static const fc_control bc_b10_controls[] = {
   { "coefficient_off",
-    "alpha_1 in the chat's formula raised by 1e-12 (4500 eps): an error "
-    "|alpha_0'| 1e-12 |g_1| / alpha_0, a few times the band",
+    "alpha_1 in the chat's formula raised by 1e-13 (450 eps): an error "
+    "|alpha_0'| 1e-13 |g_1| / alpha_0, several times the round-off ladder",
     FC_VERDICT_REFUTED, BC_B10_COEFFICIENT_OFF },
 };
 
