@@ -50,7 +50,7 @@ set pm3d map corners2color c1
 set cblabel "E_{ρ(α)} ||g_1(α, x) - g_0(α, x)||^2   (unit-speed move along e_1 - e_0; range of the map)" offset 1, 0
 set cbtics out nomirror
 set colorbox vertical user origin 0.86, 0.08 size 0.025, 0.68
-set key at screen 0.01, 0.62 left top box opaque vertical reverse Left font ',10'
+set key at screen 0.01, 0.62 left top nobox vertical reverse Left font ',10'
 
 set label 1 "rho_0 (from)\nN(m_A, S_A)" at X(0, 0), Y(0) - 0.05 center front noenhanced
 set label 2 "rho_1 (to)\nN(m_B, S_B)" at X(1, 0), Y(0) - 0.05 center front noenhanced

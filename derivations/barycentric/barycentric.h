@@ -66,6 +66,8 @@ typedef struct
   double theta[FC_BARYCENTRIC_MAX_PARAMS];
   size_t n_params;
   double straight_fit;      /* the objective at theta = 0 (fitting draws) */
+  size_t n_fit, n_fit_nodes;   /* Monte Carlo: the fitting draws and t nodes */
+  size_t n_eval, n_eval_nodes; /* Monte Carlo: the measuring draws, t nodes */
   double *trace;            /* best objective so far, all starts in turn */
   unsigned char *trace_start; /* the start each trace entry belongs to */
   size_t n_trace;

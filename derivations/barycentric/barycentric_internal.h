@@ -18,6 +18,8 @@
  *   path_cost.c       B6: the cost bound and the learned path
  *   time_map.c        B7: the note's time map and the corrected one
  *   block_schedule.c  B8: the two-block schedule
+ *   simplex_support.c B11: the note's training sampler of alpha
+ *   loss_constant.c   B12: the chat's loss for eta_0, up to a constant
  *   figures.c         the figure writer: renders what B6 and B8 stored
  *
  * The interpolant x(beta) = sum_k beta_k x_k of independent x_k ~ rho_k is
@@ -56,7 +58,9 @@ enum
   BC_TAG_B7 = 0xB7000,
   BC_TAG_B8 = 0xB8000,
   BC_TAG_B9 = 0xB9000,
-  BC_TAG_B10 = 0xBA000
+  BC_TAG_B10 = 0xBA000,
+  BC_TAG_B11 = 0xBB000,
+  BC_TAG_B12 = 0xBC000
 };
 
 /* The controls' changes (fc_control.variant; 0 is the claim as stated).
@@ -66,17 +70,28 @@ enum
 {
   BC_B1_COEFFICIENT_OFF = 1,
   BC_B2_SUM_FROM_K1,
+  BC_B2_CORRECTED_OFF,
   BC_B3_OTHER_FIELD,
   BC_B3_FIELD_FAST,
   BC_B4_RATE_DROPPED,
   BC_B4_FIELD_FAST,
+  BC_B4_CONSTANT_DRIFT,
+  BC_B4_COARSE_RK4,
   BC_B5_PERTURBED_MINIMISER,
+  BC_B5_FAR_MINIMISER,
   BC_B6_BOUND_RAISED,
+  BC_B6_NO_MODES,
   BC_B7_CORRECTED_MAP,
+  BC_B7_CORRECTED_OFF,
   BC_B8_SEPARATE_VERTICES,
+  BC_B8_SEPARATE_JOINT,
+  BC_B8_NO_MODES,
   BC_B9_NAIVE_FIELD,
   BC_B9_FIELD_FAST,
-  BC_B10_COEFFICIENT_OFF
+  BC_B10_COEFFICIENT_OFF,
+  BC_B11_FULL_SUPPORT,
+  BC_B12_CONSTANT_ADDED,
+  BC_B12_CROSS_WEIGHT
 };
 
 /* The field of a continuity control that is 5% too fast (B3, B4, B9): the
@@ -106,6 +121,8 @@ typedef struct
   size_t block_dim;       /* B8: D_a = D_b */
   size_t block_draws;     /* B8: flow samples of the endpoint correlation */
   size_t block_iter;      /* B8: Nelder-Mead iterations */
+  size_t b11_draws;       /* B11: sampler draws and uniform points */
+  size_t b12_clusters;    /* B12: clusters of draws per side */
 } bc_sizes;
 
 extern const bc_sizes bc_sizes_plan[FC_SIZE_COUNT];
@@ -117,7 +134,7 @@ typedef enum
   BC_PLANAR = 0, /* 2-D: a full-covariance Gaussian, 8gaussians / 2, a
                     three-component full-covariance mixture */
   BC_LINE,       /* 1-D: a Gaussian, two and three components */
-  BC_NOISE_8G,   /* B10: N(0, I) and 8gaussians, two marginals */
+  BC_NOISE_8G,   /* B10, B12: N(0, I) and 8gaussians, two marginals */
   BC_N_PROBLEMS
 } bc_problem;
 
@@ -203,7 +220,8 @@ bc_order_floor (double h_max, double ell);
    v_o = C t (1 - t), alpha = v / sum v (C = 0: straight).  TRIG: the
    coefficients of the trigonometric interpolant (B9) with their exact
    rates (1) or the naive ones (2).  DROP >= 0 zeroes that coordinate of
-   the velocity's coefficients; SPEED multiplies them (1 as stated).  */
+   the velocity's coefficients; SPEED multiplies them (1 as stated); DRIFT
+   is added to the field's first coordinate (0 as stated).  */
 typedef struct
 {
   const fc_interp *ip;
@@ -212,6 +230,7 @@ typedef struct
   int trig;
   int drop;
   double speed;
+  double drift;
 } bc_path;
 
 #define BC_DROP_NONE (-1)
@@ -267,7 +286,8 @@ bc_b8_data (size_t db, double *mean, double *cov, int separate);
 /* ----------------------------------------------------------- the checks */
 
 fc_check_fn bc_check_b1, bc_check_b2, bc_check_b3, bc_check_b4, bc_check_b5,
-  bc_check_b6, bc_check_b7, bc_check_b8, bc_check_b9, bc_check_b10;
+  bc_check_b6, bc_check_b7, bc_check_b8, bc_check_b9, bc_check_b10,
+  bc_check_b11, bc_check_b12;
 
 /* ------------------------------------------------- the figure record */
 

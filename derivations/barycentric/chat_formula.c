@@ -17,15 +17,18 @@
    against the direct E[x-dot | x] = a0' g0 + a1' g1 (fc_interp_velocity),
    noise N(0, I) and 8gaussians, schedules linear (a0 = 1 - t) and cosine
    (a0 = cos(pi t / 2)).  The identity rests on x = a0 g0 + a1 g1 (B1), so
-   its round-off is B1's divided by a0 and multiplied by |a0'|:
-     band_i = L eps (kappa M_i |a0'| / a0 + sum_k |a_k'| (|g_k| + R_k)).
+   its round-off is B1's divided by a0 and multiplied by |a0'|: the error
+   at point i in units of
+     u_i = eps (kappa M_i |a0'| / a0 + sum_k |a_k'| (|g_k| + R_k))
+   is judged against the ladder L, as B1's.  (The unit used to carry L
+   itself, so that the figure was judged against L^2 eps (...), 361 eps
+   for L = 19: errors 300 times below the band.)
    At t = 1 (a0 = 0) the formula is 0/0; the direct b is finite there.
    Control BC_B10_COEFFICIENT_OFF: a1 in the formula raised by
-   BC_B10_OFFSET = 1e-12 (4500 eps), an error |a0'| BC_B10_OFFSET |g1| / a0
-   of the band's own 1/a0 shape, a few times the band (whose units are
-   judged against L, so the band is L^2 eps (...), 361 eps for L = 19): the
-   check must refute it.  */
-#define BC_B10_OFFSET 1e-12
+   BC_B10_OFFSET = 1e-13 (450 eps), an error |a0'| BC_B10_OFFSET |g1| / a0
+   of the unit's own 1/a0 shape, several times the ladder: the check must
+   refute it.  */
+#define BC_B10_OFFSET 1e-13
 #define BC_B10_NT 5
 static const double bc_b10_times[BC_B10_NT] = { 0.0, 0.25, 0.381966, 0.8, 0.95 };
 #define BC_B10_NSWEEP 8 /* t = 1 - 10^-j, j = 1 .. 8 */
@@ -60,7 +63,7 @@ bc_b10_error (const bc_pointwise *s, const double *a, const double *da,
   return fc_study_norm (s->dim, e);
 }
 
-/* Units (error / band, largest over points) and rms error at time T. */
+/* Units (error / unit, largest over points) and rms error at time T. */
 static int
 bc_b10_time (bc_pointwise *s, int cosine, double t, double offset,
              unsigned long seed, double *units, double *rms)
@@ -78,11 +81,11 @@ bc_b10_time (bc_pointwise *s, int cosine, double t, double offset,
         tail += fabs (da[k])
                 * (fc_study_norm (s->dim, s->g + (k * s->n + i) * s->dim)
                    + s->r[k]);
-      double band = s->ladder * GSL_DBL_EPSILON
+      double unit = GSL_DBL_EPSILON
                     * (kappa * bc_pointwise_magnitude (s, a, i) * fabs (da[0])
                        / a[0] + tail);
       double err = bc_b10_error (s, a, da, a[1] + offset, i);
-      *units = GSL_MAX (*units, err / band);
+      *units = GSL_MAX (*units, err / unit);
       sse += err * err;
     }
   *rms = sqrt (sse / (double) s->n);
@@ -159,20 +162,24 @@ bc_check_b10 (const fc_run_options *opt, fc_verdict *v)
   bc_pointwise_free (&s);
   if (status)
     return status;
-  fc_verdict_add (v, "roundoff_units_linear", units[0], ladder);
-  fc_verdict_add (v, "roundoff_units_cosine", units[1], ladder);
-  fc_verdict_add (v, "error_exponent_alpha0_linear", expo[0], NAN);
-  fc_verdict_add (v, "error_exponent_alpha0_cosine", expo[1], NAN);
-  fc_verdict_add (v, "rms_error_alpha0_1e-8_linear", sweep[0][BC_B10_NSWEEP - 1], NAN);
-  fc_verdict_add (v, "direct_speed_t1", speed, NAN);
-  /* CONFIRMED: every point within the band (a pointwise identity); the
-     degradation as a0 -> 0 is the band's own 1/a0, reported.  */
-  v->verdict = units[0] <= ladder && units[1] <= ladder
-                   ? FC_VERDICT_CONFIRMED : FC_VERDICT_REFUTED;
+  /* A pointwise identity: every point within the ladder, on each schedule
+     (HOLDS).  The error grows like the unit's own 1/a0 as a0 -> 0, but it
+     is round-off at every step of the sweep: the fitted exponent is
+     reported, not judged (it moves with the compiler's rounding and
+     FMA).  */
+  fc_verdict_decide (v, FC_TEST_HOLDS, "roundoff_units_linear", units[0],
+                     ladder, units[0] <= ladder);
+  fc_verdict_decide (v, FC_TEST_HOLDS, "roundoff_units_cosine", units[1],
+                     ladder, units[1] <= ladder);
+  fc_verdict_report (v, "error_exponent_alpha0_linear", expo[0], NAN);
+  fc_verdict_report (v, "error_exponent_alpha0_cosine", expo[1], NAN);
+  fc_verdict_report (v, "rms_error_alpha0_1e-8_linear",
+                     sweep[0][BC_B10_NSWEEP - 1], NAN);
+  fc_verdict_report (v, "direct_speed_t1", speed, NAN);
   fc_verdict_note (v, "chat formula = a0' g0 + a1' g1 within %.2g / %.2g "
-                   "units (L %.0f, linear / cosine); error ~ a0^%.2f, %.2f "
-                   "(%.2g at a0 = 1e-8); 0/0 at t = 1", units[0], units[1],
-                   ladder, expo[0], expo[1], sweep[0][BC_B10_NSWEEP - 1]);
+                   "units (L %.0f, linear / cosine), also at a0 = 1e-8 (rms error "
+                   "%.2g); 0/0 at t = 1", units[0], units[1],
+                   ladder, sweep[0][BC_B10_NSWEEP - 1]);
   fc_module_progress (opt, "units %.3g / %.3g; sweep rms error linear %.3g "
                       ".. %.3g", units[0], units[1], sweep[0][0],
                       sweep[0][BC_B10_NSWEEP - 1]);

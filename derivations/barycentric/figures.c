@@ -30,16 +30,52 @@
    all runs, start = the run), the best objective so far including the
    straight path (so never above it), the straight path's objective on the
    same draws, the lower bound and the start.
-   The Monte Carlo problem's objective is on its fitting draws with the
-   fitting rule in t; the header line carries the costs measured on
-   independent draws.  */
+   Its header says what the curves are and what the check measured:
+   "# index": the problem, its bound and the share of the gap closed;
+   "# curves": what the objective is; "# check": the costs B6 judged;
+   "# points": the same as four numbers (C_straight, its standard error,
+   C_learned, its standard error; 0 for closed forms), drawn as points.
+   A closed-form problem's objective is the check's own measure (closed
+   form in x, adaptive quadrature in t), so the curves end on the checked
+   costs.  The Monte Carlo problem's objective is a mean over its few
+   fitting draws with the fitting rule in t; the check measures both
+   paths again on independent draws with the fine rule, so its points lie
+   off the curves, and the header says by how much.  */
+static void
+bc_fig_trace_header (FILE *out, size_t id, const fc_barycentric_path *r)
+{
+  double last = r->n_trace > 0 ? r->trace[r->n_trace - 1] : r->straight_fit;
+  fprintf (out, "%s# index %zu: %s (%s): %s %.6g, gap closed %.4f\n",
+           id ? "\n\n" : "", id, r->name,
+           r->mc ? "Monte Carlo" : "closed form",
+           r->mc ? "Gelbrich bound" : "W2^2", r->bound,
+           fc_barycentric_gap_closed (r));
+  if (r->mc)
+    {
+      fprintf (out, "# curves %zu: the objective on %zu fitting draws, %zu "
+               "t nodes: %.5g -> %.5g\n", id, r->n_fit, r->n_fit_nodes,
+               r->straight_fit, last);
+      fprintf (out, "# check %zu: %zu independent draws, %zu t nodes: %.5g "
+               "-> %.5g, difference %.3g +- %.2g (paired se)\n", id,
+               r->n_eval, r->n_eval_nodes, r->straight, r->learned, r->diff,
+               r->diff_err);
+    }
+  else
+    {
+      fprintf (out, "# curves %zu: C in closed form (adaptive quadrature in "
+               "t), the check's own measure\n", id);
+      fprintf (out, "# check %zu: C(straight) %.6g, C(learned) %.6g\n", id,
+               r->straight, r->learned);
+    }
+  fprintf (out, "# points %zu: %.17g %.17g %.17g %.17g\n", id, r->straight,
+           r->mc ? r->err_straight : 0.0, r->learned,
+           r->mc ? r->err_learned : 0.0);
+}
+
 static void
 bc_fig_trace (FILE *out, size_t id, const fc_barycentric_path *r)
 {
-  fprintf (out, "%s# index %zu: %s, C_straight %.6g C_learned %.6g "
-           "bound %.6g gap_closed %.4f%s\n", id ? "\n\n" : "", id, r->name,
-           r->straight, r->learned, r->bound, fc_barycentric_gap_closed (r),
-           r->mc ? " (Monte Carlo)" : "");
+  bc_fig_trace_header (out, id, r);
   fprintf (out, "0 %.17g %.17g %.17g -1\n", r->straight_fit, r->straight_fit,
            r->bound);
   for (size_t i = 0; i < r->n_trace; i++)

@@ -28,60 +28,46 @@ bc_band (const fc_barycentric_path *r, double err)
 }
 
 /* Control BC_B6_BOUND_RAISED: the lower bound W2^2 (Gelbrich for the
-   mixture) raised by 5%.  The learned 2-D Gaussian path costs 3.3% above
-   W2^2 (closed form, the same at every seed), so its cost must violate
-   the raised bound by ~0.2, against a quadrature band of 1e-8: the check
-   must refute it.  */
-#define BC_B6_BOUND_RAISE 0.05
+   mixture) raised by half.  Every learned path costs less than 1.5 times
+   its bound (the most, gauss1d_narrow, 1.41 times; gauss2d 1.03 times),
+   so every problem's cost must violate the raised bound by far more than
+   its band: the check must refute it.
+   Control BC_B6_NO_MODES: the paths are given no sine modes (N = 0), so
+   the "learned" path is the straight one and C(learned) - C(straight) is
+   0 on the same draws: the claim that learning lowers C must fail in
+   every problem.  */
+#define BC_B6_BOUND_RAISE 0.5
 
-/* What B6 concludes over the problems (the verdict rule below).  */
-typedef struct
-{
-  int bound_ok, not_above, lowered, valid;
-} bc_b6_tally;
-
-/* Verdict rule (B6).  CONFIRMED when, in every problem, (1) both costs
-   are at least the lower bound minus their band; (2) the learned path is
-   not above the straight one: C_l - C_s <= band of the difference
-   (quadrature errors, or Z_MAX paired standard errors); (3) the learned
-   path is valid: exact end points and alpha in the simplex to round-off
-   (BC_SIMPLEX_TOL); and in at least one problem the learned path is below
-   the straight one beyond that band (the claim says "lowers").  REFUTED
-   when (1) or (2) fails anywhere; otherwise APPROXIMATE.  */
+/* The end points and simplex membership of a path: exact up to the
+   rounding of its coefficients (shown beside the reported figure).  */
 #define BC_SIMPLEX_TOL (16.0 * GSL_DBL_EPSILON)
 
-static fc_verdict_kind
-bc_b6_verdict (const bc_b6_tally *t)
-{
-  return !(t->bound_ok && t->not_above) ? FC_VERDICT_REFUTED
-         : (t->lowered && t->valid)     ? FC_VERDICT_CONFIRMED
-                                        : FC_VERDICT_APPROXIMATE;
-}
-
-/* The metrics of path R (against the lower BOUND) into V, its share of
-   the rule into T.  */
+/* The deciding figures of path R (against the lower BOUND) into V, both
+   HOLDS: the bound (both costs at least the bound minus their band:
+   quadrature errors, or Z_MAX standard errors for Monte Carlo) and the
+   lowering (C(learned) - C(straight) below minus its band: Z_MAX paired
+   standard errors on independent draws, or the quadrature errors).
+   Reported: the share of the gap closed, and the path's end-point error
+   and distance to the simplex (exact by the path's construction, so they
+   cannot fail: reported only).  */
 static void
-bc_b6_record (fc_verdict *v, const fc_barycentric_path *r, double bound,
-              bc_b6_tally *t)
+bc_b6_record (fc_verdict *v, const fc_barycentric_path *r, double bound)
 {
   char name[FC_VERDICT_NAME_LEN];
   double bs = bc_band (r, r->err_straight), bl = bc_band (r, r->err_learned);
   double bd = bc_band (r, r->diff_err);
-  /* Metrics as margins judged against their bands (<= tolerance holds).  */
   snprintf (name, sizeof name, "%s_bound_excess", r->name);
-  fc_verdict_add (v, name, bound - GSL_MIN (r->straight, r->learned),
-                  GSL_MAX (bs, bl));
+  fc_verdict_decide (v, FC_TEST_HOLDS, name,
+                     bound - GSL_MIN (r->straight, r->learned),
+                     GSL_MAX (bs, bl),
+                     bound - r->straight <= bs && bound - r->learned <= bl);
   snprintf (name, sizeof name, "%s_learned_minus_straight", r->name);
-  fc_verdict_add (v, name, r->diff, bd);
+  fc_verdict_decide (v, FC_TEST_HOLDS, name, r->diff, bd, r->diff < -bd);
   snprintf (name, sizeof name, "%s_gap_closed", r->name);
-  fc_verdict_add (v, name, fc_barycentric_gap_closed (r), GSL_NAN);
+  fc_verdict_report (v, name, fc_barycentric_gap_closed (r), GSL_NAN);
   snprintf (name, sizeof name, "%s_endpoint_error", r->name);
-  fc_verdict_add (v, name, r->end_error + r->simplex_violation,
-                  BC_SIMPLEX_TOL);
-  t->bound_ok &= bound - r->straight <= bs && bound - r->learned <= bl;
-  t->not_above &= r->diff <= bd;
-  t->lowered |= r->diff < -bd;
-  t->valid &= r->end_error == 0.0 && r->simplex_violation <= BC_SIMPLEX_TOL;
+  fc_verdict_report (v, name, r->end_error + r->simplex_violation,
+                     BC_SIMPLEX_TOL);
 }
 
 /* Keep path R for the figures when they are wanted (the record takes its
@@ -105,19 +91,20 @@ bc_check_b6 (const fc_run_options *opt, fc_verdict *v)
 {
   int variant = fc_control_variant (opt);
   double raise = variant == BC_B6_BOUND_RAISED ? 1.0 + BC_B6_BOUND_RAISE : 1.0;
-  const fc_barycentric_plan *plan = &FC_SIZES (bc_sizes_plan, opt)->paths;
-  bc_b6_tally t = { 1, 1, 0, 1 };
+  fc_barycentric_plan plan = FC_SIZES (bc_sizes_plan, opt)->paths;
+  if (variant == BC_B6_NO_MODES)
+    plan.n_modes = 0;
   char line[FC_VERDICT_NOTE_LEN] = "", part[96];
   for (size_t id = 0; id < FC_BARYCENTRIC_N_PATH_PROBLEMS; id++)
     {
       fc_barycentric_path r;
-      int status = fc_barycentric_path_learn (opt, id, plan, &r);
+      int status = fc_barycentric_path_learn (opt, id, &plan, &r);
       if (status)
         {
           fc_barycentric_path_free (&r);
           return status;
         }
-      bc_b6_record (v, &r, raise * r.bound, &t);
+      bc_b6_record (v, &r, raise * r.bound);
       double gap = fc_barycentric_gap_closed (&r);
       fc_module_progress (opt, "%s: C_straight %.6g C_learned %.6g bound "
                           "%.6g gap closed %.3f (%.1f s)", r.name, r.straight,
@@ -126,10 +113,8 @@ bc_check_b6 (const fc_run_options *opt, fc_verdict *v)
       strncat (line, part, sizeof line - strlen (line) - 1);
       bc_b6_keep (opt, id, &r);
     }
-  v->verdict = bc_b6_verdict (&t);
-  fc_verdict_note (v, "C >= %sW2^2 (or Gelbrich) %s; learned <= straight %s; "
-                   "gap closed: %s", raise != 1.0 ? "1.05 " : "",
-                   t.bound_ok ? "everywhere" : "VIOLATED",
-                   t.not_above ? "everywhere" : "VIOLATED", line);
+  fc_verdict_note (v, "C >= %sW2^2 (Gelbrich for the mixture) and learned "
+                   "< straight, each in its band; gap closed: %s",
+                   raise != 1.0 ? "1.5 " : "", line);
   return GSL_SUCCESS;
 }

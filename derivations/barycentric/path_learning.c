@@ -459,6 +459,8 @@ fc_barycentric_path_learn (const fc_run_options *opt, size_t problem,
     GSL_ERROR ("no such path problem, or too many modes", GSL_EINVAL);
   r->name = bc_problem_names[problem];
   r->n_modes = plan->n_modes;
+  r->n_fit = plan->n_mc, r->n_fit_nodes = plan->n_nodes;
+  r->n_eval = plan->n_eval, r->n_eval_nodes = plan->n_nodes_eval;
   fc_interp *ip = NULL, *surrogate = NULL;
   int status = bc_trace_alloc (r, plan);
   if (status == GSL_SUCCESS)
