@@ -87,7 +87,7 @@ gd_write_residual (const fc_run_options *opt, const gd_figures *fig)
 static int
 gd_write_density (FILE *out, const fc_gmm *post, size_t ng)
 {
-  double *x = gd_alloc (ng * ng * GD_DIM), *lp = gd_alloc (ng * ng);
+  double *x = gd_alloc (ng * ng * GD_FIG_DIM), *lp = gd_alloc (ng * ng);
   int status = x && lp ? GSL_SUCCESS : GSL_ENOMEM;
   double step = 2.0 * GD_FIG_BOX / (double) (ng - 1);
   for (size_t i = 0; status == GSL_SUCCESS && i < ng * ng; i++)
@@ -112,7 +112,7 @@ static void
 gd_write_sample_block (FILE *out, size_t k, size_t n, const double *x)
 {
   fprintf (out, "\n\n# %s\n", gd_g6_method_label (k));
-  if (!gd_all_finite (n * GD_DIM, x))
+  if (!gd_all_finite (n * GD_FIG_DIM, x))
     {
       fprintf (out, "# diverged: no samples\nNaN NaN\n");
       return;

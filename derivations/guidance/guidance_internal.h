@@ -5,11 +5,13 @@
  * §Conditional vector field, §Guidance term), canonical convention: noise
  * x0 ~ N(0, I) at t = 0, data x1 at t = 1.
  *
- * Setting: the 8gaussians prior (D = 2; its multimodal posteriors are where
- * the approximations differ), observed through y = A x1 + N(0, sigma_y^2 I)
- * with A (m, 2) of seeded Gaussian rows scaled to unit length (so sigma_y
- * is in the units of the data), m = 1 except G5's square case m = 2, and y
- * drawn from the model (x* from the prior, then the noise).  The exact
+ * Setting (gd_setting): a prior of any dimension D (a built-in data set by
+ * name, the module's own gmm3d, or a given mixture; 8gaussians in D = 2 is
+ * the reference: its multimodal posteriors are where the approximations
+ * differ), observed through y = A x1 + N(0, sigma_y^2 I) with A (m, D),
+ * 1 <= m <= D, of seeded Gaussian rows scaled to unit length (so sigma_y
+ * is in the units of the data), and y drawn from the model (x* from the
+ * prior, then the noise).  The exact
  * posterior p(x1|y) is a mixture (fc_gmm_condition) and its path p_t(x|y)
  * is that mixture's path (fc_path); h_t(x) = p_t(y|x) and its gradient are
  * exact (fc_guide_eval).
@@ -39,7 +41,9 @@
 #include "fc_schedule.h"
 #include "fc_study.h"
 
-#define GD_DIM 2
+/* The largest data dimension of a setting (gd_setting_init_prior refuses
+   more): the bound of the few per-point scratch arrays kept on the stack.  */
+#define GD_DIM_MAX 128
 
 /* Noise of the observation in G1-G5 (data units; the prior's components
    have standard deviation 0.35 and centres 2.83 from the origin): small
@@ -127,24 +131,43 @@ extern const gd_sizes gd_sizes_plan[FC_SIZE_COUNT];
 
 /* -------------------------------------------------------------- setting */
 
+/* An observation setting: a prior of any dimension D observed through
+   y = A x1 + N(0, sigma_y^2 I), A (m, D) with 1 <= m <= D (m < D: fewer
+   observations than dimensions, the posterior a mixture of degenerate-
+   direction Gaussians along the unobserved ones; m = D: square).  */
 typedef struct
 {
-  fc_gmm *prior; /* prepared */
-  fc_obs *obs;
-  fc_gmm *post;  /* the exact posterior mixture */
+  fc_gmm *prior; /* prepared, owned */
+  fc_obs *obs;   /* A (m, D), y (m), sigma_y */
+  fc_gmm *post;  /* the exact posterior mixture p(x1|y) */
+  size_t dim;    /* D = prior->dim */
 } gd_setting;
 
-/* The 8gaussians prior observed with M rows and noise SIGMA_Y, A, x* and e
-   from SEED (setting.c).  */
+/* PRIOR (taken over: freed with the setting, also on failure) observed
+   with M rows (1 <= M <= D <= GD_DIM_MAX) and noise SIGMA_Y: A's rows
+   Gaussian scaled to unit length (so sigma_y is in the units of the data),
+   x* from the prior, e ~ N(0, I_m), y = A x* + sigma_y e, all from
+   sub-streams of SEED.  The same SEED, M and D give the same A, x* and e
+   for every SIGMA_Y (setting.c).  */
+int
+gd_setting_init_prior (gd_setting *set, fc_gmm *prior, unsigned long seed,
+                       size_t m, double sigma_y);
+
+/* The same with the data set named DATA (gd_data_set).  */
+int
+gd_setting_init_data (gd_setting *set, const char *data, unsigned long seed,
+                      size_t m, double sigma_y);
+
+/* The same with the 8gaussians prior (D = 2).  */
 int
 gd_setting_init (gd_setting *set, unsigned long seed, size_t m,
                  double sigma_y);
 
-/* The same observation of PRIOR (taken over: freed with the setting, also
-   on failure).  */
-int
-gd_setting_init_prior (gd_setting *set, fc_gmm *prior, unsigned long seed,
-                       size_t m, double sigma_y);
+/* The data set NAME, prepared: a built-in (fc_module_builtin) or the
+   module's own "gmm3d" (a fixed 4-component mixture in D = 3, setting.c);
+   NULL when unknown.  */
+fc_gmm *
+gd_data_set (const char *name);
 
 /* A measurement on a setting SET, with PARAMS of its own, into V.  */
 typedef int (*gd_setting_fn) (const fc_run_options *opt,
@@ -157,10 +180,14 @@ int
 gd_on_line_setting (const fc_run_options *opt, gd_setting_fn fn,
                     const void *params, fc_verdict *v);
 
-/* One Gaussian with the 8gaussians' mean and covariance: its posterior
-   given a linear-Gaussian observation is one Gaussian, whose Cov[x1|x_t]
-   does not depend on x, so the Tweedie-covariance likelihood
+/* One Gaussian with PRIOR's mean and covariance: its posterior given a
+   linear-Gaussian observation is one Gaussian, whose Cov[x1|x_t] does not
+   depend on x, so the Tweedie-covariance likelihood
    N(y; A x1hat, sigma_y^2 I + A Cov A^T) is p_t(y|x) exactly.  */
+fc_gmm *
+gd_gaussian_prior_of (const fc_gmm *prior);
+
+/* gd_gaussian_prior_of the 8gaussians.  */
 fc_gmm *
 gd_gaussian_prior (void);
 
@@ -206,9 +233,10 @@ int
 gd_add_exact_guidance (const gd_setting *set, fc_schedule s, double t,
                        double c, size_t n, const double *x, double *u);
 
-/* The plan of a residual study NAME under schedule S.  */
+/* The plan of a residual study NAME in dimension DIM under schedule S.  */
 int
-gd_study_init (fc_order_study *st, const char *name, fc_schedule s);
+gd_study_init (fc_order_study *st, const char *name, size_t dim,
+               fc_schedule s);
 
 /* The study NAME of the pair (KIND, C) of SET, linear schedule, points of
    p_t(x|y) from the sub-stream TAG of opt->seed; decides ST.  */
@@ -234,11 +262,12 @@ gd_all_finite (size_t n, const double *x);
 int
 gd_diverged (int status);
 
-/* Carry Z (n points) from T0 to T1 with F into X in STEPS RK4 steps; a run
-   that diverged leaves X non-finite.  TRAJ as fc_ode_fixed's, or NULL.  */
+/* Carry Z (n points of dimension DIM) from T0 to T1 with F into X in STEPS
+   RK4 steps; a run that diverged leaves X non-finite.  TRAJ as
+   fc_ode_fixed's, or NULL.  */
 int
 gd_push (fc_velocity_fn f, void *params, double t0, double t1, size_t steps,
-         size_t n, const double *z, double *x, double *traj);
+         size_t dim, size_t n, const double *z, double *x, double *traj);
 
 /* The band of a mean of NREP block distances against the noise level
    (mean M0, sd S0 over NREP0 exact pairs).  */
@@ -268,6 +297,8 @@ gd_w2_noise (const fc_gmm *post, size_t n, unsigned long seed, double *mean,
 extern const size_t gd_fig_methods[GD_FIG_NMETHODS];
 /* The sigma_y of G6 whose samples are drawn (0.1).  */
 #define GD_FIG_SIGMA 1
+/* guided-samples draws the plane of a D = 2 setting.  */
+#define GD_FIG_DIM 2
 /* guidance-gamma: reconstruction on one third of the steps only.  */
 #define GD_FIG_NWIN 3
 
@@ -287,7 +318,7 @@ typedef struct
   fc_order_study exact_field, unit, best, note, corrected;
   /* guided-samples: G6's runs at sigma_y = gd_g6_sigmas[GD_FIG_SIGMA]. */
   fc_gmm *post;               /* that posterior (owned) */
-  double a[GD_DIM], y;        /* the observation row and value */
+  double a[GD_FIG_DIM], y;    /* the observation row and value */
   double sigma_y;
   size_t n_samples, steps;
   double *samples[GD_FIG_NMETHODS]; /* (n_samples, D) each, owned */

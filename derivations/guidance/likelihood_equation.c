@@ -21,34 +21,34 @@
 /* The points X shifted by +-H along each axis into XS: block b = 0 the
    points, b = 1 + 2j + k the points shifted by (-1)^k h e_j.  */
 static void
-gd_g2_stencil (size_t n, const double *x, double h, double *xs)
+gd_g2_stencil (size_t d, size_t n, const double *x, double h, double *xs)
 {
-  for (size_t b = 0; b < 1 + 2 * GD_DIM; b++)
+  for (size_t b = 0; b < 1 + 2 * d; b++)
     for (size_t i = 0; i < n; i++)
-      for (size_t j = 0; j < GD_DIM; j++)
+      for (size_t j = 0; j < d; j++)
         {
           double sh = b > 0 && (b - 1) / 2 == j ? ((b - 1) % 2 ? -h : h) : 0.0;
-          xs[(b * n + i) * GD_DIM + j] = x[i * GD_DIM + j] + sh;
+          xs[(b * n + i) * d + j] = x[i * d + j] + sh;
         }
 }
 
 /* The residual R and the scale DP (n each) from log h at the stencil LH
    ((1 + 2D) n), log h at t +- h (HP, HM), u and s = grad log p_t (U, SC).  */
 static void
-gd_g2_combine (size_t n, double c, double h, const double *lh,
+gd_g2_combine (size_t d, size_t n, double c, double h, const double *lh,
                const double *hp, const double *hm, const double *u,
                const double *sc, double *r, double *dp)
 {
   for (size_t i = 0; i < n; i++)
     {
       double h0 = exp (lh[i]), adv = 0.0, lap = 0.0, drift = 0.0;
-      for (size_t j = 0; j < GD_DIM; j++)
+      for (size_t j = 0; j < d; j++)
         {
           double hpj = exp (lh[(1 + 2 * j) * n + i]);
           double hmj = exp (lh[(2 + 2 * j) * n + i]);
           double g = (hpj - hmj) / (2.0 * h);
-          adv += u[i * GD_DIM + j] * g;
-          drift += sc[i * GD_DIM + j] * g;
+          adv += u[i * d + j] * g;
+          drift += sc[i * d + j] * g;
           lap += (hpj - 2.0 * h0 + hmj) / (h * h);
         }
       dp[i] = (exp (hp[i]) - exp (hm[i])) / (2.0 * h);
@@ -65,17 +65,17 @@ static int
 gd_g2_residual (const gd_setting *set, fc_schedule s, double c, double t,
                 double h, size_t n, const double *x, double *r, double *dp)
 {
-  size_t nb = (1 + 2 * GD_DIM) * n;
-  double *xs = gd_alloc (nb * GD_DIM), *lh = gd_alloc (nb);
+  size_t d = set->dim, nb = (1 + 2 * d) * n;
+  double *xs = gd_alloc (nb * d), *lh = gd_alloc (nb);
   double *hp = gd_alloc (n), *hm = gd_alloc (n);
-  double *u = gd_alloc (n * GD_DIM), *sc = gd_alloc (n * GD_DIM);
+  double *u = gd_alloc (n * d), *sc = gd_alloc (n * d);
   int status = xs && lh && hp && hm && u && sc ? GSL_SUCCESS : GSL_ENOMEM;
   fc_guide_out op = { 0 }, om = { 0 }, o0 = { 0 };
   fc_path_out po = { 0 };
   op.logh = hp, om.logh = hm, o0.logh = lh;
   po.velocity = u, po.score = sc;
   if (status == GSL_SUCCESS)
-    gd_g2_stencil (n, x, h, xs);
+    gd_g2_stencil (d, n, x, h, xs);
   if (status == GSL_SUCCESS)
     status = fc_guide_eval (set->prior, s, t + h, set->obs, n, x, &op);
   if (status == GSL_SUCCESS)
@@ -85,7 +85,7 @@ gd_g2_residual (const gd_setting *set, fc_schedule s, double c, double t,
   if (status == GSL_SUCCESS)
     status = fc_path_eval_many (set->prior, s, t, n, x, &po);
   if (status == GSL_SUCCESS)
-    gd_g2_combine (n, c, h, lh, hp, hm, u, sc, r, dp);
+    gd_g2_combine (d, n, c, h, lh, hp, hm, u, sc, r, dp);
   free (xs), free (lh), free (hp), free (hm), free (u), free (sc);
   if (status == GSL_ENOMEM)
     GSL_ERROR ("no memory for the G2 residual", GSL_ENOMEM);
@@ -129,10 +129,10 @@ gd_g2_corrected (const fc_run_options *opt, const gd_setting *set,
 {
   size_t n = FC_SIZES (gd_sizes_plan, opt)->n_points;
   unsigned long seed = fc_module_seed (opt, GD_TAG_G2 + 1 + s);
-  double *x = gd_alloc (n * GD_DIM); /* (n, D) */
+  double *x = gd_alloc (n * set->dim); /* (n, D) */
   int status = x != NULL ? GSL_SUCCESS : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
-    status = gd_study_init (st, name, s);
+    status = gd_study_init (st, name, set->dim, s);
   for (size_t j = 0; j < GD_NT && status == GSL_SUCCESS; j++)
     {
       status = gd_post_points (set, s, gd_times[j], fc_rng_stream_seed (seed, j),

@@ -54,11 +54,11 @@ gd_flow_to_one (const gd_setting *set, double t, size_t inner, size_t n,
                 const double *x, double *phi)
 {
   fc_path_field_params par = { set->prior, FC_SCHEDULE_LINEAR };
-  memcpy (phi, x, n * GD_DIM * sizeof *phi);
+  memcpy (phi, x, n * set->dim * sizeof *phi);
   if (t >= 1.0)
     return GSL_SUCCESS;
-  return fc_ode_fixed (fc_path_field_velocity, &par, FC_ODE_RK4, GD_DIM, n, phi,
-                       NULL, t, 1.0, inner, NULL);
+  return fc_ode_fixed (fc_path_field_velocity, &par, FC_ODE_RK4, set->dim, n,
+                       phi, NULL, t, 1.0, inner, NULL);
 }
 
 /* log h~ and grad log h~ of point I from PHI (flows of the stencil
@@ -69,22 +69,28 @@ gd_coupled_point (const gd_coupled *cp, size_t n, size_t i, const double *phi,
 {
   const fc_obs *o = cp->set->obs;
   double s2 = o->sigma_y * o->sigma_y;
-  const double *p = phi + i * GD_DIM;
-  double atr[GD_DIM] = { 0.0, 0.0 }, q = 0.0;
+  size_t d = o->dim;
+  const double *p = phi + i * d;
+  double atr[GD_DIM_MAX] = { 0.0 }, q = 0.0;
   for (size_t r = 0; r < o->m; r++)
     {
-      const double *a = o->a + r * GD_DIM;
-      double res = o->y[r] - a[0] * p[0] - a[1] * p[1];
+      const double *a = o->a + r * d;
+      double res = o->y[r];
+      for (size_t k = 0; k < d; k++)
+        res -= a[k] * p[k];
       q += res * res;
-      atr[0] += a[0] * res / s2, atr[1] += a[1] * res / s2;
+      for (size_t k = 0; k < d; k++)
+        atr[k] += a[k] * res / s2;
     }
   if (logh != NULL)
     logh[i] = -0.5 * q / s2 - 0.5 * (double) o->m * log (2.0 * M_PI * s2);
-  for (size_t j = 0; grad != NULL && j < GD_DIM; j++)
+  for (size_t j = 0; grad != NULL && j < d; j++)
     {
-      const double *pj = phi + ((1 + j) * n + i) * GD_DIM;
-      grad[i * GD_DIM + j]
-          = ((pj[0] - p[0]) * atr[0] + (pj[1] - p[1]) * atr[1]) / cp->delta;
+      const double *pj = phi + ((1 + j) * n + i) * d;
+      double dot = 0.0;
+      for (size_t k = 0; k < d; k++)
+        dot += (pj[k] - p[k]) * atr[k];
+      grad[i * d + j] = dot / cp->delta;
     }
 }
 
@@ -98,15 +104,14 @@ static int
 gd_coupled_ode (const gd_coupled *cp, double t, size_t n, const double *x,
                 double *logh, double *grad)
 {
-  size_t nb = (1 + GD_DIM) * n;
-  double *xs = gd_alloc (nb * GD_DIM), *phi = gd_alloc (nb * GD_DIM);
+  size_t d = cp->set->dim, nb = (1 + d) * n;
+  double *xs = gd_alloc (nb * d), *phi = gd_alloc (nb * d);
   int status = xs && phi ? GSL_SUCCESS : GSL_ENOMEM;
   /* Block b of XS: b = 0 the points, b = 1 + j the points + delta e_j. */
-  for (size_t b = 0; status == GSL_SUCCESS && b < 1 + GD_DIM; b++)
+  for (size_t b = 0; status == GSL_SUCCESS && b < 1 + d; b++)
     for (size_t i = 0; i < n; i++)
-      for (size_t j = 0; j < GD_DIM; j++)
-        xs[(b * n + i) * GD_DIM + j]
-            = x[i * GD_DIM + j] + (b == 1 + j ? cp->delta : 0.0);
+      for (size_t j = 0; j < d; j++)
+        xs[(b * n + i) * d + j] = x[i * d + j] + (b == 1 + j ? cp->delta : 0.0);
   if (status == GSL_SUCCESS)
     status = gd_flow_to_one (cp->set, t, cp->inner, grad ? nb : n, xs, phi);
   for (size_t i = 0; status == GSL_SUCCESS && i < n; i++)
@@ -137,7 +142,8 @@ gd_coupled_velocity (double t, size_t n, const double *x, double *u,
                      double *div, void *params)
 {
   const gd_coupled *cp = params;
-  double c, *g = gd_alloc (n * GD_DIM); /* (n, D) */
+  size_t d = cp->set->dim;
+  double c, *g = gd_alloc (n * d); /* (n, D) */
   if (div != NULL || g == NULL)
     {
       free (g);
@@ -149,7 +155,7 @@ gd_coupled_velocity (double t, size_t n, const double *x, double *u,
                            n, x, u);
   if (status == GSL_SUCCESS)
     status = gd_coupled_eval (cp, t, n, x, NULL, g);
-  for (size_t i = 0; status == GSL_SUCCESS && i < n * GD_DIM; i++)
+  for (size_t i = 0; status == GSL_SUCCESS && i < n * d; i++)
     u[i] += c * g[i];
   free (g);
   return status;
@@ -186,7 +192,7 @@ gd_g3_flow_error (const gd_coupled *cp, double t, size_t n, const double *x,
   int status = gd_flow_to_one (cp->set, t, cp->inner, n, x, p1);
   if (status == GSL_SUCCESS)
     status = gd_flow_to_one (cp->set, t, 2 * cp->inner, n, x, p2);
-  for (size_t i = 0; status == GSL_SUCCESS && i < n * GD_DIM; i++)
+  for (size_t i = 0; status == GSL_SUCCESS && i < n * cp->set->dim; i++)
     *err = GSL_MAX (*err, fabs (p1[i] - p2[i]));
   return status;
 }
@@ -214,8 +220,9 @@ gd_g3_gaps (const fc_run_options *opt, const gd_coupled *cp, gd_g3_result *res)
 {
   size_t n = FC_SIZES (gd_sizes_plan, opt)->n_points;
   unsigned long seed = fc_module_seed (opt, GD_TAG_G3);
-  double *x = gd_alloc (n * GD_DIM), *lt = gd_alloc (n), *le = gd_alloc (n);
-  double *p1 = gd_alloc (n * GD_DIM), *p2 = gd_alloc (n * GD_DIM);
+  size_t d = cp->set->dim;
+  double *x = gd_alloc (n * d), *lt = gd_alloc (n), *le = gd_alloc (n);
+  double *p1 = gd_alloc (n * d), *p2 = gd_alloc (n * d);
   int status = x && lt && le && p1 && p2 ? GSL_SUCCESS : GSL_ENOMEM;
   for (size_t k = 0; k < GD_G3_NTGAP && status == GSL_SUCCESS; k++)
     {
@@ -230,11 +237,11 @@ gd_g3_gaps (const fc_run_options *opt, const gd_coupled *cp, gd_g3_result *res)
     }
   /* grad log h~ at t = 0 on draws of N(0, I). */
   if (status == GSL_SUCCESS)
-    status = fc_rng_gaussian_fill (fc_rng_stream_seed (seed, 99), 0, n * GD_DIM, x);
+    status = fc_rng_gaussian_fill (fc_rng_stream_seed (seed, 99), 0, n * d, x);
   if (status == GSL_SUCCESS)
     status = gd_coupled_eval (cp, 0.0, n, x, NULL, p1);
   if (status == GSL_SUCCESS)
-    res->grad0_rms = fc_fd_rms (n * GD_DIM, p1) * sqrt ((double) GD_DIM);
+    res->grad0_rms = fc_fd_rms (n * d, p1) * sqrt ((double) d);
   free (x), free (lt), free (le), free (p1), free (p2);
   if (status == GSL_ENOMEM)
     GSL_ERROR ("no memory for the G3 gaps", GSL_ENOMEM);
@@ -259,7 +266,8 @@ gd_g3_sampling (const fc_run_options *opt, gd_coupled *cp, gd_g3_result *res)
   const gd_sizes *sz = FC_SIZES (gd_sizes_plan, opt);
   size_t n = sz->g3_n, nt = GD_G3_NREP * n;
   unsigned long seed = fc_module_seed (opt, GD_TAG_G3 + 1);
-  double *xc = gd_alloc (nt * GD_DIM), *xe = gd_alloc (nt * GD_DIM);
+  size_t d = cp->set->dim;
+  double *xc = gd_alloc (nt * d), *xe = gd_alloc (nt * d);
   fc_guide_field *f = fc_guide_field_alloc (cp->set->prior, FC_SCHEDULE_LINEAR,
                                             cp->set->obs, FC_GUIDE_EXACT_SPLIT,
                                             0.0);
@@ -268,11 +276,11 @@ gd_g3_sampling (const fc_run_options *opt, gd_coupled *cp, gd_g3_result *res)
     status = gd_post_points (cp->set, FC_SCHEDULE_LINEAR, GD_G3_TS,
                              fc_rng_stream_seed (seed, 0), nt, xe);
   if (status == GSL_SUCCESS)
-    status = gd_push (gd_coupled_velocity, cp, GD_G3_TS, 1.0, sz->g3_steps, nt,
-                      xe, xc, NULL);
+    status = gd_push (gd_coupled_velocity, cp, GD_G3_TS, 1.0, sz->g3_steps, d,
+                      nt, xe, xc, NULL);
   if (status == GSL_SUCCESS)
     status = gd_push (fc_guide_field_velocity, f, GD_G3_TS, 1.0, sz->g3_steps,
-                      nt, xe, xe, NULL);
+                      d, nt, xe, xe, NULL);
   if (status == GSL_SUCCESS)
     status = gd_g3_score (cp, n, xc, seed, &res->w_coupled, &res->w_coupled_sd);
   if (status == GSL_SUCCESS)

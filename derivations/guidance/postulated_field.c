@@ -83,12 +83,12 @@ gd_g1_best_c (const gd_setting *set, double t, size_t n, const double *x,
   gd_pair par = { set, FC_SCHEDULE_LINEAR, GD_PAIR_POSTULATE, 0.0 };
   int status = r0 && r1 && dp ? GSL_SUCCESS : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
-    status = fc_fd_continuity_residual (gd_pair_field, &par, GD_DIM, t, h, n, x,
-                                        r0, dp);
+    status = fc_fd_continuity_residual (gd_pair_field, &par, set->dim, t, h, n,
+                                        x, r0, dp);
   par.c = 1.0;
   if (status == GSL_SUCCESS)
-    status = fc_fd_continuity_residual (gd_pair_field, &par, GD_DIM, t, h, n, x,
-                                        r1, NULL);
+    status = fc_fd_continuity_residual (gd_pair_field, &par, set->dim, t, h, n,
+                                        x, r1, NULL);
   if (status == GSL_SUCCESS)
     gd_g1_fit_c (n, r0, r1, dp, c, rel, rel0);
   free (r0), free (r1), free (dp);
@@ -120,12 +120,14 @@ gd_g1_run (const fc_run_options *opt, const gd_setting *set, gd_g1_result *res)
 {
   size_t n = FC_SIZES (gd_sizes_plan, opt)->n_points;
   unsigned long seed = fc_module_seed (opt, GD_TAG_G1);
-  double *x = gd_alloc (n * GD_DIM); /* (n, D) */
+  double *x = gd_alloc (n * set->dim); /* (n, D) */
   int status = x != NULL ? GSL_SUCCESS : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
-    status = gd_study_init (&res->unit, "c1", FC_SCHEDULE_LINEAR);
+    status = gd_study_init (&res->unit, "c1", set->dim,
+                            FC_SCHEDULE_LINEAR);
   if (status == GSL_SUCCESS)
-    status = gd_study_init (&res->best, "best_c", FC_SCHEDULE_LINEAR);
+    status = gd_study_init (&res->best, "best_c", set->dim,
+                            FC_SCHEDULE_LINEAR);
   for (size_t j = 0; j < GD_NT && status == GSL_SUCCESS; j++)
     {
       status = gd_post_points (set, FC_SCHEDULE_LINEAR, gd_times[j],

@@ -20,13 +20,16 @@ gd_add_likelihood_grad (const fc_obs *o, double c, size_t n, const double *x,
                         double *u)
 {
   double w = c / (o->sigma_y * o->sigma_y);
+  size_t d = o->dim;
   for (size_t i = 0; i < n; i++)
     for (size_t r = 0; r < o->m; r++)
       {
-        const double *a = o->a + r * GD_DIM;
-        double res = o->y[r] - a[0] * x[i * GD_DIM] - a[1] * x[i * GD_DIM + 1];
-        u[i * GD_DIM] += w * a[0] * res;
-        u[i * GD_DIM + 1] += w * a[1] * res;
+        const double *a = o->a + r * d, *xi = x + i * d;
+        double res = o->y[r];
+        for (size_t j = 0; j < d; j++)
+          res -= a[j] * xi[j];
+        for (size_t j = 0; j < d; j++)
+          u[i * d + j] += w * a[j] * res;
       }
 }
 
@@ -34,7 +37,7 @@ int
 gd_add_exact_guidance (const gd_setting *set, fc_schedule s, double t,
                        double c, size_t n, const double *x, double *u)
 {
-  double *g = gd_alloc (n * GD_DIM); /* (n, D) */
+  double *g = gd_alloc (n * set->dim); /* (n, D) */
   if (g == NULL)
     GSL_ERROR ("no memory for the guidance term", GSL_ENOMEM);
   fc_guide_out out = { 0 };
@@ -44,7 +47,7 @@ gd_add_exact_guidance (const gd_setting *set, fc_schedule s, double t,
     out.grad = g;
   int status = fc_guide_eval (set->prior, s, t, set->obs, n, x, &out);
   double w = isnan (c) ? 1.0 : c;
-  for (size_t i = 0; status == GSL_SUCCESS && i < n * GD_DIM; i++)
+  for (size_t i = 0; status == GSL_SUCCESS && i < n * set->dim; i++)
     u[i] += w * g[i];
   free (g);
   return status;
@@ -84,12 +87,13 @@ gd_pair_field (double t, size_t n, const double *x, double *p, double *u,
    c2 h^2 + c4 h^4 is off by about (c4/c2) h_max^2 ~ (h_max/ell)^2; the
    floor is fc_study.h's 2.5 (h_max/ell)^2 (0.16 linear, 0.11 cosine).  */
 int
-gd_study_init (fc_order_study *st, const char *name, fc_schedule s)
+gd_study_init (fc_order_study *st, const char *name, size_t dim,
+               fc_schedule s)
 {
   double ell;
   int status = fc_path_field_scale (s, GD_NT, gd_times, &ell);
   if (status == GSL_SUCCESS)
-    status = fc_order_study_init (st, name, GD_DIM, GD_NT, gd_times, GD_NH,
+    status = fc_order_study_init (st, name, dim, GD_NT, gd_times, GD_NH,
                                   GD_H_MAX, 2.5 * gsl_pow_2 (GD_H_MAX / ell));
   st->scale = ell;
   return status;
@@ -102,8 +106,9 @@ gd_pair_study (const fc_run_options *opt, const gd_setting *set,
 {
   const gd_sizes *sz = FC_SIZES (gd_sizes_plan, opt);
   gd_pair par = { set, FC_SCHEDULE_LINEAR, kind, c };
-  fc_path_field_source src = { FC_SCHEDULE_LINEAR, GD_DIM, set->post, NULL };
-  int status = gd_study_init (st, name, FC_SCHEDULE_LINEAR);
+  fc_path_field_source src = { FC_SCHEDULE_LINEAR, set->dim, set->post,
+                               NULL };
+  int status = gd_study_init (st, name, set->dim, FC_SCHEDULE_LINEAR);
   if (status == GSL_SUCCESS)
     status = fc_order_study_run (st, gd_pair_field, &par, fc_path_field_points,
                                  &src, sz->n_points, fc_module_seed (opt, tag));
