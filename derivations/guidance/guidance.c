@@ -1,5 +1,5 @@
 /* derivations/guidance/guidance.c -- module `guidance`: conditional
- * fields and reconstruction guidance (claims G1-G6 of CATALOG.md; N
+ * fields and reconstruction guidance (claims G1-G7 of CATALOG.md; N
  * §Conditional flow matching, §Conditional vector field, §Guidance term).
  *
  * The claim table with each claim's controls, and the figure list.  The
@@ -83,6 +83,21 @@ static const fc_control gd_g6_controls[] = {
     FC_VERDICT_CONFIRMED, GD_G6_GAUSSIAN_TWEEDIE },
 };
 
+/* G7 is REFUTED at line a3 (holds); its other lines (valid) hold.  With
+   grad log p_t(y|x) kept in a3 every line must hold; with four true lines
+   off by 1 % every valid figure must fail.  */
+static const fc_control gd_g7_controls[] = {
+  { "kept_likelihood",
+    "line a3 with grad log p_t(y|x) kept where the note writes "
+    "grad log p(y|x): lap log p(y|x) + <g, grad log p_t(y|x)> + "
+    "<g, grad log p_t>",
+    FC_VERDICT_CONFIRMED, GD_G7_KEPT_LIKELIHOOD },
+  { "perturbed_lines",
+    "lines a2, b1, b3 and b5 (true) scaled by 1 + 1e-2: every true line's "
+    "gap sees a 1 % error",
+    FC_VERDICT_NONE, GD_G7_PERTURBED_LINES },
+};
+
 static const fc_claim gd_claims[] = {
   { "G1", "N §Conditional vector field",
     "the postulate u_t(.|y) = u_t + grad_x log p(y|x) (or with any rescaling "
@@ -108,6 +123,11 @@ static const fc_claim gd_claims[] = {
     "posterior sampling in D = 2: exact guidance vs reconstruction guidance "
     "(gamma grid) and the Tweedie covariance, sliced W2 to exact samples",
     FC_VERDICT_APPROXIMATE, gd_check_g6, FC_CONTROLS (gd_g6_controls) },
+  { "G7", "N §Conditional vector field",
+    "the chain of equalities expanding -div((u_t + grad log p(y|x)) "
+    "p_t(x|y)), and the Bayes-rule chain for d/dt p_t(x|y), hold line by "
+    "line",
+    FC_VERDICT_REFUTED, gd_check_g7, FC_CONTROLS (gd_g7_controls) },
 };
 
 static const fc_figure gd_figure_list[] = {

@@ -1,7 +1,7 @@
 /* derivations/guidance/guidance_internal.h -- what the parts of module
  * `guidance` share (private to the folder).
  *
- * Claims G1-G6 of CATALOG.md (N §Conditional flow matching,
+ * Claims G1-G7 of CATALOG.md (N §Conditional flow matching,
  * §Conditional vector field, §Guidance term), canonical convention: noise
  * x0 ~ N(0, I) at t = 0, data x1 at t = 1.
  *
@@ -24,6 +24,7 @@
  *   postulated_field.c    G1: does u_t + c grad log p(y|x) generate p_t(x|y)?
  *   likelihood_equation.c G2: the equation h_t = p_t(y|x) solves
  *   ode_coupling.c        G3: the ODE coupling's likelihood
+ *   note_chain.c          G7: the note's chains of equalities, line by line
  *   reconstruction.c      G4, G5: approximate guidance gradients
  *   posterior_sampling.c  G6: guided samplers against the exact posterior
  *   sample_distance.c     the sampler runs and their W2 scoring (G3, G6)
@@ -94,7 +95,8 @@ enum
   GD_TAG_G4 = 0x64000,
   GD_TAG_G5 = 0x65000,
   GD_TAG_G6 = 0x66000,
-  GD_TAG_EXACT_FIELD = 0x6E000 /* the exact guided field's study (G1) */
+  GD_TAG_EXACT_FIELD = 0x6E000, /* the exact guided field's study (G1) */
+  GD_TAG_G7 = 0x67000
 };
 
 /* The controls of the claim table (fc_control.variant): what each check
@@ -111,7 +113,9 @@ enum
   GD_G3_REFERENCE_REVERSED, /* G3's reference, guidance term reversed */
   GD_G4_GAUSSIAN_TWEEDIE,  /* one Gaussian prior, Tweedie covariance  */
   GD_G5_JACOBIAN_FORM,     /* J^T A^T Sigma^{-1}(y - A x1hat) (G4's)  */
-  GD_G6_GAUSSIAN_TWEEDIE   /* one Gaussian prior, Tweedie covariance  */
+  GD_G6_GAUSSIAN_TWEEDIE,  /* one Gaussian prior, Tweedie covariance  */
+  GD_G7_KEPT_LIKELIHOOD,   /* line a3 with grad log p_t(y|x) kept     */
+  GD_G7_PERTURBED_LINES    /* lines a2, b1, b3, b5 scaled by 1 + 1e-2 */
 };
 
 /* ------------------------------------------------------------ size plan */
@@ -280,6 +284,19 @@ int
 gd_pair_field (double t, size_t n, const double *x, double *p, double *u,
                void *params);
 
+/* The N points X (n, D) shifted by +-H along each axis into XS
+   ((1 + 2D) n, D): block b = 0 the points, b = 1 + 2j + k the points
+   shifted by (-1)^k h e_j (the central-difference stencil of G2, G7).  */
+void
+gd_axis_stencil (size_t d, size_t n, const double *x, double h, double *xs);
+
+/* U += C A^T (y - A x) / sigma_y^2 at the N points X, the gradient of
+   log p(y|x1) taken at x1 = x (N §Conditional vector field:
+   "u_t + grad_x log p(y|x)"; G1, G7).  */
+void
+gd_add_likelihood_grad (const fc_obs *o, double c, size_t n, const double *x,
+                        double *u);
+
 /* U += C grad log h_t at X (exact h); C NAN means c_t (fc_guide_eval's
    cgrad, finite at alpha = 0).  */
 int
@@ -387,6 +404,7 @@ typedef struct
 
 fc_check_fn gd_check_g1, gd_check_g2, gd_check_g3, gd_check_g4, gd_check_g5,
   gd_check_g6;
+fc_check_fn gd_check_g7;
 
 /* Method K of G6's table (exact, reconstruction gamma_0..4, Tweedie) as a
    guided field of SET; NULL on failure.  */

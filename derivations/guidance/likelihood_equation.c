@@ -28,20 +28,6 @@
 #include "fc_rng.h"
 #include "guidance_internal.h"
 
-/* The points X shifted by +-H along each axis into XS: block b = 0 the
-   points, b = 1 + 2j + k the points shifted by (-1)^k h e_j.  */
-static void
-gd_g2_stencil (size_t d, size_t n, const double *x, double h, double *xs)
-{
-  for (size_t b = 0; b < 1 + 2 * d; b++)
-    for (size_t i = 0; i < n; i++)
-      for (size_t j = 0; j < d; j++)
-        {
-          double sh = b > 0 && (b - 1) / 2 == j ? ((b - 1) % 2 ? -h : h) : 0.0;
-          xs[(b * n + i) * d + j] = x[i * d + j] + sh;
-        }
-}
-
 /* The residual R and the scale DP (n each) from log h at the stencil LH
    ((1 + 2D) n), log h at t +- h (HP, HM), u and s = grad log p_t (U, SC).  */
 static void
@@ -85,7 +71,7 @@ gd_g2_residual (const gd_setting *set, fc_schedule s, double c, double t,
   op.logh = hp, om.logh = hm, o0.logh = lh;
   po.velocity = u, po.score = sc;
   if (status == GSL_SUCCESS)
-    gd_g2_stencil (d, n, x, h, xs);
+    gd_axis_stencil (d, n, x, h, xs);
   if (status == GSL_SUCCESS)
     status = fc_guide_eval (set->prior, s, t + h, set->obs, n, x, &op);
   if (status == GSL_SUCCESS)

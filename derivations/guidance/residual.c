@@ -15,9 +15,7 @@
 #include "fc_path_field.h"
 #include "guidance_internal.h"
 
-/* U += C A^T (y - A x) / sigma_y^2, the gradient of log p(y|x1) taken at
-   x1 = x (N §Conditional vector field: "u_t + grad_x log p(y|x)").  */
-static void
+void
 gd_add_likelihood_grad (const fc_obs *o, double c, size_t n, const double *x,
                         double *u)
 {
@@ -33,6 +31,18 @@ gd_add_likelihood_grad (const fc_obs *o, double c, size_t n, const double *x,
         for (size_t j = 0; j < d; j++)
           u[i * d + j] += w * a[j] * res;
       }
+}
+
+void
+gd_axis_stencil (size_t d, size_t n, const double *x, double h, double *xs)
+{
+  for (size_t b = 0; b < 1 + 2 * d; b++)
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < d; j++)
+        {
+          double sh = b > 0 && (b - 1) / 2 == j ? ((b - 1) % 2 ? -h : h) : 0.0;
+          xs[(b * n + i) * d + j] = x[i * d + j] + sh;
+        }
 }
 
 int
