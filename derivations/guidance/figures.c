@@ -58,10 +58,12 @@ gd_write_residual (const fc_run_options *opt, const gd_figures *fig)
                                    "h rel_S6_exact_split rel_G1_c1 "
                                    "rel_G1_best_c rel_G2_note "
                                    "rel_G2_corrected",
-                                   "# 8gaussians prior, y = A x1 + N(0, %g^2), "
-                                   "m = 1, linear schedule; points from "
-                                   "p_t(x|y) at t = 0.25, 0.5, 0.8; fitted "
-                                   "orders:", GD_SIGMA_Y);
+                                   "# reference case of G1, G2: 8gaussians "
+                                   "prior, y = A x1 + N(0, %g^2), m = 1, "
+                                   "linear schedule; %zu points from p_t(x|y) "
+                                   "at t = 0.25, 0.5, 0.8; fitted orders:",
+                                   GD_SIGMA_Y,
+                                   FC_SIZES (gd_sizes_plan, opt)->n_points);
   if (f == NULL)
     return GSL_EFAILED;
   const fc_order_study *st[5] = { &fig->exact_field, &fig->unit, &fig->best,
@@ -87,7 +89,7 @@ gd_write_residual (const fc_run_options *opt, const gd_figures *fig)
 static int
 gd_write_density (FILE *out, const fc_gmm *post, size_t ng)
 {
-  double *x = gd_alloc (ng * ng * GD_DIM), *lp = gd_alloc (ng * ng);
+  double *x = gd_alloc (ng * ng * GD_FIG_DIM), *lp = gd_alloc (ng * ng);
   int status = x && lp ? GSL_SUCCESS : GSL_ENOMEM;
   double step = 2.0 * GD_FIG_BOX / (double) (ng - 1);
   for (size_t i = 0; status == GSL_SUCCESS && i < ng * ng; i++)
@@ -112,7 +114,7 @@ static void
 gd_write_sample_block (FILE *out, size_t k, size_t n, const double *x)
 {
   fprintf (out, "\n\n# %s\n", gd_g6_method_label (k));
-  if (!gd_all_finite (n * GD_DIM, x))
+  if (!gd_all_finite (n * GD_FIG_DIM, x))
     {
       fprintf (out, "# diverged: no samples\nNaN NaN\n");
       return;

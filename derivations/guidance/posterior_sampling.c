@@ -84,7 +84,7 @@ gd_g6_push (const gd_setting *set, size_t k, size_t steps, size_t nt,
 {
   fc_guide_field *f = gd_g6_field (set, k);
   int status = f != NULL ? gd_push (fc_guide_field_velocity, f, 0.0, 1.0,
-                                    steps, nt, z, x, traj)
+                                    steps, set->dim, nt, z, x, traj)
                          : GSL_EFAILED;
   fc_guide_field_free (f);
   return status;
@@ -99,14 +99,14 @@ gd_g6_step_rms (const gd_setting *set, size_t steps, size_t nt,
   fc_guide_field *fx = fc_guide_field_alloc (set->prior, FC_SCHEDULE_LINEAR,
                                              set->obs, FC_GUIDE_EXACT, 0.0);
   int status = fx != NULL ? gd_push (fc_guide_field_velocity, fx, 0.0, 1.0,
-                                     2 * steps, nt, z, x, NULL)
+                                     2 * steps, set->dim, nt, z, x, NULL)
                           : GSL_EFAILED;
   fc_guide_field_free (fx);
   if (status)
     return status;
-  for (size_t i = 0; i < nt * GD_DIM; i++)
+  for (size_t i = 0; i < nt * set->dim; i++)
     x[i] -= xe[i];
-  *rms = fc_fd_rms (nt * GD_DIM, x) * sqrt ((double) GD_DIM);
+  *rms = fc_fd_rms (nt * set->dim, x) * sqrt ((double) set->dim);
   return GSL_SUCCESS;
 }
 
@@ -139,11 +139,11 @@ gd_g6_window_run (const gd_setting *set, fc_guide_field *exact, size_t g,
   int status = rec != NULL ? GSL_SUCCESS : GSL_EFAILED;
   if (status == GSL_SUCCESS)
     status = gd_push (fc_guide_field_velocity, rec, t0, t1, s[k + 1] - s[k],
-                      n, traj + s[k] * nt * GD_DIM, x, NULL);
+                      set->dim, n, traj + s[k] * nt * set->dim, x, NULL);
   if (status == GSL_SUCCESS && s[k + 1] < steps
-      && gd_all_finite (n * GD_DIM, x))
+      && gd_all_finite (n * set->dim, x))
     status = gd_push (fc_guide_field_velocity, exact, t1, 1.0,
-                      steps - s[k + 1], n, x, x, NULL);
+                      steps - s[k + 1], set->dim, n, x, x, NULL);
   fc_guide_field_free (rec);
   if (status == GSL_SUCCESS)
     status = gd_blocks_w2 (set->post, 1, n, x, seed, w);
@@ -163,7 +163,7 @@ gd_g6_store_windows (const fc_run_options *opt, const gd_setting *set,
   const gd_sizes *sz = FC_SIZES (gd_sizes_plan, opt);
   gd_figures *fig = opt->figures;
   size_t nt = sz->g6_nrep * sz->g6_n;
-  double *x = gd_alloc (sz->g6_n * GD_DIM);
+  double *x = gd_alloc (sz->g6_n * set->dim);
   fc_guide_field *exact = fc_guide_field_alloc (
       set->prior, FC_SCHEDULE_LINEAR, set->obs, FC_GUIDE_EXACT, 0.0);
   int status = x && exact ? GSL_SUCCESS : GSL_ENOMEM;
@@ -191,10 +191,10 @@ gd_g6_store_samples (const fc_run_options *opt, gd_setting *set, size_t k,
   for (size_t m = 0; m < GD_FIG_NMETHODS; m++)
     if (gd_fig_methods[m] == k)
       {
-        fig->samples[m] = gd_alloc (nt * GD_DIM);
+        fig->samples[m] = gd_alloc (nt * set->dim);
         if (fig->samples[m] == NULL)
           GSL_ERROR ("no memory for the figure's samples", GSL_ENOMEM);
-        memcpy (fig->samples[m], x, nt * GD_DIM * sizeof *x);
+        memcpy (fig->samples[m], x, nt * set->dim * sizeof *x);
       }
   fig->n_samples = nt;
   fig->steps = FC_SIZES (gd_sizes_plan, opt)->g6_steps;
@@ -219,15 +219,15 @@ gd_g6_work_free (gd_g6_work *w)
 }
 
 static int
-gd_g6_work_alloc (const fc_run_options *opt, gd_g6_work *w)
+gd_g6_work_alloc (const fc_run_options *opt, size_t d, gd_g6_work *w)
 {
   const gd_sizes *sz = FC_SIZES (gd_sizes_plan, opt);
   w->n = sz->g6_n, w->nrep = sz->g6_nrep, w->steps = sz->g6_steps;
   w->nt = w->nrep * w->n;
-  w->z = gd_alloc (w->nt * GD_DIM), w->x = gd_alloc (w->nt * GD_DIM);
-  w->xe = gd_alloc (w->nt * GD_DIM);
+  w->z = gd_alloc (w->nt * d), w->x = gd_alloc (w->nt * d);
+  w->xe = gd_alloc (w->nt * d);
   /* The exact run's trajectory, for the figure's windows.  */
-  w->traj = opt->figures != NULL ? gd_alloc ((w->steps + 1) * w->nt * GD_DIM)
+  w->traj = opt->figures != NULL ? gd_alloc ((w->steps + 1) * w->nt * d)
                                  : NULL;
   if (w->z && w->x && w->xe && (w->traj || opt->figures == NULL)
       && w->nrep <= GD_NREP_MAX)
@@ -300,10 +300,10 @@ gd_g6_sigma (const fc_run_options *opt, const gd_g6_plan *plan, size_t is,
       : gd_setting_init (&set, sseed, 1, gd_g6_sigmas[is]);
   if (status)
     return status;
-  status = gd_g6_work_alloc (opt, &w);
+  status = gd_g6_work_alloc (opt, set.dim, &w);
   if (status == GSL_SUCCESS)
     status = fc_rng_gaussian_fill (fc_rng_stream_seed (seed, 0), 0,
-                                   w.nt * GD_DIM, w.z);
+                                   w.nt * set.dim, w.z);
   for (size_t k = 0; k < GD_G6_NM; k++)
     r->w[is][k] = NAN;
   for (size_t m = 0; m < plan->n_methods && status == GSL_SUCCESS; m++)

@@ -50,16 +50,18 @@ gd_rel_error (size_t n, size_t w, const double *a, const double *e)
   return sqrt (num / den);
 }
 
-/* Mean angle in degrees between the rows of A and E (n, 2). */
+/* Mean angle in degrees between the rows of A and E (n, D). */
 static double
-gd_mean_angle (size_t n, const double *a, const double *e)
+gd_mean_angle (size_t n, size_t d, const double *a, const double *e)
 {
   double sum = 0.0;
   for (size_t i = 0; i < n; i++)
     {
-      const double *p = a + i * GD_DIM, *q = e + i * GD_DIM;
-      double c = (p[0] * q[0] + p[1] * q[1])
-                 / (fc_study_norm (GD_DIM, p) * fc_study_norm (GD_DIM, q));
+      const double *p = a + i * d, *q = e + i * d;
+      double dot = 0.0;
+      for (size_t j = 0; j < d; j++)
+        dot += p[j] * q[j];
+      double c = dot / (fc_study_norm (d, p) * fc_study_norm (d, q));
       sum += acos (GSL_MAX (-1.0, GSL_MIN (1.0, c)));
     }
   return sum / (double) n * 180.0 / M_PI;
@@ -93,16 +95,16 @@ gd_grads (const gd_setting *set, double t, size_t n, const double *x,
    gradients, the note's vector (n, D) each.  */
 typedef struct
 {
-  size_t n;
+  size_t n, d;
   double *x, *ge, *ga, *nv;
 } gd_grad_work;
 
 static int
-gd_grad_work_alloc (gd_grad_work *w, size_t n)
+gd_grad_work_alloc (gd_grad_work *w, size_t n, size_t d)
 {
-  w->n = n;
-  w->x = gd_alloc (n * GD_DIM), w->ge = gd_alloc (n * GD_DIM);
-  w->ga = gd_alloc (n * GD_DIM), w->nv = gd_alloc (n * GD_DIM);
+  w->n = n, w->d = d;
+  w->x = gd_alloc (n * d), w->ge = gd_alloc (n * d);
+  w->ga = gd_alloc (n * d), w->nv = gd_alloc (n * d);
   if (w->x && w->ge && w->ga && w->nv)
     return GSL_SUCCESS;
   GSL_ERROR ("no memory for the gradient study", GSL_ENOMEM);
@@ -165,14 +167,14 @@ gd_g4_time (const gd_setting *set, size_t i, gd_grad_work *w, gd_g4_result *r)
     {
       status = gd_grads (set, t, w->n, w->x, FC_GUIDE_LIK_RECONSTRUCTION,
                          gd_g4_gammas[g], w->ga, NULL, g == 0 ? w->ge : NULL);
-      r->err[i][g] = gd_rel_error (w->n, GD_DIM, w->ga, w->ge);
+      r->err[i][g] = gd_rel_error (w->n, w->d, w->ga, w->ge);
       if (r->err[i][g] < r->err[i][r->best[i]])
         r->best[i] = g;
     }
   if (status == GSL_SUCCESS)
     status = gd_grads (set, t, w->n, w->x, FC_GUIDE_LIK_TWEEDIE, 0.0, w->ga,
                        NULL, NULL);
-  r->tweedie[i] = gd_rel_error (w->n, GD_DIM, w->ga, w->ge);
+  r->tweedie[i] = gd_rel_error (w->n, w->d, w->ga, w->ge);
   return status;
 }
 
@@ -197,7 +199,8 @@ gd_g4_run (const fc_run_options *opt, const gd_setting *set, gd_g4_result *r)
 {
   unsigned long seed = fc_module_seed (opt, GD_TAG_G4);
   gd_grad_work w;
-  int status = gd_grad_work_alloc (&w, FC_SIZES (gd_sizes_plan, opt)->n_points);
+  int status = gd_grad_work_alloc (&w, FC_SIZES (gd_sizes_plan, opt)->n_points,
+                                   set->dim);
   for (size_t i = 0; i < GD_G4_NT && status == GSL_SUCCESS; i++)
     {
       status = gd_post_points (set, FC_SCHEDULE_LINEAR, gd_g4_times[i],
@@ -289,7 +292,8 @@ gd_g4_gaussian (const fc_run_options *opt, fc_verdict *v)
                                       GD_SIGMA_Y);
   if (status)
     return status;
-  status = gd_grad_work_alloc (&w, FC_SIZES (gd_sizes_plan, opt)->n_points);
+  status = gd_grad_work_alloc (&w, FC_SIZES (gd_sizes_plan, opt)->n_points,
+                                   set.dim);
   for (size_t i = 0; i < GD_G4_NT && status == GSL_SUCCESS; i++)
     {
       status = gd_post_points (&set, FC_SCHEDULE_LINEAR, gd_g4_times[i],
@@ -297,7 +301,7 @@ gd_g4_gaussian (const fc_run_options *opt, fc_verdict *v)
       if (status == GSL_SUCCESS)
         status = gd_grads (&set, gd_g4_times[i], w.n, w.x,
                            FC_GUIDE_LIK_TWEEDIE, 0.0, w.ga, NULL, w.ge);
-      r.tweedie[i] = gd_rel_error (w.n, GD_DIM, w.ga, w.ge);
+      r.tweedie[i] = gd_rel_error (w.n, w.d, w.ga, w.ge);
       r.emax = GSL_MAX (r.emax, r.tweedie[i]);
     }
   /* Errors at round-off have no decay to fit (their logarithms are noise,
@@ -346,7 +350,8 @@ gd_g5_run (const fc_run_options *opt, const gd_setting *set, int jacobian,
 {
   unsigned long seed = fc_module_seed (opt, GD_TAG_G5);
   gd_grad_work w;
-  int status = gd_grad_work_alloc (&w, FC_SIZES (gd_sizes_plan, opt)->n_points);
+  int status = gd_grad_work_alloc (&w, FC_SIZES (gd_sizes_plan, opt)->n_points,
+                                   set->dim);
   r->err_min = GSL_POSINF;
   r->corrected_t1 = NAN;
   for (size_t i = 0; i < GD_G4_NT && status == GSL_SUCCESS; i++)
@@ -357,11 +362,11 @@ gd_g5_run (const fc_run_options *opt, const gd_setting *set, int jacobian,
         status = gd_grads (set, gd_g4_times[i], w.n, w.x,
                            FC_GUIDE_LIK_RECONSTRUCTION, 1.0, w.ga, w.nv, w.ge);
       const double *cand = jacobian ? w.ga : w.nv;
-      r->err[i] = gd_rel_error (w.n, GD_DIM, cand, w.ge);
-      r->angle[i] = gd_mean_angle (w.n, cand, w.ge);
+      r->err[i] = gd_rel_error (w.n, w.d, cand, w.ge);
+      r->angle[i] = gd_mean_angle (w.n, w.d, cand, w.ge);
       r->err_min = GSL_MIN (r->err_min, r->err[i]);
       if (i == GD_G4_NT - 1)
-        r->corrected_t1 = gd_rel_error (w.n, GD_DIM, w.ga, w.ge);
+        r->corrected_t1 = gd_rel_error (w.n, w.d, w.ga, w.ge);
     }
   gd_grad_work_free (&w);
   return status;

@@ -47,11 +47,11 @@ gd_diverged (int status)
 
 int
 gd_push (fc_velocity_fn f, void *params, double t0, double t1, size_t steps,
-         size_t n, const double *z, double *x, double *traj)
+         size_t dim, size_t n, const double *z, double *x, double *traj)
 {
   if (x != z)
-    memcpy (x, z, n * GD_DIM * sizeof *x);
-  int status = fc_ode_fixed (f, params, FC_ODE_RK4, GD_DIM, n, x, NULL, t0,
+    memcpy (x, z, n * dim * sizeof *x);
+  int status = fc_ode_fixed (f, params, FC_ODE_RK4, dim, n, x, NULL, t0,
                              t1, steps, traj);
   /* A run that blows up is as far off as it gets.  */
   if (gd_diverged (status))
@@ -69,18 +69,19 @@ int
 gd_blocks_w2 (const fc_gmm *post, size_t nrep, size_t n, const double *x,
               unsigned long seed, double *w)
 {
-  if (!gd_all_finite (nrep * n * GD_DIM, x))
+  size_t d = post->dim;
+  if (!gd_all_finite (nrep * n * d, x))
     {
       for (size_t r = 0; r < nrep; r++)
         w[r] = GSL_POSINF;
       return GSL_SUCCESS;
     }
-  double *ref = gd_alloc (n * GD_DIM); /* (n, D) */
+  double *ref = gd_alloc (n * d); /* (n, D) */
   int status = ref != NULL ? GSL_SUCCESS : GSL_ENOMEM;
   for (size_t r = 0; status == GSL_SUCCESS && r < nrep; r++)
     {
       status = fc_gmm_sample (post, fc_rng_stream_seed (seed, 1000 + r), n, ref);
-      w[r] = fc_stats_sliced_w2 (GD_DIM, n, x + r * n * GD_DIM, n, ref,
+      w[r] = fc_stats_sliced_w2 (d, n, x + r * n * d, n, ref,
                                  GD_NPROJ, seed);
     }
   free (ref);

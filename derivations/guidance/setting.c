@@ -2,7 +2,9 @@
  * module `guidance` shares, its size plan and the points of p_t(x|y).  */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -46,39 +48,53 @@ gd_setting_free (gd_setting *set)
 
 /* A: Gaussian rows from stream (SEED, 0), each scaled to unit length; x*
    from the prior, stream (SEED, 1); e ~ N(0, I_m), stream (SEED, 2);
-   y = A x* + sigma_y e.  */
+   y = A x* + sigma_y e.  The streams depend on SEED, m and D only, so one
+   SEED gives the same A, x* and e for every sigma_y (G6 varies sigma_y
+   alone), and the D = 2, m = 1 draws are those of the fixed setting the
+   module had before it took any prior.  */
 static int
 gd_observe (gd_setting *set, unsigned long seed, size_t m, double sigma_y)
 {
-  double xs[GD_DIM], e[GD_DIM];
-  int status = fc_rng_gaussian_fill (fc_rng_stream_seed (seed, 0), 0,
-                                     m * GD_DIM, set->obs->a);
+  size_t d = set->dim;
+  double *xs = gd_alloc (d), *e = gd_alloc (m);
+  int status = xs && e ? GSL_SUCCESS : GSL_ENOMEM;
+  if (status == GSL_SUCCESS)
+    status = fc_rng_gaussian_fill (fc_rng_stream_seed (seed, 0), 0, m * d,
+                                   set->obs->a);
   if (status == GSL_SUCCESS)
     status = fc_gmm_sample (set->prior, fc_rng_stream_seed (seed, 1), 1, xs);
   if (status == GSL_SUCCESS)
     status = fc_rng_gaussian_fill (fc_rng_stream_seed (seed, 2), 0, m, e);
   for (size_t i = 0; status == GSL_SUCCESS && i < m; i++)
     {
-      double *row = set->obs->a + i * GD_DIM;
-      double len = fc_study_norm (GD_DIM, row);
-      row[0] /= len, row[1] /= len;
-      set->obs->y[i] = row[0] * xs[0] + row[1] * xs[1] + sigma_y * e[i];
+      double *row = set->obs->a + i * d;
+      double len = fc_study_norm (d, row), ax = 0.0;
+      for (size_t j = 0; j < d; j++)
+        row[j] /= len, ax += row[j] * xs[j];
+      set->obs->y[i] = ax + sigma_y * e[i];
     }
   set->obs->sigma_y = sigma_y;
+  free (xs), free (e);
   return status;
 }
 
-/* The same SEED gives the same A, x* and e for every sigma_y (G6 varies
-   sigma_y alone).  */
 int
 gd_setting_init_prior (gd_setting *set, fc_gmm *prior, unsigned long seed,
                        size_t m, double sigma_y)
 {
   set->prior = prior;
-  set->obs = fc_obs_alloc (m, GD_DIM);
+  set->dim = prior != NULL ? prior->dim : 0;
+  set->obs = NULL;
   set->post = NULL;
-  int status = set->prior && set->obs && m <= GD_DIM ? GSL_SUCCESS
-                                                      : GSL_EFAILED;
+  int status = prior != NULL && set->dim <= GD_DIM_MAX && m >= 1
+                       && m <= set->dim
+                   ? GSL_SUCCESS
+                   : GSL_EFAILED;
+  if (status == GSL_SUCCESS)
+    {
+      set->obs = fc_obs_alloc (m, set->dim);
+      status = set->obs != NULL ? GSL_SUCCESS : GSL_ENOMEM;
+    }
   if (status == GSL_SUCCESS)
     status = gd_observe (set, seed, m, sigma_y);
   if (status == GSL_SUCCESS)
@@ -96,12 +112,37 @@ gd_setting_init_prior (gd_setting *set, fc_gmm *prior, unsigned long seed,
   return GSL_SUCCESS;
 }
 
+/* gmm3d: 4 components in D = 3, means N(0, 2^2 I), full covariances of
+   Haar-random orientation with eigenvalues in [0.1, 1] (standard
+   deviations 0.32 .. 1, close to 8gaussians' 0.35, so the step sizes
+   planned for 8gaussians resolve it too), weights in [1, 2).  Drawn once
+   from the fixed stream (GD_GMM3D_SEED, 0): the same data set at every
+   run seed, as a built-in is.  */
+#define GD_GMM3D_SEED 0x6D3DUL
+
+fc_gmm *
+gd_data_set (const char *name)
+{
+  if (name != NULL && strcmp (name, "gmm3d") == 0)
+    {
+      const fc_gmm_random_params p = { 1.0, 2.0, 2.0, 0.1, 1.0 };
+      return fc_gmm_random (3, 4, &p, GD_GMM3D_SEED, 0);
+    }
+  return fc_module_builtin (name);
+}
+
+int
+gd_setting_init_data (gd_setting *set, const char *data, unsigned long seed,
+                      size_t m, double sigma_y)
+{
+  return gd_setting_init_prior (set, gd_data_set (data), seed, m, sigma_y);
+}
+
 int
 gd_setting_init (gd_setting *set, unsigned long seed, size_t m,
                  double sigma_y)
 {
-  return gd_setting_init_prior (set, fc_module_builtin ("8gaussians"), seed,
-                                m, sigma_y);
+  return gd_setting_init_data (set, "8gaussians", seed, m, sigma_y);
 }
 
 int
@@ -118,22 +159,83 @@ gd_on_line_setting (const fc_run_options *opt, gd_setting_fn fn,
   return status;
 }
 
-fc_gmm *
-gd_gaussian_prior (void)
+const gd_data_case gd_data_cases[GD_NDATA] = {
+  { "8gaussians", "8g", 1 },
+  { "gmm3d", "g3d", 2 },
+};
+
+void
+gd_case_name (char *buf, size_t size, const char *prefix, const gd_case *c)
 {
-  fc_gmm *g8 = fc_module_builtin ("8gaussians");
-  fc_gmm *g = fc_gmm_alloc (GD_DIM, 1);
-  double mean[GD_DIM], cov[GD_DIM * GD_DIM];
-  int status = g8 && g ? fc_gmm_moments (g8, mean, cov) : GSL_ENOMEM;
+  if (c->one_schedule)
+    snprintf (buf, size, "%s_%s", prefix, gd_data_cases[c->data].tag);
+  else
+    snprintf (buf, size, "%s_%s_%s", prefix, gd_data_cases[c->data].tag,
+              fc_schedule_name (c->s));
+}
+
+unsigned long
+gd_case_seed (const fc_run_options *opt, unsigned long tag, const gd_case *c)
+{
+  return fc_module_seed (opt, tag + 0x10UL * (unsigned long) c->s
+                                  + 0x100UL * c->data);
+}
+
+int
+gd_case_is_reference (const gd_case *c)
+{
+  return c->data == 0 && c->s == FC_SCHEDULE_LINEAR;
+}
+
+int
+gd_on_cases (const fc_run_options *opt, size_t ns, gd_case_fn fn,
+             const void *params, fc_verdict *v)
+{
+  int status = GSL_SUCCESS;
+  for (size_t d = 0; d < GD_NDATA && status == GSL_SUCCESS; d++)
+    {
+      gd_setting set;
+      status = gd_setting_init_data (&set, gd_data_cases[d].data,
+                                     fc_module_seed (opt, GD_TAG_SETTING),
+                                     gd_data_cases[d].m, GD_SIGMA_Y);
+      if (status)
+        break;
+      for (size_t s = 0; s < ns && status == GSL_SUCCESS; s++)
+        {
+          gd_case c = { &set, d, (fc_schedule) s, ns == 1 };
+          status = fn (opt, &c, params, v);
+        }
+      gd_setting_free (&set);
+    }
+  return status;
+}
+
+fc_gmm *
+gd_gaussian_prior_of (const fc_gmm *prior)
+{
+  size_t d = prior->dim;
+  fc_gmm *g = fc_gmm_alloc (d, 1);
+  double *mean = gd_alloc (d), *cov = gd_alloc (d * d);
+  int status = g && mean && cov ? fc_gmm_moments (prior, mean, cov)
+                                : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
     status = fc_gmm_set_component (g, 0, 1.0, mean, cov);
   if (status == GSL_SUCCESS)
     status = fc_gmm_prepare (g);
-  fc_gmm_free (g8);
+  free (mean), free (cov);
   if (status == GSL_SUCCESS)
     return g;
   fc_gmm_free (g);
   GSL_ERROR_NULL ("cannot build the single-Gaussian prior", status);
+}
+
+fc_gmm *
+gd_gaussian_prior (void)
+{
+  fc_gmm *g8 = fc_module_builtin ("8gaussians");
+  fc_gmm *g = g8 != NULL ? gd_gaussian_prior_of (g8) : NULL;
+  fc_gmm_free (g8);
+  return g;
 }
 
 double *
@@ -146,6 +248,6 @@ int
 gd_post_points (const gd_setting *set, fc_schedule s, double t,
                 unsigned long seed, size_t n, double *x)
 {
-  fc_path_field_source src = { s, GD_DIM, set->post, NULL };
+  fc_path_field_source src = { s, set->dim, set->post, NULL };
   return fc_path_field_points (t, seed, n, x, &src);
 }
