@@ -110,7 +110,10 @@ enum
   GD_G3_INTERPOLANT,       /* the interpolant's p_t(y|x) for h~       */
   GD_G4_GAUSSIAN_TWEEDIE,  /* one Gaussian prior, Tweedie covariance  */
   GD_G5_JACOBIAN_FORM,     /* J^T A^T Sigma^{-1}(y - A x1hat) (G4's)  */
-  GD_G6_GAUSSIAN_TWEEDIE   /* one Gaussian prior, Tweedie covariance  */
+  GD_G6_GAUSSIAN_TWEEDIE,  /* one Gaussian prior, Tweedie covariance  */
+  GD_G4_NO_TIME_FACTOR,    /* covariances without (sigma/alpha)^2     */
+  GD_G5_NO_TIME_FACTOR,    /* the corrected form, the same            */
+  GD_G6_NO_TIME_FACTOR     /* reconstruction, the same                */
 };
 
 /* ------------------------------------------------------------ size plan */
@@ -289,6 +292,66 @@ gd_blocks_mean_sd (size_t nrep, const double *w, double *mean, double *sd);
 int
 gd_w2_noise (const fc_gmm *post, size_t n, unsigned long seed, double *mean,
              double *sd);
+
+/* ------------------------------------------- gradient forms (G4, G5) */
+
+/* Relative rms error sqrt(sum |a - e|^2 / sum |e|^2) over N rows of
+   width W (approx_gradient.c).  */
+double
+gd_rel_error (size_t n, size_t w, const double *a, const double *e);
+
+/* Mean angle in degrees between the rows of A and E (n, D). */
+double
+gd_mean_angle (size_t n, size_t d, const double *a, const double *e);
+
+/* The exact grad_x log p_t(y|x) of SET under schedule S at time T for the
+   N points X into GE (n, D) (fc_guide_eval).  */
+int
+gd_exact_grad (const gd_setting *set, fc_schedule s, double t, size_t n,
+               const double *x, double *ge);
+
+/* The covariance of an approximate likelihood: as stated (reconstruction
+   sigma_y^2 I + gamma (sigma/alpha)^2 A A^T, Tweedie sigma_y^2 I
+   + A Cov[x1|x_t] A^T), or with the time factor (sigma/alpha)^2 dropped
+   (sigma_y^2 I + gamma A A^T; sigma_y^2 I + A Cov A^T (alpha/sigma)^2),
+   the controls' broken approximation.  */
+typedef enum
+{
+  GD_COV_STATED = 0,
+  GD_COV_NO_TIME_FACTOR
+} gd_cov_form;
+
+/* The gradient J^T A^T Sigma^{-1} (y - A x1hat) of the approximate
+   likelihood KIND (GAMMA for reconstruction) with covariance FORM into GA
+   (n, D), and for FORM stated the note's vector Sigma^{-1} (y - A x1hat)
+   into NOTE (n, m) when not NULL (m = D only: fc_guide_approx).  */
+int
+gd_approx_grad (const gd_setting *set, fc_schedule s, double t,
+                fc_guide_lik kind, double gamma, gd_cov_form form, size_t n,
+                const double *x, double *ga, double *note);
+
+/* The same gradient computed here from the Tweedie moments of
+   fc_guide_eval (x1hat, J, Cov) and an m x m Cholesky solve per point
+   (fc_guide_approx's formula, any FORM).  */
+int
+gd_formula_grad (const gd_setting *set, fc_schedule s, double t,
+                 fc_guide_lik kind, double gamma, gd_cov_form form, size_t n,
+                 const double *x, double *ga);
+
+/* Scratch of the gradient studies: points, exact and approximate
+   gradients, the note's vector (n, D) each.  */
+typedef struct
+{
+  size_t n, d;
+  double *x, *ge, *ga, *nv;
+} gd_grad_work;
+
+int
+gd_grad_work_alloc (gd_grad_work *w, size_t n, size_t d);
+
+/* Free W, also after a failed gd_grad_work_alloc.  */
+void
+gd_grad_work_free (gd_grad_work *w);
 
 /* ------------------------------------------------------- figure record */
 
