@@ -75,12 +75,23 @@ static const fc_control gd_g5_controls[] = {
 };
 
 /* G6 is APPROXIMATE: where the approximation is exact the same check must
-   confirm.  */
+   confirm; with the covariances' time factor dropped its promise (the
+   Tweedie sampler exact for one Gaussian prior) must fail; with a wrong
+   reference sampler the check must see it cannot decide.  */
 static const fc_control gd_g6_controls[] = {
   { "gaussian_prior_tweedie",
-    "one Gaussian prior (8gaussians' mean and covariance), exact guidance "
-    "against the Tweedie covariance alone, whose likelihood is then exact",
+    "every prior replaced by one Gaussian with its mean and covariance; exact "
+    "guidance against the Tweedie covariance alone, whose likelihood is then "
+    "exact",
     FC_VERDICT_CONFIRMED, GD_G6_GAUSSIAN_TWEEDIE },
+  { "covariance_without_time_factor",
+    "the approximations' covariances without their factor (sigma/alpha)^2: "
+    "sigma_y^2 I + gamma A A^T, sigma_y^2 I + A Cov A^T (alpha/sigma)^2",
+    FC_VERDICT_REFUTED, GD_G6_NO_TIME_FACTOR },
+  { "exact_guidance_unit_factor",
+    "the reference sampler u_t + grad log p_t(y|x): exact guidance with its "
+    "factor c_t = (1-t)/t replaced by 1",
+    FC_VERDICT_NONE, GD_G6_EXACT_UNIT_FACTOR },
 };
 
 static const fc_claim gd_claims[] = {
@@ -105,8 +116,9 @@ static const fc_claim gd_claims[] = {
     "is grad_x log p_t(y|x)",
     FC_VERDICT_REFUTED, gd_check_g5, FC_CONTROLS (gd_g5_controls) },
   { "G6", "N §Guidance term",
-    "posterior sampling in D = 2: exact guidance vs reconstruction guidance "
-    "(gamma grid) and the Tweedie covariance, sliced W2 to exact samples",
+    "posterior sampling with GMM priors in D = 2, 8, 80 and m < D rows: exact "
+    "guidance vs reconstruction guidance (gamma grid) and the Tweedie "
+    "covariance, sliced W2 to exact samples",
     FC_VERDICT_APPROXIMATE, gd_check_g6, FC_CONTROLS (gd_g6_controls) },
 };
 

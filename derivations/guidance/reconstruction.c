@@ -291,7 +291,7 @@ gd_g4_formula_gap (const gd_setting *set, gd_grad_work *w, double *gap)
                                GD_COV_STATED, w->n, w->x, w->ge, NULL);
       if (status == GSL_SUCCESS)
         status = gd_formula_grad (set, FC_SCHEDULE_LINEAR, 0.5, kind, gamma,
-                                  GD_COV_STATED, w->n, w->x, w->ga);
+                                  GD_COV_STATED, 0, w->n, w->x, w->ga);
       if (status == GSL_SUCCESS)
         *gap = GSL_MAX (*gap, gd_rel_error (w->n, w->d, w->ga, w->ge));
     }
