@@ -137,10 +137,13 @@ gd_write_samples (const fc_run_options *opt, const gd_figures *fig)
   const gd_sizes *sz = FC_SIZES (gd_sizes_plan, opt);
   fc_datafile *f = gd_figure_file (
       opt, "guided-samples.dat", "x y [p]",
-      "# G6's runs: 8gaussians prior, A = (%.6g, %.6g), y = %.6g, sigma_y = "
-      "%g; RK4 %zu steps, %zu draws of N(0, I); index 0 density, 1 exact "
-      "guidance, 2 reconstruction gamma 0, 3 gamma 1, 4 tweedie, 5 line\n",
-      fig->a[0], fig->a[1], fig->y, fig->sigma_y, fig->steps, fig->n_samples);
+      "# G6's runs, block 0: 8gaussians prior, A = (%.6g, %.6g), y = %.6g, "
+      "sigma_y = %g; RK4 %zu steps, %zu draws of N(0, I); index 0 density, 1 "
+      "exact guidance, 2 reconstruction gamma 0, 3 gamma 1, 4 tweedie, 5 line\n"
+      "# figure: n = %zu draws per method, y = A x1 + N(0, %g^2), A = (%.3f, "
+      "%.3f), y = %.3f, RK4 %zu steps from t = 0\n",
+      fig->a[0], fig->a[1], fig->y, fig->sigma_y, fig->steps, fig->n_samples,
+      fig->n_samples, fig->sigma_y, fig->a[0], fig->a[1], fig->y, fig->steps);
   if (f == NULL)
     return GSL_EFAILED;
   FILE *out = fc_datafile_stream (f);
