@@ -394,6 +394,9 @@ gd_check_g6 (const fc_run_options *opt, fc_verdict *v)
   gd_g6_plan plan = gd_g6_plan_of (opt);
   gd_g6_result r[GD_G6_NCONF];
   double step_max = 0.0;
+  for (size_t ic = 0; ic < GD_G6_NCONF; ic++)
+    for (size_t k = 0; k < GD_G6_NM; k++)
+      r[ic].w[k] = r[ic].sd[k] = r[ic].band = NAN;
   int status = GSL_SUCCESS;
   for (size_t ic = 0; ic < GD_G6_NCONF && status == GSL_SUCCESS; ic++)
     {
@@ -416,9 +419,10 @@ gd_check_g6 (const fc_run_options *opt, fc_verdict *v)
     }
   fc_verdict_report (v, "step_rms_max", step_max, NAN);
   fc_verdict_note (v, "mean sliced W2 (band), D=80: exact %.3f, Tweedie %.3f "
-                   "(%.3f); D=8: %.3f, %.3f (%.3f); one Gaussian prior, D=8: "
-                   "Tweedie %.3f (%.3f)", r[3].w[0], r[3].w[GD_G6_TWEEDIE],
-                   r[3].band, r[2].w[0], r[2].w[GD_G6_TWEEDIE], r[2].band,
-                   r[4].w[GD_G6_TWEEDIE], r[4].band);
+                   "(%.3f); D=2, sigma_y=0.1: %.3f, %.3f (%.3f; nan: full "
+                   "size only); one Gaussian prior, D=8: Tweedie %.3f (%.3f)",
+                   r[3].w[0], r[3].w[GD_G6_TWEEDIE], r[3].band, r[0].w[0],
+                   r[0].w[GD_G6_TWEEDIE], r[0].band, r[4].w[GD_G6_TWEEDIE],
+                   r[4].band);
   return GSL_SUCCESS;
 }
