@@ -84,7 +84,9 @@ struct fc_control
 {
   const char *name;          /* one word, unique within its claim */
   const char *changes;       /* what the control changes, in one line */
-  fc_verdict_kind expected;  /* the verdict the claim's check must give it */
+  fc_verdict_kind expected;  /* the verdict the claim's check must give it;
+                                NONE when the change breaks what a VALID
+                                figure stands on (the check cannot decide) */
   int variant;               /* the module's code for the change (> 0) */
 };
 

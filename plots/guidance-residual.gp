@@ -1,12 +1,16 @@
 # plots/guidance-residual.gp -- claims S6, G1, G2: relative residual of the
-# equations of the posterior path against the finite-difference step h.
+# equations of the posterior path against the finite-difference step h, in
+# the reference case of G1 and G2 (8gaussians, m = 1, linear schedule).
 # Data: RESULTS_DIR/guidance-residual.dat (flowcheck run guidance --out).
 # Usage: gnuplot -e "set terminal ..." -c plots/guidance-residual.gp RESULTS_DIR OUTPUT
 load 'common.gp'
 dat = ARG1.'/guidance-residual.dat'
 set output ARG2
 
-set title "Posterior path p_t(x|y): which fields and equations hold (8gaussians prior, y = A x_1 + noise)" noenhanced
+set title "Posterior path p_t(x|y): which fields and equations hold (claims G1, G2; S6)\n".\
+  "reference case: 8gaussians (D = 2) observed by one row, y = A x_1 + N(0, 0.25^2), linear schedule;\n".\
+  "points of p_t(x|y) at t = 0.25, 0.5, 0.8 (400 per time; 64 at --quick);\n".\
+  "the checks also run gmm3d (D = 3, m = 2) and the cosine and vp schedules (verdicts.tsv)" noenhanced
 set logscale xy
 set xlabel 'finite-difference step h (in t and in x)'
 set ylabel 'relative residual rel(h) = rms R_h / rms {/Symbol \266}_t p  (G2: {/Symbol \266}_t h)'

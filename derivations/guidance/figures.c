@@ -58,10 +58,12 @@ gd_write_residual (const fc_run_options *opt, const gd_figures *fig)
                                    "h rel_S6_exact_split rel_G1_c1 "
                                    "rel_G1_best_c rel_G2_note "
                                    "rel_G2_corrected",
-                                   "# 8gaussians prior, y = A x1 + N(0, %g^2), "
-                                   "m = 1, linear schedule; points from "
-                                   "p_t(x|y) at t = 0.25, 0.5, 0.8; fitted "
-                                   "orders:", GD_SIGMA_Y);
+                                   "# reference case of G1, G2: 8gaussians "
+                                   "prior, y = A x1 + N(0, %g^2), m = 1, "
+                                   "linear schedule; %zu points from p_t(x|y) "
+                                   "at t = 0.25, 0.5, 0.8; fitted orders:",
+                                   GD_SIGMA_Y,
+                                   FC_SIZES (gd_sizes_plan, opt)->n_points);
   if (f == NULL)
     return GSL_EFAILED;
   const fc_order_study *st[5] = { &fig->exact_field, &fig->unit, &fig->best,

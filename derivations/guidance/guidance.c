@@ -1,5 +1,5 @@
 /* derivations/guidance/guidance.c -- module `guidance`: conditional
- * fields and reconstruction guidance (claims G1-G6 of CATALOG.md; N
+ * fields and reconstruction guidance (claims G1-G7 of CATALOG.md; N
  * §Conditional flow matching, §Conditional vector field, §Guidance term).
  *
  * The claim table with each claim's controls, and the figure list.  The
@@ -8,42 +8,53 @@
 
 #include "guidance_internal.h"
 
-/* G1 is REFUTED: its corrected form, the exact guided field, must be
-   confirmed by the same order rule; with c_t replaced by 1 it must not.  */
+/* G1 is REFUTED: its field figures (holds) fail as stated, its exact
+   figures (valid) pass.  The corrected form in the field slot must pass
+   every field figure; the corrected form with c_t replaced by 1 in the
+   exact slot must fail every exact figure.  */
 static const fc_control gd_g1_controls[] = {
   { "exact_guidance",
-    "u_t + c_t grad log p_t(y|x): the interpolant's likelihood and the "
-    "factor c_t = (1-t)/t in place of p(y|x) at x and c",
+    "u_t + c_t grad log p_t(y|x) (the interpolant's likelihood, the factor "
+    "c_t) in place of the postulate, in the field slot of every case",
     FC_VERDICT_CONFIRMED, GD_G1_EXACT_GUIDANCE },
   { "exact_guidance_unit_factor",
-    "u_t + grad log p_t(y|x): the interpolant's likelihood with c_t replaced "
-    "by 1 (off by 3x at t = 0.25, 4x at t = 0.8)",
-    FC_VERDICT_REFUTED, GD_G1_EXACT_UNIT_FACTOR },
+    "u_t + grad log p_t(y|x) (c_t replaced by 1) as the exact slot's "
+    "reference, every case: a broken reference the check must not pass",
+    FC_VERDICT_NONE, GD_G1_EXACT_UNIT_FACTOR },
 };
 
-/* G2 is REFUTED: the corrected equation must be confirmed; with its factor
-   c_t replaced by 1 or 0 it must not.  */
+/* G2 is REFUTED: the note's equation (holds) fails, the corrected one
+   (valid) passes.  The corrected equation in the equation slot must pass;
+   with its factor c_t replaced by 1 or 0 in the corrected slot it must
+   fail.  */
 static const fc_control gd_g2_controls[] = {
   { "corrected_equation",
     "dh/dt + u.grad h + c_t (lap h + grad log p_t . grad h) = 0 in place of "
-    "the note's dh/dt = -div(h u), linear schedule",
+    "the note's dh/dt = -div(h u), in the equation slot of every case",
     FC_VERDICT_CONFIRMED, GD_G2_CORRECTED },
   { "corrected_unit_factor",
-    "the corrected equation with c_t replaced by 1 (right at t = 1/2 only), "
-    "linear schedule",
-    FC_VERDICT_REFUTED, GD_G2_FACTOR_ONE },
+    "the corrected equation with c_t replaced by 1 (right at linear t = 1/2 "
+    "only) as the corrected slot's reference, every case",
+    FC_VERDICT_NONE, GD_G2_FACTOR_ONE },
   { "corrected_without_factor_term",
-    "the corrected equation with c_t replaced by 0, cosine schedule",
-    FC_VERDICT_REFUTED, GD_G2_FACTOR_ZERO },
+    "the corrected equation with c_t replaced by 0 as the corrected slot's "
+    "reference, every case",
+    FC_VERDICT_NONE, GD_G2_FACTOR_ZERO },
 };
 
-/* G3 is REFUTED: sampling with the interpolant's own likelihood must be
-   confirmed.  */
+/* G3 is REFUTED: its coupled figures (holds) fail, its reference figures
+   (valid) pass.  Sampling with the interpolant's own likelihood must pass
+   the coupled figures; the reference sampler with its guidance term
+   reversed must fail the reference figures.  */
 static const fc_control gd_g3_controls[] = {
   { "interpolant_likelihood",
     "p_t(y|x) of the interpolant in place of the ODE coupling's "
-    "p(y | phi_{t->1}(x)), same samplers and band",
+    "p(y | phi_{t->1}(x)), same samplers and band, every data set",
     FC_VERDICT_CONFIRMED, GD_G3_INTERPOLANT },
+  { "reference_reversed_guidance",
+    "the reference sampler with its guidance term reversed, u_t - c_t grad "
+    "log p_t(y|x), from the same draws of p_{t_s}(x|y), every data set",
+    FC_VERDICT_NONE, GD_G3_REFERENCE_REVERSED },
 };
 
 /* G4 is APPROXIMATE: where the approximation is exact the same check must
@@ -94,6 +105,21 @@ static const fc_control gd_g6_controls[] = {
     FC_VERDICT_NONE, GD_G6_EXACT_UNIT_FACTOR },
 };
 
+/* G7 is REFUTED at line a3 (holds); its other lines (valid) hold.  With
+   grad log p_t(y|x) kept in a3 every line must hold; with four true lines
+   off by 1 % every valid figure must fail.  */
+static const fc_control gd_g7_controls[] = {
+  { "kept_likelihood",
+    "line a3 with grad log p_t(y|x) kept where the note writes "
+    "grad log p(y|x): lap log p(y|x) + <g, grad log p_t(y|x)> + "
+    "<g, grad log p_t>",
+    FC_VERDICT_CONFIRMED, GD_G7_KEPT_LIKELIHOOD },
+  { "perturbed_lines",
+    "lines a2, b1, b3 and b5 (true) scaled by 1 + 1e-2: every true line's "
+    "gap sees a 1 % error",
+    FC_VERDICT_NONE, GD_G7_PERTURBED_LINES },
+};
+
 static const fc_claim gd_claims[] = {
   { "G1", "N §Conditional vector field",
     "the postulate u_t(.|y) = u_t + grad_x log p(y|x) (or with any rescaling "
@@ -120,6 +146,11 @@ static const fc_claim gd_claims[] = {
     "guidance vs reconstruction guidance (gamma grid) and the Tweedie "
     "covariance, sliced W2 to exact samples",
     FC_VERDICT_APPROXIMATE, gd_check_g6, FC_CONTROLS (gd_g6_controls) },
+  { "G7", "N §Conditional vector field",
+    "the chain of equalities expanding -div((u_t + grad log p(y|x)) "
+    "p_t(x|y)), and the Bayes-rule chain for d/dt p_t(x|y), hold line by "
+    "line",
+    FC_VERDICT_REFUTED, gd_check_g7, FC_CONTROLS (gd_g7_controls) },
 };
 
 static const fc_figure gd_figure_list[] = {

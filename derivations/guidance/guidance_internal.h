@@ -1,7 +1,7 @@
 /* derivations/guidance/guidance_internal.h -- what the parts of module
  * `guidance` share (private to the folder).
  *
- * Claims G1-G6 of CATALOG.md (N §Conditional flow matching,
+ * Claims G1-G7 of CATALOG.md (N §Conditional flow matching,
  * §Conditional vector field, §Guidance term), canonical convention: noise
  * x0 ~ N(0, I) at t = 0, data x1 at t = 1.
  *
@@ -24,6 +24,7 @@
  *   postulated_field.c    G1: does u_t + c grad log p(y|x) generate p_t(x|y)?
  *   likelihood_equation.c G2: the equation h_t = p_t(y|x) solves
  *   ode_coupling.c        G3: the ODE coupling's likelihood
+ *   note_chain.c          G7: the note's chains of equalities, line by line
  *   reconstruction.c      G4, G5: approximate guidance gradients
  *   posterior_sampling.c  G6: guided samplers against the exact posterior
  *   sample_distance.c     the sampler runs and their W2 scoring (G3, G6)
@@ -94,7 +95,8 @@ enum
   GD_TAG_G4 = 0x64000,
   GD_TAG_G5 = 0x65000,
   GD_TAG_G6 = 0x66000,
-  GD_TAG_EXACT_FIELD = 0x6E000 /* the exact guided field's study (G1) */
+  GD_TAG_EXACT_FIELD = 0x6E000, /* the exact guided field's study (G1) */
+  GD_TAG_G7 = 0x67000
 };
 
 /* The controls of the claim table (fc_control.variant): what each check
@@ -108,9 +110,12 @@ enum
   GD_G2_FACTOR_ONE,        /* the corrected equation, c_t -> 1        */
   GD_G2_FACTOR_ZERO,       /* the corrected equation, c_t -> 0        */
   GD_G3_INTERPOLANT,       /* the interpolant's p_t(y|x) for h~       */
+  GD_G3_REFERENCE_REVERSED, /* G3's reference, guidance term reversed */
   GD_G4_GAUSSIAN_TWEEDIE,  /* one Gaussian prior, Tweedie covariance  */
   GD_G5_JACOBIAN_FORM,     /* J^T A^T Sigma^{-1}(y - A x1hat) (G4's)  */
   GD_G6_GAUSSIAN_TWEEDIE,  /* one Gaussian prior, Tweedie covariance  */
+  GD_G7_KEPT_LIKELIHOOD,   /* line a3 with grad log p_t(y|x) kept     */
+  GD_G7_PERTURBED_LINES,   /* lines a2, b1, b3, b5 scaled by 1 + 1e-2 */
   GD_G4_NO_TIME_FACTOR,    /* covariances without (sigma/alpha)^2     */
   GD_G5_NO_TIME_FACTOR,    /* the corrected form, the same            */
   GD_G6_NO_TIME_FACTOR,    /* G6's approximations, the same           */
@@ -184,6 +189,58 @@ int
 gd_on_line_setting (const fc_run_options *opt, gd_setting_fn fn,
                     const void *params, fc_verdict *v);
 
+/* ---------------------------------------------------------------- cases */
+
+/* The data sets of G1, G2, G3 and G7 (issue 11: two data sets, one with
+   several rows and fewer than its dimension): 8gaussians observed by one
+   row (m = 1 < D = 2, the reference case of the earlier single-setting
+   checks, same draws), gmm3d by two (m = 2 < D = 3).  TAG names the case
+   in figure names.  */
+typedef struct
+{
+  const char *data, *tag;
+  size_t m;
+} gd_data_case;
+
+#define GD_NDATA 2
+extern const gd_data_case gd_data_cases[GD_NDATA];
+
+/* One case: the setting of data set number DATA under schedule S
+   (ONE_SCHEDULE: the claim runs on the linear schedule only).  */
+typedef struct
+{
+  const gd_setting *set;
+  size_t data;
+  fc_schedule s;
+  int one_schedule;
+} gd_case;
+
+/* The name PREFIX_TAG_SCHEDULE of a figure of case C into BUF (SIZE),
+   e.g. "field_8g_linear"; PREFIX_TAG when the claim runs on one schedule. */
+void
+gd_case_name (char *buf, size_t size, const char *prefix, const gd_case *c);
+
+/* The seed of sub-stream TAG + 0x10 s + 0x100 data of opt->seed: the
+   reference case (8gaussians, linear) keeps TAG's own stream.  */
+unsigned long
+gd_case_seed (const fc_run_options *opt, unsigned long tag, const gd_case *c);
+
+/* A measurement on case C, with PARAMS of its own, into V.  */
+typedef int (*gd_case_fn) (const fc_run_options *opt, const gd_case *c,
+                           const void *params, fc_verdict *v);
+
+/* FN on every case: each data set of gd_data_cases (its setting: m rows,
+   noise GD_SIGMA_Y, A, x* and e from the sub-stream GD_TAG_SETTING) under
+   each of the first NS schedules: FC_SCHEDULE_COUNT (linear, cosine, vp)
+   or 1 (linear only).  */
+int
+gd_on_cases (const fc_run_options *opt, size_t ns, gd_case_fn fn,
+             const void *params, fc_verdict *v);
+
+/* 1 for the reference case (the one the figures draw). */
+int
+gd_case_is_reference (const gd_case *c);
+
 /* One Gaussian with PRIOR's mean and covariance: its posterior given a
    linear-Gaussian observation is one Gaussian, whose Cov[x1|x_t] does not
    depend on x, so the Tweedie-covariance likelihood
@@ -231,6 +288,19 @@ int
 gd_pair_field (double t, size_t n, const double *x, double *p, double *u,
                void *params);
 
+/* The N points X (n, D) shifted by +-H along each axis into XS
+   ((1 + 2D) n, D): block b = 0 the points, b = 1 + 2j + k the points
+   shifted by (-1)^k h e_j (the central-difference stencil of G2, G7).  */
+void
+gd_axis_stencil (size_t d, size_t n, const double *x, double h, double *xs);
+
+/* U += C A^T (y - A x) / sigma_y^2 at the N points X, the gradient of
+   log p(y|x1) taken at x1 = x (N §Conditional vector field:
+   "u_t + grad_x log p(y|x)"; G1, G7).  */
+void
+gd_add_likelihood_grad (const fc_obs *o, double c, size_t n, const double *x,
+                        double *u);
+
 /* U += C grad log h_t at X (exact h); C NAN means c_t (fc_guide_eval's
    cgrad, finite at alpha = 0).  */
 int
@@ -242,18 +312,19 @@ int
 gd_study_init (fc_order_study *st, const char *name, size_t dim,
                fc_schedule s);
 
-/* The study NAME of the pair (KIND, C) of SET, linear schedule, points of
-   p_t(x|y) from the sub-stream TAG of opt->seed; decides ST.  */
+/* The study NAME of the pair (KIND, C) of case CS (its setting and
+   schedule), points of p_t(x|y) from stream SEED; decides ST.  */
 int
-gd_pair_study (const fc_run_options *opt, const gd_setting *set,
+gd_pair_study (const fc_run_options *opt, const gd_case *cs,
                gd_pair_kind kind, double c, const char *name,
-               unsigned long tag, fc_order_study *st);
+               unsigned long seed, fc_order_study *st);
 
-/* The decided study ST decides V: recorded (fc_module_record_study), its
-   verdict V's, and a note naming WHAT it measured.  */
+/* V's note: the range over the cases of rel(h_min) and of the order of
+   the studies recorded as PREFIX* (stated form: STATED, described by
+   STATED_WHAT; reference: REF, REF_WHAT), those V has.  */
 void
-gd_study_decides (const fc_run_options *opt, const fc_order_study *st,
-                  const char *what, fc_verdict *v);
+gd_note_slots (fc_verdict *v, const char *stated, const char *stated_what,
+               const char *ref, const char *ref_what);
 
 /* ------------------------------------------------------ sampler scoring */
 
@@ -400,6 +471,7 @@ typedef struct
 
 fc_check_fn gd_check_g1, gd_check_g2, gd_check_g3, gd_check_g4, gd_check_g5,
   gd_check_g6;
+fc_check_fn gd_check_g7;
 
 /* Method K of G6's table (exact, reconstruction gamma_0..4, Tweedie) as a
    guided field of SET; NULL on failure.  */

@@ -2,11 +2,21 @@
  * vector field): the note's equation d/dt h = -div(h u) for the
  * likelihood h_t(x) = p_t(y|x), against the corrected
  *
- *   dh/dt + u . grad h + c_t (lap h + grad log p_t . grad h) = 0.
+ *   dh/dt + u . grad h + c_t (lap h + grad log p_t . grad h) = 0,
  *
- * Both are judged by the order rule of fc_study.h.  Controls: the corrected
- * equation, which the same rule must confirm, and the corrected equation
- * with its factor c_t replaced by 1 or by 0, which it must refute.  */
+ * c_t = (alpha' sigma^2 - alpha sigma sigma')/alpha the guidance factor of
+ * the schedule ((1-t)/t linear).  On every case (8gaussians and gmm3d,
+ * linear, cosine and vp schedules) two order studies (fc_study.h):
+ *
+ *   equation_CASE   (holds)  the note's equation, h_t with u_t as a
+ *                            density-field pair;
+ *   corrected_CASE  (valid)  the corrected equation with c_t: the same
+ *                            rule must confirm it.
+ *
+ * Controls: the corrected equation in the equation slot (CONFIRMED, flips
+ * every equation figure); the corrected equation with c_t replaced by 1
+ * or by 0 in the corrected slot (broken references: NONE, each flips every
+ * corrected figure).  Each control measures only the slot it changes.  */
 #include <config.h>
 
 #include <math.h>
@@ -17,20 +27,6 @@
 #include "fc_path.h"
 #include "fc_rng.h"
 #include "guidance_internal.h"
-
-/* The points X shifted by +-H along each axis into XS: block b = 0 the
-   points, b = 1 + 2j + k the points shifted by (-1)^k h e_j.  */
-static void
-gd_g2_stencil (size_t d, size_t n, const double *x, double h, double *xs)
-{
-  for (size_t b = 0; b < 1 + 2 * d; b++)
-    for (size_t i = 0; i < n; i++)
-      for (size_t j = 0; j < d; j++)
-        {
-          double sh = b > 0 && (b - 1) / 2 == j ? ((b - 1) % 2 ? -h : h) : 0.0;
-          xs[(b * n + i) * d + j] = x[i * d + j] + sh;
-        }
-}
 
 /* The residual R and the scale DP (n each) from log h at the stencil LH
    ((1 + 2D) n), log h at t +- h (HP, HM), u and s = grad log p_t (U, SC).  */
@@ -75,7 +71,7 @@ gd_g2_residual (const gd_setting *set, fc_schedule s, double c, double t,
   op.logh = hp, om.logh = hm, o0.logh = lh;
   po.velocity = u, po.score = sc;
   if (status == GSL_SUCCESS)
-    gd_g2_stencil (d, n, x, h, xs);
+    gd_axis_stencil (d, n, x, h, xs);
   if (status == GSL_SUCCESS)
     status = fc_guide_eval (set->prior, s, t + h, set->obs, n, x, &op);
   if (status == GSL_SUCCESS)
@@ -121,24 +117,24 @@ gd_g2_accumulate (fc_order_study *st, const gd_setting *set, fc_schedule s,
   return status;
 }
 
-/* The study NAME of the corrected equation under schedule S, factor C
-   (NAN: c_t), points of p_t(x|y).  */
+/* The study NAME of the corrected equation of case CS, factor C (NAN:
+   c_t), points of p_t(x|y) from the sub-stream GD_TAG_G2 + 1 of the case. */
 static int
-gd_g2_corrected (const fc_run_options *opt, const gd_setting *set,
-                 fc_schedule s, double c, const char *name, fc_order_study *st)
+gd_g2_corrected (const fc_run_options *opt, const gd_case *cs, double c,
+                 const char *name, fc_order_study *st)
 {
   size_t n = FC_SIZES (gd_sizes_plan, opt)->n_points;
-  unsigned long seed = fc_module_seed (opt, GD_TAG_G2 + 1 + s);
-  double *x = gd_alloc (n * set->dim); /* (n, D) */
+  unsigned long seed = gd_case_seed (opt, GD_TAG_G2 + 1, cs);
+  double *x = gd_alloc (n * cs->set->dim); /* (n, D) */
   int status = x != NULL ? GSL_SUCCESS : GSL_ENOMEM;
   if (status == GSL_SUCCESS)
-    status = gd_study_init (st, name, set->dim, s);
+    status = gd_study_init (st, name, cs->set->dim, cs->s);
   for (size_t j = 0; j < GD_NT && status == GSL_SUCCESS; j++)
     {
-      status = gd_post_points (set, s, gd_times[j], fc_rng_stream_seed (seed, j),
-                               n, x);
+      status = gd_post_points (cs->set, cs->s, gd_times[j],
+                               fc_rng_stream_seed (seed, j), n, x);
       if (status == GSL_SUCCESS)
-        status = gd_g2_accumulate (st, set, s, c, j, n, x);
+        status = gd_g2_accumulate (st, cs->set, cs->s, c, j, n, x);
     }
   if (status == GSL_SUCCESS)
     status = fc_order_study_verdict (st);
@@ -148,80 +144,73 @@ gd_g2_corrected (const fc_run_options *opt, const gd_setting *set,
   return status;
 }
 
-/* The claim as stated: the note's equation (h_t with u_t as a
-   density-field pair) decides; the corrected equation's studies, linear
-   and cosine, are recorded beside it.  */
-static int
-gd_g2_note (const fc_run_options *opt, const gd_setting *set,
-            const void *params, fc_verdict *v)
+/* The slot measured and the factor of the corrected equation there, per
+   variant: as stated both slots (c_t); GD_G2_CORRECTED the equation slot
+   with the corrected equation (c_t); GD_G2_FACTOR_ONE and
+   GD_G2_FACTOR_ZERO the corrected slot with c = 1 (right only where
+   c_t = 1: at t = 1/2 for linear, nowhere on the three times for cosine
+   and vp) or c = 0 (the note's equation rearranged, div(h u) =
+   u . grad h + h div u, minus h div u).  */
+static double
+gd_g2_factor (int variant)
 {
-  (void) params;
-  fc_order_study note, lin, cosn;
-  int status = gd_pair_study (opt, set, GD_PAIR_NOTE, NAN, "note", GD_TAG_G2,
-                              &note);
-  if (status == GSL_SUCCESS)
-    status = gd_g2_corrected (opt, set, FC_SCHEDULE_LINEAR, NAN,
-                              "corrected_linear", &lin);
-  if (status == GSL_SUCCESS)
-    status = gd_g2_corrected (opt, set, FC_SCHEDULE_COSINE, NAN,
-                              "corrected_cosine", &cosn);
-  if (status)
-    return status;
-  fc_module_record_study (opt, v, &note);
-  fc_module_record_study (opt, v, &lin);
-  fc_module_record_study (opt, v, &cosn);
-  gd_figures *fig = opt->figures;
-  if (fig != NULL)
-    fig->note = note, fig->corrected = lin, fig->have_g2 = 1;
-  v->verdict = note.kind;
-  fc_verdict_note (v, "note's dh/dt = -div(h u): rel(h_min) %.3g, order %.2f; "
-                   "corrected: order %.3f linear, %.3f cosine (%s, %s)",
-                   note.rel[GD_NH - 1], note.order, lin.order, cosn.order,
-                   fc_verdict_name (lin.kind), fc_verdict_name (cosn.kind));
-  return GSL_SUCCESS;
+  return variant == GD_G2_FACTOR_ONE ? 1.0
+         : variant == GD_G2_FACTOR_ZERO ? 0.0
+                                        : NAN;
 }
 
-/* The controls: the corrected equation under schedule S with factor c
-   (NAN: c_t) decides in place of the note's.  With c_t it holds, and the
-   same order rule must confirm it; with c = 1 (right at t = 1/2 only: c_t =
-   3, 1, 1/4 at the three linear times) or c = 0 (the note's equation
-   rearranged, div(h u) = u . grad h + h div u, minus h div u) the residual
-   must stall.  In the order of the variants GD_G2_CORRECTED,
-   GD_G2_FACTOR_ONE, GD_G2_FACTOR_ZERO.  */
-typedef struct
-{
-  fc_schedule s;
-  double c;
-  const char *name, *what;
-} gd_g2_form;
-
-static const gd_g2_form gd_g2_forms[] = {
-  { FC_SCHEDULE_LINEAR, NAN, "corrected_linear",
-    "dh/dt + u.grad h + c_t (lap h + grad log p_t . grad h), linear" },
-  { FC_SCHEDULE_LINEAR, 1.0, "corrected_c1_linear",
-    "dh/dt + u.grad h + (lap h + grad log p_t . grad h), linear" },
-  { FC_SCHEDULE_COSINE, 0.0, "corrected_c0_cosine",
-    "dh/dt + u.grad h, cosine" },
-};
-
 static int
-gd_g2_control (const fc_run_options *opt, const gd_setting *set,
-               const void *params, fc_verdict *v)
+gd_g2_case (const fc_run_options *opt, const gd_case *cs, const void *params,
+            fc_verdict *v)
 {
-  const gd_g2_form *form = params;
-  fc_order_study st;
-  int status = gd_g2_corrected (opt, set, form->s, form->c, form->name, &st);
-  if (status == GSL_SUCCESS)
-    gd_study_decides (opt, &st, form->what, v);
-  return status;
+  (void) params;
+  int k = fc_control_variant (opt);
+  char eq_name[FC_VERDICT_NAME_LEN], cor_name[FC_VERDICT_NAME_LEN];
+  fc_order_study eq, cor;
+  gd_case_name (eq_name, sizeof eq_name, "equation", cs);
+  gd_case_name (cor_name, sizeof cor_name, "corrected", cs);
+  int status = GSL_SUCCESS;
+  if (k == GD_AS_STATED)
+    status = gd_pair_study (opt, cs, GD_PAIR_NOTE, NAN, eq_name,
+                            gd_case_seed (opt, GD_TAG_G2, cs), &eq);
+  else if (k == GD_G2_CORRECTED)
+    status = gd_g2_corrected (opt, cs, NAN, eq_name, &eq);
+  if (status == GSL_SUCCESS && k != GD_G2_CORRECTED)
+    status = gd_g2_corrected (opt, cs, gd_g2_factor (k), cor_name, &cor);
+  if (status)
+    return status;
+  if (k == GD_AS_STATED || k == GD_G2_CORRECTED)
+    fc_module_record_study (opt, v, &eq);
+  if (k != GD_G2_CORRECTED)
+    fc_module_record_study_as (opt, v, &cor, FC_TEST_VALID);
+  gd_figures *fig = opt->figures;
+  if (fig != NULL && k == GD_AS_STATED && gd_case_is_reference (cs))
+    {
+      fig->note = eq, fig->corrected = cor, fig->have_g2 = 1;
+      fig->note.name = "note", fig->corrected.name = "corrected_linear";
+    }
+  return GSL_SUCCESS;
 }
 
 int
 gd_check_g2 (const fc_run_options *opt, fc_verdict *v)
 {
-  int k = fc_control_variant (opt);
-  if (k == GD_AS_STATED)
-    return gd_on_line_setting (opt, gd_g2_note, NULL, v);
-  return gd_on_line_setting (opt, gd_g2_control,
-                             &gd_g2_forms[k - GD_G2_CORRECTED], v);
+  int status = gd_on_cases (opt, FC_SCHEDULE_COUNT, gd_g2_case, NULL, v);
+  if (status == GSL_SUCCESS)
+    {
+      static const char *const what[] = {
+        [GD_G2_FACTOR_ONE] = "corrected slot with c = 1",
+        [GD_G2_FACTOR_ZERO] = "corrected slot with c = 0",
+      };
+      int k = fc_control_variant (opt);
+      gd_note_slots (v, "equation_",
+                     k == GD_G2_CORRECTED
+                         ? "equation slot: the corrected equation"
+                         : "note's dh/dt = -div(h u)",
+                     "corrected_",
+                     k == GD_G2_FACTOR_ONE || k == GD_G2_FACTOR_ZERO
+                         ? what[k]
+                         : "corrected equation, c_t");
+    }
+  return status;
 }

@@ -4,7 +4,9 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
@@ -13,9 +15,7 @@
 #include "fc_path_field.h"
 #include "guidance_internal.h"
 
-/* U += C A^T (y - A x) / sigma_y^2, the gradient of log p(y|x1) taken at
-   x1 = x (N §Conditional vector field: "u_t + grad_x log p(y|x)").  */
-static void
+void
 gd_add_likelihood_grad (const fc_obs *o, double c, size_t n, const double *x,
                         double *u)
 {
@@ -31,6 +31,18 @@ gd_add_likelihood_grad (const fc_obs *o, double c, size_t n, const double *x,
         for (size_t j = 0; j < d; j++)
           u[i * d + j] += w * a[j] * res;
       }
+}
+
+void
+gd_axis_stencil (size_t d, size_t n, const double *x, double h, double *xs)
+{
+  for (size_t b = 0; b < 1 + 2 * d; b++)
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < d; j++)
+        {
+          double sh = b > 0 && (b - 1) / 2 == j ? ((b - 1) % 2 ? -h : h) : 0.0;
+          xs[(b * n + i) * d + j] = x[i * d + j] + sh;
+        }
 }
 
 int
@@ -100,28 +112,62 @@ gd_study_init (fc_order_study *st, const char *name, size_t dim,
 }
 
 int
-gd_pair_study (const fc_run_options *opt, const gd_setting *set,
+gd_pair_study (const fc_run_options *opt, const gd_case *cs,
                gd_pair_kind kind, double c, const char *name,
-               unsigned long tag, fc_order_study *st)
+               unsigned long seed, fc_order_study *st)
 {
   const gd_sizes *sz = FC_SIZES (gd_sizes_plan, opt);
-  gd_pair par = { set, FC_SCHEDULE_LINEAR, kind, c };
-  fc_path_field_source src = { FC_SCHEDULE_LINEAR, set->dim, set->post,
-                               NULL };
-  int status = gd_study_init (st, name, set->dim, FC_SCHEDULE_LINEAR);
+  gd_pair par = { cs->set, cs->s, kind, c };
+  fc_path_field_source src = { cs->s, cs->set->dim, cs->set->post, NULL };
+  int status = gd_study_init (st, name, cs->set->dim, cs->s);
   if (status == GSL_SUCCESS)
     status = fc_order_study_run (st, gd_pair_field, &par, fc_path_field_points,
-                                 &src, sz->n_points, fc_module_seed (opt, tag));
+                                 &src, sz->n_points, seed);
   return status;
 }
 
-void
-gd_study_decides (const fc_run_options *opt, const fc_order_study *st,
-                  const char *what, fc_verdict *v)
+/* The range [*LO, *HI] of the figures of V whose names start with PREFIX;
+   their number.  */
+static size_t
+gd_metric_range (const fc_verdict *v, const char *prefix, double *lo,
+                 double *hi)
 {
-  fc_module_record_study (opt, v, st);
-  v->verdict = st->kind;
-  fc_verdict_note (v, "%s: rel(h=%.4g) %.3g, order %.2f", what,
-                   st->h[st->n_steps - 1], st->rel[st->n_steps - 1],
-                   st->order);
+  size_t n = 0, len = strlen (prefix);
+  *lo = GSL_POSINF, *hi = GSL_NEGINF;
+  for (size_t k = 0; k < v->n_metrics; k++)
+    if (strncmp (v->metric[k].name, prefix, len) == 0)
+      {
+        *lo = GSL_MIN (*lo, v->metric[k].value);
+        *hi = GSL_MAX (*hi, v->metric[k].value);
+        n++;
+      }
+  return n;
+}
+
+/* "WHAT: rel(h_min) a..b, order c..d" of the studies named PREFIX* into
+   BUF (SIZE); empty when V has none.  */
+static void
+gd_slot_summary (const fc_verdict *v, const char *prefix, const char *what,
+                 char *buf, size_t size)
+{
+  char rel[FC_VERDICT_NAME_LEN], ord[FC_VERDICT_NAME_LEN];
+  double r0, r1, o0, o1;
+  snprintf (rel, sizeof rel, "rel_hmin_%s", prefix);
+  snprintf (ord, sizeof ord, "order_%s", prefix);
+  size_t n = gd_metric_range (v, rel, &r0, &r1);
+  gd_metric_range (v, ord, &o0, &o1);
+  buf[0] = '\0';
+  if (n > 0)
+    snprintf (buf, size, "%s: rel(h_min) %.2g..%.2g, order %.2f..%.2f (%zu "
+              "cases)", what, r0, r1, o0, o1, n);
+}
+
+void
+gd_note_slots (fc_verdict *v, const char *stated, const char *stated_what,
+               const char *ref, const char *ref_what)
+{
+  char a[FC_VERDICT_NOTE_LEN], b[FC_VERDICT_NOTE_LEN];
+  gd_slot_summary (v, stated, stated_what, a, sizeof a);
+  gd_slot_summary (v, ref, ref_what, b, sizeof b);
+  fc_verdict_note (v, "%s%s%s", a, a[0] && b[0] ? "; " : "", b);
 }

@@ -2,6 +2,7 @@
  * module `guidance` shares, its size plan and the points of p_t(x|y).  */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,6 +156,57 @@ gd_on_line_setting (const fc_run_options *opt, gd_setting_fn fn,
     return status;
   status = fn (opt, &set, params, v);
   gd_setting_free (&set);
+  return status;
+}
+
+const gd_data_case gd_data_cases[GD_NDATA] = {
+  { "8gaussians", "8g", 1 },
+  { "gmm3d", "g3d", 2 },
+};
+
+void
+gd_case_name (char *buf, size_t size, const char *prefix, const gd_case *c)
+{
+  if (c->one_schedule)
+    snprintf (buf, size, "%s_%s", prefix, gd_data_cases[c->data].tag);
+  else
+    snprintf (buf, size, "%s_%s_%s", prefix, gd_data_cases[c->data].tag,
+              fc_schedule_name (c->s));
+}
+
+unsigned long
+gd_case_seed (const fc_run_options *opt, unsigned long tag, const gd_case *c)
+{
+  return fc_module_seed (opt, tag + 0x10UL * (unsigned long) c->s
+                                  + 0x100UL * c->data);
+}
+
+int
+gd_case_is_reference (const gd_case *c)
+{
+  return c->data == 0 && c->s == FC_SCHEDULE_LINEAR;
+}
+
+int
+gd_on_cases (const fc_run_options *opt, size_t ns, gd_case_fn fn,
+             const void *params, fc_verdict *v)
+{
+  int status = GSL_SUCCESS;
+  for (size_t d = 0; d < GD_NDATA && status == GSL_SUCCESS; d++)
+    {
+      gd_setting set;
+      status = gd_setting_init_data (&set, gd_data_cases[d].data,
+                                     fc_module_seed (opt, GD_TAG_SETTING),
+                                     gd_data_cases[d].m, GD_SIGMA_Y);
+      if (status)
+        break;
+      for (size_t s = 0; s < ns && status == GSL_SUCCESS; s++)
+        {
+          gd_case c = { &set, d, (fc_schedule) s, ns == 1 };
+          status = fn (opt, &c, params, v);
+        }
+      gd_setting_free (&set);
+    }
   return status;
 }
 
