@@ -139,10 +139,13 @@ gd_write_samples (const fc_run_options *opt, const gd_figures *fig)
   const gd_sizes *sz = FC_SIZES (gd_sizes_plan, opt);
   fc_datafile *f = gd_figure_file (
       opt, "guided-samples.dat", "x y [p]",
-      "# G6's runs: 8gaussians prior, A = (%.6g, %.6g), y = %.6g, sigma_y = "
-      "%g; RK4 %zu steps, %zu draws of N(0, I); index 0 density, 1 exact "
-      "guidance, 2 reconstruction gamma 0, 3 gamma 1, 4 tweedie, 5 line\n",
-      fig->a[0], fig->a[1], fig->y, fig->sigma_y, fig->steps, fig->n_samples);
+      "# G6's runs, block 0: 8gaussians prior, A = (%.6g, %.6g), y = %.6g, "
+      "sigma_y = %g; RK4 %zu steps, %zu draws of N(0, I); index 0 density, 1 "
+      "exact guidance, 2 reconstruction gamma 0, 3 gamma 1, 4 tweedie, 5 line\n"
+      "# figure: n = %zu draws per method, y = A x1 + N(0, %g^2), A = (%.3f, "
+      "%.3f), y = %.3f, RK4 %zu steps from t = 0\n",
+      fig->a[0], fig->a[1], fig->y, fig->sigma_y, fig->steps, fig->n_samples,
+      fig->n_samples, fig->sigma_y, fig->a[0], fig->a[1], fig->y, fig->steps);
   if (f == NULL)
     return GSL_EFAILED;
   FILE *out = fc_datafile_stream (f);
@@ -167,38 +170,38 @@ gd_finite_or_nan (double w)
 static void
 gd_write_gamma_block (FILE *out, size_t is, const gd_fig_gamma *g)
 {
-  fprintf (out, "%s# sigma_y = %g\n", is > 0 ? "\n\n" : "", gd_g6_sigmas[is]);
+  const size_t *s = g->window_step;
+  fprintf (out, "%s# sigma_y = %g: RK4 %zu steps, windows steps %zu-%zu, "
+           "%zu-%zu, %zu-%zu; block 0 of %zu particles; exact level over %zu "
+           "blocks\n", is > 0 ? "\n\n" : "", g->sigma_y, g->steps, s[0], s[1],
+           s[1], s[2], s[2], s[3], g->block_n, g->nrep);
   for (size_t k = 0; k < GD_G4_NG; k++)
     {
-      fprintf (out, "%g %g", gd_g6_sigmas[is], gd_g4_gammas[k]);
+      fprintf (out, "%g %g", g->sigma_y, gd_g4_gammas[k]);
       for (size_t w = 0; w < GD_FIG_NWIN; w++)
         fprintf (out, " %.17g", gd_finite_or_nan (g->window[k][w]));
-      fprintf (out, " %.17g %.17g %.17g %.17g %.17g %.17g\n",
+      fprintf (out, " %.17g %.17g %.17g %.17g %.17g %.17g %.17g\n",
                gd_finite_or_nan (g->all[k]), g->exact_mean, g->exact_sd,
-               g->noise_mean, g->noise_sd, g->exact_block0);
+               g->noise_mean, g->noise_sd, g->exact_block0, g->band);
     }
 }
 
 static int
 gd_write_gamma (const fc_run_options *opt, const gd_figures *fig)
 {
-  const gd_sizes *sz = FC_SIZES (gd_sizes_plan, opt);
-  const size_t *s = fig->window_step;
   fc_datafile *f = gd_figure_file (
       opt, "guidance-gamma.dat",
       "sigma_y gamma w2_window_0_1/3 w2_window_1/3_2/3 w2_window_2/3_1 "
       "w2_all w2_exact_mean w2_exact_sd w2_noise_mean w2_noise_sd "
-      "w2_exact_same_start",
-      "# G6's runs (RK4 %zu steps): reconstruction guidance on the window "
-      "only (steps %zu-%zu, %zu-%zu, %zu-%zu), exact guidance elsewhere, and "
-      "on all of [0, 1]; block 0 (%zu particles, sliced W2 to its exact "
-      "posterior sample, the first of w2_exact_same_start); exact level over "
-      "G6's %zu blocks; one index block per sigma_y; NaN = diverged\n",
-      sz->g6_steps, s[0], s[1], s[1], s[2], s[2], s[3], fig->block_n,
-      sz->g6_nrep);
+      "w2_exact_same_start band",
+      "# G6's D = 2 runs (8gaussians, m = 1): reconstruction guidance on the "
+      "window only, exact guidance elsewhere, and on all of [0, 1]; block 0 "
+      "(sliced W2 to its exact posterior sample, the first of "
+      "w2_exact_same_start); exact level over G6's blocks and its band; one "
+      "index block per sigma_y; NaN = diverged\n");
   if (f == NULL)
     return GSL_EFAILED;
-  for (size_t is = 0; is < GD_G6_NS; is++)
+  for (size_t is = 0; is < GD_FIG_NS; is++)
     gd_write_gamma_block (fc_datafile_stream (f), is, &fig->gamma[is]);
   return fc_module_commit (f, GSL_SUCCESS);
 }

@@ -58,29 +58,51 @@ static const fc_control gd_g3_controls[] = {
 };
 
 /* G4 is APPROXIMATE: where the approximation is exact the same check must
-   confirm.  */
+   confirm; with the covariance's time factor dropped its promised limit
+   and rates as t -> 1 must fail.  */
 static const fc_control gd_g4_controls[] = {
   { "gaussian_prior_tweedie",
-    "one Gaussian prior (8gaussians' mean and covariance) and the Tweedie "
-    "covariance alone, whose likelihood is then exact",
+    "one Gaussian prior (each data set's mean and covariance), whose "
+    "Tweedie-covariance likelihood is then exact",
     FC_VERDICT_CONFIRMED, GD_G4_GAUSSIAN_TWEEDIE },
+  { "covariance_without_time_factor",
+    "the covariances' factor (sigma/alpha)^2 = (1-t)^2/t^2 dropped: "
+    "sigma_y^2 I + gamma A A^T, and sigma_y^2 I + A Cov A^T (alpha/sigma)^2",
+    FC_VERDICT_REFUTED, GD_G4_NO_TIME_FACTOR },
 };
 
-/* G5 is REFUTED: the gradient with the factor J^T A^T must be confirmed. */
+/* G5 is REFUTED: the gradient with the factor J^T A^T must be confirmed;
+   that gradient with a covariance wrong at t = 1 must leave the check
+   undecided.  */
 static const fc_control gd_g5_controls[] = {
   { "jacobian_form",
     "J^T A^T Sigma^{-1} (y - A x1hat), G4's gradient, in place of the note's "
     "Sigma^{-1} (y - A x1hat)",
     FC_VERDICT_CONFIRMED, GD_G5_JACOBIAN_FORM },
+  { "corrected_without_time_factor",
+    "the corrected form J^T A^T Sigma^{-1} (y - A x1hat) with Sigma = "
+    "sigma_y^2 I + gamma A A^T (time factor dropped: wrong at t = 1)",
+    FC_VERDICT_NONE, GD_G5_NO_TIME_FACTOR },
 };
 
 /* G6 is APPROXIMATE: where the approximation is exact the same check must
-   confirm.  */
+   confirm; with the covariances' time factor dropped its promise (the
+   Tweedie sampler exact for one Gaussian prior) must fail; with a wrong
+   reference sampler the check must see it cannot decide.  */
 static const fc_control gd_g6_controls[] = {
   { "gaussian_prior_tweedie",
-    "one Gaussian prior (8gaussians' mean and covariance), exact guidance "
-    "against the Tweedie covariance alone, whose likelihood is then exact",
+    "every prior replaced by one Gaussian with its mean and covariance; exact "
+    "guidance against the Tweedie covariance alone, whose likelihood is then "
+    "exact",
     FC_VERDICT_CONFIRMED, GD_G6_GAUSSIAN_TWEEDIE },
+  { "covariance_without_time_factor",
+    "the approximations' covariances without their factor (sigma/alpha)^2: "
+    "sigma_y^2 I + gamma A A^T, sigma_y^2 I + A Cov A^T (alpha/sigma)^2",
+    FC_VERDICT_REFUTED, GD_G6_NO_TIME_FACTOR },
+  { "exact_guidance_unit_factor",
+    "the reference sampler u_t + grad log p_t(y|x): exact guidance with its "
+    "factor c_t = (1-t)/t replaced by 1",
+    FC_VERDICT_NONE, GD_G6_EXACT_UNIT_FACTOR },
 };
 
 /* G7 is REFUTED at line a3 (holds); its other lines (valid) hold.  With
@@ -120,8 +142,9 @@ static const fc_claim gd_claims[] = {
     "is grad_x log p_t(y|x)",
     FC_VERDICT_REFUTED, gd_check_g5, FC_CONTROLS (gd_g5_controls) },
   { "G6", "N §Guidance term",
-    "posterior sampling in D = 2: exact guidance vs reconstruction guidance "
-    "(gamma grid) and the Tweedie covariance, sliced W2 to exact samples",
+    "posterior sampling with GMM priors in D = 2, 8, 80 and m < D rows: exact "
+    "guidance vs reconstruction guidance (gamma grid) and the Tweedie "
+    "covariance, sliced W2 to exact samples",
     FC_VERDICT_APPROXIMATE, gd_check_g6, FC_CONTROLS (gd_g6_controls) },
   { "G7", "N §Conditional vector field",
     "the chain of equalities expanding -div((u_t + grad log p(y|x)) "

@@ -115,7 +115,11 @@ enum
   GD_G5_JACOBIAN_FORM,     /* J^T A^T Sigma^{-1}(y - A x1hat) (G4's)  */
   GD_G6_GAUSSIAN_TWEEDIE,  /* one Gaussian prior, Tweedie covariance  */
   GD_G7_KEPT_LIKELIHOOD,   /* line a3 with grad log p_t(y|x) kept     */
-  GD_G7_PERTURBED_LINES    /* lines a2, b1, b3, b5 scaled by 1 + 1e-2 */
+  GD_G7_PERTURBED_LINES,   /* lines a2, b1, b3, b5 scaled by 1 + 1e-2 */
+  GD_G4_NO_TIME_FACTOR,    /* covariances without (sigma/alpha)^2     */
+  GD_G5_NO_TIME_FACTOR,    /* the corrected form, the same            */
+  GD_G6_NO_TIME_FACTOR,    /* G6's approximations, the same           */
+  GD_G6_EXACT_UNIT_FACTOR  /* exact guidance with c_t replaced by 1   */
 };
 
 /* ------------------------------------------------------------ size plan */
@@ -361,25 +365,90 @@ int
 gd_w2_noise (const fc_gmm *post, size_t n, unsigned long seed, double *mean,
              double *sd);
 
+/* ------------------------------------------- gradient forms (G4, G5) */
+
+/* Relative rms error sqrt(sum |a - e|^2 / sum |e|^2) over N rows of
+   width W (approx_gradient.c).  */
+double
+gd_rel_error (size_t n, size_t w, const double *a, const double *e);
+
+/* Mean angle in degrees between the rows of A and E (n, D). */
+double
+gd_mean_angle (size_t n, size_t d, const double *a, const double *e);
+
+/* The exact grad_x log p_t(y|x) of SET under schedule S at time T for the
+   N points X into GE (n, D) (fc_guide_eval).  */
+int
+gd_exact_grad (const gd_setting *set, fc_schedule s, double t, size_t n,
+               const double *x, double *ge);
+
+/* The covariance of an approximate likelihood: as stated (reconstruction
+   sigma_y^2 I + gamma (sigma/alpha)^2 A A^T, Tweedie sigma_y^2 I
+   + A Cov[x1|x_t] A^T), or with the time factor (sigma/alpha)^2 dropped
+   (sigma_y^2 I + gamma A A^T; sigma_y^2 I + A Cov A^T (alpha/sigma)^2),
+   the controls' broken approximation.  */
+typedef enum
+{
+  GD_COV_STATED = 0,
+  GD_COV_NO_TIME_FACTOR
+} gd_cov_form;
+
+/* The gradient J^T A^T Sigma^{-1} (y - A x1hat) of the approximate
+   likelihood KIND (GAMMA for reconstruction) with covariance FORM into GA
+   (n, D), and for FORM stated the note's vector Sigma^{-1} (y - A x1hat)
+   into NOTE (n, m) when not NULL (m = D only: fc_guide_approx).  */
+int
+gd_approx_grad (const gd_setting *set, fc_schedule s, double t,
+                fc_guide_lik kind, double gamma, gd_cov_form form, size_t n,
+                const double *x, double *ga, double *note);
+
+/* The same gradient computed here from the Tweedie moments of
+   fc_guide_eval (x1hat, J, Cov) and an m x m Cholesky solve per point
+   (fc_guide_approx's formula, any FORM); with WITH_FACTOR times c_t (its
+   finite limit at alpha = 0), the guidance term of a sampler.  */
+int
+gd_formula_grad (const gd_setting *set, fc_schedule s, double t,
+                 fc_guide_lik kind, double gamma, gd_cov_form form,
+                 int with_factor, size_t n, const double *x, double *ga);
+
+/* Scratch of the gradient studies: points, exact and approximate
+   gradients, the note's vector (n, D) each.  */
+typedef struct
+{
+  size_t n, d;
+  double *x, *ge, *ga, *nv;
+} gd_grad_work;
+
+int
+gd_grad_work_alloc (gd_grad_work *w, size_t n, size_t d);
+
+/* Free W, also after a failed gd_grad_work_alloc.  */
+void
+gd_grad_work_free (gd_grad_work *w);
+
 /* ------------------------------------------------------- figure record */
 
 /* guided-samples: the methods drawn, as indices of G6's method table.  */
 #define GD_FIG_NMETHODS 4
 extern const size_t gd_fig_methods[GD_FIG_NMETHODS];
-/* The sigma_y of G6 whose samples are drawn (0.1).  */
-#define GD_FIG_SIGMA 1
 /* guided-samples draws the plane of a D = 2 setting.  */
 #define GD_FIG_DIM 2
-/* guidance-gamma: reconstruction on one third of the steps only.  */
+/* guidance-gamma: reconstruction on one third of the steps only; one
+   panel per D = 2 configuration of G6 (sigma_y = 0.1 and 1).  */
 #define GD_FIG_NWIN 3
+#define GD_FIG_NS 2
 
 typedef struct
 {
+  double sigma_y;
+  size_t steps, block_n, nrep;
+  size_t window_step[GD_FIG_NWIN + 1]; /* window k: steps [s_k, s_k+1) */
   double window[GD_G4_NG][GD_FIG_NWIN]; /* block 0, W2; +inf diverged */
   double all[GD_G4_NG];       /* block 0 of G6's reconstruction runs */
   double exact_mean, exact_sd; /* G6's exact guidance over its blocks */
   double exact_block0;        /* its block 0, the windows' own start */
   double noise_mean, noise_sd; /* G6's exact-vs-exact level */
+  double band;                /* G6's band of the mean of the blocks */
 } gd_fig_gamma;
 
 typedef struct
@@ -387,17 +456,15 @@ typedef struct
   /* guidance-residual: G1's studies, the exact guided field's, G2's. */
   int have_g1, have_g2;
   fc_order_study exact_field, unit, best, note, corrected;
-  /* guided-samples: G6's runs at sigma_y = gd_g6_sigmas[GD_FIG_SIGMA]. */
+  /* guided-samples: G6's runs of its first configuration (D = 2). */
   fc_gmm *post;               /* that posterior (owned) */
   double a[GD_FIG_DIM], y;    /* the observation row and value */
   double sigma_y;
   size_t n_samples, steps;
   double *samples[GD_FIG_NMETHODS]; /* (n_samples, D) each, owned */
-  /* guidance-gamma: one per sigma_y of G6. */
+  /* guidance-gamma: one per D = 2 configuration of G6. */
   int have_gamma;
-  size_t window_step[GD_FIG_NWIN + 1]; /* window k: steps [s_k, s_k+1) */
-  size_t block_n;
-  gd_fig_gamma gamma[GD_G6_NS];
+  gd_fig_gamma gamma[GD_FIG_NS];
 } gd_figures;
 
 /* ------------------------------------------------------------- the parts */
@@ -413,6 +480,51 @@ fc_guide_field *
 gd_g6_field (const gd_setting *set, size_t k);
 const char *
 gd_g6_method_label (size_t k);
+
+/* A guided field of G6's controls (guided_field.c): u_t of the prior plus
+   c_t J^T A^T Sigma^{-1} (y - A x1hat) with the covariance KIND, GAMMA,
+   FORM (gd_formula_grad), or with EXACT_UNIT u_t + grad log h_t (exact h,
+   c_t replaced by 1); linear schedule.  */
+typedef struct
+{
+  const gd_setting *set;
+  fc_guide_field *prior; /* FC_GUIDE_NONE: u_t of the prior, owned */
+  fc_guide_lik kind;
+  double gamma;
+  gd_cov_form form;
+  int exact_unit;
+  double *scratch;       /* (cap) the guidance term */
+  size_t cap;
+} gd_guided;
+
+int
+gd_guided_init (gd_guided *f, const gd_setting *set, fc_guide_lik kind,
+                double gamma, gd_cov_form form, int exact_unit);
+
+void
+gd_guided_free (gd_guided *f);
+
+/* An fc_velocity_fn, PARAMS a gd_guided.  */
+int
+gd_guided_velocity (double t, size_t n, const double *x, double *u,
+                    double *div, void *params);
+
+/* G6's share of the figures (sampling_figures.c), when opt->figures is
+   set: method K's block 0 (N points X, its W2 W2_BLOCK0) for the panel
+   PANEL of guidance-gamma and, for panel 0, guided-samples; the
+   observation and posterior of SET (taken over) for guided-samples; the
+   windowed runs of panel PANEL from the exact run's trajectory TRAJ of
+   NT points.  */
+int
+gd_g6_figure_method (const fc_run_options *opt, const gd_setting *set,
+                     int panel, size_t k, size_t n, const double *x,
+                     double w2_block0);
+void
+gd_g6_figure_keep (const fc_run_options *opt, gd_setting *set, size_t steps);
+int
+gd_g6_figure_windows (const fc_run_options *opt, const gd_setting *set,
+                      int panel, const double *traj, size_t nt,
+                      unsigned long seed);
 
 int gd_write_figures (const fc_run_options *opt, const void *record);
 void gd_free_figures (void *record);
