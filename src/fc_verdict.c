@@ -56,13 +56,6 @@ fc_verdict_report (fc_verdict *v, const char *name, double value,
   fc_verdict_decide (v, FC_TEST_NONE, name, value, tolerance, 0);
 }
 
-void
-fc_verdict_add (fc_verdict *v, const char *name, double value,
-                double tolerance)
-{
-  fc_verdict_report (v, name, value, tolerance);
-}
-
 size_t
 fc_verdict_n_deciding (const fc_verdict *v)
 {

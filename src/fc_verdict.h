@@ -85,11 +85,6 @@ void
 fc_verdict_report (fc_verdict *v, const char *name, double value,
                    double tolerance);
 
-/* Transitional: fc_verdict_report.  */
-void
-fc_verdict_add (fc_verdict *v, const char *name, double value,
-                double tolerance);
-
 /* Append a deciding figure of kind TEST (HOLDS, EXACT or VALID) with the
    outcome PASS (non-zero: it meets its criterion against TOLERANCE), which
    the caller computes beside the comparison, e.g.

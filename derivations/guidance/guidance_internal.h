@@ -80,10 +80,6 @@ extern const double gd_g4_times[GD_G4_NT];
 #define GD_G4_NG 5
 extern const double gd_g4_gammas[GD_G4_NG];
 
-/* G6's noise levels sigma_y.  */
-#define GD_G6_NS 3
-extern const double gd_g6_sigmas[GD_G6_NS];
-
 /* Sub-streams of opt->seed, one per study. */
 enum
 {
@@ -130,9 +126,6 @@ typedef struct
   size_t g3_inner;  /* RK4 steps of G3's inner flow phi_{t->1} */
   size_t g3_steps;  /* RK4 steps of G3's samplers from t_s to 1 */
   size_t g3_n;      /* particles per G3 block */
-  size_t g6_n;      /* particles per G6 block */
-  size_t g6_nrep;   /* G6 blocks */
-  size_t g6_steps;  /* RK4 steps of G6's samplers from 0 to 1 */
   size_t fig_grid;  /* guided-samples: density grid points per axis */
 } gd_sizes;
 

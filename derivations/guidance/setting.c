@@ -17,24 +17,21 @@
    per cent).  G3: the inner flow's RK4 error falls like (h/0.35)^4 (0.35
    the prior's narrowest standard deviation) and is measured against twice
    the steps (flow_error); every field evaluation of the coupled sampler
-   integrates 5 inner flows per particle, so its blocks are small.  G6:
-   blocks of g6_n particles, RK4 in g6_steps from t = 0 (ode_coupling.c and
-   posterior_sampling.c state what each must resolve).  guided-samples:
-   the density grid of the figure.  */
+   integrates 5 inner flows per particle, so its blocks are small
+   (ode_coupling.c states what each must resolve; G6 has its own plan per
+   configuration in posterior_sampling.c).  guided-samples: the density
+   grid of the figure.  */
 const gd_sizes gd_sizes_plan[FC_SIZE_COUNT] = {
   [FC_SIZE_FULL] = { .n_points = 400, .g3_inner = 8, .g3_steps = 20,
-                     .g3_n = 150, .g6_n = 200, .g6_nrep = 6, .g6_steps = 48,
-                     .fig_grid = 121 },
+                     .g3_n = 150, .fig_grid = 121 },
   [FC_SIZE_QUICK] = { .n_points = 64, .g3_inner = 4, .g3_steps = 12,
-                      .g3_n = 40, .g6_n = 50, .g6_nrep = 4, .g6_steps = 16,
-                      .fig_grid = 41 },
+                      .g3_n = 40, .fig_grid = 41 },
 };
 
 const double gd_times[GD_NT] = { 0.25, 0.5, 0.8 };
 const double gd_g4_times[GD_G4_NT] = { 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5,
                                        0.6,  0.7,  0.8, 0.9, 0.95, 0.98, 1.0 };
 const double gd_g4_gammas[GD_G4_NG] = { 0.0, 0.1, 0.5, 1.0, 2.0 };
-const double gd_g6_sigmas[GD_G6_NS] = { 0.01, 0.1, 1.0 };
 
 void
 gd_setting_free (gd_setting *set)
