@@ -27,6 +27,7 @@ do for [k=1:4] {
   set title word(titles, k)
   plot dat index 0 u 1:2:(sqrt($3)) w image notitle, \
        ''  index 5 u 1:2 w l lc rgb '#cb181d' dt 2 lw 1.5 t 'A x = y', \
-       ''  index k u 1:2 w p pt 7 ps 0.15 lc rgb '#b0d95f0e' t 'guided samples'
+       ''  index k u 1:2 w p pt 7 ps 0.15 lc rgb '#b0d95f0e' notitle, \
+       keyentry w p pt 7 ps 1 lc rgb '#d95f0e' t 'guided samples'
 }
 unset multiplot
