@@ -1,0 +1,476 @@
+/* src/fc_so3.c -- the rotation group SO(3) (fc_so3.h; issue 12, "src/:
+ * SO(3) as a GSL-grade unit").  */
+#include <config.h>
+
+#include <math.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_math.h>
+
+#include "fc_rng.h"
+#include "fc_so3.h"
+
+/* Below this angle exp uses the Taylor series of sin(th)/th and
+   (1 - cos th)/th^2 to th^6: the first omitted terms, th^8/9! and
+   th^8/10!, are < 3e-22 there, far below one ulp; above it the closed
+   forms are accurate to a few ulps (only th = 0 is 0/0).  */
+#define FC_SO3_EXP_SERIES 1e-2
+
+/* fc_so3_igso3_density uses the series in l for s >= this, the image sum
+   below.  The series needs l up to ~ 9/s terms and, for small s, sums
+   terms of size ~ 1/s^2 to a density that is ~ exp(-w^2/(2 s^2)) in the
+   tail: its relative round-off grows like exp(w^2/(2 s^2)) (139 at s = 1,
+   w = pi; 1e21 at s = 0.1).  The image sum needs only the images with
+   |w - 2 pi j| < ~9 s (j <= 2 for s < 1) and its terms have one sign in
+   the tail, but as s grows the images overlap and alternate: at s = 1
+   both are accurate (they agree to ~1e-15), so the switch is there.  */
+#define FC_SO3_IGSO3_SWITCH 1.0
+
+/* Terms are summed until the next one is below this fraction of the sum
+   (both series decrease monotonically past their first terms).  */
+#define FC_SO3_SUM_TOL 1e-17
+
+/* Inverse-CDF table of fc_so3_igso3_sample: cells, Gauss-Legendre points
+   per cell, and the support used for small s (the angle law tends to a
+   Maxwell law of scale s, whose mass beyond 12 s is ~1e-30).  */
+#define FC_SO3_CDF_CELLS 1024
+#define FC_SO3_CDF_GL 8
+#define FC_SO3_CDF_SPAN 12.0
+
+#define FC_SO3_NULL_CHECK(p)                                                  \
+  do                                                                          \
+    {                                                                         \
+      if ((p) == NULL)                                                        \
+        GSL_ERROR ("NULL argument", GSL_EINVAL);                              \
+    }                                                                         \
+  while (0)
+
+/* C = A B, 3x3 row-major; C may not alias A or B.  */
+static void
+mat_mul (const double *A, const double *B, double *C)
+{
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      C[3 * i + j] = A[3 * i] * B[j] + A[3 * i + 1] * B[3 + j]
+                     + A[3 * i + 2] * B[6 + j];
+}
+
+/* C = A^T B.  */
+static void
+mat_mul_tn (const double *A, const double *B, double *C)
+{
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      C[3 * i + j] = A[i] * B[j] + A[3 + i] * B[3 + j] + A[6 + i] * B[6 + j];
+}
+
+int
+fc_so3_hat (const double w[3], double W[9])
+{
+  FC_SO3_NULL_CHECK (w);
+  FC_SO3_NULL_CHECK (W);
+  W[0] = 0.0, W[1] = -w[2], W[2] = w[1];
+  W[3] = w[2], W[4] = 0.0, W[5] = -w[0];
+  W[6] = -w[1], W[7] = w[0], W[8] = 0.0;
+  return GSL_SUCCESS;
+}
+
+int
+fc_so3_vee (const double W[9], double w[3])
+{
+  FC_SO3_NULL_CHECK (W);
+  FC_SO3_NULL_CHECK (w);
+  w[0] = 0.5 * (W[7] - W[5]);
+  w[1] = 0.5 * (W[2] - W[6]);
+  w[2] = 0.5 * (W[3] - W[1]);
+  return GSL_SUCCESS;
+}
+
+int
+fc_so3_exp (const double w[3], double R[9])
+{
+  FC_SO3_NULL_CHECK (w);
+  FC_SO3_NULL_CHECK (R);
+  double th2 = w[0] * w[0] + w[1] * w[1] + w[2] * w[2];
+  double th = sqrt (th2);
+  double a, b, c; /* sin(th)/th, (1 - cos th)/th^2, cos th */
+  if (th < FC_SO3_EXP_SERIES)
+    {
+      a = 1.0 - th2 / 6.0 * (1.0 - th2 / 20.0 * (1.0 - th2 / 42.0));
+      b = 0.5 * (1.0 - th2 / 12.0 * (1.0 - th2 / 30.0 * (1.0 - th2 / 56.0)));
+      c = 1.0 - b * th2;
+    }
+  else
+    {
+      /* 1 - cos th = 2 sin^2(th/2) without the cancellation near 0.  */
+      double h = sin (0.5 * th) / th;
+      a = sin (th) / th;
+      b = 2.0 * h * h;
+      c = cos (th);
+    }
+  /* hat(w)^2 = w w^T - th^2 I, so R = cos(th) I + b w w^T + a hat(w).  */
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      R[3 * i + j] = b * w[i] * w[j] + (i == j ? c : 0.0);
+  R[1] -= a * w[2], R[2] += a * w[1];
+  R[3] += a * w[2], R[5] -= a * w[0];
+  R[6] -= a * w[1], R[7] += a * w[0];
+  return GSL_SUCCESS;
+}
+
+/* The log goes through the unit quaternion q = (qw, v) of R, extracted by
+   Shepperd's method, then w = 2 atan2(|v|, qw) v/|v| with qw >= 0.
+
+   Why: the usual angle acos((tr R - 1)/2) has condition number
+   1/sin(th) (an error eps in tr R gives ~sqrt(eps) = 1e-8 in th at 0 and
+   pi), and the usual axis vee(R - R^T)/(2 sin th) divides by sin th,
+   which near pi is itself only known to ~eps absolute: an axis error of
+   eps/sin th, i.e. 1e-6 at 1e-10 from pi and 0/0 at pi.  Shepperd's
+   method computes 4 q_m^2 for the largest of the four candidates
+   (1 + tr R, 1 + 2 R_ii - tr R), which is >= 1 since they sum to 4, and
+   the other three components as sums or differences of off-diagonal
+   entries divided by 4 q_m >= 2: every component has absolute error
+   ~eps, whatever the angle.  atan2 is then well conditioned everywhere
+   (the angle 2 atan2(|v|, qw) has error ~eps for perturbations ~eps of
+   (qw, v)), and v/|v| multiplied by the angle keeps the absolute error of
+   w at ~eps * th / |v| <= ~pi eps for small angles (|v| ~ th/2) and ~eps
+   near pi (|v| ~ 1).
+
+   At angle pi (qw = 0) the sign of q is free: the candidate chosen is
+   the largest diagonal entry R_ii = 2 a_i^2 - 1, and q_i = +sqrt(.)/2,
+   so the axis component of largest magnitude (first among ties) is
+   positive.  Elsewhere q is negated when qw < 0, which gives the angle in
+   [0, pi].  */
+int
+fc_so3_log (const double R[9], double w[3])
+{
+  FC_SO3_NULL_CHECK (R);
+  FC_SO3_NULL_CHECK (w);
+  double tr = R[0] + R[4] + R[8];
+  double q[4]; /* qw, qx, qy, qz */
+  int m = -1;
+  double best = tr;
+  for (int i = 0; i < 3; i++)
+    if (R[4 * i] > best)
+      best = R[4 * i], m = i;
+  double r, f;
+  switch (m)
+    {
+    case -1:
+      r = sqrt (1.0 + tr), f = 0.5 / r;
+      q[0] = 0.5 * r;
+      q[1] = (R[7] - R[5]) * f;
+      q[2] = (R[2] - R[6]) * f;
+      q[3] = (R[3] - R[1]) * f;
+      break;
+    case 0:
+      r = sqrt (1.0 + R[0] - R[4] - R[8]), f = 0.5 / r;
+      q[0] = (R[7] - R[5]) * f;
+      q[1] = 0.5 * r;
+      q[2] = (R[1] + R[3]) * f;
+      q[3] = (R[2] + R[6]) * f;
+      break;
+    case 1:
+      r = sqrt (1.0 - R[0] + R[4] - R[8]), f = 0.5 / r;
+      q[0] = (R[2] - R[6]) * f;
+      q[1] = (R[1] + R[3]) * f;
+      q[2] = 0.5 * r;
+      q[3] = (R[5] + R[7]) * f;
+      break;
+    default:
+      r = sqrt (1.0 - R[0] - R[4] + R[8]), f = 0.5 / r;
+      q[0] = (R[3] - R[1]) * f;
+      q[1] = (R[2] + R[6]) * f;
+      q[2] = (R[5] + R[7]) * f;
+      q[3] = 0.5 * r;
+      break;
+    }
+  if (!isfinite (r))
+    GSL_ERROR ("not a rotation matrix", GSL_EDOM);
+  if (q[0] < 0.0)
+    for (int i = 0; i < 4; i++)
+      q[i] = -q[i];
+  double nv = sqrt (q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+  /* 2 atan2(nv, qw)/nv tends to 2/qw as nv -> 0 (qw >= 1/2 there).  */
+  double g = nv > 0.0 ? 2.0 * atan2 (nv, q[0]) / nv : 2.0 / q[0];
+  for (int i = 0; i < 3; i++)
+    w[i] = g * q[i + 1];
+  return GSL_SUCCESS;
+}
+
+double
+fc_so3_dist (const double R1[9], const double R2[9])
+{
+  if (R1 == NULL || R2 == NULL)
+    GSL_ERROR_VAL ("NULL argument", GSL_EINVAL, GSL_NAN);
+  double M[9], w[3];
+  mat_mul_tn (R1, R2, M);
+  fc_so3_log (M, w);
+  return sqrt (w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
+}
+
+int
+fc_so3_geodesic (const double R0[9], const double R1[9], double t,
+                 double R[9])
+{
+  FC_SO3_NULL_CHECK (R0);
+  FC_SO3_NULL_CHECK (R1);
+  FC_SO3_NULL_CHECK (R);
+  double M[9], E[9], w[3];
+  mat_mul_tn (R0, R1, M);
+  fc_so3_log (M, w);
+  for (int i = 0; i < 3; i++)
+    w[i] *= t;
+  fc_so3_exp (w, E);
+  mat_mul (R0, E, R);
+  return GSL_SUCCESS;
+}
+
+int
+fc_so3_frame (const double R[9], size_t k, double E[9])
+{
+  FC_SO3_NULL_CHECK (R);
+  FC_SO3_NULL_CHECK (E);
+  if (k > 2)
+    GSL_ERROR ("frame index k must be 0, 1 or 2", GSL_EINVAL);
+  double e[3] = { 0.0, 0.0, 0.0 }, W[9];
+  e[k] = 1.0;
+  fc_so3_hat (e, W);
+  mat_mul (R, W, E);
+  return GSL_SUCCESS;
+}
+
+/* The rotation of the quaternion Q (any non-zero norm: it is normalised
+   here, so 4 standard normals give a Haar rotation).  */
+static void
+quat_to_rot (const double q[4], double R[9])
+{
+  double n2 = q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3];
+  double s = 2.0 / n2;
+  double w = q[0], x = q[1], y = q[2], z = q[3];
+  R[0] = 1.0 - s * (y * y + z * z);
+  R[1] = s * (x * y - z * w);
+  R[2] = s * (x * z + y * w);
+  R[3] = s * (x * y + z * w);
+  R[4] = 1.0 - s * (x * x + z * z);
+  R[5] = s * (y * z - x * w);
+  R[6] = s * (x * z - y * w);
+  R[7] = s * (y * z + x * w);
+  R[8] = 1.0 - s * (x * x + y * y);
+}
+
+int
+fc_so3_haar (unsigned long seed, size_t n, double *R)
+{
+  FC_SO3_NULL_CHECK (R);
+  if (n == 0)
+    GSL_ERROR ("n must be > 0", GSL_EINVAL);
+  /* The 4 n normals are drawn into the first 4 n slots of R and turned
+     into rotations from the last down: rotation i (slots 9i .. 9i+8) only
+     overwrites normals of rotations > i, already used (and i = 0 reads
+     its normals before writing).  */
+  int status = fc_rng_gaussian_fill (seed, 0, 4 * n, R);
+  if (status)
+    return status;
+  for (size_t i = n; i-- > 0;)
+    {
+      double q[4] = { R[4 * i], R[4 * i + 1], R[4 * i + 2], R[4 * i + 3] };
+      quat_to_rot (q, R + 9 * i);
+    }
+  return GSL_SUCCESS;
+}
+
+/* Check w in [0, pi] and s > 0 finite for the density functions.  */
+static int
+igso3_args_ok (double w, double s)
+{
+  return isfinite (s) && s > 0.0 && w >= 0.0 && w <= M_PI;
+}
+
+/* The series with the sin(w/2) of (1 - cos w) = 2 sin^2(w/2) cancelled
+   against the denominator: f = 2 sin(w/2)/pi sum_l (2l+1) e^{-l(l+1)s^2/2}
+   sin((l+1/2) w), which is exactly 0 at w = 0 and needs no limit there.  */
+double
+fc_so3_igso3_density_series (double w, double s)
+{
+  if (!igso3_args_ok (w, s))
+    GSL_ERROR_VAL ("need s > 0 and w in [0, pi]", GSL_EDOM, GSL_NAN);
+  double sum = 0.0;
+  for (int l = 0; l < 100000; l++)
+    {
+      double e = exp (-0.5 * l * (l + 1.0) * s * s);
+      sum += (2 * l + 1) * e * sin ((l + 0.5) * w);
+      if (l > 0 && (2 * l + 3) * e <= FC_SO3_SUM_TOL * fabs (sum))
+        break;
+      if (e == 0.0)
+        break;
+    }
+  return 2.0 * sin (0.5 * w) / M_PI * sum;
+}
+
+/* Poisson summation of the series over l turns it into a sum over the
+   images w - 2 pi j of a Gaussian of variance s^2 (fc_so3.h).  The terms j
+   and -j are taken together; when u = 2 pi j w/s^2 < 1 their two halves
+   nearly cancel, and the pair is written as
+   e^{-(w^2 + c^2)/(2 s^2)} 2 (w cosh u - c sinh u), c = 2 pi j, without
+   cancellation (c sinh u >> w cosh u for s < 1).  */
+double
+fc_so3_igso3_density_images (double w, double s)
+{
+  if (!igso3_args_ok (w, s))
+    GSL_ERROR_VAL ("need s > 0 and w in [0, pi]", GSL_EDOM, GSL_NAN);
+  double s2 = s * s;
+  double sum = w * exp (-0.5 * w * w / s2);
+  for (int j = 1; j < 100000; j++)
+    {
+      double c = 2.0 * M_PI * j, u = c * w / s2, pair;
+      if (u < 1.0)
+        pair = 2.0 * exp (-0.5 * (w * w + c * c) / s2)
+               * (w * cosh (u) - c * sinh (u));
+      else
+        pair = (w - c) * exp (-0.5 * (w - c) * (w - c) / s2)
+               + (w + c) * exp (-0.5 * (w + c) * (w + c) / s2);
+      sum += (j % 2 ? -pair : pair);
+      if (fabs (pair) <= FC_SO3_SUM_TOL * fabs (sum))
+        break;
+    }
+  return 2.0 * sqrt (2.0 * M_PI) * exp (s2 / 8.0) * sin (0.5 * w)
+         / (M_PI * s2 * s) * sum;
+}
+
+double
+fc_so3_igso3_density (double w, double s)
+{
+  if (!igso3_args_ok (w, s))
+    GSL_ERROR_VAL ("need s > 0 and w in [0, pi]", GSL_EDOM, GSL_NAN);
+  return s >= FC_SO3_IGSO3_SWITCH ? fc_so3_igso3_density_series (w, s)
+                                  : fc_so3_igso3_density_images (w, s);
+}
+
+static double
+igso3_density_fn (double w, void *params)
+{
+  return fc_so3_igso3_density (w, *(const double *) params);
+}
+
+/* The cubic Hermite interpolant at TAU in [0, 1] of a cell of width H
+   with end values F0, F1 and slopes D0, D1.  */
+static double
+hermite (double tau, double h, double F0, double F1, double D0, double D1)
+{
+  double t2 = tau * tau, t3 = t2 * tau;
+  return F0 * (2 * t3 - 3 * t2 + 1) + h * D0 * (t3 - 2 * t2 + tau)
+         + F1 * (3 * t2 - 2 * t3) + h * D1 * (t3 - t2);
+}
+
+int
+fc_so3_igso3_sample (unsigned long seed, double s, size_t n, double *R,
+                     double *angle)
+{
+  FC_SO3_NULL_CHECK (R);
+  if (n == 0)
+    GSL_ERROR ("n must be > 0", GSL_EINVAL);
+  if (!(isfinite (s) && s > 0.0))
+    GSL_ERROR ("IGSO(3) scale s must be finite and > 0", GSL_EDOM);
+
+  /* CDF at the nodes by Gauss-Legendre per cell (error far below the
+     interpolation's), normalised by its last value (the mass beyond the
+     support, if cut, is ~1e-30); slopes = density / that value.  */
+  enum { M = FC_SO3_CDF_CELLS };
+  double F[M + 1], D[M + 1];
+  double w_hi = GSL_MIN (M_PI, FC_SO3_CDF_SPAN * s), h = w_hi / M;
+  gsl_integration_glfixed_table *gl
+      = gsl_integration_glfixed_table_alloc (FC_SO3_CDF_GL);
+  if (gl == NULL)
+    GSL_ERROR ("cannot allocate quadrature table", GSL_ENOMEM);
+  gsl_function fn = { igso3_density_fn, &s };
+  F[0] = 0.0;
+  for (int i = 0; i < M; i++)
+    F[i + 1] = F[i] + gsl_integration_glfixed (&fn, i * h, (i + 1) * h, gl);
+  gsl_integration_glfixed_table_free (gl);
+  for (int i = 0; i <= M; i++)
+    D[i] = fc_so3_igso3_density (i * h, s) / F[M];
+  for (int i = 0; i <= M; i++)
+    F[i] /= F[M];
+
+  int status = fc_rng_gaussian_fill (seed, 0, 4 * n, R);
+  if (status)
+    return status;
+  /* As in fc_so3_haar: draw i reads slots 4i .. 4i+3, writes 9i .. 9i+8. */
+  for (size_t i = n; i-- > 0;)
+    {
+      double ax[3] = { R[4 * i], R[4 * i + 1], R[4 * i + 2] };
+      double u = gsl_cdf_ugaussian_P (R[4 * i + 3]);
+      size_t lo = 0, hi = M; /* F[lo] <= u < F[hi] */
+      while (hi - lo > 1)
+        {
+          size_t mid = (lo + hi) / 2;
+          if (F[mid] <= u)
+            lo = mid;
+          else
+            hi = mid;
+        }
+      /* Bisection on the cell's Hermite cubic: 52 halvings reach the
+         resolution of a double on [0, 1].  */
+      double a = 0.0, b = 1.0;
+      for (int it = 0; it < 52; it++)
+        {
+          double mid = 0.5 * (a + b);
+          if (hermite (mid, h, F[lo], F[hi], D[lo], D[hi]) <= u)
+            a = mid;
+          else
+            b = mid;
+        }
+      double th = (lo + 0.5 * (a + b)) * h;
+      double na = sqrt (ax[0] * ax[0] + ax[1] * ax[1] + ax[2] * ax[2]);
+      double wv[3] = { th * ax[0] / na, th * ax[1] / na, th * ax[2] / na };
+      fc_so3_exp (wv, R + 9 * i);
+      if (angle != NULL)
+        angle[i] = th;
+    }
+  return GSL_SUCCESS;
+}
+
+int
+fc_so3_kabsch (size_t n, const double *x, const double *y, double R[9])
+{
+  FC_SO3_NULL_CHECK (x);
+  FC_SO3_NULL_CHECK (y);
+  FC_SO3_NULL_CHECK (R);
+  if (n == 0)
+    GSL_ERROR ("n must be > 0", GSL_EINVAL);
+  /* sum |R x_i - y_i|^2 = const - 2 tr(R H), H = sum x_i y_i^T: maximise
+     tr(R H) = tr(R U S V^T) over proper rotations.  */
+  double h[9] = { 0 }, v[9], s[3], wk[3];
+  for (size_t i = 0; i < n; i++)
+    for (int a = 0; a < 3; a++)
+      for (int b = 0; b < 3; b++)
+        h[3 * a + b] += x[3 * i + a] * y[3 * i + b];
+  gsl_matrix_view U = gsl_matrix_view_array (h, 3, 3);
+  gsl_matrix_view V = gsl_matrix_view_array (v, 3, 3);
+  gsl_vector_view S = gsl_vector_view_array (s, 3);
+  gsl_vector_view W = gsl_vector_view_array (wk, 3);
+  int status = gsl_linalg_SV_decomp (&U.matrix, &V.matrix, &S.vector,
+                                     &W.vector);
+  if (status)
+    return status;
+  /* R = V diag(1, 1, d) U^T; d = -1 when V U^T is a reflection, the sign
+     going to the smallest singular value (GSL sorts them decreasing), which
+     costs least.  */
+  double vu[9];
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      vu[3 * i + j] = v[3 * i] * h[3 * j] + v[3 * i + 1] * h[3 * j + 1]
+                      + v[3 * i + 2] * h[3 * j + 2];
+  double det = vu[0] * (vu[4] * vu[8] - vu[5] * vu[7])
+               - vu[1] * (vu[3] * vu[8] - vu[5] * vu[6])
+               + vu[2] * (vu[3] * vu[7] - vu[4] * vu[6]);
+  double d = det < 0.0 ? -1.0 : 1.0;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      R[3 * i + j] = v[3 * i] * h[3 * j] + v[3 * i + 1] * h[3 * j + 1]
+                     + d * v[3 * i + 2] * h[3 * j + 2];
+  return GSL_SUCCESS;
+}
