@@ -1,5 +1,5 @@
-/* src/fc_so3.c -- the rotation group SO(3) (fc_so3.h; issue 12, "src/:
- * SO(3) as a GSL-grade unit").  */
+/* src/fc_so3.c -- the rotation group SO(3) (fc_so3.h): maps, sampling,
+ * IGSO(3) and alignment.  */
 #include <config.h>
 
 #include <math.h>

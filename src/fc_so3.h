@@ -1,7 +1,10 @@
 /* src/fc_so3.h -- the rotation group SO(3): exp, log, distance, geodesics,
  * the left-invariant frame, Haar and IGSO(3) sampling, Kabsch alignment.
  *
- * The unit of issue 12 ("src/: SO(3) as a GSL-grade unit").  Accuracy is
+ * The group of the note's rotation frames (N §Vector field
+ * parameterisation, §Scheduling, §Interpolating between noise to data
+ * distribution over SE(3)) and of motif alignment (L, motif-scaffolding
+ * slides), as a library unit for the checks and for users.  Accuracy is
  * the point: fc_so3_log gives the rotation vector to about 1e-13 absolute
  * for every rotation, tiny angles, angles within 1e-10 of pi and angle pi
  * included (see fc_so3.c for the algorithm and its condition numbers).

@@ -25,5 +25,6 @@
 #include "fc_interp.h"
 #include "fc_wasserstein.h"
 #include "fc_pathcost.h"
+#include "fc_so3.h"
 
 #endif /* FC_FLOWCHECK_H */
