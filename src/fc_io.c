@@ -281,6 +281,23 @@ fc_io_grow (double **x, size_t *cap, size_t n, size_t dim)
   return 0;
 }
 
+/* Make room for one more line number in *W (capacity *CAP).  */
+static int
+fc_io_grow_lines (size_t **w, size_t *cap, size_t n)
+{
+  if (n < *cap)
+    return 0;
+  size_t new_cap = *cap ? 2 * *cap : 64;
+  if (new_cap > ((size_t) -1) / sizeof (size_t))
+    return -1;
+  size_t *nw = realloc (*w, new_cap * sizeof (size_t));
+  if (nw == NULL)
+    return -1;
+  *w = nw;
+  *cap = new_cap;
+  return 0;
+}
+
 /* Parse the numbers of one stripped LINE into ROW (DIM), counting them in
    *COUNT.  Writes at most DIM numbers.  Returns 0 or a token error (as
    fc_io_parse_token), with *BAD pointing at the offending token.  */
@@ -314,9 +331,18 @@ int
 fc_io_read_points (FILE *in, const char *name, size_t dim, double **x,
                    size_t *n, char *err, size_t errlen)
 {
+  return fc_io_read_points_lines (in, name, dim, x, n, NULL, err, errlen);
+}
+
+int
+fc_io_read_points_lines (FILE *in, const char *name, size_t dim, double **x,
+                         size_t *n, size_t **lines, char *err, size_t errlen)
+{
   char *line = NULL;
   size_t line_cap = 0, cap = 0, count = 0, lineno = 0, np = 0;
+  size_t line_cap_rows = 0;
   double *buf = NULL;
+  size_t *where = NULL;
   int status = GSL_SUCCESS;
   if (errlen > 0)
     err[0] = '\0';
@@ -330,7 +356,9 @@ fc_io_read_points (FILE *in, const char *name, size_t dim, double **x,
       char *bad = NULL;
       lineno++;
       fc_io_strip_line (line);
-      if (fc_io_grow (&buf, &cap, np, dim) != 0)
+      if (fc_io_grow (&buf, &cap, np, dim) != 0
+          || (lines != NULL && fc_io_grow_lines (&where, &line_cap_rows, np)
+                                   != 0))
         {
           snprintf (err, errlen, "%s:%zu: out of memory", name, lineno);
           status = GSL_ENOMEM;
@@ -350,6 +378,8 @@ fc_io_read_points (FILE *in, const char *name, size_t dim, double **x,
           status = GSL_EINVAL;
           break;
         }
+      if (count == dim && where != NULL)
+        where[np] = lineno;
       if (count == dim)
         np++;
     }
@@ -363,7 +393,11 @@ fc_io_read_points (FILE *in, const char *name, size_t dim, double **x,
     {
       free (buf);
       buf = NULL;
+      free (where);
+      where = NULL;
     }
+  if (lines != NULL)
+    *lines = where;
   if (status != GSL_SUCCESS)
     return status;
   *x = buf;

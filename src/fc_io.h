@@ -52,6 +52,14 @@ int
 fc_io_read_points (FILE *in, const char *name, size_t dim, double **x,
                    size_t *n, char *err, size_t errlen);
 
+/* fc_io_read_points, and if LINES is not NULL, *LINES (n, malloc'ed, NULL
+   when n = 0 or on error) the line number of each point, for messages
+   about a point that is well formed but not acceptable.  */
+int
+fc_io_read_points_lines (FILE *in, const char *name, size_t dim, double **x,
+                         size_t *n, size_t **lines, char *err,
+                         size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

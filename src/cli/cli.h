@@ -12,7 +12,7 @@
  *   select.c     the claims named on a command line (list, run)
  *   input.c      every input: --data, --obs, the points, input files
  *   list.c       "flowcheck list" (markdown.c: its --markdown form)
- *   run.c, eval.c, sample.c, posterior.c: one file per command  */
+ *   run.c, eval.c, sample.c, posterior.c, so3.c: one file per command  */
 #ifndef FC_CLI_H
 #define FC_CLI_H
 
@@ -49,7 +49,8 @@ enum
   FC_CLI_OPT_N,
   FC_CLI_OPT_STEPS,
   FC_CLI_OPT_CONTROLS,
-  FC_CLI_OPT_MARKDOWN
+  FC_CLI_OPT_MARKDOWN,
+  FC_CLI_OPT_SIGMA
 };
 
 /* The default seed of every command that draws random numbers ('run',
@@ -76,6 +77,9 @@ fc_cli_sample (int argc, char **argv);
 int
 fc_cli_posterior (int argc, char **argv);
 
+int
+fc_cli_so3 (int argc, char **argv);
+
 /* Full usage of each subcommand (options, formats, an example, exit
    statuses), for "flowcheck CMD --help".  */
 void
@@ -92,6 +96,9 @@ fc_cli_sample_usage (FILE *out);
 
 void
 fc_cli_posterior_usage (FILE *out);
+
+void
+fc_cli_so3_usage (FILE *out);
 
 /* ------------------------------------------------------------ messages */
 
@@ -214,10 +221,17 @@ fc_cli_load_obs (const char *cmd, const char *path, size_t dim,
 
 /* The points of --points POINTS (NULL or "-": standard input, named
    "<stdin>" in messages) into *X (n, DIM), malloc'd; 0, or -1 after a
-   message naming --points or FILE:LINE.  */
+   message naming --points or FILE:LINE.  LINES, if not NULL, receives the
+   line number of each point (malloc'd, NULL when n = 0), for messages
+   about a point that is well formed but not acceptable.  */
 int
 fc_cli_load_points (const char *cmd, const char *points, size_t dim,
-                    double **x, size_t *n);
+                    double **x, size_t *n, size_t **lines);
+
+/* The name of the points input in messages: "<stdin>" for NULL or "-",
+   else POINTS.  */
+const char *
+fc_cli_points_name (const char *points);
 
 /* The "Built-in data sets" paragraph of the usage texts (ending in a
    newline); then, for sample and posterior, a blank line and the

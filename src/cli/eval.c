@@ -210,7 +210,7 @@ fc_cli_eval (int argc, char **argv)
   fc_gmm *g = fc_cli_load_data ("eval", a.data);
   if (g == NULL)
     return FC_CLI_EXIT_USAGE;
-  if (fc_cli_load_points ("eval", a.points, g->dim, &x, &n) != 0)
+  if (fc_cli_load_points ("eval", a.points, g->dim, &x, &n, NULL) != 0)
     status = FC_CLI_EXIT_USAGE;
   else
     status = fc_cli_eval_points (&a, g, x, n);

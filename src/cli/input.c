@@ -97,17 +97,24 @@ fc_cli_load_obs (const char *cmd, const char *path, size_t dim,
   return NULL;
 }
 
+const char *
+fc_cli_points_name (const char *points)
+{
+  return points == NULL || strcmp (points, "-") == 0 ? "<stdin>" : points;
+}
+
 int
 fc_cli_load_points (const char *cmd, const char *points, size_t dim,
-                    double **x, size_t *n)
+                    double **x, size_t *n, size_t **lines)
 {
   char err[FC_CLI_ERR_LEN];
-  int from_stdin = points == NULL || strcmp (points, "-") == 0;
+  const char *name = fc_cli_points_name (points);
+  int from_stdin = name != points;
   FILE *in = from_stdin ? stdin : fc_cli_open_option (cmd, "--points", points);
   if (in == NULL)
     return -1;
-  int status = fc_io_read_points (in, from_stdin ? "<stdin>" : points, dim,
-                                  x, n, err, sizeof err);
+  int status = fc_io_read_points_lines (in, name, dim, x, n, lines, err,
+                                        sizeof err);
   if (!from_stdin)
     fclose (in);
   if (status != GSL_SUCCESS)

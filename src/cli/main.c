@@ -8,6 +8,8 @@
  *   flowcheck sample --data SPEC|NAME --obs FILE --guidance G --n N
  *                    [--gamma G] [--seed S] [--steps K] [--schedule S]
  *   flowcheck posterior --data SPEC|NAME --obs FILE
+ *   flowcheck so3 exp|log|dist|geodesic|kabsch|igso3 [--t T] [--sigma S]
+ *                 [--points FILE]
  *
  * The library reports every failure through a status code, so the GSL error
  * handler is switched off once here and each subcommand turns statuses into
@@ -49,6 +51,8 @@ static const fc_cli_command fc_cli_commands[] = {
     "samples of the prior or of a posterior by a guided flow" },
   { "posterior", fc_cli_posterior, fc_cli_posterior_usage,
     "the exact posterior mixture given an observation, as a spec file" },
+  { "so3", fc_cli_so3, fc_cli_so3_usage,
+    "rotations: exp, log, distance, geodesic, Kabsch, IGSO(3) density" },
 };
 
 #define FC_CLI_N_COMMANDS (sizeof fc_cli_commands / sizeof fc_cli_commands[0])
@@ -285,6 +289,7 @@ fc_cli_usage (FILE *out)
          "  flowcheck posterior --data 8gaussians --obs y.obs > post.spec\n"
          "  flowcheck sample --data 8gaussians --obs y.obs --guidance exact"
          " --n 1000\n"
+         "  echo '0 0 1.5707963267948966' | flowcheck so3 exp\n"
          "\n"
          "Exit status: 0 success; 1 a verdict differs from its expectation,\n"
          "a check failed to run, or a numerical failure (sample, posterior);\n"
