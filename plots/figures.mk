@@ -11,7 +11,7 @@
 
 FIGURE_NAMES = continuity-order vector-field trajectories \
 	score-sde-marginals guidance-residual guided-samples guidance-gamma \
-	doob-paths doob-double-well doob-orders \
+	doob-paths doob-double-well doob-orders so3-sign so3-schedules \
 	simplex-paths block-schedule path-cost
 FIGURES = $(FIGURE_NAMES:%=figures/%.png) $(FIGURE_NAMES:%=figures/%.pdf)
 dist_noinst_DATA = plots/common.gp plots/continuity-order.gp \
@@ -19,6 +19,7 @@ dist_noinst_DATA = plots/common.gp plots/continuity-order.gp \
 	plots/score-sde-marginals.gp plots/guidance-residual.gp \
 	plots/guided-samples.gp plots/guidance-gamma.gp \
 	plots/doob-paths.gp plots/doob-double-well.gp plots/doob-orders.gp \
+	plots/so3-sign.gp plots/so3-schedules.gp \
 	plots/simplex-paths.gp plots/block-schedule.gp plots/path-cost.gp
 
 GP_PNG = set terminal pngcairo size 1200,800 enhanced font 'Sans,11'

@@ -1,0 +1,130 @@
+/* derivations/manifold/manifold_internal.h -- what the parts of module
+ * `manifold` share (N §Vector field parameterisation, §Scheduling;
+ * claims M1-M3), private to the folder.
+ *
+ *   manifold.c      the claim table with its controls, the size plan and
+ *                   the figure list
+ *   round_trip.c    M1 (Euclidean round trip) and M2 (the note's field on
+ *                   SO(3): round trip, and its sign as a generating field)
+ *   schedules.c     M3: the schedule kappa, its generating field and the
+ *                   geodesic Euler order
+ *   figures.c       so3-sign and so3-schedules from the record the checks
+ *                   fill
+ *
+ * Tangent convention (used throughout): a tangent vector at the rotation
+ * x is x hat(b) with b in R^3 its body vector; log_x(y) = x log(x^T y)
+ * has the body vector fc_so3_log (x^T y), exp_x(x hat(b)) = x exp(b).
+ * Geodesic Euler for dx/dt = x hat(b(t, x)) is x <- x exp(h b(t, x)).  */
+#ifndef FC_MANIFOLD_INTERNAL_H
+#define FC_MANIFOLD_INTERNAL_H
+
+#include <stddef.h>
+#include "fc_module.h"
+#include "fc_so3.h"
+
+/* -------------------------------------------------------- the controls */
+
+enum
+{
+  MF_CLAIM = 0,
+  MF_M1_PERTURBED_INVERSE = 1, /* x1hat = x_t + (1-t)(1 + MF_M1_PERTURB) v */
+  MF_M2_SIGN_CORRECTED,        /* v = +1/(1-t) log_{x_t}(x1hat) */
+  MF_M2_UNMATCHED_INVERSE,     /* x1hat recovered as exp_{x_t}((1-t) v) */
+  MF_M3_WRONG_RATE,            /* u with d log kappa/dt of c + 1 */
+  MF_M3_PERTURBED_KAPPA        /* the curve built with kappa (1 + MF_M3_PERTURB) */
+};
+
+/* The relative perturbations of the controls: far above the round-off
+   bands (a few 1e-16 relative), far below any modelling error.  */
+#define MF_M1_PERTURB 1e-12
+#define MF_M3_PERTURB 1e-9
+
+/* ------------------------------------------------------- the size plan */
+
+typedef struct
+{
+  size_t m1_n;      /* random (x_t, x1hat, t) triples of M1 */
+  size_t m2_n;      /* random (x_t, x1hat) pairs and paths of M2 */
+  size_t m2_steps;  /* geodesic Euler steps over [0, 1] of M2's paths */
+  size_t m3_n;      /* random (x0, x1) pairs of M3's identity */
+  size_t m3_nt;     /* times of M3's identity */
+  size_t m3_paths;  /* paths of M3's order study */
+} mf_sizes;
+
+extern const mf_sizes mf_size_plan[FC_SIZE_COUNT];
+
+/* Sub-streams of opt->seed, one per study.  */
+enum
+{
+  MF_TAG_M1 = 0x3A100,
+  MF_TAG_M2 = 0x3A200, /* + 0 round trip, + 1 paths */
+  MF_TAG_M3 = 0x3A300  /* + 0 identity, + 1 order study */
+};
+
+/* The round-off accuracy of fc_so3_log (fc_so3.h: about 1e-13 absolute
+   at every angle): the unit of the SO(3) round-off bands.  */
+#define MF_SO3_ROUNDOFF 1e-13
+
+/* Pairs closer to the cut locus than this (in angle) are redrawn: M2's
+   round trip is stated away from distance pi, where log is two-valued.  */
+#define MF_CUT_MARGIN 0.1
+
+/* M3: the exponential rates and the step ladder of the order study.  */
+#define MF_NC 2
+extern const double mf_rates[MF_NC]; /* c = 5, 10 */
+#define MF_NLADDER 5
+extern const size_t mf_ladder[MF_NLADDER]; /* 256 .. 4096 steps */
+
+/* ------------------------------------------------- shared helpers */
+
+/* C = A B (3 x 3, row-major); C = A^T B.  */
+void
+mf_mul (const double A[9], const double B[9], double C[9]);
+void
+mf_mul_t (const double A[9], const double B[9], double C[9]);
+
+/* The body vector of log_x(y): fc_so3_log (x^T y).  */
+int
+mf_log_body (const double x[9], const double y[9], double b[3]);
+
+/* x <- x exp(b).  */
+int
+mf_step (double x[9], const double b[3]);
+
+/* N Haar pairs (A, B) (9 each) at distance below pi - MF_CUT_MARGIN (and
+   at least DMIN, and at most DMAX) from the stream SEED.  */
+int
+mf_pairs (unsigned long seed, size_t n, double dmin, double dmax, double *A,
+          double *B);
+
+/* ------------------------------------------------------- the parts */
+
+fc_check_fn mf_check_m1, mf_check_m2, mf_check_m3;
+
+/* ------------------------------------------------- the figure record */
+
+/* so3-sign (M2): distance to x1hat along one path, note's and corrected
+   field, at every step of MF_SIGN_STEPS.  */
+#define MF_SIGN_STEPS 64
+/* so3-schedules (M3): d(x_t, x1)/d0 at MF_SCHED_NT times for linear kappa
+   and the exponential rates, and the order ladder's errors.  */
+#define MF_SCHED_NT 101
+
+typedef struct
+{
+  int sign_done, sched_done;
+  double sign_d0;
+  double sign_t[MF_SIGN_STEPS + 1];
+  double sign_note[MF_SIGN_STEPS + 1], sign_fixed[MF_SIGN_STEPS + 1];
+  double sched_t[MF_SCHED_NT];
+  double sched_ratio[1 + MF_NC][MF_SCHED_NT]; /* linear, c = 5, c = 10 */
+  double sched_euler[1 + MF_NC][MF_SCHED_NT]; /* geodesic Euler, 100 steps */
+  double order_h[MF_NLADDER];
+  double order_err[MF_NC][MF_NLADDER];
+  double order_fit[MF_NC];
+} mf_figures;
+
+int
+mf_write_figures (const fc_run_options *opt, const void *record);
+
+#endif /* FC_MANIFOLD_INTERNAL_H */
