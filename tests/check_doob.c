@@ -44,19 +44,6 @@ assert_not_order (const fc_verdict *v, const char *name, double expected)
                  m->tolerance, expected);
 }
 
-/* The figure NAME of V is of kind TEST (FC_TEST_NONE: reported) and, when
-   deciding, passes (PASS 1) or fails (PASS 0).  */
-static void
-assert_figure (const fc_verdict *v, const char *name, fc_metric_test test, int pass)
-{
-  const fc_metric *m = metric (v, name);
-  ck_assert_msg (m->test == test, "%s %s: kind %s", v->id, name,
-                 fc_metric_test_name (m));
-  if (test != FC_TEST_NONE)
-    ck_assert_msg (m->pass == pass, "%s %s = %.17g (tolerance %.17g): pass %d",
-                   v->id, name, m->value, m->tolerance, m->pass);
-}
-
 /* Each HOLDS figure of the NULL-terminated list NAMES passes (PASS 1) or
    fails (PASS 0).  */
 static void

@@ -19,19 +19,6 @@
 #define FC_CK_MODULE "manifold"
 #include "fc_check_module.h"
 
-/* The figure NAME of V is of kind TEST and, when deciding, passes (PASS
-   1) or fails (PASS 0).  */
-static void
-assert_figure (const fc_verdict *v, const char *name, fc_metric_test test, int pass)
-{
-  const fc_metric *m = metric (v, name);
-  ck_assert_msg (m->test == test, "%s %s: kind %s", v->id, name,
-                 fc_metric_test_name (m));
-  if (test != FC_TEST_NONE)
-    ck_assert_msg (m->pass == pass, "%s %s = %.17g (tolerance %.17g): pass %d",
-                   v->id, name, m->value, m->tolerance, m->pass);
-}
-
 FC_TEST ("claims", test_module_lists_claims_m1_to_m3_in_catalog_order)
 {
   static const char *const ids[] = { "M1", "M2", "M3" };

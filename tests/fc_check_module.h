@@ -152,6 +152,19 @@ metric (const fc_verdict *v, const char *name)
   return NULL;
 }
 
+/* The figure NAME of V is of kind TEST (FC_TEST_NONE: reported) and, when
+   deciding, passes (PASS 1) or fails (PASS 0).  */
+static inline void
+assert_figure (const fc_verdict *v, const char *name, fc_metric_test test, int pass)
+{
+  const fc_metric *m = metric (v, name);
+  ck_assert_msg (m->test == test, "%s %s: kind %s", v->id, name,
+                 fc_metric_test_name (m));
+  if (test != FC_TEST_NONE)
+    ck_assert_msg (m->pass == pass, "%s %s = %.17g (tolerance %.17g): pass %d",
+                   v->id, name, m->value, m->tolerance, m->pass);
+}
+
 /* Each metric of the NULL-terminated list NAMES is at most its tolerance
    or, if ABOVE, above it (a figure that must exceed its level, or one
    that a broken control must push past its band).  NaN is neither.  */
