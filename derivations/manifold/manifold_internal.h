@@ -57,7 +57,8 @@ extern const mf_sizes mf_size_plan[FC_SIZE_COUNT];
 enum
 {
   MF_TAG_M1 = 0x3A100,
-  MF_TAG_M2 = 0x3A200, /* + 0 round trip, + 1 paths */
+  MF_TAG_M2 = 0x3A200, /* + 0 round-trip times, + 1 paths, + 2 round-trip
+                          pairs */
   MF_TAG_M3 = 0x3A300  /* + 0 identity, + 1 order study */
 };
 

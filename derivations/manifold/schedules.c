@@ -106,7 +106,7 @@ mf_identity (const fc_run_options *opt, const double *X0, const double *X1,
             double da = fc_so3_dist (xa, x1);
             *worst = fmax (*worst, fmax (fabs (da - kap * d0),
                                          fc_so3_dist (xa, xb)));
-            if (m == MF_SCHED_NT)
+            if (p == 0 && fig != NULL)
               {
                 fig->sched_t[q] = t;
                 fig->sched_ratio[j][q] = da / d0;
