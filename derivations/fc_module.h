@@ -261,6 +261,24 @@ fc_module_datafile (const fc_run_options *opt, const char *name,
 void
 fc_module_set_program (const char *program);
 
+/* A data file of a module's figures: its NAME in opt->out_dir, its
+   COLUMNS (fc_module_datafile) and the function that prints its rows
+   from the module's figure record.  */
+typedef struct
+{
+  const char *name;
+  const char *columns;
+  void (*rows) (FILE *out, const void *record);
+} fc_figure_datafile;
+
+/* Write the N data files FILES from RECORD, in order, each atomically
+   (fc_module_datafile, then its rows, then fc_module_commit); stops at
+   the first failure and returns its status.  */
+int
+fc_module_write_datafiles (const fc_run_options *opt,
+                           const fc_figure_datafile *files, size_t n,
+                           const void *record);
+
 /* Commit F (fc_datafile_commit) when STATUS is GSL_SUCCESS, else abort it
    (remove its temporary); F NULL is a failure to open (GSL_EFAILED).
    Returns STATUS, or the commit's failure through GSL_ERROR.  */

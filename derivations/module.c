@@ -238,3 +238,20 @@ fc_module_commit (fc_datafile *f, int status)
     GSL_ERROR ("cannot write a figure data file", GSL_EFAILED);
   return GSL_SUCCESS;
 }
+
+int
+fc_module_write_datafiles (const fc_run_options *opt,
+                           const fc_figure_datafile *files, size_t n,
+                           const void *record)
+{
+  int status = GSL_SUCCESS;
+  for (size_t i = 0; i < n && status == GSL_SUCCESS; i++)
+    {
+      fc_datafile *f = fc_module_datafile (opt, files[i].name,
+                                           files[i].columns);
+      if (f != NULL)
+        files[i].rows (fc_datafile_stream (f), record);
+      status = fc_module_commit (f, GSL_SUCCESS);
+    }
+  return status;
+}

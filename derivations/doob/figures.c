@@ -13,8 +13,9 @@
 
 /* doob-paths: one index block per bridge, one row per grid time.  */
 static void
-db_paths_rows (FILE *out, const db_figures *fig)
+db_paths_rows (FILE *out, const void *record)
 {
+  const db_figures *fig = record;
   fprintf (out, "# setting: %d paths of %d Euler-Maruyama steps, T = 1; BM from "
            "%g to %g, OU from %g to %g (theta = 3.48, mu = 0)\n", DB_PATHS_N,
            DB_PATHS_STEPS, fig->paths[0].x0, fig->paths[0].x_T, fig->paths[1].x0,
@@ -41,8 +42,9 @@ db_paths_rows (FILE *out, const db_figures *fig)
 
 /* doob-orders: one row per step count, BM and OU side by side.  */
 static void
-db_orders_rows (FILE *out, const db_figures *fig)
+db_orders_rows (FILE *out, const void *record)
 {
+  const db_figures *fig = record;
   const fc_doob_order_table *t = fig->orders;
   const fc_doob_orders *o = fig->fits;
   fprintf (out, "# H3: Euler-Maruyama on the BM and OU bridges (D = 2, T = %g, sigma "
@@ -67,8 +69,9 @@ db_orders_rows (FILE *out, const db_figures *fig)
 
 /* doob-double-well: one row per bin, the five columns of each time.  */
 static void
-db_double_well_rows (FILE *out, const db_figures *fig)
+db_double_well_rows (FILE *out, const void *record)
 {
+  const db_figures *fig = record;
   const fc_doob_well_result *r = &fig->well_res;
   double w = 2.0 * DB_WELL_FIG_BOX / DB_WELL_FIG_BINS;
   fprintf (out, "# claim H1 (c): dX = (X - X^3) dt + %g dB, X_0 = %g, conditioned "
@@ -99,11 +102,7 @@ db_double_well_rows (FILE *out, const db_figures *fig)
 }
 
 /* The data files, their columns and their rows.  */
-static const struct
-{
-  const char *name, *columns;
-  void (*rows) (FILE *out, const db_figures *fig);
-} db_figure_files[] = {
+static const fc_figure_datafile db_figure_files[] = {
   { "doob-paths.dat",
     "t xbar s1_p1 s1_p2 s1_p3 s0.3_p1 s0.3_p2 s0.3_p3 s0.1_p1 s0.1_p2 s0.1_p3",
     db_paths_rows },
@@ -124,15 +123,6 @@ db_write_figures (const fc_run_options *opt, const void *record)
   if (!(fig->paths_done && fig->orders_done && fig->well_done))
     GSL_ERROR ("the figure record misses a check's data (run the module whole)",
                GSL_EINVAL);
-  int status = GSL_SUCCESS;
-  for (size_t i = 0; i < sizeof db_figure_files / sizeof db_figure_files[0]
-       && status == GSL_SUCCESS; i++)
-    {
-      fc_datafile *f = fc_module_datafile (opt, db_figure_files[i].name,
-                                           db_figure_files[i].columns);
-      if (f != NULL)
-        db_figure_files[i].rows (fc_datafile_stream (f), fig);
-      status = fc_module_commit (f, GSL_SUCCESS);
-    }
-  return status;
+  return fc_module_write_datafiles (opt, db_figure_files,
+                                    FC_COUNT (db_figure_files), fig);
 }

@@ -12,8 +12,9 @@
 
 /* so3-sign: one row per geodesic Euler step.  */
 static void
-mf_sign_rows (FILE *out, const mf_figures *fig)
+mf_sign_rows (FILE *out, const void *record)
 {
+  const mf_figures *fig = record;
   fprintf (out, "# setting: one path from d(x0, x1hat) = %.4f, %d geodesic Euler "
            "steps x <- x exp(h b), b = -+ log(x^T x1hat)/(1-t)\n", fig->sign_d0,
            MF_SIGN_STEPS);
@@ -25,8 +26,9 @@ mf_sign_rows (FILE *out, const mf_figures *fig)
 /* so3-schedules.dat: d(x_t, x1)/d0 on the closed-form curve and under
    geodesic Euler, one row per time.  */
 static void
-mf_sched_rows (FILE *out, const mf_figures *fig)
+mf_sched_rows (FILE *out, const void *record)
 {
+  const mf_figures *fig = record;
   fprintf (out, "# setting: one Haar pair (x0, x1); closed form exp_{x1}(kappa "
            "log_{x1}(x0)); geodesic Euler of u = -(d log kappa/dt) log_x(x1) in "
            "%d steps\n", MF_SCHED_NT - 1);
@@ -42,8 +44,9 @@ mf_sched_rows (FILE *out, const mf_figures *fig)
 
 /* so3-orders.dat: the end-point error of geodesic Euler per step.  */
 static void
-mf_order_rows (FILE *out, const mf_figures *fig)
+mf_order_rows (FILE *out, const void *record)
 {
+  const mf_figures *fig = record;
   fprintf (out, "# setting: kappa = exp(-c t), geodesic Euler end point against "
            "exp_{x1}(e^{-c} log_{x1}(x0)), max over paths of d/d0; fitted orders "
            "c = 5: %.4f, c = 10: %.4f\n", fig->order_fit[0], fig->order_fit[1]);
@@ -52,11 +55,7 @@ mf_order_rows (FILE *out, const mf_figures *fig)
              fig->order_err[0][l], fig->order_err[1][l]);
 }
 
-static const struct
-{
-  const char *name, *columns;
-  void (*rows) (FILE *out, const mf_figures *fig);
-} mf_figure_files[] = {
+static const fc_figure_datafile mf_figure_files[] = {
   { "so3-sign.dat", "t d_note d_corrected", mf_sign_rows },
   { "so3-schedules.dat",
     "t linear linear_euler exp5 exp5_euler exp10 exp10_euler", mf_sched_rows },
@@ -70,15 +69,6 @@ mf_write_figures (const fc_run_options *opt, const void *record)
   if (!(fig->sign_done && fig->sched_done))
     GSL_ERROR ("the figure record misses a check's data (run the module whole)",
                GSL_EINVAL);
-  int status = GSL_SUCCESS;
-  for (size_t i = 0; i < sizeof mf_figure_files / sizeof mf_figure_files[0]
-       && status == GSL_SUCCESS; i++)
-    {
-      fc_datafile *f = fc_module_datafile (opt, mf_figure_files[i].name,
-                                           mf_figure_files[i].columns);
-      if (f != NULL)
-        mf_figure_files[i].rows (fc_datafile_stream (f), fig);
-      status = fc_module_commit (f, GSL_SUCCESS);
-    }
-  return status;
+  return fc_module_write_datafiles (opt, mf_figure_files,
+                                    FC_COUNT (mf_figure_files), fig);
 }
