@@ -84,7 +84,7 @@ fc_datafile_open_failed (fc_datafile *f, int fd, const char *reason)
 }
 
 fc_datafile *
-fc_datafile_open (const char *path, const char *command, const char *columns)
+fc_datafile_open_raw (const char *path)
 {
   fc_datafile *f = fc_datafile_alloc (path);
   if (f == NULL)
@@ -113,8 +113,16 @@ fc_datafile_open (const char *path, const char *command, const char *columns)
   if (f->stream == NULL)
     return fc_datafile_open_failed (f, fd, "cannot open a stream on the "
                                            "temporary data file");
-  fprintf (f->stream, "# written by: %s\n# columns: %s\n",
-           command ? command : "", columns ? columns : "");
+  return f;
+}
+
+fc_datafile *
+fc_datafile_open (const char *path, const char *command, const char *columns)
+{
+  fc_datafile *f = fc_datafile_open_raw (path);
+  if (f != NULL)
+    fprintf (f->stream, "# written by: %s\n# columns: %s\n",
+             command ? command : "", columns ? columns : "");
   return f;
 }
 

@@ -22,6 +22,11 @@ typedef struct fc_datafile fc_datafile;
 fc_datafile *
 fc_datafile_open (const char *path, const char *command, const char *columns);
 
+/* fc_datafile_open without the header: the file holds exactly what is
+   written to its stream (a binary .npy array, the rows of eval --output).  */
+fc_datafile *
+fc_datafile_open_raw (const char *path);
+
 /* The stream to write rows to (fprintf with %.17g). */
 FILE *
 fc_datafile_stream (fc_datafile *f);

@@ -8,7 +8,8 @@
  * leaves stdout empty and writes one line naming the option or "FILE:LINE"
  * on stderr.
  *
- *   main.c       dispatch, messages, option parsing, number parsers, output
+ *   main.c       dispatch, messages, option parsing, number parsers
+ *   output.c     the rows of eval and sample: stdout, a text file or .npy
  *   select.c     the claims named on a command line (list, run)
  *   input.c      every input: --data, --obs, the points, input files
  *   list.c       "flowcheck list" (markdown.c: its --markdown form)
@@ -21,6 +22,7 @@
 #include <getopt.h>
 
 #include "fc_gmm.h"
+#include "fc_io.h"
 #include "fc_module.h"
 #include "fc_obs.h"
 #include "fc_schedule.h"
@@ -50,7 +52,8 @@ enum
   FC_CLI_OPT_STEPS,
   FC_CLI_OPT_CONTROLS,
   FC_CLI_OPT_MARKDOWN,
-  FC_CLI_OPT_SIGMA
+  FC_CLI_OPT_SIGMA,
+  FC_CLI_OPT_OUTPUT
 };
 
 /* The default seed of every command that draws random numbers ('run',
@@ -184,10 +187,41 @@ fc_cli_parse_ulong (const char *s, unsigned long *x);
 
 /* ------------------------------------------------------------ output */
 
-/* X (n, width) on stdout, one row a line: %.17g numbers separated by one
-   blank (the output of eval and sample).  */
+/* X (n, width) on OUT (stdout), one row a line: %.17g numbers separated
+   by one blank (the text output of eval, sample and so3; output.c).  */
+void
+fc_cli_write_rows (FILE *out, const double *x, size_t n, size_t width);
 void
 fc_cli_print_rows (const double *x, size_t n, size_t width);
+
+/* The destination of eval's and sample's rows (output.c): standard output
+   (PATH NULL or "-"), or --output PATH written atomically, as .npy when
+   PATH ends in ".npy", else as the same text as on standard output.  */
+typedef struct
+{
+  const char *path;    /* NULL: standard output */
+  fc_datafile *file;
+  int npy;
+} fc_cli_output;
+
+/* Open O on PATH (the temporary beside it is created now); 0, or
+   FC_CLI_EXIT_USAGE after "--output: PATH: cannot create: REASON".  */
+int
+fc_cli_output_open (const char *cmd, const char *path, fc_cli_output *o);
+
+/* Write X (n, width) to O; a .npy of width 1 has shape (n,) when VECTOR
+   (one number per point: logp, div), else (n, width).  0 or a GSL error
+   (the write error is reported by fc_cli_output_close).  */
+int
+fc_cli_output_rows (fc_cli_output *o, const double *x, size_t n,
+                    size_t width, int vector);
+
+/* Finish O: for standard output fc_cli_finish_output; for a file, rename
+   it into place when STATUS is FC_CLI_EXIT_OK, else remove the temporary.
+   Returns STATUS, or FC_CLI_EXIT_MISMATCH after a message when the file
+   could not be written.  */
+int
+fc_cli_output_close (const char *cmd, fc_cli_output *o, int status);
 
 /* Flush stdout and report a write error (full disk, closed pipe) once.
    Returns STATUS, or FC_CLI_EXIT_MISMATCH if the output could not be

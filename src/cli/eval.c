@@ -21,6 +21,7 @@ typedef struct
 {
   const char *data;   /* --data: built-in name or spec file */
   const char *points; /* --points: file, or NULL / "-" for stdin */
+  const char *output; /* --output: file, or NULL / "-" for stdout */
   const char *schedule_arg, *t_arg, *quantity_arg;
   fc_schedule schedule;
   double t;
@@ -32,14 +33,17 @@ fc_cli_eval_usage (FILE *out)
 {
   fputs (
       "Usage: flowcheck eval --data SPEC|NAME --schedule S --t T --quantity Q\n"
-      "                      [--points FILE]\n"
+      "                      [--points FILE] [--output FILE]\n"
       "\n"
       "Exact quantities of the path x_t = alpha_t x1 + sigma_t x0 from noise\n"
       "x0 ~ N(0, I) at t = 0 to data x1 ~ q at t = 1, where q is a Gaussian\n"
       "mixture.  Points are read from standard input (or FILE): one point\n"
       "per line, D whitespace-separated numbers, '#' starts a comment, blank\n"
-      "lines are skipped.  One output line per point: the quantity's\n"
-      "numbers, %.17g, separated by one blank.\n"
+      "lines are skipped; or a NumPy .npy array (told apart by its first\n"
+      "byte), float64 '<f8', C order, shape (N, D).  One output line per\n"
+      "point: the quantity's numbers, %.17g, separated by one blank; or,\n"
+      "with --output NAME.npy, a .npy array of shape (N, D), or (N,) for\n"
+      "logp and div.\n"
       "\n"
       "Options (the first four are required):\n"
       "  --data SPEC|NAME  a built-in data set or a mixture spec file\n"
@@ -54,6 +58,9 @@ fc_cli_eval_usage (FILE *out)
       "                    x0hat     E[x0 | x_t = x]            D numbers\n"
       "                    div       div u_t(x)                 1 number\n"
       "  --points FILE     read the points from FILE ('-': standard input)\n"
+      "  --output FILE     write to FILE instead of standard output: .npy\n"
+      "                    when FILE ends in '.npy', else the text above;\n"
+      "                    written atomically, and not at all on failure\n"
       "  -h, --help        print this help and exit\n"
       "\n",
       out);
@@ -70,8 +77,9 @@ fc_cli_eval_usage (FILE *out)
       "\n"
       "Exit status: 0 success; 1 the output could not be written or memory\n"
       "ran out; 2 bad usage or input (missing or bad option, malformed spec\n"
-      "or point, quantity undefined, e.g. at t = 1 for data with a singular\n"
-      "component), with nothing written on standard output.\n",
+      "or point or .npy array, quantity undefined, e.g. at t = 1 for data\n"
+      "with a singular component, an --output file that cannot be\n"
+      "created), with nothing written on standard output or to --output.\n",
       out);
 }
 
@@ -123,6 +131,9 @@ fc_cli_eval_option (void *args, int c)
     case FC_CLI_OPT_QUANTITY:
       a->quantity_arg = optarg;
       break;
+    case FC_CLI_OPT_OUTPUT:
+      a->output = optarg;
+      break;
     default: /* FC_CLI_OPT_POINTS */
       a->points = optarg;
       break;
@@ -141,6 +152,7 @@ fc_cli_eval_parse (int argc, char **argv, fc_cli_eval_args *a)
     { "t", required_argument, NULL, FC_CLI_OPT_T },
     { "quantity", required_argument, NULL, FC_CLI_OPT_QUANTITY },
     { "points", required_argument, NULL, FC_CLI_OPT_POINTS },
+    { "output", required_argument, NULL, FC_CLI_OPT_OUTPUT },
     FC_CLI_HELP_AND_END
   };
   static const fc_cli_parser parser = {
@@ -174,14 +186,15 @@ fc_cli_eval_failed (const fc_cli_eval_args *a, int status)
   return FC_CLI_EXIT_USAGE;
 }
 
-/* Evaluate and print; returns the exit status.  */
+/* Evaluate and write to O; returns the exit status.  */
 static int
 fc_cli_eval_points (const fc_cli_eval_args *a, const fc_gmm *g,
-                    const double *x, size_t n)
+                    const double *x, size_t n, fc_cli_output *o)
 {
   size_t width = fc_quantity_width (a->quantity, g->dim);
   if (n == 0)
-    return FC_CLI_EXIT_OK;
+    return fc_cli_output_rows (o, NULL, 0, width, 1) == GSL_SUCCESS
+               ? FC_CLI_EXIT_OK : FC_CLI_EXIT_MISMATCH;
   double *out = malloc (n * width * sizeof *out);
   if (out == NULL)
     {
@@ -189,17 +202,20 @@ fc_cli_eval_points (const fc_cli_eval_args *a, const fc_gmm *g,
       return FC_CLI_EXIT_MISMATCH;
     }
   int status = fc_path_eval (g, a->schedule, a->t, a->quantity, n, x, out);
+  int written = GSL_SUCCESS;
   if (status == GSL_SUCCESS)
-    fc_cli_print_rows (out, n, width);
+    written = fc_cli_output_rows (o, out, n, width, 1);
   free (out);
-  return status == GSL_SUCCESS ? FC_CLI_EXIT_OK
-                               : fc_cli_eval_failed (a, status);
+  if (status != GSL_SUCCESS)
+    return fc_cli_eval_failed (a, status);
+  return written == GSL_SUCCESS ? FC_CLI_EXIT_OK : FC_CLI_EXIT_MISMATCH;
 }
 
 int
 fc_cli_eval (int argc, char **argv)
 {
   fc_cli_eval_args a;
+  fc_cli_output o;
   double *x = NULL;
   size_t n = 0;
 
@@ -207,14 +223,16 @@ fc_cli_eval (int argc, char **argv)
   int status = fc_cli_eval_parse (argc, argv, &a);
   if (status != FC_CLI_PARSED)
     return status;
+  if (fc_cli_output_open ("eval", a.output, &o) != 0)
+    return FC_CLI_EXIT_USAGE;
   fc_gmm *g = fc_cli_load_data ("eval", a.data);
   if (g == NULL)
-    return FC_CLI_EXIT_USAGE;
-  if (fc_cli_load_points ("eval", a.points, g->dim, &x, &n, NULL) != 0)
+    status = FC_CLI_EXIT_USAGE;
+  else if (fc_cli_load_points ("eval", a.points, g->dim, &x, &n, NULL) != 0)
     status = FC_CLI_EXIT_USAGE;
   else
-    status = fc_cli_eval_points (&a, g, x, n);
+    status = fc_cli_eval_points (&a, g, x, n, &o);
   free (x);
   fc_gmm_free (g);
-  return fc_cli_finish_output ("eval", status);
+  return fc_cli_output_close ("eval", &o, status);
 }

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -19,6 +20,7 @@
 
 #include "cli.h"
 #include "fc_io.h"
+#include "fc_npy.h"
 #include "fc_spec.h"
 
 /* Room for "FILE:LINE: message" from the parsers.  */
@@ -103,6 +105,25 @@ fc_cli_points_name (const char *points)
   return points == NULL || strcmp (points, "-") == 0 ? "<stdin>" : points;
 }
 
+/* *LINES = 1, 2, ..., N (NULL when N = 0): the "line" of row i of a .npy
+   input in messages about a point.  */
+static int
+fc_cli_row_numbers (size_t n, size_t **lines, char *err, size_t errlen)
+{
+  *lines = NULL;
+  if (n == 0)
+    return GSL_SUCCESS;
+  *lines = malloc (n * sizeof **lines);
+  if (*lines == NULL)
+    {
+      snprintf (err, errlen, "out of memory for %zu points", n);
+      return GSL_ENOMEM;
+    }
+  for (size_t i = 0; i < n; i++)
+    (*lines)[i] = i + 1;
+  return GSL_SUCCESS;
+}
+
 int
 fc_cli_load_points (const char *cmd, const char *points, size_t dim,
                     double **x, size_t *n, size_t **lines)
@@ -113,8 +134,18 @@ fc_cli_load_points (const char *cmd, const char *points, size_t dim,
   FILE *in = from_stdin ? stdin : fc_cli_open_option (cmd, "--points", points);
   if (in == NULL)
     return -1;
-  int status = fc_io_read_points_lines (in, name, dim, x, n, lines, err,
-                                        sizeof err);
+  /* A .npy array (told apart by its first byte, which no text starts
+     with) carries no line numbers: LINES then numbers the rows.  */
+  int status;
+  if (fc_npy_sniff (in))
+    {
+      status = fc_npy_read (in, name, dim, x, n, err, sizeof err);
+      if (status == GSL_SUCCESS && lines != NULL)
+        status = fc_cli_row_numbers (*n, lines, err, sizeof err);
+    }
+  else
+    status = fc_io_read_points_lines (in, name, dim, x, n, lines, err,
+                                      sizeof err);
   if (!from_stdin)
     fclose (in);
   if (status != GSL_SUCCESS)

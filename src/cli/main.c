@@ -230,14 +230,6 @@ fc_cli_parse_ulong (const char *s, unsigned long *x)
 
 /* ------------------------------------------------------------ output */
 
-void
-fc_cli_print_rows (const double *x, size_t n, size_t width)
-{
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < width; j++)
-      printf (j + 1 < width ? "%.17g " : "%.17g\n", x[i * width + j]);
-}
-
 int
 fc_cli_finish_output (const char *cmd, int status)
 {

@@ -65,6 +65,7 @@ typedef struct
 {
   const char *data;     /* --data: built-in name or spec file */
   const char *obs;      /* --obs: observation file, or NULL */
+  const char *output;   /* --output: file, or NULL / "-" for stdout */
   const char *guidance_arg, *gamma_arg, *n_arg, *schedule_arg;
   fc_guide_method method;
   double gamma;
@@ -96,7 +97,7 @@ fc_cli_sample_usage (FILE *out)
   fputs (
       "Usage: flowcheck sample --data SPEC|NAME --obs FILE --guidance G --n N\n"
       "                        [--gamma GAMMA] [--seed S] [--steps K]\n"
-      "                        [--schedule S] [--quiet]\n"
+      "                        [--schedule S] [--output FILE] [--quiet]\n"
       "       flowcheck sample --data SPEC|NAME --guidance none --n N ...\n"
       "\n"
       "N samples of the posterior of data x1 ~ q (a Gaussian mixture) given\n"
@@ -105,7 +106,9 @@ fc_cli_sample_usage (FILE *out)
       "(x_t = alpha_t x1 + sigma_t x0) by u_t(x) + c_t grad log h_t(x), u_t\n"
       "the marginal field of q, c_t the guidance factor ((1-t)/t for the\n"
       "linear schedule), h_t a likelihood of y given x_t, with RK4 in K equal\n"
-      "steps.  One sample a line: D numbers, %.17g, separated by one blank.\n"
+      "steps.  One sample a line: D numbers, %.17g, separated by one blank;\n"
+      "or, with --output NAME.npy, a NumPy .npy array (float64, C order,\n"
+      "shape (N, D)).\n"
       "\n"
       "Options:\n"
       "  --data SPEC|NAME  a built-in data set or a mixture spec file (required)\n"
@@ -134,6 +137,9 @@ fc_cli_sample_usage (FILE *out)
       "                    Monte Carlo error at 10^4 samples; see the README)\n"
       "  --schedule S      linear (default), cosine or vp, as in\n"
       "                    'flowcheck eval'\n"
+      "  --output FILE     write to FILE instead of standard output: .npy\n"
+      "                    when FILE ends in '.npy', else the text above;\n"
+      "                    written atomically, and not at all on failure\n"
       "  --quiet           no progress lines on standard error (they appear\n"
       "                    only for runs longer than 2 s)\n"
       "  -h, --help        print this help and exit\n"
@@ -156,8 +162,8 @@ fc_cli_sample_usage (FILE *out)
       "nothing written on standard output, or a write error; 2 bad usage or\n"
       "input (missing or bad option, unknown guidance, --gamma without\n"
       "reconstruction, malformed spec or observation file, observation of\n"
-      "another dimension than the data), with nothing written on standard\n"
-      "output.\n",
+      "another dimension than the data, an --output file that cannot be\n"
+      "created), with nothing written on standard output or to --output.\n",
       out);
 }
 
@@ -264,6 +270,9 @@ fc_cli_sample_option (void *args, int c)
     case FC_CLI_OPT_QUIET:
       a->quiet = 1;
       return 0;
+    case FC_CLI_OPT_OUTPUT:
+      a->output = optarg;
+      return 0;
     case FC_CLI_OPT_SEED:
       return fc_cli_option_ulong ("sample", "--seed", optarg, 0, 0, &a->seed);
     default: /* FC_CLI_OPT_STEPS */
@@ -288,6 +297,7 @@ fc_cli_sample_parse (int argc, char **argv, fc_cli_sample_args *a)
     { "steps", required_argument, NULL, FC_CLI_OPT_STEPS },
     { "schedule", required_argument, NULL, FC_CLI_OPT_SCHEDULE },
     { "quiet", no_argument, NULL, FC_CLI_OPT_QUIET },
+    { "output", required_argument, NULL, FC_CLI_OPT_OUTPUT },
     FC_CLI_HELP_AND_END
   };
   static const fc_cli_parser parser = {
@@ -381,10 +391,11 @@ fc_cli_sample_check_finite (const double *x, size_t n, size_t dim)
   return FC_CLI_EXIT_MISMATCH;
 }
 
-/* Sample with the prior G and observation O; returns the exit status.  */
+/* Sample with the prior G and observation O, writing to OUT; returns the
+   exit status.  */
 static int
 fc_cli_sample_draw (const fc_cli_sample_args *a, const fc_gmm *g,
-                    const fc_obs *o)
+                    const fc_obs *o, fc_cli_output *out)
 {
   size_t dim = g->dim;
   if (a->n > FC_CLI_SAMPLE_MAX_COORDS / dim)
@@ -413,8 +424,9 @@ fc_cli_sample_draw (const fc_cli_sample_args *a, const fc_gmm *g,
   int exit_status = status == GSL_SUCCESS
                         ? fc_cli_sample_check_finite (x, a->n, dim)
                         : fc_cli_sample_failed (status);
-  if (exit_status == FC_CLI_EXIT_OK)
-    fc_cli_print_rows (x, a->n, dim);
+  if (exit_status == FC_CLI_EXIT_OK
+      && fc_cli_output_rows (out, x, a->n, dim, 0) != GSL_SUCCESS)
+    exit_status = FC_CLI_EXIT_MISMATCH;
   free (x);
   fc_guide_field_free (f);
   return exit_status;
@@ -424,6 +436,7 @@ int
 fc_cli_sample (int argc, char **argv)
 {
   fc_cli_sample_args a;
+  fc_cli_output out;
 
   memset (&a, 0, sizeof a);
   a.seed = FC_CLI_DEFAULT_SEED;
@@ -431,13 +444,17 @@ fc_cli_sample (int argc, char **argv)
   int status = fc_cli_sample_parse (argc, argv, &a);
   if (status != FC_CLI_PARSED)
     return status;
-  fc_gmm *g = fc_cli_load_data ("sample", a.data);
-  if (g == NULL)
+  if (fc_cli_output_open ("sample", a.output, &out) != 0)
     return FC_CLI_EXIT_USAGE;
-  fc_obs *o = fc_cli_sample_obs (&a, g, &status);
+  fc_gmm *g = fc_cli_load_data ("sample", a.data);
+  fc_obs *o = NULL;
+  if (g == NULL)
+    status = FC_CLI_EXIT_USAGE;
+  else
+    o = fc_cli_sample_obs (&a, g, &status);
   if (o != NULL)
-    status = fc_cli_sample_draw (&a, g, o);
+    status = fc_cli_sample_draw (&a, g, o, &out);
   fc_obs_free (o);
   fc_gmm_free (g);
-  return fc_cli_finish_output ("sample", status);
+  return fc_cli_output_close ("sample", &out, status);
 }
