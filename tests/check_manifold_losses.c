@@ -48,6 +48,10 @@ FC_CLAIM_TEST (test_m4_losses_share_the_minimiser_only_pointwise, "M4",
   ck_assert (fc_verdict_get (v, "karcher_residual_max") < 1e-12);
   ck_assert (fc_verdict_get (v, "mixture_frechet_off_midpoint") < 1e-12);
   ck_assert (fc_verdict_get (v, "max_dist_rt_r1") < M_PI - 0.1);
+  /* The distance follows the leading-order law (1/12) |(tr Sigma - Sigma)
+     b| to its O(|b|^2 + s^2) remainder.  */
+  ck_assert (fabs (fc_verdict_get (v, "lead_ratio_igso3_max") - 1.0) < 0.1);
+  ck_assert (fabs (fc_verdict_get (v, "lead_ratio_mix_min") - 1.0) < 0.1);
   /* The spread grows the distance: s = 0.2 above s = 0.05 (t = 0).  */
   ck_assert (fc_verdict_get (v, "d_igso3_s0.2_t0")
              > fc_verdict_get (v, "d_igso3_s0.05_t0"));
