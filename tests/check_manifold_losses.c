@@ -38,12 +38,19 @@ END_TEST
 FC_CLAIM_TEST (test_m4_losses_share_the_minimiser_only_pointwise, "M4",
                FC_VERDICT_APPROXIMATE)
 {
-  assert_figure (v, "pointwise_argmin", FC_TEST_HOLDS, 1);
-  assert_figure (v, "pointwise_margin", FC_TEST_HOLDS, 1);
-  assert_figure (v, "tangent_mean_margin", FC_TEST_VALID, 1);
-  assert_figure (v, "frechet_mean_margin", FC_TEST_VALID, 1);
-  assert_figure (v, "means_distance_igso3", FC_TEST_EXACT, 0);
-  assert_figure (v, "means_distance_mixture", FC_TEST_EXACT, 0);
+  static const struct
+  {
+    const char *name;
+    fc_metric_test test;
+    int pass;
+  } figures[] = { { "pointwise_argmin", FC_TEST_HOLDS, 1 },
+                  { "pointwise_margin", FC_TEST_HOLDS, 1 },
+                  { "tangent_mean_margin", FC_TEST_VALID, 1 },
+                  { "frechet_mean_margin", FC_TEST_VALID, 1 },
+                  { "means_distance_igso3", FC_TEST_EXACT, 0 },
+                  { "means_distance_mixture", FC_TEST_EXACT, 0 } };
+  for (size_t i = 0; i < FC_COUNT (figures); i++)
+    assert_figure (v, figures[i].name, figures[i].test, figures[i].pass);
   ck_assert (metric (v, "means_distance_igso3")->value > 1e-6);
   ck_assert (fc_verdict_get (v, "karcher_residual_max") < 1e-12);
   ck_assert (fc_verdict_get (v, "mixture_frechet_off_midpoint") < 1e-12);

@@ -40,14 +40,12 @@
 #include "fc_rng.h"
 #include "manifold_internal.h"
 
-/* The largest |x_{j,c}| of one configuration X (3N).  */
+/* The largest |x_{j,c}| of one configuration X (DIM = 3N).  */
 static double
 mf_max_abs (size_t dim, const double *x)
 {
-  double m = 0.0;
-  for (size_t i = 0; i < dim; i++)
-    m = fmax (m, fabs (x[i]));
-  return m;
+  gsl_vector_const_view v = gsl_vector_const_view_array (x, dim);
+  return fabs (x[gsl_blas_idamax (&v.vector)]);
 }
 
 /* The largest |centre of mass| over the three axes of X (N atoms).  */
