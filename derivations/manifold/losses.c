@@ -254,6 +254,7 @@ typedef struct
   double margin_tan, margin_geo;      /* at each loss's own minimiser */
   double karcher_resid, grad_geo_at_tan, mix_vs_midpoint, max_sample_dist;
   double lead_min[2], lead_max[2];    /* d over the leading-order law */
+  double law[2][MF_M4_NS][MF_M4_NT];  /* the leading-order law */
 } mf_m4_spread_result;
 
 /* Below this the law and d are round-off (zero spread): no ratio.  */
@@ -307,6 +308,7 @@ mf_m4_setting (mf_law *law, int f, size_t is, size_t it, int swap,
   status = mf_m4_leading (law, Mf, &lead);
   if (status)
     return status;
+  res->law[f][is][it] = lead;
   if (lead > MF_M4_LEAD_MIN)
     {
       res->lead_min[f] = fmin (res->lead_min[f], res->dist[f][is][it] / lead);
@@ -412,6 +414,27 @@ mf_m4_spread (const fc_run_options *opt, mf_m4_spread_result *res)
   return status;
 }
 
+/* so3-means: the table and its law into the figure record (NaN where
+   the size plan skips a setting).  */
+static void
+mf_m4_store_figure (const fc_run_options *opt, const mf_m4_spread_result *res)
+{
+  const mf_sizes *sz = FC_SIZES (mf_size_plan, opt);
+  mf_figures *fig = opt->figures;
+  if (fig == NULL)
+    return;
+  for (int f = 0; f < 2; f++)
+    for (size_t is = 0; is < MF_M4_NS; is++)
+      for (size_t it = 0; it < MF_M4_NT; it++)
+        {
+          int run = is % sz->m4_stride == 0 && it % sz->m4_stride == 0;
+          fig->means.d[f][is][it] = run ? res->dist[f][is][it] : NAN;
+          fig->means.law[f][is][it] = run ? res->law[f][is][it] : NAN;
+        }
+  fig->means.draws = sz->m4_n;
+  fig->means.done = 1;
+}
+
 /* The distances of family F as reported figures, one per (s, t).  */
 static double
 mf_m4_report_table (fc_verdict *v, const mf_sizes *sz, int f,
@@ -441,6 +464,7 @@ mf_check_m4 (const fc_run_options *opt, fc_verdict *v)
     status = mf_m4_spread (opt, &res);
   if (status)
     GSL_ERROR ("M4 failed", status);
+  mf_m4_store_figure (opt, &res);
 
   double band_pt = 4.0 * MF_SO3_ROUNDOFF;
   fc_verdict_decide (v, FC_TEST_HOLDS, "pointwise_argmin", argmin, band_pt,

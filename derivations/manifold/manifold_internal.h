@@ -170,6 +170,15 @@ typedef struct
   double order_h[MF_NLADDER];
   double order_err[MF_NC][MF_NLADDER];
   double order_fit[MF_NC];
+  /* so3-means (M4): d(tangent mean, Frechet mean) and its leading-order
+     law per family (IGSO(3), mixture), spread and time; NaN where the
+     size plan skips a setting.  */
+  struct
+  {
+    int done;
+    size_t draws; /* IGSO(3) draws */
+    double d[2][MF_M4_NS][MF_M4_NT], law[2][MF_M4_NS][MF_M4_NT];
+  } means;
 } mf_figures;
 
 int
