@@ -333,11 +333,12 @@ mf_m4_setting (mf_law *law, int f, size_t is, size_t it, int swap,
 /* The rotations of family F at spread S around MU into R (n, 9) and their
    weights into W: F = 0, mu E_i with E (n, 9) IGSO(3) draws around the
    identity; F = 1, mu exp(-+ s axis), n = 2.  Zero spread: mu.  */
-static void
+static int
 mf_m4_family (int f, double s, const double mu[9], const double axis[3],
               const double *E, size_t n, int zero, double *R, double *w)
 {
-  for (size_t i = 0; i < n; i++)
+  int status = GSL_SUCCESS;
+  for (size_t i = 0; i < n && !status; i++)
     {
       w[i] = 1.0 / (double) n;
       if (f == 0 && !zero)
@@ -349,9 +350,10 @@ mf_m4_family (int f, double s, const double mu[9], const double axis[3],
             b[k] = zero ? 0.0 : (i ? s : -s) * axis[k];
           for (int k = 0; k < 9; k++)
             R[9 * i + k] = mu[k];
-          mf_step (R + 9 * i, b);
+          status = mf_step (R + 9 * i, b);
         }
     }
+  return status;
 }
 
 /* mu, the noise direction (r0 = mu exp(MF_M4_D0 dir)) and the mixture
@@ -393,7 +395,8 @@ mf_m4_spread (const fc_run_options *opt, mf_m4_spread_result *res)
       for (int f = 0; f < 2 && !status; f++)
         {
           size_t m = f == 0 ? n : 2;
-          mf_m4_family (f, s, mu, axis, E, m, variant == MF_M4_ZERO_SPREAD, R, w);
+          status = mf_m4_family (f, s, mu, axis, E, m,
+                                 variant == MF_M4_ZERO_SPREAD, R, w);
           for (size_t it = 0; it < MF_M4_NT && !status; it += sz->m4_stride)
             {
               double rt[9], b[3];
