@@ -55,11 +55,40 @@ mf_order_rows (FILE *out, const void *record)
              fig->order_err[0][l], fig->order_err[1][l]);
 }
 
+/* so3-means.dat: per family (index 0 IGSO(3), 1 mixture) one row per
+   spread s: d(tangent mean, Frechet mean) and its leading-order law at
+   each time.  */
+static void
+mf_means_rows (FILE *out, const void *record)
+{
+  const mf_figures *fig = record;
+  fprintf (out, "# setting: r_t = exp_mu((1-t) log_mu(r0)), d(r0, mu) = %g; "
+           "index 0: %zu IGSO(3) draws of scale s around mu, index 1: mu "
+           "exp(-+ s e), weights 1/2; law = |(tr Sigma - Sigma) log_M(r_t)|/12\n",
+           MF_M4_D0, fig->means.draws);
+  for (int f = 0; f < 2; f++)
+    {
+      if (f)
+        fputs ("\n\n", out);
+      for (size_t is = 0; is < MF_M4_NS; is++)
+        {
+          fprintf (out, "%.17g", mf_m4_spreads[is]);
+          for (size_t it = 0; it < MF_M4_NT; it++)
+            fprintf (out, " %.17g %.17g", fig->means.d[f][is][it],
+                     fig->means.law[f][is][it]);
+          fputc ('\n', out);
+        }
+    }
+}
+
 static const fc_figure_datafile mf_figure_files[] = {
   { "so3-sign.dat", "t d_note d_corrected", mf_sign_rows },
   { "so3-schedules.dat",
     "t linear linear_euler exp5 exp5_euler exp10 exp10_euler", mf_sched_rows },
   { "so3-orders.dat", "h steps err_c5 err_c10", mf_order_rows },
+  { "so3-means.dat",
+    "s d_t0 law_t0 d_t0.3 law_t0.3 d_t0.6 law_t0.6 d_t0.9 law_t0.9",
+    mf_means_rows },
 };
 
 int
@@ -68,6 +97,9 @@ mf_write_figures (const fc_run_options *opt, const void *record)
   const mf_figures *fig = record;
   if (!(fig->sign_done && fig->sched_done))
     GSL_ERROR ("the figure record misses a check's data (run the module whole)",
+               GSL_EINVAL);
+  if (!fig->means.done)
+    GSL_ERROR ("the figure record misses M4's data (run the module whole)",
                GSL_EINVAL);
   return fc_module_write_datafiles (opt, mf_figure_files,
                                     FC_COUNT (mf_figure_files), fig);

@@ -10,6 +10,10 @@
  *                   geodesic Euler order
  *   figures.c       so3-sign and so3-schedules from the record the checks
  *                   fill
+ *   losses.c        M4: the rotation losses' minimisers, pointwise and
+ *                   for a spread of r1 (tangent mean vs Frechet mean)
+ *   translations.c  M5: the translation loss identity, the centred
+ *                   Gaussian on R^{3N}/R^3 and the centre of mass of the path
  *
  * Tangent convention (used throughout): a tangent vector at the rotation
  * x is x hat(b) with b in R^3 its body vector; log_x(y) = x log(x^T y)
@@ -39,6 +43,22 @@ enum
 #define MF_M1_PERTURB 1e-12
 #define MF_M3_PERTURB 1e-9
 
+/* Controls of M4 and M5, numbered by claim (codes are per claim).  */
+enum
+{
+  MF_M4_SHIFTED_MINIMISER = 41, /* losses against r1 exp(MF_M4_SHIFT e_0) */
+  MF_M4_ZERO_SPREAD,            /* every r1 of the spread at its centre */
+  MF_M4_SWAPPED_MINIMISERS,     /* each margin at the other loss's minimiser */
+  MF_M5_WRONG_POWER = 51,       /* x-space loss ||x1hat - x1||^2/(1-t) */
+  MF_M5_UNCENTRED_NOISE         /* x0 ~ N(0, I_{3N}), not centred */
+};
+
+/* M4: the shift of the minimiser in the control shifted_minimiser: far
+   above the round-off band, and the margin's steps eps = 1e-4, 1e-5 are
+   below 2 MF_M4_SHIFT, where a step towards the shifted point decreases
+   the loss.  */
+#define MF_M4_SHIFT 1e-3
+
 /* ------------------------------------------------------- the size plan */
 
 typedef struct
@@ -49,6 +69,12 @@ typedef struct
   size_t m3_n;      /* random (x0, x1) pairs of M3's identity */
   size_t m3_nt;     /* times of M3's identity */
   size_t m3_paths;  /* paths of M3's order study */
+  size_t m4_pairs;  /* random (r_t, r1) pairs of M4's pointwise part */
+  size_t m4_n;      /* IGSO(3) draws of M4's spread */
+  size_t m4_stride; /* M4 runs every m4_stride-th spread and time */
+  size_t m5_atoms;  /* atoms N of M5 (R^{3N}) */
+  size_t m5_samples; /* centred noise draws of M5's covariance */
+  size_t m5_draws;  /* (x0, x1, x1hat, t) draws of M5's loss and path */
 } mf_sizes;
 
 extern const mf_sizes mf_size_plan[FC_SIZE_COUNT];
@@ -60,6 +86,12 @@ enum
   MF_TAG_M2 = 0x3A200, /* + 0 round-trip times, + 1 paths, + 2 round-trip
                           pairs */
   MF_TAG_M3 = 0x3A300  /* + 0 identity, + 1 order study */
+};
+enum
+{
+  MF_TAG_M4 = 0x3A400, /* + 0 pointwise pairs, + 1 mu, + 2 directions,
+                          + 3 IGSO(3) draws */
+  MF_TAG_M5 = 0x3A500  /* + 0 noise draws, + 1 path draws, + 2 times */
 };
 
 /* The round-off accuracy of fc_so3_log (fc_so3.h: about 1e-13 absolute
@@ -75,6 +107,20 @@ enum
 extern const double mf_rates[MF_NC]; /* c = 5, 10 */
 #define MF_NLADDER 5
 extern const size_t mf_ladder[MF_NLADDER]; /* 256 .. 4096 steps */
+
+/* M4: the spreads s (IGSO(3) scale; the mixture's rotations at mu exp(-+
+   s e)) and times t, r_t = exp_mu((1-t) log_mu(r0)) with d(r0, mu) =
+   MF_M4_D0 (so every r1 stays within pi - 0.1 of r_t).  */
+#define MF_M4_NS 4
+#define MF_M4_NT 4
+#define MF_M4_D0 1.0
+extern const double mf_m4_spreads[MF_M4_NS]; /* 0.05 .. 0.4 */
+extern const double mf_m4_times[MF_M4_NT];   /* 0 .. 0.9 */
+
+/* M5: the most atoms a configuration may have (stack arrays), and the
+   family false-alarm level of the covariance z-scores.  */
+#define MF_M5_ATOMS_MAX 64
+#define MF_MC_ALPHA 1e-3
 
 /* ------------------------------------------------- shared helpers */
 
@@ -101,6 +147,7 @@ mf_pairs (unsigned long seed, size_t n, double dmin, double dmax, double *A,
 /* ------------------------------------------------------- the parts */
 
 fc_check_fn mf_check_m1, mf_check_m2, mf_check_m3;
+fc_check_fn mf_check_m4, mf_check_m5;
 
 /* ------------------------------------------------- the figure record */
 
@@ -123,6 +170,15 @@ typedef struct
   double order_h[MF_NLADDER];
   double order_err[MF_NC][MF_NLADDER];
   double order_fit[MF_NC];
+  /* so3-means (M4): d(tangent mean, Frechet mean) and its leading-order
+     law per family (IGSO(3), mixture), spread and time; NaN where the
+     size plan skips a setting.  */
+  struct
+  {
+    int done;
+    size_t draws; /* IGSO(3) draws */
+    double d[2][MF_M4_NS][MF_M4_NT], law[2][MF_M4_NS][MF_M4_NT];
+  } means;
 } mf_figures;
 
 int
