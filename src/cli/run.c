@@ -18,6 +18,9 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "cli.h"
 #include "fc_io.h"
@@ -187,14 +190,30 @@ fc_cli_run_parse (int argc, char **argv, fc_cli_run_args *args)
   return status;
 }
 
-/* Measure CLAIM, or its CONTROL when not NULL, into R with OPT (whose
-   figures field is the module's figure record or NULL) and print its row.
-   Returns the check's status.  */
-static int
-fc_cli_run_item (const fc_cli_run_args *args, const fc_run_options *opt,
-                 const fc_module *module, const fc_claim *claim,
-                 const fc_control *control, fc_cli_result *r)
+/* One row of the run: a claim, or one of its controls, of module M, with
+   its place in the output.  The rows are measured in parallel, one per
+   thread (the checks share no state: each draws from its own streams of
+   the seed, so its numbers do not depend on which thread ran it or when),
+   and printed in catalog order as they complete.  */
+typedef struct
 {
+  size_t m;                  /* index in fc_modules[] */
+  const fc_claim *claim;
+  const fc_control *control; /* NULL: the claim itself */
+  int first_of_module;       /* the module's header goes before this row */
+  int status;                /* the check's GSL status */
+  int done;
+} fc_cli_run_job;
+
+/* Measure JOB into R with OPT (whose figures field is the module's figure
+   record or NULL); progress and failures on stderr, nothing on stdout.  */
+static void
+fc_cli_run_measure (const fc_run_options *opt, fc_cli_run_job *job,
+                    fc_cli_result *r)
+{
+  const fc_module *module = fc_modules[job->m];
+  const fc_claim *claim = job->claim;
+  const fc_control *control = job->control;
   FILE *progress = opt->progress;
   char what[128];
   snprintf (what, sizeof what, "%s %s%s%s", module->name, claim->id,
@@ -221,14 +240,26 @@ fc_cli_run_item (const fc_cli_run_args *args, const fc_run_options *opt,
   if (progress != NULL)
     fprintf (progress, "[%s] %s in %.1f s\n", what,
              fc_verdict_name (r->v.verdict), fc_cli_now () - t0);
+  job->status = status;
+}
+
+/* Print the row of JOB (measured into R) on stdout, after its module's
+   header when it is the module's first.  */
+static void
+fc_cli_run_print (const fc_cli_run_args *args, const fc_cli_run_job *job,
+                  const fc_cli_result *r)
+{
+  const fc_module *module = fc_modules[job->m];
+  if (!args->tsv && job->first_of_module)
+    printf ("%s: %s\n", module->name, module->title);
   if (args->tsv)
     fc_verdict_print_tsv_as (stdout, &r->v, r->label, r->expected);
   else
-    fc_verdict_print_row_as (stdout, &r->v, control ? control->name : NULL,
+    fc_verdict_print_row_as (stdout, &r->v,
+                             job->control ? job->control->name : NULL,
                              r->expected);
   /* Rows appear as results come, even through a pipe.  */
   fflush (stdout);
-  return status;
 }
 
 /* Render the figure RECORD of MODULE, filled by its checks, into --out.  */
@@ -267,45 +298,101 @@ fc_cli_run_record (const fc_cli_run_args *args, const fc_cli_selection *sel,
   return record;
 }
 
-/* Run the claims of module M selected in SEL (or their controls) into
-   RESULTS, advanced past them.  A module run whole with --out collects its
-   figure data in a record its checks fill, written once they all ran.  */
-static fc_cli_result *
-fc_cli_run_module (const fc_cli_run_args *args, const fc_cli_selection *sel,
-                   size_t m, fc_cli_result *results, fc_cli_run_tally *tally)
+/* The rows of the selection SEL in catalog order into JOBS (room for every
+   row); their number.  */
+static size_t
+fc_cli_run_jobs (const fc_cli_run_args *args, const fc_cli_selection *sel,
+                 fc_cli_run_job *jobs)
 {
-  const fc_module *module = fc_modules[m];
-  fc_run_options opt = args->opt;
-  void *record = fc_cli_run_record (args, sel, m, tally);
-  int header = 0, all_ran = 1;
-  opt.figures = record;
-  for (size_t i = 0; i < module->n_claims; i++)
+  size_t n = 0;
+  for (size_t m = 0; m < sel->n_modules; m++)
     {
-      const fc_claim *claim = &module->claims[i];
-      if (!sel->claim[sel->first[m] + i])
-        continue;
-      if (!args->tsv && !header)
-        printf ("%s: %s\n", module->name, module->title), header = 1;
-      size_t n = args->controls ? claim->n_controls : 1;
-      for (size_t k = 0; k < n; k++, results++)
+      const fc_module *module = fc_modules[m];
+      size_t first = n;
+      for (size_t i = 0; i < module->n_claims; i++)
         {
-          const fc_control *control = args->controls ? &claim->controls[k] : NULL;
-          all_ran &= fc_cli_run_item (args, &opt, module, claim, control,
-                                      results) == GSL_SUCCESS;
-          tally->n_run++;
-          tally->n_expected += results->v.verdict == results->expected;
+          const fc_claim *claim = &module->claims[i];
+          if (!fc_cli_selected (sel, m, i))
+            continue;
+          size_t nc = args->controls ? claim->n_controls : 1;
+          for (size_t k = 0; k < nc; k++, n++)
+            {
+              memset (&jobs[n], 0, sizeof jobs[n]);
+              jobs[n].m = m;
+              jobs[n].claim = claim;
+              jobs[n].control = args->controls ? &claim->controls[k] : NULL;
+              jobs[n].first_of_module = n == first;
+            }
         }
     }
-  if (record != NULL && all_ran)
-    fc_cli_run_figures (args, module, record, tally);
-  else if (record != NULL)
+  return n;
+}
+
+/* Measure the N_JOBS rows, in parallel over rows, into RESULTS, printing
+   each in catalog order as soon as it and every row before it are done.
+   RECORDS[m] is module m's figure record or NULL.  Nested parallel
+   regions (the batch kernels the checks call) then run on one thread
+   each: with one row per thread there is no idle thread to give them,
+   and a thread that waits between short parallel regions spins
+   (OpenMP's active wait) instead of doing work.  One row alone keeps the
+   kernels' own threads.  */
+static void
+fc_cli_run_rows (const fc_cli_run_args *args, void *const *records,
+                 fc_cli_run_job *jobs, size_t n_jobs, fc_cli_result *results)
+{
+  size_t next = 0;
+  long n = (long) n_jobs;
+#ifdef _OPENMP
+  omp_set_max_active_levels (1);
+#endif
+#pragma omp parallel for schedule(dynamic, 1) if (n_jobs > 1)
+  for (long j = 0; j < n; j++)
     {
-      fc_cli_error ("run", "%s: figure data not written: a check failed to "
-                    "run", module->name);
-      tally->write_failed = 1;
+      fc_run_options opt = args->opt;
+      opt.figures = records[jobs[j].m];
+      fc_cli_run_measure (&opt, &jobs[j], &results[j]);
+#pragma omp critical(fc_cli_run_output)
+      {
+        jobs[j].done = 1;
+        while (next < n_jobs && jobs[next].done)
+          {
+            fc_cli_run_print (args, &jobs[next], &results[next]);
+            next++;
+          }
+      }
     }
-  fc_module_figures_free (module, record);
-  return results;
+}
+
+/* Count the rows and write the figures of every module run whole, once
+   all its rows ran.  */
+static void
+fc_cli_run_finish (const fc_cli_run_args *args, const fc_cli_selection *sel,
+                   void *const *records, const fc_cli_run_job *jobs,
+                   const fc_cli_result *results, size_t n_jobs,
+                   fc_cli_run_tally *tally)
+{
+  for (size_t j = 0; j < n_jobs; j++)
+    {
+      tally->n_run++;
+      tally->n_expected += results[j].v.verdict == results[j].expected;
+    }
+  for (size_t m = 0; m < sel->n_modules; m++)
+    {
+      if (records[m] == NULL)
+        continue;
+      int all_ran = 1;
+      for (size_t j = 0; j < n_jobs; j++)
+        if (jobs[j].m == m)
+          all_ran &= jobs[j].status == GSL_SUCCESS;
+      if (all_ran)
+        fc_cli_run_figures (args, fc_modules[m], records[m], tally);
+      else
+        {
+          fc_cli_error ("run", "%s: figure data not written: a check "
+                        "failed to run", fc_modules[m]->name);
+          tally->write_failed = 1;
+        }
+    }
 }
 
 /* The header of the TSV table: the second column names the module of a
@@ -393,24 +480,35 @@ static int
 fc_cli_run_selection (const fc_cli_run_args *args, const fc_cli_selection *sel)
 {
   fc_cli_run_tally tally = { 0, 0, 0 };
+  size_t n_rows = fc_cli_run_count (args, sel);
   /* +1: calloc (0) may return NULL.  */
-  fc_cli_result *results = calloc (fc_cli_run_count (args, sel) + 1,
-                                   sizeof *results);
-  if (results == NULL)
+  fc_cli_result *results = calloc (n_rows + 1, sizeof *results);
+  fc_cli_run_job *jobs = calloc (n_rows + 1, sizeof *jobs);
+  void **records = calloc (sel->n_modules + 1, sizeof *records);
+  if (results == NULL || jobs == NULL || records == NULL)
     {
+      free (results);
+      free (jobs);
+      free (records);
       fc_cli_error ("run", "out of memory");
       return FC_CLI_EXIT_MISMATCH;
     }
   double t0 = fc_cli_now ();
   if (args->tsv)
     fc_cli_run_tsv_header (args, stdout);
-  fc_cli_result *next = results;
   for (size_t m = 0; m < sel->n_modules; m++)
-    next = fc_cli_run_module (args, sel, m, next, &tally);
+    records[m] = fc_cli_run_record (args, sel, m, &tally);
+  size_t n_jobs = fc_cli_run_jobs (args, sel, jobs);
+  fc_cli_run_rows (args, records, jobs, n_jobs, results);
+  fc_cli_run_finish (args, sel, records, jobs, results, n_jobs, &tally);
+  for (size_t m = 0; m < sel->n_modules; m++)
+    fc_module_figures_free (fc_modules[m], records[m]);
   fc_cli_run_summary (args, &tally, fc_cli_now () - t0);
   if (args->opt.out_dir != NULL
       && fc_cli_run_write_tsv (args, results, tally.n_run) != 0)
     tally.write_failed = 1;
+  free (records);
+  free (jobs);
   free (results);
   int ok = tally.n_expected == tally.n_run && !tally.write_failed;
   return ok ? FC_CLI_EXIT_OK : FC_CLI_EXIT_MISMATCH;
