@@ -471,10 +471,12 @@ mf_m6_report (fc_verdict *v, const mf_m6_level *L, const mf_sizes *sz)
       MF_M6_REPORT ("is_log_sd_n256_s%zu", L[l].log_sd[1][q2]);
       MF_M6_REPORT ("haar_grad_sd_nmax_s%zu", L[l].grad_sd[0][nn - 1]);
       MF_M6_REPORT ("is_grad_sd_nmax_s%zu", L[l].grad_sd[1][nn - 1]);
+      MF_M6_REPORT ("crosscheck_s%zu", L[l].cross);
     }
 #undef MF_M6_REPORT
   fc_verdict_report (v, "pm_log_bias_laplace_s0", L[0].laplace, NAN);
   fc_verdict_report (v, "laplace_correction_s0", L[0].laplace_corr, NAN);
+  fc_verdict_report (v, "laplace_error_s0", L[0].pm_log_bias - L[0].laplace, NAN);
   fc_verdict_report (v, "is_log_bias_n16_s0", L[0].log_bias[1][0], NAN);
   fc_verdict_report (v, "is_log_bias_pred_n16_s0", -0.5 * L[0].v[1] / 16.0, NAN);
 }
