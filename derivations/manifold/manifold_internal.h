@@ -10,6 +10,10 @@
  *                   geodesic Euler order
  *   figures.c       so3-sign and so3-schedules from the record the checks
  *                   fill
+ *   motif.c         M6: estimators of the motif likelihood p(y|x) and its
+ *                   gradient (Haar, point mass, IGSO(3) importance sampling)
+ *   motif_reference.c  M6's exact references (1-D Bingham reduction,
+ *                   angle-axis quadrature)
  *
  * Tangent convention (used throughout): a tangent vector at the rotation
  * x is x hat(b) with b in R^3 its body vector; log_x(y) = x log(x^T y)

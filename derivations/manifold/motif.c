@@ -18,12 +18,14 @@
  * weighted mean of Q_j (consistent, biased O(1/n)).
  *
  * The proposal's scale.  At small sigma the posterior of the rotation
- * vector of R is N(0, sigma^2 (tr G I - G)^{-1}), G -> sum_i z_i z_i^T
- * rotated: its largest standard deviation is tau = sigma/sqrt(mu_min),
- * mu_min = lambda_2 + lambda_3 of the motif's second moment (its size
- * in its thinnest plane).  IGSO(3)(s) is N(0, s^2 I) in the rotation
- * vector at small s; the weights' variance is finite only for s > tau /
- * sqrt 2 and least near s = tau for a Gaussian target; s = 1.25 tau
+ * vector of R is N(0, sigma^2 (tr G I - G)^{-1}), G = H Q*: its largest
+ * standard deviation is tau = sigma/sqrt(mu_min), mu_min the smallest
+ * eigenvalue of tr G I - G; as sigma -> 0, G -> sum_i z_i z_i^T (up to
+ * the rotation) and mu_min -> lambda_2 + lambda_3 of the motif's second
+ * moment, the motif's size in its thinnest plane.  IGSO(3)(s) is N(0,
+ * s^2 I) in the rotation vector at small s; the weights' variance is
+ * finite only for s > tau/sqrt 2 and least near s = tau for a Gaussian
+ * target; s = 1.25 tau
  * leaves room for the posterior's heavier-than-Gaussian tail (its
  * exponent carries 2(1 - cos w)/w^2 <= 1).  At large sigma s is large
  * and IGSO(3) tends to Haar, as the posterior does.
@@ -38,9 +40,9 @@
  *     dominated by rare draws and the cell is reported);
  *   is_grad_z (HOLDS): the IS gradient at the largest n, per component,
  *     within its t-band of the reference;
- *   reference_crosscheck (VALID): the 1-D reference and the angle-axis
- *     quadrature agree within 4 times the latter's change from NW/2 to
- *     NW nodes, plus the round-off of its sum;
+ *   reference_crosscheck_over_band (VALID): the 1-D reference and the
+ *     angle-axis quadrature agree within 4 times the latter's change
+ *     from NW/2 to NW nodes, plus the round-off of its sum;
  *   pm_grad_err_over_is_sd (EXACT): the point mass's gradient error over
  *     the standard deviation of the IS gradient at the largest n, at
  *     most 1 at every level: the point mass is exact to the IS noise.
@@ -143,7 +145,8 @@ mf_estimate (const mf_motif *m, size_t n, const double *R, const double *lw,
       const double *r = R + 9 * j;
       double tr = 0.0;
       for (int i = 0; i < 3; i++)
-        tr += r[3 * i] * G[i] + r[3 * i + 1] * G[3 + i] + r[3 * i + 2] * G[6 + i];
+        tr += r[3 * i] * G[i] + r[3 * i + 1] * G[3 + i]
+              + r[3 * i + 2] * G[6 + i];
       a[j] = beta * (tr - trg) + (lw != NULL ? lw[j] : 0.0);
       amax = fmax (amax, a[j]);
     }
@@ -205,7 +208,7 @@ mf_uniform_angles (size_t n, double *R)
 /* What one noise level measures.  Estimator index 0: Haar, 1: IS.  */
 typedef struct
 {
-  double sigma, log_p, grad[MF_M6_DIM], gnorm;
+  double sigma, s, log_p, grad[MF_M6_DIM], gnorm;
   double v[2];             /* exact per-draw relative variance of p-hat */
   double pm_log_bias, pm_grad_err, laplace, laplace_corr;
   double cross, cross_band;
@@ -332,7 +335,8 @@ mf_m6_summarise (const mf_m6_sums *S, size_t nn, size_t reps, mf_m6_level *L)
         for (size_t c = 0; c < MF_M6_DIM; c++)
           {
             double mean = S->g[e][q][c] / r;
-            double var = fmax (0.0, (S->g2[e][q][c] - r * mean * mean) / (r - 1.0));
+            double var = fmax (0.0, (S->g2[e][q][c] - r * mean * mean)
+                                        / (r - 1.0));
             b2 += mean * mean;
             v2 += var;
             if (var > 0.0)
@@ -352,11 +356,13 @@ mf_m6_level_run (const fc_run_options *opt, const mf_sizes *sz, size_t level,
                  double rho, mf_m6_level *L)
 {
   int variant = fc_control_variant (opt);
-  double rel = sz->m6_sigma[level] * (variant == MF_M6_SMALL_SIGMA ? MF_M6_SMALL : 1.0);
+  double rel = sz->m6_sigma[level]
+               * (variant == MF_M6_SMALL_SIGMA ? MF_M6_SMALL : 1.0);
   mf_motif m;
   int status = mf_motif_at (z, qtrue, eps, rel * rho, &m);
   L->sigma = m.sigma;
   double s = MF_M6_PROPOSAL_INFLATION * m.tau_max;
+  L->s = s;
   double s_eval = variant == MF_M6_PROPOSAL_SCALE ? MF_M6_SCALE_OFF * s : s;
   if (!status)
     status = mf_m6_references (&m, s, variant == MF_M6_FLAT_CROSSCHECK, L);
@@ -438,7 +444,8 @@ mf_m6_decide (fc_verdict *v, const mf_m6_level *L, const mf_sizes *sz)
       cross = fmax (cross, L[l].cross / L[l].cross_band);
       pm = fmax (pm, L[l].pm_grad_err / L[l].grad_sd[1][nn - 1]);
     }
-  double gband = gsl_cdf_tdist_Qinv (MF_M6_ALPHA / (2.0 * (double) (nsig * MF_M6_DIM)),
+  double gtests = (double) (nsig * MF_M6_DIM);
+  double gband = gsl_cdf_tdist_Qinv (MF_M6_ALPHA / (2.0 * gtests),
                                      (double) reps - 1.0);
   fc_verdict_decide (v, FC_TEST_HOLDS, "is_grad_z", gz, gband, gz <= gband);
   fc_verdict_decide (v, FC_TEST_VALID, "reference_crosscheck_over_band", cross,
@@ -472,13 +479,16 @@ mf_m6_report (fc_verdict *v, const mf_m6_level *L, const mf_sizes *sz)
       MF_M6_REPORT ("haar_grad_sd_nmax_s%zu", L[l].grad_sd[0][nn - 1]);
       MF_M6_REPORT ("is_grad_sd_nmax_s%zu", L[l].grad_sd[1][nn - 1]);
       MF_M6_REPORT ("crosscheck_s%zu", L[l].cross);
+      MF_M6_REPORT ("is_scale_s%zu", L[l].s);
     }
 #undef MF_M6_REPORT
   fc_verdict_report (v, "pm_log_bias_laplace_s0", L[0].laplace, NAN);
   fc_verdict_report (v, "laplace_correction_s0", L[0].laplace_corr, NAN);
-  fc_verdict_report (v, "laplace_error_s0", L[0].pm_log_bias - L[0].laplace, NAN);
+  fc_verdict_report (v, "laplace_error_s0", L[0].pm_log_bias - L[0].laplace,
+                     NAN);
   fc_verdict_report (v, "is_log_bias_n16_s0", L[0].log_bias[1][0], NAN);
-  fc_verdict_report (v, "is_log_bias_pred_n16_s0", -0.5 * L[0].v[1] / 16.0, NAN);
+  fc_verdict_report (v, "is_log_bias_pred_n16_s0", -0.5 * L[0].v[1] / 16.0,
+                     NAN);
 }
 
 /* Copy the levels into the figure record.  */
@@ -511,7 +521,8 @@ mf_check_m6 (const fc_run_options *opt, fc_verdict *v)
   const mf_sizes *sz = FC_SIZES (mf_size_plan, opt);
   double z[3 * MF_M6_K], eps[3 * MF_M6_K], qtrue[9], rho = 0.0;
   mf_m6_level L[MF_M6_NSIG];
-  int status = mf_motif_problem (fc_module_seed (opt, MF_TAG_M6), z, qtrue, eps);
+  int status = mf_motif_problem (fc_module_seed (opt, MF_TAG_M6), z, qtrue,
+                                 eps);
   for (size_t i = 0; i < 3 * MF_M6_K; i++)
     rho += z[i] * z[i];
   rho = sqrt (rho / MF_M6_K);

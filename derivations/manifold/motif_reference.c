@@ -16,11 +16,14 @@
  * q, tr(P D) = sum_k beta_k q_k^2 with beta = (d1+d2+d3, d1-d2-d3,
  * -d1+d2-d3, -d1-d2+d3): I is the Bingham integral E[exp(beta q^T B q)]
  * over the uniform S^3.  In Hopf coordinates q = (c cos a, c sin a,
- * s cos b, s sin b), c^2 = u uniform on [0, 1], the two circle averages
- * are Bessel functions, e^{u x} I0 ... exactly, leaving
+ * s cos b, s sin b), c^2 = u uniform on [0, 1], a and b uniform, the
+ * circle averages are exact Bessel functions: the mean over a of
+ * exp(u (B0 cos^2 a + B1 sin^2 a)) is e^{u B0} I0s(u (B0 - B1)/2), and
+ * likewise over b, leaving
  *   I = int_0^1 e^{-v (B0 - B2)} I0s(u (B0 - B1)/2) I0s(v (B2 - B3)/2) dv,
- * v = 1 - u, B = beta beta_k, I0s the scaled Bessel function (so the
- * integrand is at most 1).  E[q_k^2] are the same integrals with u (I0s
+ * v = 1 - u, B = beta beta_k, I0s the scaled Bessel function; since
+ * d1 >= d2 >= |d3| (proper singular values), B0 - B1, B0 - B2 and B2 - B3
+ * are >= 0 and the integrand is at most 1.  E[q_k^2] are the same integrals with u (I0s
  * +- I1s)/2 or v (I0s +- I1s)/2 in place of one factor, and E[P] is
  * diagonal (the sign changes of two axes keep tr(P D)) with E[P_jj]
  * linear in E[q_k^2].  GSL's adaptive Gauss-Kronrod does the 1-D
@@ -175,8 +178,8 @@ mf_bingham_integral (mf_bingham *p, gsl_integration_workspace *ws,
                                     GSL_INTEG_GAUSS41, ws, &r1, &e1);
   /* The tail is below e^{-60} of the peak: to 1e-13 of the first part.  */
   if (!status && vb < 1.0)
-    status = gsl_integration_qag (&f, vb, 1.0, fmax (abs, 1e-13 * r1), 1e-12, 200,
-                                  GSL_INTEG_GAUSS41, ws, &r2, &e2);
+    status = gsl_integration_qag (&f, vb, 1.0, fmax (abs, 1e-13 * r1), 1e-12,
+                                  200, GSL_INTEG_GAUSS41, ws, &r2, &e2);
   *value = r1 + r2;
   return status;
 }
@@ -187,7 +190,8 @@ mf_motif_reference (const mf_motif *m, double beta, double *log_i,
 {
   const double *d = m->dsv;
   mf_bingham p = { { beta * (d[0] + d[1] + d[2]), beta * (d[0] - d[1] - d[2]),
-                     beta * (-d[0] + d[1] - d[2]), beta * (-d[0] - d[1] + d[2]) },
+                     beta * (-d[0] + d[1] - d[2]),
+                     beta * (-d[0] - d[1] + d[2]) },
                    0 };
   gsl_integration_workspace *ws = gsl_integration_workspace_alloc (200);
   if (ws == NULL)
