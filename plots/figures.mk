@@ -23,6 +23,9 @@ dist_noinst_DATA = plots/common.gp plots/continuity-order.gp \
 	plots/so3-sign.gp plots/so3-schedules.gp \
 	plots/simplex-paths.gp plots/block-schedule.gp plots/path-cost.gp
 dist_noinst_DATA += plots/so3-means.gp
+# manifold M6
+FIGURE_NAMES += motif-alignment
+dist_noinst_DATA += plots/motif-alignment.gp
 
 GP_PNG = set terminal pngcairo size 1200,800 enhanced font 'Sans,11'
 GP_PDF = set terminal pdfcairo size 7.5in,5in enhanced font 'Sans,10'

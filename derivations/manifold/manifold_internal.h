@@ -14,6 +14,10 @@
  *                   for a spread of r1 (tangent mean vs Frechet mean)
  *   translations.c  M5: the translation loss identity, the centred
  *                   Gaussian on R^{3N}/R^3 and the centre of mass of the path
+ *   motif.c         M6: estimators of the motif likelihood p(y|x) and its
+ *                   gradient (Haar, point mass, IGSO(3) importance sampling)
+ *   motif_reference.c  M6's exact references (1-D Bingham reduction,
+ *                   angle-axis quadrature)
  *
  * Tangent convention (used throughout): a tangent vector at the rotation
  * x is x hat(b) with b in R^3 its body vector; log_x(y) = x log(x^T y)
@@ -35,7 +39,12 @@ enum
   MF_M2_SIGN_CORRECTED,        /* v = +1/(1-t) log_{x_t}(x1hat) */
   MF_M2_UNMATCHED_INVERSE,     /* x1hat recovered as exp_{x_t}((1-t) v) */
   MF_M3_WRONG_RATE,            /* u with d log kappa/dt of c + 1 */
-  MF_M3_PERTURBED_KAPPA        /* the curve built with kappa (1 + MF_M3_PERTURB) */
+  MF_M3_PERTURBED_KAPPA,       /* the curve built with kappa (1 + MF_M3_PERTURB) */
+  MF_M6_NON_HAAR,              /* "Haar" draws with a uniform angle on [0, pi] */
+  MF_M6_PROPOSAL_SCALE,        /* IS weights with q at MF_M6_SCALE_OFF s */
+  MF_M6_FLAT_CROSSCHECK,       /* angle-axis cross-check with w^2/(2 pi) */
+  MF_M6_SMALL_SIGMA,           /* every sigma times MF_M6_SMALL */
+  MF_M6_UNWEIGHTED_GRAD        /* IS gradient from the unweighted draws */
 };
 
 /* The relative perturbations of the controls: far above the round-off
@@ -75,6 +84,10 @@ typedef struct
   size_t m5_atoms;  /* atoms N of M5 (R^{3N}) */
   size_t m5_samples; /* centred noise draws of M5's covariance */
   size_t m5_draws;  /* (x0, x1, x1hat, t) draws of M5's loss and path */
+  size_t m6_nsig;   /* motif noise levels of M6 ... */
+  const double *m6_sigma; /* ... sigma / rho, ascending */
+  size_t m6_nn;     /* Monte Carlo sizes of M6 (the first of mf_m6_n) */
+  size_t m6_reps;   /* repeated estimates per (sigma, size) of M6 */
 } mf_sizes;
 
 extern const mf_sizes mf_size_plan[FC_SIZE_COUNT];
@@ -85,7 +98,9 @@ enum
   MF_TAG_M1 = 0x3A100,
   MF_TAG_M2 = 0x3A200, /* + 0 round-trip times, + 1 paths, + 2 round-trip
                           pairs */
-  MF_TAG_M3 = 0x3A300  /* + 0 identity, + 1 order study */
+  MF_TAG_M3 = 0x3A300, /* + 0 identity, + 1 order study */
+  MF_TAG_M6 = 0x3A600  /* + 0 backbone, rotation and noise; + 1 + level:
+                          the draws of that sigma level */
 };
 enum
 {
@@ -121,6 +136,14 @@ extern const double mf_m4_times[MF_M4_NT];   /* 0 .. 0.9 */
    family false-alarm level of the covariance z-scores.  */
 #define MF_M5_ATOMS_MAX 64
 #define MF_MC_ALPHA 1e-3
+/* M6: motif noise levels sigma / rho (rho the motif's rms radius) and
+   Monte Carlo sizes; the estimators' figures are kept per level and
+   size.  */
+#define MF_M6_NSIG 4 /* at most */
+#define MF_M6_NN 5
+extern const size_t mf_m6_n[MF_M6_NN]; /* 16 .. 4096 */
+#define MF_M6_SCALE_OFF 1.2 /* proposal_scale_off: q evaluated at 1.2 s */
+#define MF_M6_SMALL 1e-3    /* small_sigma: every level times 1e-3 */
 
 /* ------------------------------------------------- shared helpers */
 
@@ -144,10 +167,59 @@ int
 mf_pairs (unsigned long seed, size_t n, double dmin, double dmax, double *A,
           double *B);
 
+/* M6: a motif z = M x (k points) observed as y = Q z + sigma eps, and
+   what every estimator and reference of p(y|x) shares (motif.c,
+   motif_reference.c).  With H = sum_i z_i y_i^T = U S V^T and W =
+   diag(1, 1, d), d = det U det V: Q* = V W U^T (Kabsch), D = S W, and
+   |y - Q z|^2 = |y - Q* z|^2 + 2 (tr D - tr(Q H)).  */
+#define MF_MOTIF_MAX 8
+typedef struct
+{
+  size_t k;                      /* motif points */
+  double z[3 * MF_MOTIF_MAX], y[3 * MF_MOTIF_MAX];
+  double sigma;
+  double U[9], V[9], dsv[3];     /* H = U diag(S) V^T; dsv = S W */
+  double wsign;                  /* d of W = diag(1, 1, d) */
+  double qstar[9];               /* the Kabsch rotation of z onto y */
+  double G[9];                   /* H Q* (symmetric up to round-off) */
+  double trD;                    /* tr(Q* H) = max_Q tr(Q H) */
+  double log_pm;                 /* log N(y | Q* z, sigma^2 I) */
+  double mu[3];                  /* eigenvalues of tr(G) I - sym(G): the
+                                    posterior precision of the rotation
+                                    vector per 1/sigma^2 at small sigma */
+  double tau_max;                /* largest posterior sd of the rotation
+                                    vector at small sigma: sigma /
+                                    sqrt(min eig(tr G I - G)) */
+} mf_motif;
+
+/* Fill the derived fields of M from k, z, y and sigma.  */
+int
+mf_motif_prepare (mf_motif *m);
+
+/* The exact reference by the 1-D reduction (motif_reference.c): log I
+   with I = int exp(beta (tr(Q H) - tr D)) dQ over normalised Haar, and,
+   if EQ is not NULL, the tilted mean E[Q] (9).  beta = 1/sigma^2 gives
+   log p = log_pm + log I; 2/sigma^2 the second moment of Haar Monte
+   Carlo.  */
+int
+mf_motif_reference (const mf_motif *m, double beta, double *log_i,
+                    double EQ[9]);
+
+/* The same integral by angle-axis Gauss-Legendre quadrature around Q*
+   (Q = Q* R), with NW nodes per angle panel, NW in cos(axis polar angle)
+   and 2 NW in its azimuth; divided by the IGSO(3) density of scale S
+   w.r.t. Haar when S > 0 (the second moment of importance sampling);
+   FLAT uses the flat-space angle density w^2/(2 pi) in place of Haar's
+   (1 - cos w)/pi (control flat_haar_crosscheck).  */
+int
+mf_motif_angle_axis (const mf_motif *m, double beta, double s, int flat,
+                     size_t nw, double *log_i, double EQ[9]);
+
 /* ------------------------------------------------------- the parts */
 
 fc_check_fn mf_check_m1, mf_check_m2, mf_check_m3;
 fc_check_fn mf_check_m4, mf_check_m5;
+fc_check_fn mf_check_m6;
 
 /* ------------------------------------------------- the figure record */
 
@@ -179,6 +251,19 @@ typedef struct
     size_t draws; /* IGSO(3) draws */
     double d[2][MF_M4_NS][MF_M4_NT], law[2][MF_M4_NS][MF_M4_NT];
   } means;
+  struct
+  {
+    int done;
+    size_t nsig, nn; /* levels and sizes filled */
+    double sigma_rel[MF_M6_NSIG];
+    /* per level and size: bias and standard deviation over repetitions
+       of log p-hat (nats) and of the gradient (relative to |grad|), for
+       Haar Monte Carlo [0] and IGSO(3) importance sampling [1]; the
+       point mass's log and gradient bias per level.  */
+    double log_bias[2][MF_M6_NSIG][MF_M6_NN], log_sd[2][MF_M6_NSIG][MF_M6_NN];
+    double grad_bias[2][MF_M6_NSIG][MF_M6_NN], grad_sd[2][MF_M6_NSIG][MF_M6_NN];
+    double pm_log_bias[MF_M6_NSIG], pm_grad_bias[MF_M6_NSIG];
+  } motif;
 } mf_figures;
 
 int
