@@ -34,9 +34,18 @@
  *                  each x1_j against w_j, max |z| against the two-sided
  *                  1e-3 / J (Bonferroni) normal quantile.
  *  end_distance    the largest distance of an end point to its nearest
- *                  data rotation: in the last step (1 - t = h) the field is
+ *                  data rotation, over the paths that stayed inside the
+ *                  balls: in the last step (1 - t = h) the field is
  *                  log_x(x1_j) / h with one ball left, so the end point is
- *                  x1_j to the round-off of the steps.  */
+ *                  x1_j to the round-off of the steps.
+ *
+ * Reported: the jump of the field itself, the fractions of end points at
+ * each rotation, and the fraction of Euler paths that step out of every
+ * ball, where p_t = 0 and the field is undefined.  The exact flow keeps
+ * its mass inside the union of the balls (on its boundary the field is the
+ * one component's, which moves with its sphere), so these are
+ * discretisation errors: about 1.4 h of the paths at step h, slope 1 over
+ * steps/4, steps/2 and steps.  */
 #include <config.h>
 
 #include <float.h>
@@ -562,88 +571,119 @@ mf_m7_store_study (mf_figures *fig, size_t s, const fc_order_study *st)
   fig->m7.order[s] = st->order;
 }
 
+/* What M7 measures (mf_m7_measure), before it is judged.  */
+typedef struct
+{
+  double norm, norm_band;          /* normalisation and its band */
+  double pmin;                     /* smallest chi-square p-value */
+  double jump_err, jump_band;      /* density jump, relative error */
+  double slope, field_jump;        /* field difference across the sphere */
+  fc_order_study st[MF_M7_NSTUDY]; /* continuity residuals */
+  double zmax, dmax;               /* Euler end-point law */
+  double hs[MF_M7_NEULER], lost[MF_M7_NEULER], lost_order;
+  double frac[MF_M7_NDATA];
+} mf_m7_result;
+
+static int
+mf_m7_measure (const fc_run_options *opt, const mf_m7_model *m,
+               const mf_sizes *sz, mf_m7_result *r)
+{
+  double X1[MF_M7_NDATA][9], lc, se;
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc (MF_M7_QUAD_LIMIT);
+  int status = ws == NULL ? GSL_ENOMEM : mf_m7_data (X1);
+  if (!status)
+    status = mf_m7_normalisation (m, ws, &r->norm, &r->norm_band);
+  if (!status)
+    status = mf_m7_histograms (opt, m, X1, sz->m7_hist_n, ws, &r->pmin);
+  if (!status)
+    status = mf_m7_jumps (opt, m, X1, &r->jump_err, &r->jump_band, &r->slope,
+                          &r->field_jump);
+  for (size_t s = 0; s < MF_M7_NSTUDY && !status; s++)
+    status = mf_m7_continuity (opt, m, X1, &mf_m7_studies[s], sz->m7_points,
+                               &r->st[s]);
+  if (!status)
+    status = mf_m7_end_law (opt, m, X1, sz->m7_euler_n, sz->m7_euler_steps,
+                            &r->zmax, &r->dmax, r->lost, r->frac);
+  gsl_integration_workspace_free (ws);
+  /* The lost fraction's slope over the three Euler steps (reported).  */
+  for (size_t l = 0; l < MF_M7_NEULER; l++)
+    r->hs[l] = (double) (1u << (MF_M7_NEULER - 1 - l))
+               / (double) sz->m7_euler_steps;
+  r->lost_order = NAN;
+  if (!status && r->lost[0] > 0.0 && r->lost[MF_M7_NEULER - 1] > 0.0)
+    fc_fd_order_fit (MF_M7_NEULER, r->hs, r->lost, &r->lost_order, &lc, &se);
+  return status;
+}
+
+/* The deciding figures (bands in the file header) and the reported ones.  */
+static void
+mf_m7_record (const fc_run_options *opt, const mf_sizes *sz,
+              const mf_m7_result *r, fc_verdict *v)
+{
+  fc_verdict_decide (v, FC_TEST_HOLDS, "normalisation", r->norm, r->norm_band,
+                     r->norm <= r->norm_band);
+  double alpha = MF_M7_ALPHA / MF_M7_NT;
+  fc_verdict_decide (v, FC_TEST_HOLDS, "histogram_pmin", r->pmin, alpha,
+                     r->pmin >= alpha);
+  fc_verdict_decide (v, FC_TEST_HOLDS, "density_jump", r->jump_err,
+                     r->jump_band, r->jump_err <= r->jump_band);
+  fc_verdict_decide (v, FC_TEST_HOLDS, "field_jump_order", r->slope, 0.5,
+                     r->slope <= 0.5);
+  for (size_t s = 0; s < MF_M7_NSTUDY; s++)
+    fc_module_record_study (opt, v, &r->st[s]);
+  double zband = gsl_cdf_ugaussian_Qinv (MF_M7_ALPHA / (2.0 * MF_M7_NDATA));
+  fc_verdict_decide (v, FC_TEST_HOLDS, "end_weights_z", r->zmax, zband,
+                     r->zmax <= zband);
+  /* A log, an exp and a distance per step (each MF_SO3_ROUNDOFF).  */
+  double dband = 4.0 * MF_SO3_ROUNDOFF * (double) sz->m7_euler_steps;
+  fc_verdict_decide (v, FC_TEST_HOLDS, "end_distance", r->dmax, dband,
+                     r->dmax <= dband);
+  fc_verdict_report (v, "field_jump", r->field_jump, NAN);
+  fc_verdict_report (v, "end_lost_fraction", r->lost[MF_M7_NEULER - 1], NAN);
+  fc_verdict_report (v, "end_lost_order", r->lost_order, NAN);
+  for (size_t j = 0; j < MF_M7_NDATA; j++)
+    {
+      char name[FC_VERDICT_NAME_LEN];
+      snprintf (name, sizeof name, "end_fraction_%zu", j);
+      fc_verdict_report (v, name, r->frac[j], mf_m7_weight[j]);
+    }
+  fc_verdict_note (v, "norm %.2g; chi2 p_min %.3g; density jump err %.2g; "
+                   "field jump %.3g (slope %.2f in delta); continuity orders "
+                   "%.3f, %.3f; Euler: ends %.4f %.4f %.4f (z %.2f), max d "
+                   "%.2g, lost %.2g", r->norm, r->pmin, r->jump_err,
+                   r->field_jump, r->slope, r->st[0].order, r->st[1].order,
+                   r->frac[0], r->frac[1], r->frac[2], r->zmax, r->dmax,
+                   r->lost[MF_M7_NEULER - 1]);
+}
+
+/* so3-marginal's data beside what the parts stored.  */
+static void
+mf_m7_store (const mf_m7_model *m, const mf_m7_result *r, mf_figures *fig)
+{
+  for (size_t l = 0; l < MF_M7_NEULER; l++)
+    {
+      fig->m7.euler_h[l] = r->hs[l];
+      fig->m7.euler_lost[l] = r->lost[l];
+    }
+  for (size_t j = 0; j < MF_M7_NDATA; j++)
+    fig->m7.end_frac[j] = r->frac[j];
+  mf_m7_curves (m, fig);
+  for (size_t s = 0; s < MF_M7_NSTUDY; s++)
+    mf_m7_store_study (fig, s, &r->st[s]);
+  fig->m7.done = 1;
+}
+
 int
 mf_check_m7 (const fc_run_options *opt, fc_verdict *v)
 {
   const mf_sizes *sz = FC_SIZES (mf_size_plan, opt);
   mf_m7_model m = mf_m7_model_of (fc_control_variant (opt));
-  mf_figures *fig = opt->figures;
-  double X1[MF_M7_NDATA][9];
-  double norm, norm_band, pmin, jump_err, jump_band, slope, field_jump;
-  double zmax, dmax, lost[MF_M7_NEULER], frac[MF_M7_NDATA];
-  fc_order_study st[MF_M7_NSTUDY];
-  gsl_integration_workspace *ws = gsl_integration_workspace_alloc (MF_M7_QUAD_LIMIT);
-  int status = ws == NULL ? GSL_ENOMEM : mf_m7_data (X1);
-  if (!status)
-    status = mf_m7_normalisation (&m, ws, &norm, &norm_band);
-  if (!status)
-    status = mf_m7_histograms (opt, &m, X1, sz->m7_hist_n, ws, &pmin);
-  if (!status)
-    status = mf_m7_jumps (opt, &m, X1, &jump_err, &jump_band, &slope,
-                          &field_jump);
-  for (size_t s = 0; s < MF_M7_NSTUDY && !status; s++)
-    status = mf_m7_continuity (opt, &m, X1, &mf_m7_studies[s], sz->m7_points,
-                               &st[s]);
-  if (!status)
-    status = mf_m7_end_law (opt, &m, X1, sz->m7_euler_n, sz->m7_euler_steps,
-                            &zmax, &dmax, lost, frac);
-  gsl_integration_workspace_free (ws);
+  mf_m7_result r;
+  int status = mf_m7_measure (opt, &m, sz, &r);
   if (status)
     GSL_ERROR ("M7 failed", status);
-
-  fc_verdict_decide (v, FC_TEST_HOLDS, "normalisation", norm, norm_band,
-                     norm <= norm_band);
-  double alpha = MF_M7_ALPHA / MF_M7_NT;
-  fc_verdict_decide (v, FC_TEST_HOLDS, "histogram_pmin", pmin, alpha,
-                     pmin >= alpha);
-  fc_verdict_decide (v, FC_TEST_HOLDS, "density_jump", jump_err, jump_band,
-                     jump_err <= jump_band);
-  fc_verdict_decide (v, FC_TEST_HOLDS, "field_jump_order", slope, 0.5,
-                     slope <= 0.5);
-  for (size_t s = 0; s < MF_M7_NSTUDY; s++)
-    fc_module_record_study (opt, v, &st[s]);
-  double zband = gsl_cdf_ugaussian_Qinv (MF_M7_ALPHA / (2.0 * MF_M7_NDATA));
-  fc_verdict_decide (v, FC_TEST_HOLDS, "end_weights_z", zmax, zband,
-                     zmax <= zband);
-  double dband = 4.0 * MF_SO3_ROUNDOFF * (double) sz->m7_euler_steps;
-  fc_verdict_decide (v, FC_TEST_HOLDS, "end_distance", dmax, dband,
-                     dmax <= dband);
-  fc_verdict_report (v, "field_jump", field_jump, NAN);
-  /* The paths geodesic Euler loses from every ball (where the field is
-     undefined) near the non-C1 spheres: a fraction of about h, reported
-     with its slope over the three step sizes.  */
-  double hs[MF_M7_NEULER], lost_order = NAN, lc, se;
-  for (size_t l = 0; l < MF_M7_NEULER; l++)
-    hs[l] = (double) (1u << (MF_M7_NEULER - 1 - l)) / (double) sz->m7_euler_steps;
-  if (lost[0] > 0.0 && lost[MF_M7_NEULER - 1] > 0.0)
-    fc_fd_order_fit (MF_M7_NEULER, hs, lost, &lost_order, &lc, &se);
-  fc_verdict_report (v, "end_lost_fraction", lost[MF_M7_NEULER - 1], NAN);
-  fc_verdict_report (v, "end_lost_order", lost_order, NAN);
-  for (size_t j = 0; j < MF_M7_NDATA; j++)
-    {
-      char name[FC_VERDICT_NAME_LEN];
-      snprintf (name, sizeof name, "end_fraction_%zu", j);
-      fc_verdict_report (v, name, frac[j], mf_m7_weight[j]);
-    }
-  if (fig != NULL)
-    {
-      for (size_t l = 0; l < MF_M7_NEULER; l++)
-        {
-          fig->m7.euler_h[l] = hs[l];
-          fig->m7.euler_lost[l] = lost[l];
-        }
-      for (size_t j = 0; j < MF_M7_NDATA; j++)
-        fig->m7.end_frac[j] = frac[j];
-      mf_m7_curves (&m, fig);
-      for (size_t s = 0; s < MF_M7_NSTUDY; s++)
-        mf_m7_store_study (fig, s, &st[s]);
-      fig->m7.done = 1;
-    }
-  fc_verdict_note (v, "norm %.2g; chi2 p_min %.3g; density jump err %.2g; "
-                   "field jump %.3g (slope %.2f in delta); continuity orders "
-                   "%.3f, %.3f; Euler end fractions %.4f %.4f %.4f (z %.2f), "
-                   "max d %.2g", norm, pmin, jump_err, field_jump, slope,
-                   st[0].order, st[1].order, frac[0], frac[1], frac[2], zmax,
-                   dmax);
+  mf_m7_record (opt, sz, &r, v);
+  if (opt->figures != NULL)
+    mf_m7_store (&m, &r, opt->figures);
   return GSL_SUCCESS;
 }
