@@ -638,6 +638,9 @@ mf_m7_record (const fc_run_options *opt, const mf_sizes *sz,
   double dband = 4.0 * MF_SO3_ROUNDOFF * (double) sz->m7_euler_steps;
   fc_verdict_decide (v, FC_TEST_HOLDS, "end_distance", r->dmax, dband,
                      r->dmax <= dband);
+  /* The round-off floor of rel(h): a log's 1e-13 over the finest step.  */
+  double hmin = fmin (r->st[0].h[MF_M7_NSTEP - 1], r->st[1].h[MF_M7_NSTEP - 1]);
+  fc_verdict_report (v, "continuity_floor", MF_SO3_ROUNDOFF / hmin, NAN);
   fc_verdict_report (v, "field_jump", r->field_jump, NAN);
   fc_verdict_report (v, "end_lost_fraction", r->lost[MF_M7_NEULER - 1], NAN);
   fc_verdict_report (v, "end_lost_order", r->lost_order, NAN);
