@@ -14,6 +14,7 @@ FIGURE_NAMES = continuity-order vector-field trajectories \
 	doob-paths doob-double-well doob-orders so3-sign so3-schedules \
 	simplex-paths block-schedule path-cost
 FIGURE_NAMES += so3-means
+FIGURE_NAMES += so3-marginal
 FIGURES = $(FIGURE_NAMES:%=figures/%.png) $(FIGURE_NAMES:%=figures/%.pdf)
 dist_noinst_DATA = plots/common.gp plots/continuity-order.gp \
 	plots/vector-field.gp plots/trajectories.gp \
@@ -26,6 +27,7 @@ dist_noinst_DATA += plots/so3-means.gp
 # manifold M6
 FIGURE_NAMES += motif-alignment
 dist_noinst_DATA += plots/motif-alignment.gp
+dist_noinst_DATA += plots/so3-marginal.gp
 
 GP_PNG = set terminal pngcairo size 1200,800 enhanced font 'Sans,11'
 GP_PDF = set terminal pdfcairo size 7.5in,5in enhanced font 'Sans,10'

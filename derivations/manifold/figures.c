@@ -4,6 +4,7 @@
  * measured here.  */
 #include <config.h>
 
+#include <math.h>
 #include <stdio.h>
 
 #include <gsl/gsl_errno.h>
@@ -103,6 +104,79 @@ mf_motif_rows (FILE *out, const void *record)
       }
 }
 
+/* so3-marginal-density.dat: the claimed p_t(x|x1) against w, one block
+   (gnuplot index) per histogram time; the jump at kappa pi is the pair of
+   rows at w = kappa pi.  */
+static void
+mf_m7_density_rows (FILE *out, const void *record)
+{
+  const mf_figures *fig = record;
+  fprintf (out, "# setting: Haar x0, x_t = exp_{x1}(kappa log_{x1}(x0)), kappa "
+           "= 1 - t; claimed p_t(x|x1) = (1 - cos(w/kappa))/(kappa (1 - cos "
+           "w)) for w < kappa pi; one block per t\n");
+  for (size_t q = 0; q < MF_M7_NT; q++)
+    {
+      fprintf (out, "# t = %.17g kappa = %.17g\n", fig->m7.t[q],
+               fig->m7.kappa[q]);
+      for (size_t i = 0; i < MF_M7_NCURVE; i++)
+        fprintf (out, "%.17g %.17g\n", fig->m7.curve_w[q][i],
+                 fig->m7.curve_p[q][i]);
+      fputs ("\n\n", out);
+    }
+}
+
+/* so3-marginal-hist.dat: sampled angles per bin over n times the Haar
+   mass of the bin (an estimate of p_t w.r.t. Haar) and its standard error,
+   one block per time.  */
+static void
+mf_m7_hist_rows (FILE *out, const void *record)
+{
+  const mf_figures *fig = record;
+  fprintf (out, "# setting: histogram of d(x_t, x1) in %d bins on [0, kappa pi], "
+           "count / (n Haar bin mass); one block per t as in "
+           "so3-marginal-density.dat\n", MF_M7_NBIN);
+  for (size_t q = 0; q < MF_M7_NT; q++)
+    {
+      double edge = fig->m7.kappa[q] * M_PI;
+      fprintf (out, "# t = %.17g\n", fig->m7.t[q]);
+      for (size_t b = 0; b < MF_M7_NBIN; b++)
+        fprintf (out, "%.17g %.17g %.17g\n", edge * ((double) b + 0.5) / MF_M7_NBIN,
+                 fig->m7.hist_p[q][b], fig->m7.hist_se[q][b]);
+      fputs ("\n\n", out);
+    }
+}
+
+/* so3-marginal-orders.dat: block 0, the continuity residual rel(h) of the
+   two schedules; block 1, the differences across the sphere at offset
+   delta.  */
+static void
+mf_m7_orders_rows (FILE *out, const void *record)
+{
+  const mf_figures *fig = record;
+  fprintf (out, "# setting: block 0: h_linear rel_linear h_exp5 rel_exp5 (fitted orders "
+           "%.4f, %.4f); block 1: delta |b(in) - "
+           "b(out)| p(in) - p(out) across d(x, x1_0) = kappa pi at t = %.2f "
+           "(jump limits: field %.6g, density %.6g); block 2: h lost_fraction of "
+           "geodesic Euler (paths that left every ball); block 3: the fraction "
+           "of Euler end points nearest x1_j at the finest h and w_j\n",
+           fig->m7.order[0], fig->m7.order[1], fig->m7.jump_t,
+           fig->m7.field_jump, fig->m7.density_jump);
+  for (size_t k = 0; k < MF_M7_NSTEP; k++)
+    fprintf (out, "%.17g %.17g %.17g %.17g\n", fig->m7.h[0][k],
+             fig->m7.rel[0][k], fig->m7.h[1][k], fig->m7.rel[1][k]);
+  fputs ("\n\n", out);
+  for (size_t i = 0; i < MF_M7_NDELTA; i++)
+    fprintf (out, "%.17g %.17g %.17g\n", fig->m7.delta[i],
+             fig->m7.field_diff[i], fig->m7.density_diff[i]);
+  fputs ("\n\n", out);
+  for (size_t l = 0; l < MF_M7_NEULER; l++)
+    fprintf (out, "%.17g %.17g\n", fig->m7.euler_h[l], fig->m7.euler_lost[l]);
+  fputs ("\n\n", out);
+  for (size_t j = 0; j < MF_M7_NDATA; j++)
+    fprintf (out, "%zu %.17g %.17g\n", j, fig->m7.end_frac[j],
+             mf_m7_weight[j]);
+}
+
 static const fc_figure_datafile mf_figure_files[] = {
   { "so3-sign.dat", "t d_note d_corrected", mf_sign_rows },
   { "so3-schedules.dat",
@@ -115,6 +189,12 @@ static const fc_figure_datafile mf_figure_files[] = {
     "level sigma_over_rho n haar_log_bias haar_log_sd haar_grad_bias "
     "haar_grad_sd is_log_bias is_log_sd is_grad_bias is_grad_sd pm_log_bias "
     "pm_grad_bias", mf_motif_rows },
+  { "so3-marginal-density.dat", "w p_claimed", mf_m7_density_rows },
+  { "so3-marginal-hist.dat", "w_centre p_hist p_hist_se", mf_m7_hist_rows },
+  { "so3-marginal-orders.dat",
+    "block 0: h_linear rel_linear h_exp5 rel_exp5; block 1: delta field_diff "
+    "density_diff; block 2: h lost_fraction; block 3: j end_fraction weight",
+    mf_m7_orders_rows },
 };
 
 int
@@ -122,7 +202,7 @@ mf_write_figures (const fc_run_options *opt, const void *record)
 {
   const mf_figures *fig = record;
   if (!(fig->sign_done && fig->sched_done && fig->means.done
-        && fig->motif.done))
+        && fig->motif.done && fig->m7.done))
     GSL_ERROR ("the figure record misses a check's data (run the module whole)",
                GSL_EINVAL);
   return fc_module_write_datafiles (opt, mf_figure_files,

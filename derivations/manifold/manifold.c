@@ -17,6 +17,11 @@
  *      Haar: Haar Monte Carlo, the point mass at the Kabsch rotation and
  *      IGSO(3) importance sampling around it, against exact references
  *      (motif.c, motif_reference.c).
+ *  M7  beyond the note: Haar noise to a weighted set of rotations; the
+ *      conditional density, the continuity equation of the marginal field
+ *      away from the spheres d = kappa pi, the jump there (the field is
+ *      not C1: N §ODE's assumption fails) and the end-point law of
+ *      geodesic Euler (marginal.c, marginal_field.c).
  *
  * This file is the claim table with each claim's controls, the size plan
  * and the figure list; manifold_internal.h lists the parts.  */
@@ -31,39 +36,44 @@
 #define MF_SECTION_SE3                                                        \
   "N §Interpolating between noise to data distribution over SE(3)"
 #define MF_SECTION_MOTIF "N §Motif-scafolding with reconstruction guidance"
+#define MF_SECTION_ODE "beyond N; N §Scheduling, §Ordinary diferential equation"
 
 /* ------------------------------------------------------- the size plan */
 
-/* Every check is a few thousand exp/log evaluations (about 0.2 us each);
-   the sizes only set how many random configurations the round-off bands
-   are tested on.  The order ladder (mf_ladder) is the same at both
-   sizes: its band is derived from its coarsest step.  */
-/* M6: motif noise levels sigma/rho from well inside the Laplace regime
-   to past the motif's size; the quick run keeps the two ends.  */
+/* M1-M3: every check is a few thousand exp/log evaluations (about 0.2 us
+   each); the sizes only set how many random configurations the round-off
+   bands are tested on.  The order ladder (mf_ladder) is the same at both
+   sizes: its band is derived from its coarsest step.
+   M4: a Karcher iteration (about 10 sweeps) and 48 loss evaluations over
+   m4_n draws per setting, 16 settings per family at full size, 4 at
+   quick.  M5: a covariance of 3N x 3N from m5_samples draws (the
+   uncentred control's z grows as sqrt(m5_samples)/N: 11 at quick).
+   M6: motif noise levels sigma/rho from well inside the Laplace regime
+   to past the motif's size; the quick run keeps the two ends.
+   M7: histograms of m7_hist_n draws per time, the continuity residual at
+   m7_points points, m7_euler_n geodesic Euler paths.  */
 static const double mf_m6_sigma_full[] = { 0.05, 0.2, 0.8, 3.2 };
 static const double mf_m6_sigma_quick[] = { 0.05, 3.2 };
 
 const mf_sizes mf_size_plan[FC_SIZE_COUNT] = {
   [FC_SIZE_FULL] = { .m1_n = 100000, .m2_n = 2000, .m2_steps = MF_SIGN_STEPS,
                      .m3_n = 2000, .m3_nt = 21, .m3_paths = 8,
+                     .m4_pairs = 500, .m4_n = 2000, .m4_stride = 1,
+                     .m5_atoms = 8, .m5_samples = 50000, .m5_draws = 20000,
                      .m6_nsig = FC_COUNT (mf_m6_sigma_full),
                      .m6_sigma = mf_m6_sigma_full, .m6_nn = MF_M6_NN,
-                     .m6_reps = 200 },
+                     .m6_reps = 200,
+                     .m7_hist_n = 100000, .m7_points = 400,
+                     .m7_euler_n = 20000, .m7_euler_steps = 256 },
   [FC_SIZE_QUICK] = { .m1_n = 5000, .m2_n = 200, .m2_steps = MF_SIGN_STEPS,
                       .m3_n = 100, .m3_nt = 11, .m3_paths = 2,
+                      .m4_pairs = 50, .m4_n = 200, .m4_stride = 2,
+                      .m5_atoms = 4, .m5_samples = 2000, .m5_draws = 500,
                       .m6_nsig = FC_COUNT (mf_m6_sigma_quick),
                       .m6_sigma = mf_m6_sigma_quick, .m6_nn = 3,
-                      .m6_reps = 24 },
-  /* M4: a Karcher iteration (about 10 sweeps) and 48 loss evaluations
-     over m4_n draws per setting, 16 settings per family at full size, 4
-     at quick.  M5: a covariance of 3N x 3N from m5_samples draws (the
-     uncentred control's z grows as sqrt(m5_samples)/N: 11 at quick).  */
-  [FC_SIZE_FULL].m4_pairs = 500, [FC_SIZE_FULL].m4_n = 2000,
-  [FC_SIZE_FULL].m4_stride = 1, [FC_SIZE_FULL].m5_atoms = 8,
-  [FC_SIZE_FULL].m5_samples = 50000, [FC_SIZE_FULL].m5_draws = 20000,
-  [FC_SIZE_QUICK].m4_pairs = 50, [FC_SIZE_QUICK].m4_n = 200,
-  [FC_SIZE_QUICK].m4_stride = 2, [FC_SIZE_QUICK].m5_atoms = 4,
-  [FC_SIZE_QUICK].m5_samples = 2000, [FC_SIZE_QUICK].m5_draws = 500,
+                      .m6_reps = 24,
+                      .m7_hist_n = 4000, .m7_points = 20,
+                      .m7_euler_n = 400, .m7_euler_steps = 64 },
 };
 
 const double mf_rates[MF_NC] = { 5.0, 10.0 };
@@ -165,6 +175,30 @@ static const fc_control mf_m6_controls[] = {
     FC_VERDICT_REFUTED, MF_M6_UNWEIGHTED_GRAD },
 };
 
+/* M7: each control changes one part of the derivation by a stated
+   amount.  The prefactor 1/kappa^2 makes the density integrate to 1/kappa
+   (normalisation, histograms, the jump and the continuity residual fail);
+   the formula continued past kappa pi puts mass beyond the ball and
+   removes the jump (the field turns continuous there: field_jump_order
+   fails); the rate off by 1% leaves a residual of 1% and an end point
+   h d 1% short of the data; the posterior without the weights ends at
+   the data in equal shares.  */
+static const fc_control mf_m7_controls[] = {
+  { "kappa_squared",
+    "p_t(x|x1) = (1 - cos(w/kappa)) / (kappa^2 (1 - cos w)) inside kappa pi",
+    FC_VERDICT_REFUTED, MF_M7_KAPPA_SQUARED },
+  { "no_cutoff",
+    "p_t(x|x1) = (1 - cos(w/kappa)) / (kappa (1 - cos w)) for every w < pi",
+    FC_VERDICT_REFUTED, MF_M7_NO_CUTOFF },
+  { "wrong_rate",
+    "u_t(x|x1) = -(1 + 1e-2)(d log kappa/dt) log_x(x1)",
+    FC_VERDICT_REFUTED, MF_M7_WRONG_RATE },
+  { "unweighted",
+    "posterior sum_j p_t(x|x1_j) u_t(x|x1_j) / sum_j p_t(x|x1_j), weights "
+    "left out",
+    FC_VERDICT_REFUTED, MF_M7_UNWEIGHTED },
+};
+
 static const fc_claim mf_claims[] = {
   { "M1", MF_SECTION_VF,
     "Euclidean: v = (x1hat - x_t)/(1-t) and x1hat = x_t + (1-t) v are inverse",
@@ -194,6 +228,14 @@ static const fc_claim mf_claims[] = {
     "for p; the point mass at the Kabsch rotation is exact only as sigma -> 0 "
     "(gradient)",
     FC_VERDICT_APPROXIMATE, mf_check_m6, FC_CONTROLS (mf_m6_controls) },
+  { "M7", MF_SECTION_ODE,
+    "Haar noise to weighted rotations along exp_{x1}(kappa log_{x1}(x0)): "
+    "p_t(x|x1) = (1 - cos(w/kappa))/(kappa (1 - cos w)) for w = d(x, x1) < "
+    "kappa pi, 0 beyond; the marginal field solves the continuity equation "
+    "away from the spheres d = kappa pi, where the density jumps and the "
+    "field is not C1 (N's C1 assumption fails); geodesic Euler ends at the "
+    "data with its weights",
+    FC_VERDICT_CONFIRMED, mf_check_m7, FC_CONTROLS (mf_m7_controls) },
 };
 
 static const fc_figure mf_figure_list[] = {
@@ -201,6 +243,9 @@ static const fc_figure mf_figure_list[] = {
   { "so3-schedules", "M3", { "so3-schedules.dat", "so3-orders.dat", NULL } },
   { "so3-means", "M4", { "so3-means.dat", NULL } },
   { "motif-alignment", "M6", { "motif-alignment.dat", NULL } },
+  { "so3-marginal", "M7",
+    { "so3-marginal-density.dat", "so3-marginal-hist.dat",
+      "so3-marginal-orders.dat" } },
 };
 
 FC_MODULE_DEFINE (manifold,

@@ -18,6 +18,10 @@
  *                   gradient (Haar, point mass, IGSO(3) importance sampling)
  *   motif_reference.c  M6's exact references (1-D Bingham reduction,
  *                   angle-axis quadrature)
+ *   marginal_field.c  M7: the conditional density, the marginal field, its
+ *                   continuity residual and geodesic Euler under it
+ *   marginal.c      M7: the measurements (normalisation, histograms, the
+ *                   jump on the spheres, the order studies, the end points)
  *
  * Tangent convention (used throughout): a tangent vector at the rotation
  * x is x hat(b) with b in R^3 its body vector; log_x(y) = x log(x^T y)
@@ -88,6 +92,10 @@ typedef struct
   const double *m6_sigma; /* ... sigma / rho, ascending */
   size_t m6_nn;     /* Monte Carlo sizes of M6 (the first of mf_m6_n) */
   size_t m6_reps;   /* repeated estimates per (sigma, size) of M6 */
+  size_t m7_hist_n;      /* M7: samples of x_t per time of the histograms */
+  size_t m7_points;      /* M7: points per time of the continuity studies */
+  size_t m7_euler_n;     /* M7: Haar starts of geodesic Euler */
+  size_t m7_euler_steps; /* M7: its steps over [0, 1] */
 } mf_sizes;
 
 extern const mf_sizes mf_size_plan[FC_SIZE_COUNT];
@@ -221,6 +229,84 @@ fc_check_fn mf_check_m1, mf_check_m2, mf_check_m3;
 fc_check_fn mf_check_m4, mf_check_m5;
 fc_check_fn mf_check_m6;
 
+/* ---------------------- M7: the exact marginal path on SO(3) (beyond N) */
+
+/* The controls of M7 (variants numbered apart from the enum above, so
+   that no other claim's values move).  */
+enum
+{
+  MF_M7_KAPPA_SQUARED = 0x70, /* p_t with 1/kappa^2 in place of 1/kappa */
+  MF_M7_NO_CUTOFF,            /* p_t's formula continued past kappa pi */
+  MF_M7_WRONG_RATE,           /* the field's rate times 1 + MF_M7_RATE_PERTURB */
+  MF_M7_UNWEIGHTED            /* the posterior without the data weights */
+};
+#define MF_M7_RATE_PERTURB 1e-2
+
+/* Sub-streams: + 0 the data indices of the histograms, + 1 continuity
+   points, + 2 Euler starts, + 3 + q the Haar draws of histogram time q.  */
+enum
+{
+  MF_TAG_M7 = 0x3A700
+};
+
+/* The data set: MF_M7_NDATA rotations (marginal_field.c) with weights
+   mf_m7_weight (0.5, 0.3, 0.2).  */
+#define MF_M7_NDATA 3
+extern const double mf_m7_weight[MF_M7_NDATA];
+
+/* The path and the claimed density as a control sees them: the schedule
+   (rate_c 0: kappa = 1 - t; else exp(-rate_c t)), the power of 1/kappa in
+   front of p_t (1 as derived), the cut-off at kappa pi (1 as derived), the
+   factor of the field's rate and whether the posterior uses the data
+   weights.  */
+typedef struct
+{
+  double rate_c;
+  double kappa_power;
+  int cutoff;
+  double rate_factor;
+  int weighted;
+} mf_m7_model;
+
+/* X1: the data rotations.  */
+int
+mf_m7_data (double X1[MF_M7_NDATA][9]);
+
+double
+mf_m7_kappa (const mf_m7_model *m, double t);
+
+/* The claimed p_t(x|x1) w.r.t. normalised Haar at w = d(x, x1).  */
+double
+mf_m7_cond_density (const mf_m7_model *m, double w, double kappa);
+
+/* The marginal density P = sum_j w_j p_t(x|x1_j) and the body vector B of
+   the posterior-weighted field at (t, x); B = 0 where no posterior weight
+   is positive.  */
+int
+mf_m7_field (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
+             double t, const double x[9], double *p, double b[3]);
+
+/* The central-difference residual of dp/dt + sum_k E_k (p b_k) = 0 at
+   (t, x) with step H (in t and in e of x exp(e e_k)), and the difference
+   quotient of p in t.  */
+int
+mf_m7_residual (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
+                double t, double h, const double x[9], double *res,
+                double *dpdt);
+
+/* Geodesic Euler x <- x exp(h b) over [0, 1] in STEPS steps; LOST is set
+   when the path met a point of zero density (field undefined).  */
+int
+mf_m7_euler (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
+             size_t steps, double x[9], int *lost);
+
+/* x_t = exp_{x1}(kappa(t) log_{x1}(x0)).  */
+int
+mf_m7_conditional (const mf_m7_model *m, const double x1[9],
+                   const double x0[9], double t, double xt[9]);
+
+fc_check_fn mf_check_m7;
+
 /* ------------------------------------------------- the figure record */
 
 /* so3-sign (M2): distance to x1hat along one path, note's and corrected
@@ -229,6 +315,16 @@ fc_check_fn mf_check_m6;
 /* so3-schedules (M3): d(x_t, x1)/d0 at MF_SCHED_NT times for linear kappa
    and the exponential rates, and the order ladder's errors.  */
 #define MF_SCHED_NT 101
+/* so3-marginal (M7): the histogram times, bins inside kappa pi and curve
+   points; the continuity studies (linear, exponential) and their steps;
+   the offsets of the one-sided limits.  */
+#define MF_M7_NT 3
+#define MF_M7_NBIN 24
+#define MF_M7_NCURVE 121
+#define MF_M7_NSTUDY 2
+#define MF_M7_NSTEP 5
+#define MF_M7_NDELTA 5
+#define MF_M7_NEULER 3 /* Euler step counts: steps/4, steps/2, steps */
 
 typedef struct
 {
@@ -264,6 +360,26 @@ typedef struct
     double grad_bias[2][MF_M6_NSIG][MF_M6_NN], grad_sd[2][MF_M6_NSIG][MF_M6_NN];
     double pm_log_bias[MF_M6_NSIG], pm_grad_bias[MF_M6_NSIG];
   } motif;
+  struct
+  {
+    int done;
+    double t[MF_M7_NT];                      /* histogram times */
+    double kappa[MF_M7_NT];
+    double curve_w[MF_M7_NT][MF_M7_NCURVE];  /* claimed p_t on a grid */
+    double curve_p[MF_M7_NT][MF_M7_NCURVE];
+    double hist_p[MF_M7_NT][MF_M7_NBIN];     /* samples / (n Haar bin mass) */
+    double hist_se[MF_M7_NT][MF_M7_NBIN];
+    double h[MF_M7_NSTUDY][MF_M7_NSTEP];     /* continuity ladders */
+    double rel[MF_M7_NSTUDY][MF_M7_NSTEP];
+    double order[MF_M7_NSTUDY];
+    double delta[MF_M7_NDELTA];              /* one-sided offsets */
+    double field_diff[MF_M7_NDELTA];         /* |b(in) - b(out)| */
+    double density_diff[MF_M7_NDELTA];       /* p(in) - p(out) */
+    double jump_t, field_jump, density_jump;
+    double euler_h[MF_M7_NEULER];            /* geodesic Euler steps */
+    double euler_lost[MF_M7_NEULER];         /* fraction of paths lost */
+    double end_frac[MF_M7_NDATA];            /* fraction ending at x1_j */
+  } m7;
 } mf_figures;
 
 int

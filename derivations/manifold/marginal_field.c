@@ -1,0 +1,190 @@
+/* derivations/manifold/marginal_field.c -- claim M7: the conditional
+ * density, the posterior-weighted marginal field and its continuity
+ * residual on SO(3), and geodesic Euler under it (beyond the note; N
+ * §Scheduling for the path and its field, N §ODE and "marginal vf induced
+ * by conditional vf" for the marginal construction).
+ *
+ * The density (derived here).  x0 is Haar, so y = x1^T x0 is Haar: its
+ * angle w0 has density (1 - cos w0)/pi on [0, pi], its axis is uniform and
+ * independent.  x1^T x_t = exp (kappa log y) keeps the axis and scales the
+ * angle: w = kappa w0 in [0, kappa pi] with density (1 - cos(w/kappa))/(pi
+ * kappa).  The axis being uniform on both sides, the density w.r.t.
+ * normalised Haar is the ratio of the angle densities,
+ *   p_t(x|x1) = (1 - cos(w/kappa)) / (kappa (1 - cos w))
+ *             = sin^2(w/(2 kappa)) / (kappa sin^2(w/2)),    w < kappa pi,
+ * and 0 beyond (the second form has no cancellation at small w; its limit
+ * at w = 0 is 1/kappa^3).  Inside the ball it tends to 2/(kappa (1 -
+ * cos(kappa pi))) > 0 at the edge: the density jumps there.
+ *
+ * The field.  u_t(x|x1) = -(d log kappa/dt) log_x(x1) (M3) has the body
+ * vector r(t) log(x^T x1), r = -kappa'/kappa; the marginal field is the
+ * posterior mean b = sum_j w_j p_j u_j / sum_j w_j p_j (p_j = p_t(x|x1_j)).
+ * With X = sum_k b_k E_k in the left-invariant frame (fc_so3_frame),
+ * div X = sum_k E_k b_k: the E_k generate right multiplications, which
+ * keep the (bi-invariant) Haar measure, so they are divergence free.  The
+ * continuity equation dp/dt + sum_k E_k (p b_k) = 0 is checked by central
+ * differences in t and in e along x exp(e e_k).  */
+#include <config.h>
+
+#include <math.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "manifold_internal.h"
+
+/* The data set: rotation vectors and weights.  Pairwise distances 1.2,
+   1.5 and about 1.7, so the balls d < kappa pi overlap for kappa > 0.6 or
+   so and are disjoint for kappa < 0.19: the field mixes components at
+   early times and follows one at late times.  */
+static const double mf_m7_rotvec[MF_M7_NDATA][3] = {
+  { 0.0, 0.0, 0.0 }, { 1.2, 0.0, 0.0 }, { 0.0, 0.9, 1.2 }
+};
+const double mf_m7_weight[MF_M7_NDATA] = { 0.5, 0.3, 0.2 };
+
+int
+mf_m7_data (double X1[MF_M7_NDATA][9])
+{
+  for (size_t j = 0; j < MF_M7_NDATA; j++)
+    {
+      int status = fc_so3_exp (mf_m7_rotvec[j], X1[j]);
+      if (status)
+        return status;
+    }
+  return GSL_SUCCESS;
+}
+
+double
+mf_m7_kappa (const mf_m7_model *m, double t)
+{
+  return m->rate_c > 0.0 ? exp (-m->rate_c * t) : 1.0 - t;
+}
+
+/* r(t) = -(d log kappa/dt) (1/(1-t) or c), times the control's factor.  */
+static double
+mf_m7_rate (const mf_m7_model *m, double t)
+{
+  double r = m->rate_c > 0.0 ? m->rate_c : 1.0 / (1.0 - t);
+  return r * m->rate_factor;
+}
+
+double
+mf_m7_cond_density (const mf_m7_model *m, double w, double kappa)
+{
+  double edge = m->cutoff ? kappa * M_PI : M_PI;
+  if (!(w < edge))
+    return 0.0;
+  /* Below 1e-150 the ratio of sines is its limit 1/kappa to round-off.  */
+  double s = w > 1e-150 ? sin (w / (2.0 * kappa)) / sin (w / 2.0)
+                        : 1.0 / kappa;
+  return s * s / pow (kappa, m->kappa_power);
+}
+
+int
+mf_m7_field (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
+             double t, const double x[9], double *p, double b[3])
+{
+  double kappa = mf_m7_kappa (m, t), rate = mf_m7_rate (m, t);
+  double den = 0.0, num[3] = { 0.0, 0.0, 0.0 };
+  *p = 0.0;
+  for (size_t j = 0; j < MF_M7_NDATA; j++)
+    {
+      double lg[3];
+      int status = mf_log_body (x, X1[j], lg);
+      if (status)
+        return status;
+      double pj = mf_m7_cond_density (m, hypot (hypot (lg[0], lg[1]), lg[2]),
+                                      kappa);
+      /* The posterior's prior weight: w_j, or 1/J in the control that
+         leaves the weights out.  */
+      double a = m->weighted ? mf_m7_weight[j] : 1.0 / MF_M7_NDATA;
+      *p += mf_m7_weight[j] * pj;
+      den += a * pj;
+      for (int i = 0; i < 3; i++)
+        num[i] += a * pj * rate * lg[i];
+    }
+  for (int i = 0; i < 3; i++)
+    b[i] = den > 0.0 ? num[i] / den : 0.0;
+  return GSL_SUCCESS;
+}
+
+/* p b at x exp(e e_k) (flux, 3).  */
+static int
+mf_m7_flux_at (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
+               double t, const double x[9], size_t k, double e,
+               double flux[3])
+{
+  double y[9], ek[3] = { 0.0, 0.0, 0.0 }, p;
+  for (int i = 0; i < 9; i++)
+    y[i] = x[i];
+  ek[k] = e;
+  int status = mf_step (y, ek);
+  if (!status)
+    status = mf_m7_field (m, X1, t, y, &p, flux);
+  for (int i = 0; i < 3; i++)
+    flux[i] *= p;
+  return status;
+}
+
+int
+mf_m7_residual (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
+                double t, double h, const double x[9], double *res,
+                double *dpdt)
+{
+  double pp = 0.0, pm = 0.0, b[3];
+  int status = mf_m7_field (m, X1, t + h, x, &pp, b);
+  if (!status)
+    status = mf_m7_field (m, X1, t - h, x, &pm, b);
+  *dpdt = (pp - pm) / (2.0 * h);
+  double div = 0.0;
+  for (size_t k = 0; k < 3 && !status; k++)
+    {
+      double fp[3] = { 0.0 }, fm[3] = { 0.0 };
+      status = mf_m7_flux_at (m, X1, t, x, k, h, fp);
+      if (!status)
+        status = mf_m7_flux_at (m, X1, t, x, k, -h, fm);
+      div += (fp[k] - fm[k]) / (2.0 * h);
+    }
+  *res = *dpdt + div;
+  return status;
+}
+
+int
+mf_m7_euler (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
+             size_t steps, double x[9], int *lost)
+{
+  double h = 1.0 / (double) steps;
+  *lost = 0;
+  for (size_t k = 0; k < steps; k++)
+    {
+      double p, b[3];
+      int status = mf_m7_field (m, X1, (double) k * h, x, &p, b);
+      if (status)
+        return status;
+      /* Outside every ball the field is undefined (p = 0): the point is
+         left where it is and counted.  */
+      if (!(p > 0.0))
+        *lost = 1;
+      for (int i = 0; i < 3; i++)
+        b[i] *= h;
+      status = mf_step (x, b);
+      if (status)
+        return status;
+    }
+  return GSL_SUCCESS;
+}
+
+int
+mf_m7_conditional (const mf_m7_model *m, const double x1[9], const double x0[9],
+                   double t, double xt[9])
+{
+  double lg[3];
+  int status = mf_log_body (x1, x0, lg);
+  if (status)
+    return status;
+  double kappa = mf_m7_kappa (m, t);
+  for (int i = 0; i < 3; i++)
+    lg[i] *= kappa;
+  for (int i = 0; i < 9; i++)
+    xt[i] = x1[i];
+  return mf_step (xt, lg);
+}
