@@ -10,6 +10,9 @@
  *                   geodesic Euler order
  *   figures.c       so3-sign and so3-schedules from the record the checks
  *                   fill
+ *   multimarginal.c M8: the multimarginal interpolant's vertices and the
+ *                   note's approximation of its conditional velocity
+ *   k1_reduction.c  M9: the note's K = 1 reduction alpha(t) = (t-1, t)
  *
  * Tangent convention (used throughout): a tangent vector at the rotation
  * x is x hat(b) with b in R^3 its body vector; log_x(y) = x log(x^T y)
@@ -49,6 +52,11 @@ typedef struct
   size_t m3_n;      /* random (x0, x1) pairs of M3's identity */
   size_t m3_nt;     /* times of M3's identity */
   size_t m3_paths;  /* paths of M3's order study */
+  size_t m8_n;      /* random (x0, x_1..x_3) configurations of M8's vertices */
+  size_t m8_eval;   /* samples of x per (alpha, alpha') of M8's conditional
+                       study */
+  size_t m9_n;      /* random triples (x*, x0, x1) and pairs of M9 */
+  size_t m9_nt;     /* times of M9's paths */
 } mf_sizes;
 
 extern const mf_sizes mf_size_plan[FC_SIZE_COUNT];
@@ -61,6 +69,33 @@ enum
                           pairs */
   MF_TAG_M3 = 0x3A300  /* + 0 identity, + 1 order study */
 };
+
+/* M8, M9 (N §Interpolating ... SE(3), "manifolds"): their controls, in a
+   block of their own.  */
+enum
+{
+  MF_M8_PERTURBED_INTERPOLANT = 0x801, /* exp_{x0}((1 + MF_M8_PERTURB) sum
+                                          alpha_k log_{x0}(x_k)) */
+  MF_M8_DETERMINISTIC,  /* one atom: (x_1, x_2) a function of x(alpha) */
+  MF_M8_PRIOR_WEIGHTS,  /* the conditional law replaced by the prior */
+  MF_M9_CORRECTED_FORM, /* (1-t, t) in place of the note's (t-1, t) */
+  MF_M9_BROKEN_CORRECTED /* (1-t, t (1 + MF_M9_PERTURB)) as the corrected
+                            form */
+};
+#define MF_M8_PERTURB 1e-9
+#define MF_M9_PERTURB 1e-9
+enum
+{
+  MF_TAG_M8 = 0x3A800, /* + 0 vertices, + 1 conditional study */
+  MF_TAG_M9 = MF_TAG_M8 + 0x80
+};
+/* M8: the vertices of the interpolant's vertex check, the atoms of the
+   conditional example, and the band of its orthogonality z (a standard
+   normal's |z| > 4 has probability 6e-5, 4e-4 over the six
+   configurations).  */
+#define MF_MM_VERTICES 3
+#define MF_MM_ATOMS 4
+#define MF_M8_Z_BAND 4.0
 
 /* The round-off accuracy of fc_so3_log (fc_so3.h: about 1e-13 absolute
    at every angle): the unit of the SO(3) round-off bands.  */
@@ -98,9 +133,22 @@ int
 mf_pairs (unsigned long seed, size_t n, double dmin, double dmax, double *A,
           double *B);
 
+/* X_i = S_i A_i^T B_i (9 N) with N Haar pairs (A, B) (scratch) at distance
+   in [DMIN, pi - MF_CUT_MARGIN): points within the cut locus of their
+   anchors S_i (multimarginal.c).  */
+int
+mf_points_around (unsigned long seed, size_t n, double dmin, const double *S,
+                  double *A, double *B, double *X);
+
+/* V = exp(v) hat(J(v) u): the velocity d/de exp(v + e u) at e = 0, J the
+   right Jacobian (multimarginal.c).  */
+int
+mf_exp_velocity (const double v[3], const double u[3], double V[9]);
+
 /* ------------------------------------------------------- the parts */
 
 fc_check_fn mf_check_m1, mf_check_m2, mf_check_m3;
+fc_check_fn mf_check_m8, mf_check_m9;
 
 /* ------------------------------------------------- the figure record */
 
