@@ -59,16 +59,25 @@ END_TEST
 
 /* -------------------------------------------------------------- M8 */
 
+/* M8's deciding figures, each passing or failing as given: the vertices
+   (HOLDS), the orthogonality of the conditional law (VALID) and the two
+   EXACT figures of the note's approximation.  */
+static void
+assert_m8_figures (const fc_verdict *v, int vertex, int ortho, int exact)
+{
+  assert_figure (v, "vertex_err", FC_TEST_HOLDS, vertex);
+  assert_figure (v, "orthogonality_z", FC_TEST_VALID, ortho);
+  assert_figure (v, "gap_max", FC_TEST_EXACT, exact);
+  assert_figure (v, "approx_err_max", FC_TEST_EXACT, exact);
+}
+
 /* The vertices to round-off; the note's approximation off by a
    measurable amount against the exact conditional velocity, validated by
    orthogonality.  */
 FC_CLAIM_TEST (test_m8_vertices_exact_note_approximation_inexact, "M8",
                FC_VERDICT_APPROXIMATE)
 {
-  assert_figure (v, "vertex_err", FC_TEST_HOLDS, 1);
-  assert_figure (v, "orthogonality_z", FC_TEST_VALID, 1);
-  assert_figure (v, "gap_max", FC_TEST_EXACT, 0);
-  assert_figure (v, "approx_err_max", FC_TEST_EXACT, 0);
+  assert_m8_figures (v, 1, 1, 0);
   ck_assert (metric (v, "vertex_err")->tolerance < 1e-12);
   /* Far from round-off: a tenth of the conditional velocity at worst.  */
   ck_assert (fc_verdict_get (v, "gap_max") > 0.1);
@@ -90,29 +99,36 @@ END_TEST
 FC_CONTROL_TEST (test_m8_perturbed_interpolant_misses_vertices, "M8",
                  "perturbed_interpolant", FC_VERDICT_REFUTED)
 {
-  assert_figure (v, "vertex_err", FC_TEST_HOLDS, 0);
-  assert_figure (v, "orthogonality_z", FC_TEST_VALID, 1);
+  assert_m8_figures (v, 0, 1, 0);
 }
 
 /* x_k a function of x: E[x_k | x] = x_k, both sides agree to round-off.  */
 FC_CONTROL_TEST (test_m8_deterministic_law_makes_approximation_exact, "M8",
                  "deterministic", FC_VERDICT_CONFIRMED)
 {
-  assert_figure (v, "vertex_err", FC_TEST_HOLDS, 1);
-  assert_figure (v, "orthogonality_z", FC_TEST_VALID, 1);
-  assert_figure (v, "gap_max", FC_TEST_EXACT, 1);
-  assert_figure (v, "approx_err_max", FC_TEST_EXACT, 1);
+  assert_m8_figures (v, 1, 1, 1);
   ck_assert (fc_verdict_get (v, "mean_off_so3_max") < 1e-13);
 }
 
 FC_CONTROL_TEST (test_m8_prior_weights_fail_orthogonality, "M8",
                  "prior_weights", FC_VERDICT_NONE)
 {
-  assert_figure (v, "orthogonality_z", FC_TEST_VALID, 0);
+  assert_m8_figures (v, 1, 0, 0);
   ck_assert (fc_verdict_get (v, "orthogonality_z") > 10.0);
 }
 
 /* -------------------------------------------------------------- M9 */
+
+/* M9's deciding figures: the stated form's (HOLDS) and the corrected
+   form's (VALID), passing or failing as given.  */
+static void
+assert_m9_figures (const fc_verdict *v, int stated, int corrected)
+{
+  assert_figure (v, "simplex_violation", FC_TEST_HOLDS, stated);
+  assert_figure (v, "endpoint_x0_err", FC_TEST_HOLDS, stated);
+  assert_figure (v, "corrected_geodesic_err", FC_TEST_VALID, corrected);
+  assert_figure (v, "corrected_ends_err", FC_TEST_VALID, corrected);
+}
 
 /* alpha(0) = (-1, 0): |alpha_0 + alpha_1 - 1| + max(0, -alpha_0) = 3,
    exactly.  The stated path ends at x1; with anchor x0 alpha_0 drops out
@@ -120,10 +136,7 @@ FC_CONTROL_TEST (test_m8_prior_weights_fail_orthogonality, "M8",
 FC_CLAIM_TEST (test_m9_note_reduction_is_off_the_simplex, "M9",
                FC_VERDICT_REFUTED)
 {
-  assert_figure (v, "simplex_violation", FC_TEST_HOLDS, 0);
-  assert_figure (v, "endpoint_x0_err", FC_TEST_HOLDS, 0);
-  assert_figure (v, "corrected_geodesic_err", FC_TEST_VALID, 1);
-  assert_figure (v, "corrected_ends_err", FC_TEST_VALID, 1);
+  assert_m9_figures (v, 0, 1);
   ck_assert (fc_verdict_get (v, "simplex_violation") == 3.0);
   ck_assert (fc_verdict_get (v, "endpoint_x0_err") > 0.3);
   assert_below (v, "stated_end_x1_err", "stated_anchor_x0_geodesic_err");
@@ -134,20 +147,14 @@ FC_CLAIM_TEST (test_m9_note_reduction_is_off_the_simplex, "M9",
 FC_CONTROL_TEST (test_m9_corrected_reduction_is_confirmed, "M9",
                  "corrected_form", FC_VERDICT_CONFIRMED)
 {
-  static const char *const names[] = { "simplex_violation", "endpoint_x0_err",
-                                       "corrected_geodesic_err",
-                                       "corrected_ends_err" };
-  for (size_t i = 0; i < 2; i++)
-    assert_figure (v, names[i], FC_TEST_HOLDS, 1);
-  for (size_t i = 2; i < 4; i++)
-    assert_figure (v, names[i], FC_TEST_VALID, 1);
+  assert_m9_figures (v, 1, 1);
+  assert_below (v, "stated_end_x1_err");
 }
 
 FC_CONTROL_TEST (test_m9_broken_corrected_form_is_undecided, "M9",
                  "broken_corrected", FC_VERDICT_NONE)
 {
-  assert_figure (v, "corrected_geodesic_err", FC_TEST_VALID, 0);
-  assert_figure (v, "corrected_ends_err", FC_TEST_VALID, 0);
+  assert_m9_figures (v, 0, 0);
 }
 
 FC_CK_MAIN ("manifold_multimarginal")
