@@ -55,11 +55,31 @@ mf_order_rows (FILE *out, const void *record)
              fig->order_err[0][l], fig->order_err[1][l]);
 }
 
+/* so3-mm-gap.dat (M8): one row per kept sample of x; path 0 is the
+   straight (t/2, t/2), path 1 the bent (t(1+t)/2, t(1-t)/2).  */
+static void
+mf_mm_gap_rows (FILE *out, const void *record)
+{
+  const mf_figures *fig = record;
+  fprintf (out, "# setting: K = 2, x0 = I, w_1 from %d weighted atoms, w_2 a "
+           "truncated Gaussian; %d samples of x(alpha) at each of %d (alpha, "
+           "alpha'); spread = sqrt E[|w_1 - E[w_1|x]|^2 | x]\n", MF_MM_ATOMS,
+           MF_MM_FIG_PER, MF_MM_CONFIGS);
+  for (size_t k = 0; k < MF_MM_CONFIGS * MF_MM_FIG_PER; k++)
+    {
+      size_t c = k / MF_MM_FIG_PER;
+      fprintf (out, "%zu %.17g %.17g %.17g %.17g\n", c / 3,
+               0.25 * (double) (1 + c % 3), fig->mm.spread[k], fig->mm.gap[k],
+               fig->mm.err[k]);
+    }
+}
+
 static const fc_figure_datafile mf_figure_files[] = {
   { "so3-sign.dat", "t d_note d_corrected", mf_sign_rows },
   { "so3-schedules.dat",
     "t linear linear_euler exp5 exp5_euler exp10 exp10_euler", mf_sched_rows },
   { "so3-orders.dat", "h steps err_c5 err_c10", mf_order_rows },
+  { "so3-mm-gap.dat", "path t spread gap velocity_err", mf_mm_gap_rows },
 };
 
 int
@@ -68,6 +88,9 @@ mf_write_figures (const fc_run_options *opt, const void *record)
   const mf_figures *fig = record;
   if (!(fig->sign_done && fig->sched_done))
     GSL_ERROR ("the figure record misses a check's data (run the module whole)",
+               GSL_EINVAL);
+  if (!fig->mm.done)
+    GSL_ERROR ("the figure record misses M8's data (run the module whole)",
                GSL_EINVAL);
   return fc_module_write_datafiles (opt, mf_figure_files,
                                     FC_COUNT (mf_figure_files), fig);

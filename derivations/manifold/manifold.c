@@ -149,6 +149,7 @@ static const fc_claim mf_claims[] = {
 static const fc_figure mf_figure_list[] = {
   { "so3-sign", "M2", { "so3-sign.dat", NULL } },
   { "so3-schedules", "M3", { "so3-schedules.dat", "so3-orders.dat", NULL } },
+  { "so3-multimarginal-gap", "M8", { "so3-mm-gap.dat", NULL } },
 };
 
 FC_MODULE_DEFINE (manifold,

@@ -96,6 +96,12 @@ enum
 #define MF_MM_VERTICES 3
 #define MF_MM_ATOMS 4
 #define MF_M8_Z_BAND 4.0
+/* M8: the (alpha, alpha') of the conditional study, the samples of each
+   kept for the figure, and the spread below which gap/spread^2 is not
+   formed (round-off over round-off).  */
+#define MF_MM_CONFIGS 6
+#define MF_MM_FIG_PER 300
+#define MF_MM_SPREAD_MIN 1e-4
 
 /* The round-off accuracy of fc_so3_log (fc_so3.h: about 1e-13 absolute
    at every angle): the unit of the SO(3) round-off bands.  */
@@ -171,6 +177,16 @@ typedef struct
   double order_h[MF_NLADDER];
   double order_err[MF_NC][MF_NLADDER];
   double order_fit[MF_NC];
+  /* so3-multimarginal-gap (M8): per sample of x, the conditional spread
+     of w_1, the gap |L - R| and the velocity error, MF_MM_FIG_PER samples
+     of each of the MF_MM_CONFIGS (alpha, alpha').  */
+  struct
+  {
+    int done;
+    double spread[MF_MM_CONFIGS * MF_MM_FIG_PER];
+    double gap[MF_MM_CONFIGS * MF_MM_FIG_PER];
+    double err[MF_MM_CONFIGS * MF_MM_FIG_PER];
+  } mm;
 } mf_figures;
 
 int

@@ -71,7 +71,6 @@ static const double mf_mm_mu[3] = { 0.6, -0.3, 0.4 };
    paths from e_0 (alpha_0 = 1 - alpha_1 - alpha_2): the straight one to
    the edge midpoint e_12, (t/2, t/2), and a bent one, (t(1+t)/2,
    t(1-t)/2), at t = 1/4, 1/2, 3/4.  */
-#define MF_MM_CONFIGS 6
 static void
 mf_mm_config (int c, double alpha[2], double dalpha[2])
 {
@@ -271,10 +270,12 @@ mf_mm_posterior (const mf_mm_law *law, const double alpha[2],
 /* At one sample v of x(alpha) (given ALPHA, DALPHA), the two sides of the
    note's "inequality" and the two velocities: L, R (3 each), and into
    OUT: |L - R|, ||exact - note's||_F/sqrt 2, |L|, the larger distance of
-   E[x_k | x] from SO(3), and E[w_1 | v] into G1.  */
+   E[x_k | x] from SO(3), the conditional standard deviation of w_1
+   (sqrt E[|w_1 - E[w_1 | v]|^2 | v]; that of w_2 is alpha_1/alpha_2
+   times it), and E[w_1 | v] into G1.  */
 typedef struct
 {
-  double gap, err, size_l, off;
+  double gap, err, size_l, off, spread;
   double l[3], r[3], g1[3];
 } mf_mm_point;
 
@@ -326,6 +327,12 @@ mf_mm_at (const mf_mm_law *law, const double alpha[2], const double dalpha[2],
   out->err = sqrt (0.5 * s);
   out->size_l = mf_norm3 (out->l);
   out->off = fmax (off1, off2);
+  out->spread = 0.0;
+  for (int i = 0; i < law->atoms; i++)
+    for (int j = 0; j < 3; j++)
+      out->spread += p[i] * (mf_mm_atom[i][j] - out->g1[j])
+                     * (mf_mm_atom[i][j] - out->g1[j]);
+  out->spread = sqrt (out->spread);
   return status;
 }
 
@@ -356,6 +363,7 @@ mf_mm_draw (gsl_rng *r, const mf_mm_law *law, const double alpha[2],
 typedef struct
 {
   double gap_max, err_max, gap_ss, size_ss, err_ss, off_max, z_max;
+  double ratio_max; /* max |L - R| / spread^2 */
   size_t n, below, comps;
 } mf_mm_stats;
 
@@ -364,7 +372,7 @@ typedef struct
    v . (w_1 - E[w_1 | v]).  */
 static int
 mf_mm_config_study (gsl_rng *r, const mf_mm_law *law, int c, size_t n,
-                    double *ortho, mf_mm_stats *st)
+                    double *ortho, mf_mm_stats *st, mf_figures *fig)
 {
   double alpha[2], dalpha[2];
   mf_mm_config (c, alpha, dalpha);
@@ -381,6 +389,15 @@ mf_mm_config_study (gsl_rng *r, const mf_mm_law *law, int c, size_t n,
       st->err_ss += pt.err * pt.err;
       st->size_ss += pt.size_l * pt.size_l;
       st->off_max = fmax (st->off_max, pt.off);
+      if (pt.spread > MF_MM_SPREAD_MIN)
+        st->ratio_max = fmax (st->ratio_max, pt.gap / (pt.spread * pt.spread));
+      if (fig != NULL && s < MF_MM_FIG_PER)
+        {
+          size_t k = (size_t) c * MF_MM_FIG_PER + s;
+          fig->mm.spread[k] = pt.spread;
+          fig->mm.gap[k] = pt.gap;
+          fig->mm.err[k] = pt.err;
+        }
       for (int j = 0; j < 3; j++)
         st->below += pt.l[j] <= pt.r[j];
       st->comps += 3;
@@ -435,7 +452,10 @@ mf_check_m8 (const fc_run_options *opt, fc_verdict *v)
                              &vertex);
   mf_mm_stats st = { 0 };
   for (int c = 0; c < MF_MM_CONFIGS && !status; c++)
-    status = mf_mm_config_study (r, &law, c, sz->m8_eval, ortho, &st);
+    status = mf_mm_config_study (r, &law, c, sz->m8_eval, ortho, &st,
+                                 opt->figures);
+  if (!status && opt->figures != NULL)
+    ((mf_figures *) opt->figures)->mm.done = 1;
   free (ortho);
   gsl_rng_free (r);
   if (status)
@@ -459,6 +479,7 @@ mf_check_m8 (const fc_run_options *opt, fc_verdict *v)
   fc_verdict_report (v, "approx_err_rms", err_rms, NAN);
   fc_verdict_report (v, "mean_off_so3_max", st.off_max, NAN);
   fc_verdict_report (v, "lhs_le_rhs_fraction", below, NAN);
+  fc_verdict_report (v, "gap_over_spread2_max", st.ratio_max, NAN);
   fc_verdict_note (v, "vertices %.3g (band %.3g); over %zu samples of x on 6 "
                    "(alpha, alpha'): |L - R| max %.3g rms %.3g (|L| rms %.3g), "
                    "velocity error max %.3g rms %.3g (bands %.3g, %.3g); "
