@@ -37,12 +37,19 @@
  * sqrt 2 (the note's velocity is taken at exp(v^), where it puts it) are
  * EXACT figures: with one atom (w_1, hence w_2, a function of x) both are
  * round-off, bands from one log and one projection per vertex
- * (multimarginal.c: mf_mm_bands).  The conditional law is validated by
- * orthogonality (VALID, orthogonality_z): E[v . (w_1 - E[w_1 | v])] = 0,
- * a Monte Carlo mean over the joint samples against its standard error.  */
+ * (mf_mm_bands).  The conditional law is validated by orthogonality
+ * (VALID, orthogonality_z): E[v . (w_1 - E[w_1 | v])] = 0, a Monte Carlo
+ * mean over the joint samples against its standard error.
+ *
+ * Reported: the rms gap and error against the rms of |L|; how far E[x_k |
+ * x] is from SO(3); the fraction of components with L_j <= R_j (strictly
+ * between 0 and 1: the "<=" holds neither way); and max |L - R|/spread^2,
+ * spread the conditional standard deviation of w_1.  The gap is second
+ * order in the spread: with w = m + d, E[d] = 0, E[exp(w)] = exp(m)(I +
+ * O(|d|^2)), and the projection keeps only the antisymmetric part of the
+ * second-order term (figure so3-multimarginal-gap).  */
 #include <config.h>
 
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -57,7 +64,8 @@
 /* The atoms a_i of w_1 (norms 1.0-1.4, four directions) and their
    weights; the truncated Gaussian of w_2.  Chosen so that alpha_1 |a_i -
    a_j| and alpha_2 s are comparable on the paths below: the conditional
-   law of w_1 given x is spread over several atoms in much of the space.  */
+   law of w_1 given x is spread over two or more atoms (spread > 1e-4) at
+   about half of the samples of x, concentrated on one at the others.  */
 static const double mf_mm_atom[MF_MM_ATOMS][3] = {
   { 1.0, 0.2, -0.3 }, { -0.4, 1.1, 0.5 }, { 0.3, -0.6, 1.2 },
   { -0.9, -0.7, -0.4 },
@@ -98,10 +106,10 @@ mf_norm3 (const double a[3])
 /* u <- J(v) u, J the right Jacobian of exp: exp(v)^T d exp(v + e u)/de at
    e = 0 is hat(J(v) u), J(v) = I - a hat(v) + b hat(v)^2 with a = (1 -
    cos th)/th^2 = 2 sin^2(th/2)/th^2 (no cancellation) and b = (th - sin
-   th)/th^3, by its Taylor series below th = 0.1 (terms to th^8; the first
-   omitted, th^10/13!, is < 2e-20 there; the closed form loses 6 eps/th^2
-   to cancellation, 1.3e-13 relative at th = 0.1).  GSL has no SO(3)
-   Jacobian.  */
+   th)/th^3, both by their Taylor series below th = 0.1 (terms to th^8;
+   the first omitted, th^10/12! and th^10/13!, are < 3e-19 there; the
+   closed form of b loses 6 eps/th^2 to cancellation, 1.3e-13 relative at
+   th = 0.1).  GSL has no SO(3) Jacobian.  */
 static void
 mf_right_jacobian (const double v[3], double u[3])
 {
