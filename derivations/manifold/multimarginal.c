@@ -488,13 +488,10 @@ mf_check_m8 (const fc_run_options *opt, fc_verdict *v)
   fc_verdict_report (v, "mean_off_so3_max", st.off_max, NAN);
   fc_verdict_report (v, "lhs_le_rhs_fraction", below, NAN);
   fc_verdict_report (v, "gap_over_spread2_max", st.ratio_max, NAN);
-  fc_verdict_note (v, "vertices %.3g (band %.3g); over %zu samples of x on 6 "
-                   "(alpha, alpha'): |L - R| max %.3g rms %.3g (|L| rms %.3g), "
-                   "velocity error max %.3g rms %.3g (bands %.3g, %.3g); "
-                   "||E[x_k|x] - SO(3)|| <= %.3g; L_j <= R_j in %.3f of "
-                   "components; orthogonality z %.2f",
-                   vertex, band_vertex, st.n, st.gap_max, gap_rms, size_rms,
-                   st.err_max, err_rms, band_gap, band_err, st.off_max, below,
-                   st.z_max);
+  fc_verdict_note (v, "vertices %.3g; %zu x: |L-R| max %.3g rms %.3g (|L| "
+                   "rms %.3g), velocity error max %.3g rms %.3g (bands %.2g, "
+                   "%.2g); |E[x_k|x] - SO(3)| <= %.3g; L_j <= R_j in %.2f",
+                   vertex, st.n, st.gap_max, gap_rms, size_rms, st.err_max,
+                   err_rms, band_gap, band_err, st.off_max, below);
   return GSL_SUCCESS;
 }
