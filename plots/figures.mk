@@ -12,22 +12,10 @@
 FIGURE_NAMES = continuity-order vector-field trajectories \
 	score-sde-marginals guidance-residual guided-samples guidance-gamma \
 	doob-paths doob-double-well doob-orders so3-sign so3-schedules \
+	so3-means motif-alignment so3-marginal so3-multimarginal-gap \
 	simplex-paths block-schedule path-cost
-FIGURE_NAMES += so3-means
-FIGURE_NAMES += so3-marginal
 FIGURES = $(FIGURE_NAMES:%=figures/%.png) $(FIGURE_NAMES:%=figures/%.pdf)
-dist_noinst_DATA = plots/common.gp plots/continuity-order.gp \
-	plots/vector-field.gp plots/trajectories.gp \
-	plots/score-sde-marginals.gp plots/guidance-residual.gp \
-	plots/guided-samples.gp plots/guidance-gamma.gp \
-	plots/doob-paths.gp plots/doob-double-well.gp plots/doob-orders.gp \
-	plots/so3-sign.gp plots/so3-schedules.gp \
-	plots/simplex-paths.gp plots/block-schedule.gp plots/path-cost.gp
-dist_noinst_DATA += plots/so3-means.gp
-# manifold M6
-FIGURE_NAMES += motif-alignment
-dist_noinst_DATA += plots/motif-alignment.gp
-dist_noinst_DATA += plots/so3-marginal.gp
+dist_noinst_DATA = plots/common.gp $(FIGURE_NAMES:%=plots/%.gp)
 
 GP_PNG = set terminal pngcairo size 1200,800 enhanced font 'Sans,11'
 GP_PDF = set terminal pdfcairo size 7.5in,5in enhanced font 'Sans,10'

@@ -21,11 +21,12 @@
 
 FC_TEST ("claims", test_module_lists_its_claims_in_catalog_order)
 {
-  static const char *const ids[] = { "M1", "M2", "M3", "M4", "M5", "M6",
-                                     "M7" };
+  static const char *const ids[] = { "M1", "M2", "M3", "M4", "M5",
+                                     "M6", "M7", "M8", "M9" };
   static const char *const figures[] = { "so3-sign", "so3-schedules",
                                          "so3-means", "motif-alignment",
-                                         "so3-marginal" };
+                                         "so3-marginal",
+                                         "so3-multimarginal-gap" };
   size_t n_ids = sizeof ids / sizeof ids[0];
   size_t n_figures = sizeof figures / sizeof figures[0];
   const fc_module *m = assert_claim_table ("manifold", ids, n_ids);

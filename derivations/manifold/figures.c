@@ -1,7 +1,8 @@
 /* derivations/manifold/figures.c -- the data of module `manifold`'s
  * figures, rendered from the record its checks filled (mf_figures,
- * manifold_internal.h): so3-sign (M2) and so3-schedules (M3).  Nothing is
- * measured here.  */
+ * manifold_internal.h): so3-sign (M2), so3-schedules (M3), so3-means
+ * (M4), motif-alignment (M6), so3-marginal (M7) and so3-multimarginal-gap
+ * (M8).  Nothing is measured here.  */
 #include <config.h>
 
 #include <math.h>
@@ -177,6 +178,25 @@ mf_m7_orders_rows (FILE *out, const void *record)
              mf_m7_weight[j]);
 }
 
+/* so3-mm-gap.dat (M8): one row per kept sample of x; path 0 is the
+   straight (t/2, t/2), path 1 the bent (t(1+t)/2, t(1-t)/2).  */
+static void
+mf_mm_gap_rows (FILE *out, const void *record)
+{
+  const mf_figures *fig = record;
+  fprintf (out, "# setting: K = 2, x0 = I, w_1 from %d weighted atoms, w_2 a "
+           "truncated Gaussian; %d samples of x(alpha) at each of %d (alpha, "
+           "alpha'); spread = sqrt E[|w_1 - E[w_1|x]|^2 | x]\n", MF_MM_ATOMS,
+           MF_MM_FIG_PER, MF_MM_CONFIGS);
+  for (size_t k = 0; k < MF_MM_CONFIGS * MF_MM_FIG_PER; k++)
+    {
+      size_t c = k / MF_MM_FIG_PER;
+      fprintf (out, "%zu %.17g %.17g %.17g %.17g\n", c / 3,
+               0.25 * (double) (1 + c % 3), fig->mm.spread[k], fig->mm.gap[k],
+               fig->mm.err[k]);
+    }
+}
+
 static const fc_figure_datafile mf_figure_files[] = {
   { "so3-sign.dat", "t d_note d_corrected", mf_sign_rows },
   { "so3-schedules.dat",
@@ -195,6 +215,7 @@ static const fc_figure_datafile mf_figure_files[] = {
     "block 0: h_linear rel_linear h_exp5 rel_exp5; block 1: delta field_diff "
     "density_diff; block 2: h lost_fraction; block 3: j end_fraction weight",
     mf_m7_orders_rows },
+  { "so3-mm-gap.dat", "path t spread gap velocity_err", mf_mm_gap_rows },
 };
 
 int
@@ -202,7 +223,7 @@ mf_write_figures (const fc_run_options *opt, const void *record)
 {
   const mf_figures *fig = record;
   if (!(fig->sign_done && fig->sched_done && fig->means.done
-        && fig->motif.done && fig->m7.done))
+        && fig->motif.done && fig->m7.done && fig->mm.done))
     GSL_ERROR ("the figure record misses a check's data (run the module whole)",
                GSL_EINVAL);
   return fc_module_write_datafiles (opt, mf_figure_files,

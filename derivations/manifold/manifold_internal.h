@@ -1,6 +1,6 @@
 /* derivations/manifold/manifold_internal.h -- what the parts of module
- * `manifold` share (N §Vector field parameterisation, §Scheduling;
- * claims M1-M3), private to the folder.
+ * `manifold` share (claims M1-M9; manifold.c cites their sections),
+ * private to the folder.
  *
  *   manifold.c      the claim table with its controls, the size plan and
  *                   the figure list
@@ -8,7 +8,7 @@
  *                   SO(3): round trip, and its sign as a generating field)
  *   schedules.c     M3: the schedule kappa, its generating field and the
  *                   geodesic Euler order
- *   figures.c       so3-sign and so3-schedules from the record the checks
+ *   figures.c       the figures' data files from the record the checks
  *                   fill
  *   losses.c        M4: the rotation losses' minimisers, pointwise and
  *                   for a spread of r1 (tangent mean vs Frechet mean)
@@ -22,6 +22,9 @@
  *                   continuity residual and geodesic Euler under it
  *   marginal.c      M7: the measurements (normalisation, histograms, the
  *                   jump on the spheres, the order studies, the end points)
+ *   multimarginal.c M8: the multimarginal interpolant's vertices and the
+ *                   note's approximation of its conditional velocity
+ *   k1_reduction.c  M9: the note's K = 1 reduction alpha(t) = (t-1, t)
  *
  * Tangent convention (used throughout): a tangent vector at the rotation
  * x is x hat(b) with b in R^3 its body vector; log_x(y) = x log(x^T y)
@@ -96,6 +99,11 @@ typedef struct
   size_t m7_points;      /* M7: points per time of the continuity studies */
   size_t m7_euler_n;     /* M7: Haar starts of geodesic Euler */
   size_t m7_euler_steps; /* M7: its steps over [0, 1] */
+  size_t m8_n;      /* random (x0, x_1..x_3) configurations of M8's vertices */
+  size_t m8_eval;   /* samples of x per (alpha, alpha') of M8's conditional
+                       study */
+  size_t m9_n;      /* random triples (x*, x0, x1) and pairs of M9 */
+  size_t m9_nt;     /* times of M9's paths */
 } mf_sizes;
 
 extern const mf_sizes mf_size_plan[FC_SIZE_COUNT];
@@ -116,6 +124,39 @@ enum
                           + 3 IGSO(3) draws */
   MF_TAG_M5 = 0x3A500  /* + 0 noise draws, + 1 path draws, + 2 times */
 };
+
+/* M8, M9 (N §Interpolating ... SE(3), "manifolds"): their controls, in a
+   block of their own.  */
+enum
+{
+  MF_M8_PERTURBED_INTERPOLANT = 0x801, /* exp_{x0}((1 + MF_M8_PERTURB) sum
+                                          alpha_k log_{x0}(x_k)) */
+  MF_M8_DETERMINISTIC,  /* one atom: (x_1, x_2) a function of x(alpha) */
+  MF_M8_PRIOR_WEIGHTS,  /* the conditional law replaced by the prior */
+  MF_M9_CORRECTED_FORM, /* (1-t, t) in place of the note's (t-1, t) */
+  MF_M9_BROKEN_CORRECTED /* (1-t, t (1 + MF_M9_PERTURB)) as the corrected
+                            form */
+};
+#define MF_M8_PERTURB 1e-9
+#define MF_M9_PERTURB 1e-9
+enum
+{
+  MF_TAG_M8 = 0x3A800, /* + 0 vertices, + 1 conditional study */
+  MF_TAG_M9 = MF_TAG_M8 + 0x80
+};
+/* M8: the vertices of the interpolant's vertex check, the atoms of the
+   conditional example, and the band of its orthogonality z (a standard
+   normal's |z| > 4 has probability 6e-5, 4e-4 over the six
+   configurations).  */
+#define MF_MM_VERTICES 3
+#define MF_MM_ATOMS 4
+#define MF_M8_Z_BAND 4.0
+/* M8: the (alpha, alpha') of the conditional study, the samples of each
+   kept for the figure, and the spread below which gap/spread^2 is not
+   formed (round-off over round-off).  */
+#define MF_MM_CONFIGS 6
+#define MF_MM_FIG_PER 300
+#define MF_MM_SPREAD_MIN 1e-4
 
 /* The round-off accuracy of fc_so3_log (fc_so3.h: about 1e-13 absolute
    at every angle): the unit of the SO(3) round-off bands.  */
@@ -222,6 +263,17 @@ mf_motif_reference (const mf_motif *m, double beta, double *log_i,
 int
 mf_motif_angle_axis (const mf_motif *m, double beta, double s, int flat,
                      size_t nw, double *log_i, double EQ[9]);
+/* X_i = S_i A_i^T B_i (9 N) with N Haar pairs (A, B) (scratch) at distance
+   in [DMIN, pi - MF_CUT_MARGIN): points within the cut locus of their
+   anchors S_i (multimarginal.c).  */
+int
+mf_points_around (unsigned long seed, size_t n, double dmin, const double *S,
+                  double *A, double *B, double *X);
+
+/* V = exp(v) hat(J(v) u): the velocity d/de exp(v + e u) at e = 0, J the
+   right Jacobian (multimarginal.c).  */
+int
+mf_exp_velocity (const double v[3], const double u[3], double V[9]);
 
 /* ------------------------------------------------------- the parts */
 
@@ -306,6 +358,7 @@ mf_m7_conditional (const mf_m7_model *m, const double x1[9],
                    const double x0[9], double t, double xt[9]);
 
 fc_check_fn mf_check_m7;
+fc_check_fn mf_check_m8, mf_check_m9;
 
 /* ------------------------------------------------- the figure record */
 
@@ -380,6 +433,16 @@ typedef struct
     double euler_lost[MF_M7_NEULER];         /* fraction of paths lost */
     double end_frac[MF_M7_NDATA];            /* fraction ending at x1_j */
   } m7;
+  /* so3-multimarginal-gap (M8): per sample of x, the conditional spread
+     of w_1, the gap |L - R| and the velocity error, MF_MM_FIG_PER samples
+     of each of the MF_MM_CONFIGS (alpha, alpha').  */
+  struct
+  {
+    int done;
+    double spread[MF_MM_CONFIGS * MF_MM_FIG_PER];
+    double gap[MF_MM_CONFIGS * MF_MM_FIG_PER];
+    double err[MF_MM_CONFIGS * MF_MM_FIG_PER];
+  } mm;
 } mf_figures;
 
 int
