@@ -11,9 +11,15 @@
  * reverse) by at least one control: a deciding figure no control can move
  * decides nothing.  A claim or control added to any table is tested
  * without a line here.  The module tests assert the figures of the
- * controls that need more than a verdict.  FC_CHECK_MODULE=NAME in the
- * environment restricts the run to the claims of module NAME (the other
- * iterations pass without running), for work on one module.  */
+ * controls that need more than a verdict.
+ *
+ * Each module builds this file as its own test program,
+ * tests/check_controls_NAME, with FC_CONTROLS_MODULE defined to "NAME"
+ * (in its module.am): the claims of the other modules then pass without
+ * running, and `make -j check` runs the modules side by side.  Without it
+ * (a developer's build), FC_CHECK_MODULE=NAME in the environment does the
+ * same, and no name runs every module.  tests/catalog.test checks that
+ * every registered module has its program.  */
 #include <config.h>
 
 #include <stdio.h>
@@ -94,13 +100,37 @@ mark_flipped (const fc_verdict *claim, const fc_verdict *v, int *flipped)
     }
 }
 
+/* The module whose claims this program tests, or NULL for all.  */
+static const char *
+fc_controls_module (void)
+{
+#ifdef FC_CONTROLS_MODULE
+  return FC_CONTROLS_MODULE;
+#else
+  return getenv ("FC_CHECK_MODULE");
+#endif
+}
+
+/* A misspelt module name would leave every iteration passing without
+   running a claim.  */
+FC_TEST ("module", test_the_module_named_exists_and_has_claims)
+{
+  const char *only = fc_controls_module ();
+  if (only == NULL)
+    return;
+  const fc_module *m = fc_module_find (only);
+  ck_assert_msg (m != NULL, "no module named '%s'", only);
+  ck_assert_uint_gt (m->n_claims, 0);
+}
+END_TEST
+
 FC_LOOP_TEST ("every claim", test_every_control_gets_its_declared_verdict_and_every_deciding_figure_can_fail,
               (int) n_claims ())
 {
   const fc_module *m;
   const fc_claim *c;
   ck_assert (nth_claim ((size_t) _i, &m, &c));
-  const char *only = getenv ("FC_CHECK_MODULE");
+  const char *only = fc_controls_module ();
   if (only != NULL && strcmp (only, m->name) != 0)
     return;
   fc_run_options opt = { .seed = SEED, .quick = 1 };
