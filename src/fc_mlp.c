@@ -37,6 +37,7 @@ struct fc_mlp_work
   double *in;          /* (n_max, w[0]), a copy of the last input */
   double **pre;        /* pre[l] (n_max, w[l+1]): h W_l^T + b_l */
   double **post;       /* post[l] (n_max, w[l+1]) = act (pre[l]), l < L-1 */
+  double **deriv;      /* deriv[l] (n_max, w[l+1]) = act'(pre[l]), l < L-1 */
   double *gpre;        /* (n_max, wmax): dLoss/d pre of the current layer */
   double *gpost;       /* (n_max, wmax): dLoss/d input of the current layer */
   double *grad;        /* (n_params) */
@@ -187,6 +188,7 @@ fc_mlp_work_free (fc_mlp_work *w)
     return;
   free (w->pre);
   free (w->post);
+  free (w->deriv);
   free (w->block);
   free (w);
 }
@@ -198,15 +200,16 @@ fc_mlp_work_alloc (const fc_mlp *net, size_t n_max)
     return NULL;
   size_t L = net->n_layers, total = n_max * net->widths[0];
   for (size_t l = 0; l < L; l++)
-    total += 2 * n_max * net->widths[l + 1];
+    total += 3 * n_max * net->widths[l + 1];
   total += 2 * n_max * max_width (net) + net->n_params;
   fc_mlp_work *w = calloc (1, sizeof *w);
   if (!w)
     return NULL;
   w->pre = malloc (L * sizeof (double *));
   w->post = malloc (L * sizeof (double *));
+  w->deriv = malloc (L * sizeof (double *));
   w->block = malloc (total * sizeof (double));
-  if (!w->pre || !w->post || !w->block)
+  if (!w->pre || !w->post || !w->deriv || !w->block)
     {
       fc_mlp_work_free (w);
       return NULL;
@@ -222,6 +225,8 @@ fc_mlp_work_alloc (const fc_mlp *net, size_t n_max)
       w->pre[l] = p;
       p += n_max * net->widths[l + 1];
       w->post[l] = p;
+      p += n_max * net->widths[l + 1];
+      w->deriv[l] = p;
       p += n_max * net->widths[l + 1];
     }
   w->gpre = p;
@@ -258,7 +263,8 @@ fc_mlp_forward (const fc_mlp *net, fc_mlp_work *w, size_t n,
                          layer_b (net, net->params, l), n, k, m);
       if (l + 1 < L)
         {
-          fc_act_forward (net->act, w->post[l], w->pre[l], n * m);
+          fc_act_forward (net->act, w->post[l], w->deriv[l], w->pre[l],
+                          n * m);
           h = w->post[l];
         }
     }
@@ -320,7 +326,7 @@ fc_mlp_backward (const fc_mlp *net, fc_mlp_work *w, const double *dout,
       layer_backward (net, w, l, g, w->gpost);
       size_t count = n * net->widths[l];
       memset (w->gpre, 0, count * sizeof (double));
-      fc_act_backward (net->act, w->gpre, w->pre[l - 1], w->gpost, count);
+      fc_act_backward (w->gpre, w->deriv[l - 1], w->gpost, count);
       g = w->gpre;
     }
   if (grad && grad != w->grad)
