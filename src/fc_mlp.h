@@ -31,7 +31,7 @@
  *     fc_mlp 1                     format version
  *     activation selu              selu | relu | tanh | gelu
  *     widths 3 64 64 64 2          w[0] .. w[L], L >= 1, each >= 1
- *     params 12738                 fc_mlp_n_params, then that many lines:
+ *     params 8706                  fc_mlp_n_params, then that many lines:
  *     -0.12345678901234567         one parameter a line, %.17g, in the flat
  *     ...                          order above (W_0, b_0, W_1, b_1, ...)
  * %.17g and strtod round-trip every finite double exactly, so a saved and
