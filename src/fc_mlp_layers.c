@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_math.h>
@@ -29,8 +30,7 @@ fc_linear_forward (double *out, const double *inp, const double *w,
 {
   /* out (n, m): every row starts at b (m), then += inp (n, k) w^T (k, m) */
   for (size_t p = 0; p < n; p++)
-    for (size_t j = 0; j < m; j++)
-      out[p * m + j] = b[j];
+    memcpy (out + p * m, b, m * sizeof (double));
   cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) n, (int) m,
                (int) k, 1.0, inp, (int) k, w, (int) k, 1.0, out, (int) m);
 }
@@ -49,6 +49,7 @@ fc_linear_backward (double *dinp, double *dw, double *db,
                (int) n, 1.0, dout, (int) m, inp, (int) k, 1.0, dw, (int) k);
   /* db (m) += sum over rows of dout, in row order */
   for (size_t p = 0; p < n; p++)
+#pragma omp simd
     for (size_t j = 0; j < m; j++)
       db[j] += dout[p * m + j];
 }
