@@ -11,11 +11,6 @@
 
 #include "fc_mlp.h"
 
-/* sqrt of the second moment (never negative) with errno semantics off, so
-   that the update loop vectorises (GCC otherwise keeps a scalar call for
-   the errno of a negative argument).  */
-#pragma GCC optimize ("no-math-errno")
-
 struct fc_adam
 {
   fc_adam_config cfg;
@@ -87,7 +82,6 @@ fc_adam_step (fc_adam *opt, double *theta, const double *grad)
   double *restrict m = opt->m, *restrict v = opt->v;
   if (!c->decoupled)
     decay = 1.0;
-#pragma omp simd
   for (size_t k = 0; k < opt->n; k++)
     {
       double g = grad[k] + wd * theta[k]; /* Adam: L2 in the gradient */
