@@ -162,6 +162,7 @@ tc_train (const tc_opts *o, const tc_law *source, const tc_law *target,
   int status = opt && w ? tc_batch_alloc (&bt, o->batch, d) : GSL_ENOMEM;
   size_t tail = o->steps / 100 > 0 ? o->steps / 100 : 1, every = o->steps / 10;
   double t0 = tc_now (), tail_sum = 0.0;
+  double *grad = w ? fc_mlp_work_grad (w) : NULL;
   for (size_t k = 0; status == GSL_SUCCESS && k < o->steps; k++)
     {
       double loss = NAN;
@@ -170,9 +171,9 @@ tc_train (const tc_opts *o, const tc_law *source, const tc_law *target,
         status = tc_batch_build (&bt, o->method, o->sigma);
       if (status == GSL_SUCCESS)
         status = fc_mlp_mse_step (net, w, o->batch, bt.in, bt.target, &loss,
-                                  NULL);
+                                  grad);
       if (status == GSL_SUCCESS)
-        status = fc_adam_step (opt, fc_mlp_params (net), fc_mlp_work_grad (w));
+        status = fc_adam_step (opt, fc_mlp_params (net), grad);
       if (k + tail >= o->steps)
         tail_sum += loss;
       if (o->progress && every > 0 && (k + 1) % every == 0)
