@@ -44,13 +44,13 @@ tc_print_summary (FILE *out, const tc_opts *o, const tc_law *source,
 {
   fprintf (out, "method=%s source=%s target=%s seed=%lu steps=%zu "
            "w2_euler=%.6g npe_euler=%.6g w2_adaptive=%.6g "
-           "npe_adaptive=%.6g w2sq_ot=%.6g energy_euler=%.6g "
+           "npe_adaptive=%.6g w2_floor=%.6g w2sq_ot=%.6g energy_euler=%.6g "
            "energy_adaptive=%.6g train_s=%.4g s_per_step=%.4g "
            "final_loss=%.6g\n",
            tc_method_names[o->method], source->name, target->name, o->seed,
            o->method == TC_EXACT || o->method == TC_EXACT_FM ? 0 : o->steps,
            r->w2_euler, r->npe_euler, r->w2_adaptive, r->npe_adaptive,
-           r->w2sq_ot, r->energy_euler, r->energy_adaptive, r->train_seconds,
+           r->w2_floor, r->w2sq_ot, r->energy_euler, r->energy_adaptive, r->train_seconds,
            r->seconds_per_step, r->final_loss);
 }
 

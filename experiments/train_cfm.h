@@ -54,6 +54,7 @@ enum
   TC_TAG_EXACT_TARGET = 65, /* the same, target */
   TC_TAG_EVAL_SOURCE = 66,  /* the n source points that are pushed */
   TC_TAG_EVAL_TARGET = 67,  /* n fresh target points */
+  TC_TAG_EVAL_FLOOR = 68,   /* n more fresh target points (the floor) */
   TC_TAG_TRAIN = 1 << 20    /* + step: the batch of one training step */
 };
 
@@ -106,6 +107,7 @@ typedef struct
   double w2_adaptive, npe_adaptive; /* fc_ode_adaptive */
   double energy_euler, energy_adaptive; /* int E|v|^2 dt along the paths */
   double w2sq_ot;        /* W2^2(source points, fresh target points) */
+  double w2_floor;       /* W2 between two fresh target samples of n */
   double train_seconds, seconds_per_step;
   double final_loss;     /* mean of the last 1% of the steps' losses */
   size_t n_evals_adaptive;

@@ -72,8 +72,11 @@ tc_help (void)
       "\n"
       "Output of a run: progress on stderr, one summary line on stdout:\n"
       "  method=M source=S target=T seed=S steps=N w2_euler=.. npe_euler=..\n"
-      "  w2_adaptive=.. npe_adaptive=.. w2sq_ot=.. energy_euler=..\n"
-      "  energy_adaptive=.. train_s=.. s_per_step=.. final_loss=..\n"
+      "  w2_adaptive=.. npe_adaptive=.. w2_floor=.. w2sq_ot=..\n"
+      "  energy_euler=.. energy_adaptive=.. train_s=.. s_per_step=..\n"
+      "  final_loss=..  (w2_floor: W2 between two fresh target samples of\n"
+      "  n points, what a perfect sampler scores; w2sq_ot: the W2^2 between\n"
+      "  the source points and the target points that NPE divides by)\n"
       "Exit status: 0 done, 1 a computation or file failed, 2 bad usage or\n"
       "input (the option or FILE:LINE named on stderr, nothing on stdout).\n");
 }

@@ -11,6 +11,8 @@
  *   W2    the exact W2 between the n generated points and n fresh target
  *         points (stream TC_TAG_EVAL_TARGET): fc_assign_w2sq, an optimal
  *         permutation (for equal weights an optimal plan is one, Birkhoff).
+ *   floor the W2 between the n fresh target points and n more (stream
+ *         TC_TAG_EVAL_FLOOR): what a perfect sampler scores at this n.
  *   NPE   |PE - W2^2(p0, p1)| / W2^2(p0, p1), the normalised path energy:
  *         by Benamou-Brenier no flow from p0 to p1 spends less than
  *         W2^2(p0, p1), reached by the optimal transport flow.  W2^2(p0, p1)
@@ -105,6 +107,22 @@ tc_start (size_t n, size_t d, const double *x0, double *xe)
     }
 }
 
+/* The two-sample floor (file comment) against Y (n, D).  */
+static int
+tc_floor (const tc_law *target, unsigned long seed, size_t n, size_t d,
+          const double *y, double *w2)
+{
+  double *z = malloc (n * d * sizeof (double)), w2sq = NAN;
+  if (z == NULL)
+    GSL_ERROR ("no memory", GSL_ENOMEM);
+  int status = tc_law_sample (target, seed, TC_TAG_EVAL_FLOOR, n, z);
+  if (status == GSL_SUCCESS)
+    status = fc_assign_w2sq (n, d, y, z, &w2sq);
+  *w2 = sqrt (w2sq);
+  free (z);
+  return status;
+}
+
 int
 tc_evaluate (fc_velocity_fn f, void *params, const tc_law *source,
              const tc_law *target, unsigned long seed, size_t n,
@@ -121,6 +139,8 @@ tc_evaluate (fc_velocity_fn f, void *params, const tc_law *source,
     status = tc_law_sample (target, seed, TC_TAG_EVAL_TARGET, n, y);
   if (status == GSL_SUCCESS)
     status = fc_assign_w2sq (n, d, x0, y, &r->w2sq_ot);
+  if (status == GSL_SUCCESS)
+    status = tc_floor (target, seed, n, d, y, &r->w2_floor);
   if (status == GSL_SUCCESS)
     {
       tc_start (n, d, x0, xe);

@@ -57,7 +57,8 @@ static const double TC_PUBLISHED[TC_N_PROBLEMS][TC_METHOD_COUNT][2] = {
 /* The figures of a cell, one value per seed.  */
 enum
 {
-  TC_F_W2E = 0, TC_F_NPEE, TC_F_W2A, TC_F_NPEA, TC_F_SPS, TC_F_COUNT
+  TC_F_W2E = 0, TC_F_NPEE, TC_F_W2A, TC_F_NPEA, TC_F_SPS, TC_F_FLOOR,
+  TC_F_COUNT
 };
 
 static void
@@ -68,6 +69,7 @@ tc_figures (const tc_result *r, double *f)
   f[TC_F_W2A] = r->w2_adaptive;
   f[TC_F_NPEA] = r->npe_adaptive;
   f[TC_F_SPS] = r->seconds_per_step;
+  f[TC_F_FLOOR] = r->w2_floor;
 }
 
 /* fm and exact-fm start from N(0, I): not defined on moons -> 8gaussians.  */
@@ -100,10 +102,10 @@ tc_text_row (FILE *s, size_t p, tc_method m, size_t k, const double *v)
     }
   const double *pub = TC_PUBLISHED[p][m];
   fprintf (s, "%-18s %-9s %6.3f ± %-6.3f %7.3f ± %-7.3f %6.3f ± %-6.3f "
-           "%7.3f ± %-7.3f %8.2e  ", tc_problems[p].label, tc_method_names[m],
+           "%7.3f ± %-7.3f %5.3f %8.2e  ", tc_problems[p].label, tc_method_names[m],
            mean[TC_F_W2E], sd[TC_F_W2E], mean[TC_F_NPEE], sd[TC_F_NPEE],
            mean[TC_F_W2A], sd[TC_F_W2A], mean[TC_F_NPEA], sd[TC_F_NPEA],
-           mean[TC_F_SPS]);
+           mean[TC_F_FLOOR], mean[TC_F_SPS]);
   if (isnan (pub[0]))
     fprintf (s, "   (not recorded)\n");
   else
@@ -134,14 +136,15 @@ tc_files_open (const tc_opts *o, tc_files *fl)
   memset (fl, 0, sizeof *fl);
   if (fc_io_path (path, sizeof path, o->out_dir, "cfm-runs.tsv") == 0)
     fl->runs = fc_datafile_open (path, cmd, "problem method seed w2_euler "
-                                 "npe_euler w2_adaptive npe_adaptive w2sq_ot "
+                                 "npe_euler w2_adaptive npe_adaptive w2_floor w2sq_ot "
                                  "energy_euler energy_adaptive train_s "
                                  "s_per_step final_loss");
   if (fc_io_path (path, sizeof path, o->out_dir, "cfm-table.tsv") == 0)
     fl->tsv = fc_datafile_open (path, cmd, "problem method problem_index "
                                 "method_index n_seeds w2_euler sd npe_euler "
                                 "sd w2_adaptive sd npe_adaptive sd "
-                                "s_per_step sd published_w2 published_npe");
+                                "s_per_step sd w2_floor sd published_w2 "
+                                "published_npe");
   if (fc_io_path (path, sizeof path, o->out_dir, "cfm-table.txt") == 0)
     fl->txt = fc_datafile_open (path, cmd, "(a table for people)");
   if (fl->runs && fl->tsv && fl->txt)
@@ -165,9 +168,9 @@ tc_text_header (FILE *s, const tc_opts *o)
   fprintf (s, "# mean ± sd over seeds; W2 exact (assignment) on %zu points; "
            "published: Tong et al. TMLR 2024 (not recorded: see README)\n",
            o->n_samples);
-  fprintf (s, "%-18s %-9s %-15s %-17s %-15s %-17s %-9s  %s\n", "problem",
-           "method", "W2 Euler", "NPE Euler", "W2 adaptive", "NPE adaptive",
-           "s/step", "published W2, NPE");
+  fprintf (s, "%-18s %-9s %-15s %-17s %-15s %-17s %-5s %-9s  %s\n",
+           "problem", "method", "W2 Euler", "NPE Euler", "W2 adaptive",
+           "NPE adaptive", "floor", "s/step", "published W2, NPE");
 }
 
 /* All seeds of one cell: the per-seed figures into V (TC_F_COUNT, k).  */
@@ -192,10 +195,10 @@ tc_cell (const tc_opts *o, size_t p, tc_method m, FILE *runs, double *v)
       tc_figures (&r, f);
       for (int j = 0; j < TC_F_COUNT; j++)
         v[j * o->seeds + k] = f[j];
-      fprintf (runs, "%s\t%s\t%lu\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g"
+      fprintf (runs, "%s\t%s\t%lu\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g"
                "\t%.4g\t%.4g\t%.6g\n", tc_problems[p].label,
                tc_method_names[m], run.seed, r.w2_euler, r.npe_euler,
-               r.w2_adaptive, r.npe_adaptive, r.w2sq_ot, r.energy_euler,
+               r.w2_adaptive, r.npe_adaptive, r.w2_floor, r.w2sq_ot, r.energy_euler,
                r.energy_adaptive, r.train_seconds, r.seconds_per_step,
                r.final_loss);
       fprintf (stderr, TC_NAME ": %s %s seed %lu: W2 %.4g NPE %.4g "
