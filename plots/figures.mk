@@ -21,6 +21,8 @@ dist_noinst_DATA = plots/common.gp plots/continuity-order.gp \
 	plots/doob-paths.gp plots/doob-double-well.gp plots/doob-orders.gp \
 	plots/so3-sign.gp plots/so3-schedules.gp \
 	plots/simplex-paths.gp plots/block-schedule.gp plots/path-cost.gp
+# Drawn from experiments/train-cfm --table, not by `make figures` (README).
+dist_noinst_DATA += plots/cfm-table.gp
 
 GP_PNG = set terminal pngcairo size 1200,800 enhanced font 'Sans,11'
 GP_PDF = set terminal pdfcairo size 7.5in,5in enhanced font 'Sans,10'
