@@ -50,7 +50,8 @@ tc_print_summary (FILE *out, const tc_opts *o, const tc_law *source,
            tc_method_names[o->method], source->name, target->name, o->seed,
            o->method == TC_EXACT || o->method == TC_EXACT_FM ? 0 : o->steps,
            r->w2_euler, r->npe_euler, r->w2_adaptive, r->npe_adaptive,
-           r->w2_floor, r->w2sq_ot, r->energy_euler, r->energy_adaptive, r->train_seconds,
+           r->w2_floor, r->w2sq_ot, r->energy_euler, r->energy_adaptive,
+           r->train_seconds,
            r->seconds_per_step, r->final_loss);
 }
 

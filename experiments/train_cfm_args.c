@@ -41,11 +41,12 @@ tc_help (void)
       "      covariance sqrt(0.1) I); a point generator: tcfm-moons\n"
       "      (torchcfm's sample_moons), scurve (Tong et al.'s runner);\n"
       "      or a mixture spec file\n"
-      "  --method M      icfm (independent pairs), otcfm (pairs from the exact\n"
-      "                  minibatch OT assignment), fm (Lipman et al., needs\n"
-      "                  --source gaussian), exact (no network: the closed-\n"
-      "                  form marginal field of the icfm path), exact-fm (the\n"
-      "                  same for the fm path); default otcfm\n"
+      "  --method M      icfm (independent pairs), otcfm (pairs from the\n"
+      "                  exact minibatch OT assignment), fm (Lipman et al.,\n"
+      "                  needs --source gaussian), exact (no network: the\n"
+      "                  closed-form marginal field of the icfm path),\n"
+      "                  exact-fm (the same for the fm path); default\n"
+      "                  otcfm\n"
       "  --seed S        seed of every draw (default 20240501)\n"
       "  --steps N       training steps, N >= 1 (default 20000)\n"
       "  --n-samples N   generated and fresh target points, N >= 2 (default\n"
@@ -176,8 +177,8 @@ tc_parse (int argc, char **argv, tc_opts *o)
           && fc_exp_common_option (argc, argv, &i, &quick, &o->seed,
                                    &o->out_dir, tc_help))
         continue;
-      fc_exp_usage_error (a, strncmp (a, "--", 2) == 0 ? "unknown option"
-                                                       : "unexpected argument");
+      fc_exp_usage_error (a, strncmp (a, "--", 2) == 0
+                                 ? "unknown option" : "unexpected argument");
     }
   if (o->table && o->out_dir == NULL)
     fc_exp_usage_error ("--out", "required with --table");

@@ -102,7 +102,8 @@ tc_text_row (FILE *s, size_t p, tc_method m, size_t k, const double *v)
     }
   const double *pub = TC_PUBLISHED[p][m];
   fprintf (s, "%-18s %-9s %6.3f ± %-6.3f %7.3f ± %-7.3f %6.3f ± %-6.3f "
-           "%7.3f ± %-7.3f %5.3f %8.2e  ", tc_problems[p].label, tc_method_names[m],
+           "%7.3f ± %-7.3f %5.3f %8.2e  ", tc_problems[p].label,
+           tc_method_names[m],
            mean[TC_F_W2E], sd[TC_F_W2E], mean[TC_F_NPEE], sd[TC_F_NPEE],
            mean[TC_F_W2A], sd[TC_F_W2A], mean[TC_F_NPEA], sd[TC_F_NPEA],
            mean[TC_F_FLOOR], mean[TC_F_SPS]);
@@ -136,7 +137,8 @@ tc_files_open (const tc_opts *o, tc_files *fl)
   memset (fl, 0, sizeof *fl);
   if (fc_io_path (path, sizeof path, o->out_dir, "cfm-runs.tsv") == 0)
     fl->runs = fc_datafile_open (path, cmd, "problem method seed w2_euler "
-                                 "npe_euler w2_adaptive npe_adaptive w2_floor w2sq_ot "
+                                 "npe_euler w2_adaptive npe_adaptive w2_floor "
+                                 "w2sq_ot "
                                  "energy_euler energy_adaptive train_s "
                                  "s_per_step final_loss");
   if (fc_io_path (path, sizeof path, o->out_dir, "cfm-table.tsv") == 0)
@@ -195,10 +197,11 @@ tc_cell (const tc_opts *o, size_t p, tc_method m, FILE *runs, double *v)
       tc_figures (&r, f);
       for (int j = 0; j < TC_F_COUNT; j++)
         v[j * o->seeds + k] = f[j];
-      fprintf (runs, "%s\t%s\t%lu\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g"
-               "\t%.4g\t%.4g\t%.6g\n", tc_problems[p].label,
+      fprintf (runs, "%s\t%s\t%lu\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g"
+               "\t%.6g\t%.6g\t%.4g\t%.4g\t%.6g\n", tc_problems[p].label,
                tc_method_names[m], run.seed, r.w2_euler, r.npe_euler,
-               r.w2_adaptive, r.npe_adaptive, r.w2_floor, r.w2sq_ot, r.energy_euler,
+               r.w2_adaptive, r.npe_adaptive, r.w2_floor, r.w2sq_ot,
+               r.energy_euler,
                r.energy_adaptive, r.train_seconds, r.seconds_per_step,
                r.final_loss);
       fprintf (stderr, TC_NAME ": %s %s seed %lu: W2 %.4g NPE %.4g "
