@@ -97,6 +97,7 @@ typedef struct
   int table;             /* --table */
   const char *out_dir;   /* --out DIR of --table */
   size_t seeds;          /* --seeds of --table */
+  unsigned problems;     /* --problems of --table: bit p = problem p */
   int progress;          /* progress lines on stderr */
 } tc_opts;
 

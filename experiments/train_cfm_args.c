@@ -69,6 +69,10 @@ tc_help (void)
       "                  on stdout\n"
       "  --out DIR       directory of the table files (--table only)\n"
       "  --seeds K       seeds of the sweep, K >= 1 (default 5)\n"
+      "  --problems LIST  the problems of the sweep by index, e.g. 0,2\n"
+      "                  (0 N->8gaussians, 1 moons->8gaussians, 2 N->moons,\n"
+      "                  3 N->scurve; default all), to run parts in\n"
+      "                  parallel (the files of each part keep the indices)\n"
       "  --help          this text\n"
       "\n"
       "Output of a run: progress on stderr, one summary line on stdout:\n"
@@ -97,6 +101,24 @@ tc_nonneg (const char *opt, const char *arg)
       fc_exp_usage_error (opt, msg);
     }
   return v;
+}
+
+/* "0,2,3": problem indices of --table (0 .. 3) as a bit set.  */
+static unsigned
+tc_problems_parse (const char *arg)
+{
+  unsigned set = 0;
+  const char *p = arg;
+  for (;;)
+    {
+      if (*p < '0' || *p > '3' || (p[1] != ',' && p[1] != '\0'))
+        fc_exp_usage_error ("--problems", "expected indices 0 to 3 separated "
+                            "by commas");
+      set |= 1u << (*p - '0');
+      if (p[1] == '\0')
+        return set;
+      p += 2;
+    }
 }
 
 static tc_method
@@ -144,6 +166,9 @@ tc_parse_one (int argc, char **argv, int *i, tc_opts *o)
       if (*o->samples == '\0')
         fc_exp_usage_error ("--samples", "empty file name");
     }
+  else if (fc_exp_is (a, "--problems"))
+    o->problems = tc_problems_parse (fc_exp_value (argc, argv, i,
+                                                   "--problems"));
   else if (strcmp (a, "--table") == 0)
     o->table = 1;
   else
@@ -165,6 +190,7 @@ tc_parse (int argc, char **argv, tc_opts *o)
   o->sigma = TC_SIGMA;
   o->exact_points = TC_EXACT_POINTS;
   o->seeds = 5;
+  o->problems = 0xf;
   o->progress = 1;
   int quick = 0, seeds_set = 0;
   for (int i = 1; i < argc; i++)
@@ -186,6 +212,8 @@ tc_parse (int argc, char **argv, tc_opts *o)
     fc_exp_usage_error ("--out", "only with --table");
   if (!o->table && seeds_set)
     fc_exp_usage_error ("--seeds", "only with --table");
+  if (!o->table && o->problems != 0xf)
+    fc_exp_usage_error ("--problems", "only with --table");
   if (o->table && o->samples != NULL)
     fc_exp_usage_error ("--samples", "not with --table");
 }

@@ -234,7 +234,7 @@ tc_table (const tc_opts *o)
   for (size_t p = 0; p < TC_N_PROBLEMS && status == GSL_SUCCESS; p++)
     for (int m = 0; m < TC_METHOD_COUNT && status == GSL_SUCCESS; m++)
       {
-        if (!tc_cell_applies (p, (tc_method) m))
+        if (!tc_cell_applies (p, (tc_method) m) || !(o->problems >> p & 1u))
           continue;
         status = tc_cell (o, p, (tc_method) m, fc_datafile_stream (fl.runs),
                           v);
