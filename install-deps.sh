@@ -3,12 +3,14 @@
 # that are missing on this machine.  Installs nothing when all are present.
 #
 #   build:    gcc make autoconf automake libtool autoconf-archive pkgconf
-#   libraries: libgsl-dev (GSL), check (the Check unit-test framework)
+#   libraries: libgsl-dev (GSL), check (the Check unit-test framework),
+#              libopenblas-dev (OpenBLAS, linked as the CBLAS; configure
+#              falls back to GSL's gslcblas without it)
 #   tools:    gnuplot-nox (figures, pngcairo/pdfcairo), valgrind (make check-valgrind)
 set -eu
 
 packages="gcc libc6-dev make autoconf automake libtool autoconf-archive pkgconf
-libgsl-dev check gnuplot-nox valgrind"
+libgsl-dev check gnuplot-nox valgrind libopenblas-dev"
 
 missing=""
 for p in $packages; do

@@ -37,9 +37,15 @@ struct fc_mlp_work
   double *in;          /* (n_max, w[0]), a copy of the last input */
   double **pre;        /* pre[l] (n_max, w[l+1]): h W_l^T + b_l */
   double **post;       /* post[l] (n_max, w[l+1]) = act (pre[l]), l < L-1 */
-  double *gpre;        /* (n_max, wmax): dLoss/d pre of the current layer */
-  double *gpost;       /* (n_max, wmax): dLoss/d input of the current layer */
+  double **deriv;      /* deriv[l] (n_max, w[l+1]) = act'(pre[l]), l < L-1 */
+  size_t n_chunks_max; /* chunks of FC_MLP_CHUNK rows in n_max */
+  size_t wmax;         /* the largest width */
+  double *gpre;        /* (n_chunks_max, CHUNK, wmax): per chunk, dLoss/d pre
+                          of the current layer */
+  double *gpost;       /* same shape: dLoss/d input of the current layer */
+  double *dout;        /* (n_max, w[L]): dLoss/d output of fc_mlp_mse_step */
   double *grad;        /* (n_params) */
+  double *chunk_grad;  /* (n_chunks_max, n_params) when n_chunks_max > 1 */
   double *block;       /* the one allocation behind the buffers */
 };
 
@@ -187,6 +193,7 @@ fc_mlp_work_free (fc_mlp_work *w)
     return;
   free (w->pre);
   free (w->post);
+  free (w->deriv);
   free (w->block);
   free (w);
 }
@@ -197,16 +204,20 @@ fc_mlp_work_alloc (const fc_mlp *net, size_t n_max)
   if (!net || n_max == 0)
     return NULL;
   size_t L = net->n_layers, total = n_max * net->widths[0];
+  size_t n_chunks = (n_max + FC_MLP_CHUNK - 1) / FC_MLP_CHUNK;
+  size_t gsize = n_chunks * FC_MLP_CHUNK * max_width (net);
   for (size_t l = 0; l < L; l++)
-    total += 2 * n_max * net->widths[l + 1];
-  total += 2 * n_max * max_width (net) + net->n_params;
+    total += 3 * n_max * net->widths[l + 1];
+  total += 2 * gsize + n_max * net->widths[L] + net->n_params
+           + (n_chunks > 1 ? n_chunks * net->n_params : 0);
   fc_mlp_work *w = calloc (1, sizeof *w);
   if (!w)
     return NULL;
   w->pre = malloc (L * sizeof (double *));
   w->post = malloc (L * sizeof (double *));
+  w->deriv = malloc (L * sizeof (double *));
   w->block = malloc (total * sizeof (double));
-  if (!w->pre || !w->post || !w->block)
+  if (!w->pre || !w->post || !w->deriv || !w->block)
     {
       fc_mlp_work_free (w);
       return NULL;
@@ -214,6 +225,8 @@ fc_mlp_work_alloc (const fc_mlp *net, size_t n_max)
   w->n_max = n_max;
   w->n_layers = L;
   w->n_params = net->n_params;
+  w->n_chunks_max = n_chunks;
+  w->wmax = max_width (net);
   double *p = w->block;
   w->in = p;
   p += n_max * net->widths[0];
@@ -223,12 +236,18 @@ fc_mlp_work_alloc (const fc_mlp *net, size_t n_max)
       p += n_max * net->widths[l + 1];
       w->post[l] = p;
       p += n_max * net->widths[l + 1];
+      w->deriv[l] = p;
+      p += n_max * net->widths[l + 1];
     }
   w->gpre = p;
-  p += n_max * max_width (net);
+  p += gsize;
   w->gpost = p;
-  p += n_max * max_width (net);
+  p += gsize;
+  w->dout = p;
+  p += n_max * net->widths[L];
   w->grad = p;
+  p += net->n_params;
+  w->chunk_grad = n_chunks > 1 ? p : NULL;
   return w;
 }
 
@@ -238,7 +257,56 @@ work_fits (const fc_mlp *net, const fc_mlp_work *w)
   return w->n_layers == net->n_layers && w->n_params == net->n_params;
 }
 
-/* -------------------------------------------------------- training pass */
+/* -------------------------------------------------------- training pass
+   A batch is cut into chunks of FC_MLP_CHUNK rows on fixed boundaries;
+   each chunk runs the whole forward or backward pass (one dgemm per layer
+   over its rows), the chunks in an OpenMP loop, and the parameter
+   gradients of the chunks are summed in chunk order.  The work of a chunk
+   does not depend on the thread that runs it, so a step gives the same
+   numbers at any thread count, and 2 threads share a batch of 512.  */
+
+/* Rows [P0, P0 + NB) of a batch of N: chunk C.  */
+typedef struct
+{
+  size_t c, p0, nb;
+} batch_chunk;
+
+static batch_chunk
+chunk_of (size_t n, size_t c)
+{
+  batch_chunk ch = { c, c * FC_MLP_CHUNK, n - c * FC_MLP_CHUNK };
+  if (ch.nb > FC_MLP_CHUNK)
+    ch.nb = FC_MLP_CHUNK;
+  return ch;
+}
+
+static size_t
+n_chunks_of (size_t n)
+{
+  return (n + FC_MLP_CHUNK - 1) / FC_MLP_CHUNK;
+}
+
+/* The forward pass of the rows of CH, cached in W.  */
+static void
+forward_chunk (const fc_mlp *net, fc_mlp_work *w, batch_chunk ch)
+{
+  size_t L = net->n_layers;
+  const double *h = w->in + ch.p0 * net->widths[0]; /* (nb, w[l]) */
+  for (size_t l = 0; l < L; l++)
+    {
+      size_t k = net->widths[l], m = net->widths[l + 1];
+      double *pre = w->pre[l] + ch.p0 * m; /* (nb, m) */
+      fc_linear_forward (pre, h, layer_w (net, net->params, l),
+                         layer_b (net, net->params, l), ch.nb, k, m);
+      if (l + 1 < L)
+        {
+          double *post = w->post[l] + ch.p0 * m;
+          fc_act_forward (net->act, post, w->deriv[l] + ch.p0 * m, pre,
+                          ch.nb * m);
+          h = post;
+        }
+    }
+}
 
 int
 fc_mlp_forward (const fc_mlp *net, fc_mlp_work *w, size_t n,
@@ -248,20 +316,11 @@ fc_mlp_forward (const fc_mlp *net, fc_mlp_work *w, size_t n,
     GSL_ERROR ("null or mismatched network or workspace", GSL_EINVAL);
   if (n == 0 || n > w->n_max)
     GSL_ERROR ("batch empty or larger than the workspace", GSL_EBADLEN);
-  size_t L = net->n_layers;
+  size_t L = net->n_layers, n_chunks = n_chunks_of (n);
   memcpy (w->in, in, n * net->widths[0] * sizeof (double));
-  const double *h = w->in; /* (n, w[l]) */
-  for (size_t l = 0; l < L; l++)
-    {
-      size_t k = net->widths[l], m = net->widths[l + 1];
-      fc_linear_forward (w->pre[l], h, layer_w (net, net->params, l),
-                         layer_b (net, net->params, l), n, k, m);
-      if (l + 1 < L)
-        {
-          fc_act_forward (net->act, w->post[l], w->pre[l], n * m);
-          h = w->post[l];
-        }
-    }
+#pragma omp parallel for schedule(static) if (n_chunks > 1)
+  for (size_t c = 0; c < n_chunks; c++)
+    forward_chunk (net, w, chunk_of (n, c));
   w->n = n;
   if (out)
     memcpy (out, w->pre[L - 1], n * net->widths[L] * sizeof (double));
@@ -280,20 +339,36 @@ fc_mlp_work_grad (fc_mlp_work *w)
   return w->grad;
 }
 
-/* Layer l backward: G = dLoss/d pre[l] (n, w[l+1]) -> the gradients of
-   W_l, b_l in W->grad and, when DINP is not NULL, DINP (n, w[l]) =
-   dLoss/d input of layer l (overwritten).  */
+/* The backward pass of the rows of CH from DOUT (n, w[L]) into GRAD
+   (n_params, overwritten) and, when DIN (n, w[0]) is not NULL, its rows.
+   G runs down the layers (dLoss/d pre[l], nb rows): the chunk's gpost
+   takes dLoss/d post[l-1] while G is read, then its gpre is overwritten
+   with dLoss/d pre[l-1] (G may be gpre, already consumed by then).  */
 static void
-layer_backward (const fc_mlp *net, fc_mlp_work *w, size_t l, const double *g,
-                double *dinp)
+backward_chunk (const fc_mlp *net, fc_mlp_work *w, batch_chunk ch,
+                const double *dout, double *grad, double *din)
 {
-  size_t n = w->n, k = net->widths[l], m = net->widths[l + 1];
-  const double *inp = l == 0 ? w->in : w->post[l - 1];
-  double *dw = w->grad + net->offset[l];
-  if (dinp)
-    memset (dinp, 0, n * k * sizeof (double));
-  fc_linear_backward (dinp, dw, dw + m * k, g, inp,
-                      layer_w (net, net->params, l), n, k, m);
+  size_t L = net->n_layers, nb = ch.nb;
+  double *gpre = w->gpre + ch.c * FC_MLP_CHUNK * w->wmax;
+  double *gpost = w->gpost + ch.c * FC_MLP_CHUNK * w->wmax;
+  const double *g = dout + ch.p0 * net->widths[L];
+  memset (grad, 0, net->n_params * sizeof (double));
+  for (size_t l = L; l-- > 0;)
+    {
+      size_t k = net->widths[l], m = net->widths[l + 1];
+      const double *inp = (l == 0 ? w->in : w->post[l - 1]) + ch.p0 * k;
+      double *dinp = l > 0 ? gpost : din ? din + ch.p0 * k : NULL;
+      double *dw = grad + net->offset[l];
+      if (dinp)
+        memset (dinp, 0, nb * k * sizeof (double));
+      fc_linear_backward (dinp, dw, dw + m * k, g, inp,
+                          layer_w (net, net->params, l), nb, k, m);
+      if (l == 0)
+        break;
+      memset (gpre, 0, nb * k * sizeof (double));
+      fc_act_backward (gpre, w->deriv[l - 1] + ch.p0 * k, gpost, nb * k);
+      g = gpre;
+    }
 }
 
 int
@@ -304,27 +379,21 @@ fc_mlp_backward (const fc_mlp *net, fc_mlp_work *w, const double *dout,
     GSL_ERROR ("null or mismatched network or workspace", GSL_EINVAL);
   if (w->n == 0)
     GSL_ERROR ("backward pass before a forward pass", GSL_EINVAL);
-  size_t L = net->n_layers, n = w->n;
-  memset (w->grad, 0, net->n_params * sizeof (double));
-  /* G runs down the layers: dLoss/d pre[l].  gpost takes dLoss/d post[l-1]
-     while G is read, then gpre is overwritten with dLoss/d pre[l-1]: G
-     may be gpre itself (fc_mlp_mse_step), already consumed by then.  */
-  const double *g = dout;
-  for (size_t l = L; l-- > 0;)
-    {
-      if (l == 0)
-        {
-          layer_backward (net, w, 0, g, din);
-          break;
-        }
-      layer_backward (net, w, l, g, w->gpost);
-      size_t count = n * net->widths[l];
-      memset (w->gpre, 0, count * sizeof (double));
-      fc_act_backward (net->act, w->gpre, w->pre[l - 1], w->gpost, count);
-      g = w->gpre;
-    }
+  size_t n_chunks = n_chunks_of (w->n), np = net->n_params;
+#pragma omp parallel for schedule(static) if (n_chunks > 1)
+  for (size_t c = 0; c < n_chunks; c++)
+    backward_chunk (net, w, chunk_of (w->n, c), dout,
+                    n_chunks > 1 ? w->chunk_grad + c * np : w->grad, din);
+  if (n_chunks > 1)
+    for (size_t k = 0; k < np; k++)
+      {
+        double sum = 0.0;
+        for (size_t c = 0; c < n_chunks; c++)
+          sum += w->chunk_grad[c * np + k];
+        w->grad[k] = sum;
+      }
   if (grad && grad != w->grad)
-    memcpy (grad, w->grad, net->n_params * sizeof (double));
+    memcpy (grad, w->grad, np * sizeof (double));
   return GSL_SUCCESS;
 }
 
@@ -344,7 +413,7 @@ fc_mlp_mse_step (const fc_mlp *net, fc_mlp_work *w, size_t n,
     *loss = fc_mse_forward (pred, target, count);
   if (!grad)
     return GSL_SUCCESS;
-  memset (w->gpre, 0, count * sizeof (double));
-  fc_mse_backward (w->gpre, pred, target, count);
-  return fc_mlp_backward (net, w, w->gpre, grad, NULL);
+  memset (w->dout, 0, count * sizeof (double));
+  fc_mse_backward (w->dout, pred, target, count);
+  return fc_mlp_backward (net, w, w->dout, grad, NULL);
 }

@@ -18,19 +18,20 @@
  * Batches.  Points are rows: an input batch is (n, w[0]) row-major, an
  * output batch (n, w[L]).  Every linear layer is one BLAS-3 product over
  * the batch (cblas_dgemm through GSL's CBLAS interface; the CBLAS that
- * configure linked: OpenBLAS when present, else gslcblas).  The training
- * pass (fc_mlp_forward, fc_mlp_backward) runs on the calling thread, its
- * BLAS single-threaded, so a step gives the same numbers at any thread
- * count; fc_mlp_eval cuts any n into chunks of FC_MLP_CHUNK points on
- * fixed boundaries and runs them in an OpenMP loop, so a point's output
- * does not depend on the thread count either.
+ * configure linked: OpenBLAS when present, else gslcblas, kept
+ * single-threaded).  Every pass cuts its n points into chunks of
+ * FC_MLP_CHUNK rows on fixed boundaries and runs the chunks in an OpenMP
+ * loop; the training pass sums the chunks' parameter gradients in chunk
+ * order.  What a chunk computes does not depend on the thread that runs
+ * it, so outputs, losses and gradients are the same at any thread
+ * count.
  *
  * File format (fc_mlp_save, fc_mlp_load), text, one statement a line,
  * '#' starts a comment:
  *     fc_mlp 1                     format version
  *     activation selu              selu | relu | tanh | gelu
  *     widths 3 64 64 64 2          w[0] .. w[L], L >= 1, each >= 1
- *     params 12738                 fc_mlp_n_params, then that many lines:
+ *     params 8706                  fc_mlp_n_params, then that many lines:
  *     -0.12345678901234567         one parameter a line, %.17g, in the flat
  *     ...                          order above (W_0, b_0, W_1, b_1, ...)
  * %.17g and strtod round-trip every finite double exactly, so a saved and

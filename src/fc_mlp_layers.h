@@ -19,15 +19,16 @@ void fc_linear_backward (double *dinp, double *dw, double *db,
                          const double *dout, const double *inp,
                          const double *w, size_t n, size_t k, size_t m);
 
-/* OUT (count) = act (INP (count)), element-wise; OUT may equal INP only
-   if the caller keeps no copy of the pre-activation (the backward pass
-   needs INP).  */
-void fc_act_forward (fc_mlp_activation act, double *out, const double *inp,
-                     size_t count);
+/* OUT (count) = act (INP (count)) and DERIV (count) = act'(INP),
+   element-wise: the derivative is computed beside the
+   value (SELU's e^x, tanh's 1 - tanh^2 come with it) and cached for the
+   backward pass.  */
+void fc_act_forward (fc_mlp_activation act, double *out, double *deriv,
+                     const double *inp, size_t count);
 
-/* DINP (count) += act'(INP) * DOUT (count).  */
-void fc_act_backward (fc_mlp_activation act, double *dinp, const double *inp,
-                      const double *dout, size_t count);
+/* DINP (count) += DERIV * DOUT (count), DERIV from fc_act_forward.  */
+void fc_act_backward (double *dinp, const double *deriv, const double *dout,
+                      size_t count);
 
 /* The mean-squared loss 1/count sum (PRED - TARGET)^2 over COUNT = n m
    entries.  */

@@ -78,17 +78,18 @@ fc_adam_step (fc_adam *opt, double *theta, const double *grad)
   double bc2 = 1.0 - pow (c->beta2, (double) opt->t);
   double step_size = c->lr / bc1, bc2_sqrt = sqrt (bc2);
   double decay = 1.0 - c->lr * c->weight_decay;
+  double wd = c->decoupled ? 0.0 : c->weight_decay;
+  double *restrict m = opt->m, *restrict v = opt->v;
+  if (!c->decoupled)
+    decay = 1.0;
   for (size_t k = 0; k < opt->n; k++)
     {
-      double g = grad[k];
-      if (c->decoupled)
-        theta[k] *= decay;
-      else
-        g += c->weight_decay * theta[k];
-      opt->m[k] += (g - opt->m[k]) * (1.0 - c->beta1);
-      opt->v[k] = opt->v[k] * c->beta2 + (1.0 - c->beta2) * g * g;
-      double denom = sqrt (opt->v[k]) / bc2_sqrt + c->eps;
-      theta[k] -= step_size * (opt->m[k] / denom); /* addcdiv_ */
+      double g = grad[k] + wd * theta[k]; /* Adam: L2 in the gradient */
+      theta[k] *= decay;                  /* AdamW: decoupled decay */
+      m[k] += (g - m[k]) * (1.0 - c->beta1);
+      v[k] = v[k] * c->beta2 + (1.0 - c->beta2) * g * g;
+      double denom = sqrt (v[k]) / bc2_sqrt + c->eps;
+      theta[k] -= step_size * (m[k] / denom); /* addcdiv_ */
     }
   return GSL_SUCCESS;
 }
