@@ -16,6 +16,8 @@ FIGURE_NAMES = continuity-order vector-field trajectories \
 	simplex-paths block-schedule path-cost
 FIGURES = $(FIGURE_NAMES:%=figures/%.png) $(FIGURE_NAMES:%=figures/%.pdf)
 dist_noinst_DATA = plots/common.gp $(FIGURE_NAMES:%=plots/%.gp)
+# Drawn from experiments/train-cfm --table, not by `make figures` (README).
+dist_noinst_DATA += plots/cfm-table.gp
 
 GP_PNG = set terminal pngcairo size 1200,800 enhanced font 'Sans,11'
 GP_PDF = set terminal pdfcairo size 7.5in,5in enhanced font 'Sans,10'

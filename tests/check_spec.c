@@ -260,10 +260,11 @@ END_TEST
 
 FC_TEST ("built-ins", test_builtins_have_documented_shapes)
 {
-  const char *names[] = { "8gaussians", "moons", "checkerboard", "grid25" };
-  const size_t counts[] = { 8, 16, 32, 25 };
+  const char *names[] = { "8gaussians", "moons", "checkerboard", "grid25",
+                          "tcfm-8gaussians" };
+  const size_t counts[] = { 8, 16, 32, 25, 8 };
   const char *const *list = fc_spec_builtin_names ();
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 5; i++)
     {
       char err[64];
       ck_assert_str_eq (list[i], names[i]);
@@ -276,9 +277,30 @@ FC_TEST ("built-ins", test_builtins_have_documented_shapes)
         ck_assert (g->weight[k] == 1.0 / (double) counts[i]);
       fc_gmm_free (g);
     }
-  ck_assert_ptr_null (list[4]);
+  ck_assert_ptr_null (list[5]);
   ck_assert_ptr_null (fc_spec_builtin ("9gaussians"));
   ck_assert_ptr_null (fc_spec_builtin (NULL));
+}
+END_TEST
+
+/* tcfm-8gaussians: torchcfm's sample_8gaussians (src/fc_datasets.c):
+   centres at radius 5, 45 degrees apart, covariance sqrt(0.1) I (what its
+   MultivariateNormal receives as covariance_matrix).  */
+FC_TEST ("built-ins", test_tcfm_8gaussians_is_torchcfms)
+{
+  char err[64];
+  fc_gmm *g = fc_spec_load ("tcfm-8gaussians", err, sizeof err);
+  ck_assert_ptr_nonnull (g);
+  for (size_t k = 0; k < 8; k++)
+    {
+      double a = 2.0 * M_PI * (double) k / 8.0;
+      ck_assert_double_eq_tol (g->mean[2 * k], 5.0 * cos (a), 1e-14);
+      ck_assert_double_eq_tol (g->mean[2 * k + 1], 5.0 * sin (a), 1e-14);
+      ck_assert_double_eq_tol (g->cov[4 * k], sqrt (0.1), 1e-15);
+      ck_assert_double_eq_tol (g->cov[4 * k + 3], sqrt (0.1), 1e-15);
+      ck_assert (g->cov[4 * k + 1] == 0.0 && g->cov[4 * k + 2] == 0.0);
+    }
+  fc_gmm_free (g);
 }
 END_TEST
 
