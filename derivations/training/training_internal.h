@@ -7,12 +7,14 @@
  *                    the figure list
  *   flow_density.c   T1: change of variables for a composition of
  *                    invertible layers (fc_flow.h)
+ *   learn.c          T2: the flow-matching training algorithm with a
+ *                    network (fc_mlp.h) against the exact field
  *   logp_ode.c       T4: d log p_t(x_t)/dt = -div u_t along the exact
  *                    field's trajectories, and Hutchinson's estimator
  *   steps.c          T3: steps to a given accuracy, linear, cosine and vp
  *                    schedules, Euler and RK4, exact fields
- *   figures.c        hutchinson and steps-to-accuracy from the record the
- *                    checks fill  */
+ *   figures.c        training-field, training-budget, steps-to-accuracy
+ *                    and hutchinson from the record the checks fill  */
 #ifndef FC_TRAINING_INTERNAL_H
 #define FC_TRAINING_INTERNAL_H
 
@@ -31,7 +33,8 @@ enum
   TR_T1_WRONG_ORDER,        /* inverses composed as g_L o ... o g_1 */
   TR_T4_SCALED_DIV,         /* -div u (1 + TR_T4_DIV_PERTURB) integrated */
   TR_T4_SCALED_PROBES,      /* probes scaled by sqrt(1 + TR_T4_PROBE_PERTURB) */
-  TR_T3_SWAPPED             /* the linear and vp schedules exchanged */
+  TR_T3_SWAPPED,            /* the linear and vp schedules exchanged */
+  TR_T2_FROZEN              /* the optimiser's learning rate 0 */
 };
 
 /* T4's perturbations: the log-density change misses by 1e-3 of the
@@ -52,6 +55,12 @@ typedef struct
   size_t t4_probes; /* probes per point and kind */
   size_t t3_particles; /* particles of T3's end-point error */
   size_t t3_dim;    /* dimension of T3's higher-dimensional data set */
+  size_t t2_budget[3]; /* T2's training budgets (steps), increasing */
+  size_t t2_batch;  /* T2's batch */
+  size_t t2_width;  /* T2's hidden width (three hidden layers) */
+  size_t t2_eval;   /* T2's evaluation points per time */
+  size_t t2_samples; /* T2's generated and data points of each W2 */
+  size_t t2_ode_steps; /* RK4 steps of T2's sampling */
 } tr_sizes;
 
 extern const tr_sizes tr_size_plan[FC_SIZE_COUNT];
@@ -61,7 +70,10 @@ enum
 {
   TR_TAG_T1 = 0x7A100, /* + 0 flow, + 1 samples, + 2 pilot (grid and quadrature) */
   TR_TAG_T4 = 0x7A400, /* + 0 paths, + 1 points, + 2 probes, + 3 data */
-  TR_TAG_T3 = 0x7A300  /* + 0 particles, + 1 data, + 2 bootstrap */
+  TR_TAG_T3 = 0x7A300, /* + 0 particles, + 1 data, + 2 bootstrap */
+  TR_TAG_T2 = 0x7A200  /* + 0 batches' x0 and t, + 1 init, + 2 evaluation
+                          points, + 3 floor, + 4 W2 data, + 5 batches' x1,
+                          + 6 sampling x0 */
 };
 
 /* T1: the flow (couplings and the heads' scale), the quadrature and the
@@ -88,9 +100,18 @@ extern const size_t tr_t3_ladder[TR_T3_NLADDER];
 extern const double tr_t3_targets[TR_T3_NTARGET];
 extern const char *const tr_t3_data_names[TR_T3_NDATA];
 
+/* T2: budgets, times, optimiser (Tong et al.: AdamW, lr 1e-3, weight
+   decay 1e-5), pairs of the W2 floor.  */
+#define TR_T2_NB 3
+#define TR_T2_NT 3
+extern const double tr_t2_times[TR_T2_NT]; /* 1/4, 1/2, 3/4 */
+#define TR_T2_LR 1e-3
+#define TR_T2_WD 1e-5
+#define TR_T2_FLOOR_PAIRS 6
+
 /* ------------------------------------------------------- the parts */
 
-fc_check_fn tr_check_t1, tr_check_t3, tr_check_t4;
+fc_check_fn tr_check_t1, tr_check_t2, tr_check_t3, tr_check_t4;
 
 /* The data set D of T3 (0, 1: built-ins; 2: a random mixture in DIM
    dimensions from SEED), prepared; NULL on failure.  */
@@ -98,6 +119,10 @@ fc_gmm *
 tr_t3_data (size_t d, size_t dim, unsigned long seed);
 
 /* ------------------------------------------------- the figure record */
+
+/* training-field (T2): a TR_FIELD_GRID^2 grid on [-box, box]^2.  */
+#define TR_FIELD_GRID 15
+#define TR_FIELD_BOX 4.0
 
 /* hutchinson (T4): the spread of the mean of k probes, k = 1, 2, 4, ...,
    measured and predicted, for Gaussian and Rademacher probes at one
@@ -115,6 +140,14 @@ typedef struct
      and the interpolated steps to each target.  */
   double steps_err[TR_T3_NDATA][TR_T3_NSCHED][TR_T3_NMETH][TR_T3_NLADDER];
   double steps_to[TR_T3_NDATA][TR_T3_NSCHED][TR_T3_NMETH][TR_T3_NTARGET];
+  /* training-budget and training-field (T2).  */
+  int train_done;
+  double budget_steps[TR_T2_NB], budget_err[TR_T2_NB], budget_se[TR_T2_NB];
+  double budget_w2[TR_T2_NB], budget_err_t[TR_T2_NB][TR_T2_NT];
+  double budget_floor, budget_floor_sd;
+  double field_x[TR_FIELD_GRID * TR_FIELD_GRID * 2];
+  double field_learned[TR_T2_NT][TR_FIELD_GRID * TR_FIELD_GRID * 2];
+  double field_exact[TR_T2_NT][TR_FIELD_GRID * TR_FIELD_GRID * 2];
 } tr_figures;
 
 int
