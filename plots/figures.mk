@@ -13,7 +13,7 @@ FIGURE_NAMES = continuity-order vector-field trajectories \
 	score-sde-marginals guidance-residual guided-samples guidance-gamma \
 	doob-paths doob-double-well doob-orders so3-sign so3-schedules \
 	simplex-paths block-schedule path-cost \
-	steps-to-accuracy hutchinson
+	steps-to-accuracy hutchinson training-field training-budget
 FIGURES = $(FIGURE_NAMES:%=figures/%.png) $(FIGURE_NAMES:%=figures/%.pdf)
 dist_noinst_DATA = plots/common.gp plots/continuity-order.gp \
 	plots/vector-field.gp plots/trajectories.gp \
@@ -22,7 +22,8 @@ dist_noinst_DATA = plots/common.gp plots/continuity-order.gp \
 	plots/doob-paths.gp plots/doob-double-well.gp plots/doob-orders.gp \
 	plots/so3-sign.gp plots/so3-schedules.gp \
 	plots/simplex-paths.gp plots/block-schedule.gp plots/path-cost.gp \
-	plots/steps-to-accuracy.gp plots/hutchinson.gp
+	plots/steps-to-accuracy.gp plots/hutchinson.gp \
+	plots/training-field.gp plots/training-budget.gp
 
 GP_PNG = set terminal pngcairo size 1200,800 enhanced font 'Sans,11'
 GP_PDF = set terminal pdfcairo size 7.5in,5in enhanced font 'Sans,10'

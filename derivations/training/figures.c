@@ -1,6 +1,7 @@
 /* derivations/training/figures.c -- the data of module `training`'s
  * figures, rendered from the record its checks filled (tr_figures,
- * training_internal.h): hutchinson (T4) and steps-to-accuracy (T3).
+ * training_internal.h): training-field and training-budget (T2),
+ * steps-to-accuracy (T3), hutchinson (T4).
  * Nothing is measured here.  */
 #include <config.h>
 
@@ -57,7 +58,53 @@ tr_steps_rows (FILE *out, const void *record)
     }
 }
 
+/* training-field.dat: one row per grid point: the learned and exact
+   fields at the three times.  */
+static void
+tr_field_rows (FILE *out, const void *record)
+{
+  const tr_figures *fig = record;
+  fprintf (out, "# setting: 8gaussians, linear path, the network after its "
+           "largest budget (%.0f steps); times %.2f %.2f %.2f\n",
+           fig->budget_steps[TR_T2_NB - 1], tr_t2_times[0], tr_t2_times[1],
+           tr_t2_times[2]);
+  for (size_t i = 0; i < TR_FIELD_GRID * TR_FIELD_GRID; i++)
+    {
+      fprintf (out, "%.17g %.17g", fig->field_x[2 * i], fig->field_x[2 * i + 1]);
+      for (size_t a = 0; a < TR_T2_NT; a++)
+        fprintf (out, " %.17g %.17g %.17g %.17g", fig->field_learned[a][2 * i],
+                 fig->field_learned[a][2 * i + 1], fig->field_exact[a][2 * i],
+                 fig->field_exact[a][2 * i + 1]);
+      fputc ('\n', out);
+    }
+}
+
+/* training-budget.dat: one row per budget.  */
+static void
+tr_budget_rows (FILE *out, const void *record)
+{
+  const tr_figures *fig = record;
+  fprintf (out, "# setting: 8gaussians, linear path; relative L2(p_t) error "
+           "of the learned field pooled over t = 1/4, 1/2, 3/4 (with its "
+           "standard error) and per t; W2 of the ODE samples to data; "
+           "two-sample floor %.6g +- %.6g\n", fig->budget_floor,
+           fig->budget_floor_sd);
+  for (size_t k = 0; k < TR_T2_NB; k++)
+    fprintf (out, "%.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g\n",
+             fig->budget_steps[k], fig->budget_err[k], fig->budget_se[k],
+             fig->budget_err_t[k][0], fig->budget_err_t[k][1],
+             fig->budget_err_t[k][2], fig->budget_w2[k], fig->budget_floor,
+             fig->budget_floor_sd);
+}
+
 static const fc_figure_datafile tr_figure_files[] = {
+  { "training-field.dat",
+    "x y learned_u_t1 learned_v_t1 exact_u_t1 exact_v_t1 learned_u_t2 "
+    "learned_v_t2 exact_u_t2 exact_v_t2 learned_u_t3 learned_v_t3 exact_u_t3 "
+    "exact_v_t3", tr_field_rows },
+  { "training-budget.dat",
+    "steps err err_se err_t1 err_t2 err_t3 w2 w2_floor w2_floor_sd",
+    tr_budget_rows },
   { "hutchinson.dat", "k sd_gauss pred_gauss sd_rad pred_rad", tr_hutch_rows },
   { "steps-to-accuracy.dat",
     "steps euler_linear euler_cosine euler_vp rk4_linear rk4_cosine rk4_vp",
@@ -68,7 +115,7 @@ int
 tr_write_figures (const fc_run_options *opt, const void *record)
 {
   const tr_figures *fig = record;
-  if (!(fig->hutch_done && fig->steps_done))
+  if (!(fig->hutch_done && fig->steps_done && fig->train_done))
     GSL_ERROR ("the figure record misses a check's data (run the module whole)",
                GSL_EINVAL);
   return fc_module_write_datafiles (opt, tr_figure_files,

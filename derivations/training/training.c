@@ -8,6 +8,10 @@
  *  T1  change of variables for a composition of invertible maps: the
  *      density integrates to 1, its inverse is exact to round-off, pushed
  *      samples match it (flow_density.c).
+ *  T2  the training algorithm (sample x0, x1, t; regress on (x1 -
+ *      x_t)/(1-t)) learns u_t: a network's L2(p_t) error to the exact
+ *      field falls with the budget, its ODE samples approach the data
+ *      (learn.c).
  *  T3  "flow ... appears to work better" than diffusion: ODE steps to a
  *      given accuracy along the linear and the vp path, exact fields
  *      (steps.c).
@@ -21,6 +25,7 @@
 #include "training_internal.h"
 
 #define TR_SECTION_NF "L 'Warmup: normalizing flow'"
+#define TR_SECTION_ALG "L 'Flow matching: algorithms'"
 #define TR_SECTION_VS "L 'Flow matching' (appears to work better), 'Diffusion vs Flow'"
 #define TR_SECTION_ODE "N §Ordinary diferential equation; L 'Thinking about continuous flows'"
 
@@ -33,10 +38,16 @@
 const tr_sizes tr_size_plan[FC_SIZE_COUNT] = {
   [FC_SIZE_FULL] = { .t1_n = 400000, .t1_bins = 24, .t4_paths = 256,
                      .t4_points = 8, .t4_probes = 20000,
-                     .t3_particles = 256, .t3_dim = 8 },
+                     .t3_particles = 256, .t3_dim = 8,
+                     .t2_budget = { 100, 1000, 4000 }, .t2_batch = 256,
+                     .t2_width = 64, .t2_eval = 2000, .t2_samples = 1000,
+                     .t2_ode_steps = 32 },
   [FC_SIZE_QUICK] = { .t1_n = 20000, .t1_bins = 10, .t4_paths = 32,
                       .t4_points = 2, .t4_probes = 4096,
-                      .t3_particles = 32, .t3_dim = 8 },
+                      .t3_particles = 32, .t3_dim = 8,
+                      .t2_budget = { 25, 400, 1600 }, .t2_batch = 128,
+                      .t2_width = 64, .t2_eval = 500, .t2_samples = 512,
+                      .t2_ode_steps = 16 },
 };
 
 /* ------------------------------------------------------------ controls */
@@ -51,6 +62,13 @@ static const fc_control tr_t1_controls[] = {
     FC_VERDICT_REFUTED, TR_T1_DROPPED_LOGDET },
   { "wrong_order", "z(x) = g_L o ... o g_1 (x): inverses in the wrong order",
     FC_VERDICT_REFUTED, TR_T1_WRONG_ORDER },
+};
+
+/* T2: learning rate 0: the network stays at its initialisation, so the
+   field error and the samples' W2 do not change with the budget.  */
+static const fc_control tr_t2_controls[] = {
+  { "frozen", "AdamW with learning rate 0 (the network never moves)",
+    FC_VERDICT_REFUTED, TR_T2_FROZEN },
 };
 
 /* T3: linear and vp exchanged: every ratio N_vp/N_linear inverted.  */
@@ -74,6 +92,11 @@ static const fc_claim tr_claims[] = {
     "log |det d h_{j-1}/d h_j| integrates to 1, matches pushed samples, "
     "inverse exact",
     FC_VERDICT_CONFIRMED, tr_check_t1, FC_CONTROLS (tr_t1_controls) },
+  { "T2", TR_SECTION_ALG,
+    "training (x0, x1, t; regress on (x1 - x_t)/(1-t)) learns u_t: the "
+    "L2(p_t) error to the exact field falls with the budget, ODE samples "
+    "approach the data in W2",
+    FC_VERDICT_CONFIRMED, tr_check_t2, FC_CONTROLS (tr_t2_controls) },
   { "T3", TR_SECTION_VS,
     "flow appears to work better than diffusion: fewer ODE steps for the "
     "same accuracy along the linear path than along vp (exact fields)",
@@ -86,6 +109,8 @@ static const fc_claim tr_claims[] = {
 };
 
 static const fc_figure tr_figure_list[] = {
+  { "training-field", "T2", { "training-field.dat", NULL } },
+  { "training-budget", "T2", { "training-budget.dat", NULL } },
   { "hutchinson", "T4", { "hutchinson.dat", NULL } },
   { "steps-to-accuracy", "T3", { "steps-to-accuracy.dat", NULL } },
 };

@@ -107,7 +107,7 @@ extern const char *const tr_t3_data_names[TR_T3_NDATA];
 extern const double tr_t2_times[TR_T2_NT]; /* 1/4, 1/2, 3/4 */
 #define TR_T2_LR 1e-3
 #define TR_T2_WD 1e-5
-#define TR_T2_FLOOR_PAIRS 6
+#define TR_T2_FLOOR_PAIRS 12
 
 /* ------------------------------------------------------- the parts */
 
