@@ -186,7 +186,7 @@ fc_flow_cond2 (const double W[4])
   return s[1] > 0.0 ? s[0] / s[1] : GSL_POSINF;
 }
 
-/* A linear layer W = I + N(0, 0.3^2), cond(W) < 10, and its LU.  */
+/* A linear layer W = I + N(0, 0.3^2), cond(W) < FC_FLOW_COND_MAX, and its LU.  */
 static int
 fc_flow_linear_random (fc_flow_layer *l, gsl_rng *r)
 {
@@ -194,7 +194,7 @@ fc_flow_linear_random (fc_flow_layer *l, gsl_rng *r)
   do
     for (int k = 0; k < 4; k++)
       l->W[k] = (k == 0 || k == 3 ? 1.0 : 0.0) + gsl_ran_gaussian (r, 0.3);
-  while (!(fc_flow_cond2 (l->W) < 10.0));
+  while (!(fc_flow_cond2 (l->W) < FC_FLOW_COND_MAX));
   for (int k = 0; k < 4; k++)
     l->lu[k] = l->W[k];
   l->shift[0] = gsl_ran_gaussian (r, 0.3);

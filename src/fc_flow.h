@@ -37,6 +37,7 @@ extern "C" {
 #define FC_FLOW_DIM 2
 #define FC_FLOW_HIDDEN 8
 #define FC_FLOW_MAX_LAYERS 32
+#define FC_FLOW_COND_MAX 3.0
 
 typedef enum
 {
@@ -70,7 +71,9 @@ typedef struct
 /* A flow of N_COUPLING coupling layers, each followed by a linear layer,
    with weights drawn from stream (SEED, 0): hidden weights N(0, 1), heads
    N(0, SCALE^2 / FC_FLOW_HIDDEN), s_max = 1; W = I + N(0, 0.3^2) entries
-   (redrawn until its condition number is below 10), shift N(0, 0.3^2).
+   (redrawn until its condition number is below FC_FLOW_COND_MAX), shift
+   N(0, 0.3^2).  The bound keeps the composed density free of ridges
+   thinner than a histogram cell resolves.
    N_COUPLING in 1 .. FC_FLOW_MAX_LAYERS / 2; SCALE >= 0.  */
 int
 fc_flow_random (fc_flow *flow, size_t n_coupling, double scale,

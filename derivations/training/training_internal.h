@@ -79,10 +79,12 @@ enum
 /* T1: the flow (couplings and the heads' scale), the quadrature and the
    histogram test's level.  */
 #define TR_T1_COUPLINGS 3
-#define TR_T1_SCALE 1.5
+#define TR_T1_SCALE 1.0
 #define TR_T1_QUAD_REL 1e-8
 #define TR_T1_QUAD_LIMIT 200
 #define TR_T1_ALPHA 1e-3
+/* Gauss-Legendre nodes per axis of a histogram cell.  */
+#define TR_T1_CELL_NODES 16
 
 /* T4: the RK4 step ladder of the log-density study, the family level of
    the Hutchinson z-scores.  */
