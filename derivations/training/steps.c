@@ -181,6 +181,16 @@ tr_t3_bootstrap (unsigned long seed, size_t n, double *const e2[TR_T3_NSCHED],
   return GSL_SUCCESS;
 }
 
+/* The schedule run for the schedule S: S itself, except that the control
+   swapped runs vp under the name "linear" and linear under "vp".  */
+static fc_schedule
+tr_t3_schedule_run (const fc_run_options *opt, int s)
+{
+  if (fc_control_variant (opt) != TR_T3_SWAPPED || s == FC_SCHEDULE_COSINE)
+    return (fc_schedule) s;
+  return s == FC_SCHEDULE_LINEAR ? FC_SCHEDULE_VP : FC_SCHEDULE_LINEAR;
+}
+
 /* The exact flow maps of the three schedules from X0 into XREF (3 n D). */
 static int
 tr_t3_references (const fc_run_options *opt, const fc_gmm *g, size_t n,
@@ -190,11 +200,7 @@ tr_t3_references (const fc_run_options *opt, const fc_gmm *g, size_t n,
   int status = GSL_SUCCESS;
   for (int s = 0; s < TR_T3_NSCHED && !status; s++)
     {
-      /* swapped: the schedule run under the name "linear" is vp's.  */
-      int run = s;
-      if (fc_control_variant (opt) == TR_T3_SWAPPED && s != FC_SCHEDULE_COSINE)
-        run = s == FC_SCHEDULE_LINEAR ? FC_SCHEDULE_VP : FC_SCHEDULE_LINEAR;
-      fc_path_field_params p = { g, (fc_schedule) run };
+      fc_path_field_params p = { g, tr_t3_schedule_run (opt, s) };
       double *xr = xref + s * n * dim;
       memcpy (xr, x0, n * dim * sizeof (double));
       status = fc_ode_adaptive (fc_path_field_velocity, &p, dim, n, xr, NULL,
@@ -216,10 +222,7 @@ tr_t3_method (const fc_run_options *opt, const fc_gmm *g, size_t d, int m,
   int status = GSL_SUCCESS;
   for (int s = 0; s < TR_T3_NSCHED && !status; s++)
     {
-      int run = s;
-      if (fc_control_variant (opt) == TR_T3_SWAPPED && s != FC_SCHEDULE_COSINE)
-        run = s == FC_SCHEDULE_LINEAR ? FC_SCHEDULE_VP : FC_SCHEDULE_LINEAR;
-      fc_path_field_params p = { g, (fc_schedule) run };
+      fc_path_field_params p = { g, tr_t3_schedule_run (opt, s) };
       rows[s] = e2 + s * TR_T3_NLADDER * n;
       status = tr_t3_ladder_e2 (&p, tr_t3_meth[m], n, x0, xref + s * n * dim,
                                 scale, work, rows[s]);
