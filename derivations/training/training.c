@@ -71,7 +71,9 @@ static const fc_control tr_t2_controls[] = {
     FC_VERDICT_REFUTED, TR_T2_FROZEN },
 };
 
-/* T3: linear and vp exchanged: every ratio N_vp/N_linear inverted.  */
+/* T3: linear and vp exchanged: every ratio N_vp/N_linear inverted.  The
+   claim's outcome is mixed (Euler needs fewer steps along vp, RK4 fewer
+   along linear), so the swapped run is mixed too: REFUTED both.  */
 static const fc_control tr_t3_controls[] = {
   { "swapped", "the linear and vp schedules exchanged",
     FC_VERDICT_REFUTED, TR_T3_SWAPPED },
@@ -100,6 +102,7 @@ static const fc_claim tr_claims[] = {
   { "T3", TR_SECTION_VS,
     "flow appears to work better than diffusion: fewer ODE steps for the "
     "same accuracy along the linear path than along vp (exact fields)",
+    /* measured: it holds for RK4, fails for Euler (steps.c) */
     FC_VERDICT_REFUTED, tr_check_t3, FC_CONTROLS (tr_t3_controls) },
   { "T4", TR_SECTION_ODE,
     "d log p_t(x_t)/dt = -div u_t(x_t) along trajectories; Hutchinson's "
