@@ -34,7 +34,8 @@ enum
   TR_T4_SCALED_DIV,         /* -div u (1 + TR_T4_DIV_PERTURB) integrated */
   TR_T4_SCALED_PROBES,      /* probes scaled by sqrt(1 + TR_T4_PROBE_PERTURB) */
   TR_T3_SWAPPED,            /* the linear and vp schedules exchanged */
-  TR_T2_FROZEN              /* the optimiser's learning rate 0 */
+  TR_T2_FROZEN,             /* the optimiser's learning rate 0 */
+  TR_T3_RK4_ONLY            /* T3 restated for RK4 (Euler not run) */
 };
 
 /* T4's perturbations: the log-density change misses by 1e-3 of the
