@@ -67,6 +67,7 @@ const size_t tr_t4_ladder[TR_T4_NLADDER] = { 16, 32, 64, 128, 256 };
 /* The Hutchinson points' times and dimension of the second data set.  */
 static const double tr_t4_times[] = { 0.3, 0.6, 0.9 };
 #define TR_T4_HI_DIM 6
+_Static_assert (TR_T4_HI_DIM <= TR_MAX_DIM, "T4's arrays hold TR_MAX_DIM");
 /* Central-difference step of the Jacobian, relative to sigma_t.  */
 #define TR_T4_FD_REL 1e-4
 
@@ -196,7 +197,7 @@ tr_t4_jacobian (const fc_path_field_params *p, double t, const double *x,
                 double step, double *J)
 {
   size_t dim = p->g->dim;
-  double xp[16], up[16], um[16];
+  double xp[TR_MAX_DIM], up[TR_MAX_DIM], um[TR_MAX_DIM];
   for (size_t j = 0; j < dim; j++)
     {
       memcpy (xp, x, dim * sizeof (double));
@@ -218,7 +219,7 @@ tr_t4_jacobian (const fc_path_field_params *p, double t, const double *x,
 static void
 tr_t4_predicted (size_t dim, const double *J, double var[2], double mu4[2])
 {
-  double A[256], A2[256], fro2 = 0.0, diag2 = 0.0, trA4 = 0.0;
+  double A[TR_MAX_DIM * TR_MAX_DIM], A2[TR_MAX_DIM * TR_MAX_DIM], fro2 = 0.0, diag2 = 0.0, trA4 = 0.0;
   for (size_t i = 0; i < dim; i++)
     for (size_t j = 0; j < dim; j++)
       A[i * dim + j] = 0.5 * (J[i * dim + j] + J[j * dim + i]);
@@ -246,7 +247,7 @@ tr_t4_predicted (size_t dim, const double *J, double var[2], double mu4[2])
   size_t patterns = (size_t) 1 << (dim - 1);
   for (size_t p = 0; p < patterns; p++)
     {
-      double z[16], q = 0.0;
+      double z[TR_MAX_DIM], q = 0.0;
       z[0] = 1.0;
       for (size_t i = 1; i < dim; i++)
         z[i] = (p >> (i - 1)) & 1 ? -1.0 : 1.0;
@@ -267,7 +268,7 @@ tr_t4_probes (gsl_rng *r, int kind, double scale, size_t dim, const double *J,
 {
   for (size_t s = 0; s < n; s++)
     {
-      double z[16], acc = 0.0;
+      double z[TR_MAX_DIM], acc = 0.0;
       for (size_t i = 0; i < dim; i++)
         z[i] = scale * (kind == 0 ? gsl_ran_gaussian (r, 1.0)
                                   : (gsl_rng_uniform_int (r, 2) ? 1.0 : -1.0));
@@ -313,7 +314,7 @@ tr_t4_point (const fc_run_options *opt, const fc_path_field_params *p,
 {
   const tr_sizes *sz = FC_SIZES (tr_size_plan, opt);
   size_t dim = p->g->dim, n = sz->t4_probes;
-  double J[256], var[2], mu4[2], sv;
+  double J[TR_MAX_DIM * TR_MAX_DIM], var[2], mu4[2], sv;
   fc_schedule_value val;
   int status = fc_schedule_eval (p->s, t, &val);
   if (!status)

@@ -266,9 +266,14 @@ tr_t3_data_study (const fc_run_options *opt, size_t d, tr_t3_result *res)
   if (g == NULL)
     GSL_ERROR ("no data set", GSL_EFAILED);
   size_t n = sz->t3_particles, dim = g->dim;
+  if (dim > TR_MAX_DIM)
+    {
+      fc_gmm_free (g);
+      GSL_ERROR ("T3: data dimension above TR_MAX_DIM", GSL_EINVAL);
+    }
   double *buf = malloc ((5 * n * dim + TR_T3_NSCHED * TR_T3_NLADDER * n)
                         * sizeof (double));
-  double mean[16], cov[256], scale = 0.0;
+  double mean[TR_MAX_DIM], cov[TR_MAX_DIM * TR_MAX_DIM], scale = 0.0;
   int status = buf == NULL ? GSL_ENOMEM : fc_gmm_moments (g, mean, cov);
   for (size_t k = 0; k < dim; k++)
     scale += cov[k * dim + k];

@@ -24,6 +24,10 @@
 #include "fc_rng.h"
 #include "fc_schedule.h"
 
+/* The largest data dimension of T3 and T4 (their per-point arrays live on
+   the stack).  */
+#define TR_MAX_DIM 16
+
 /* -------------------------------------------------------- the controls */
 
 enum
