@@ -13,7 +13,8 @@ FIGURE_NAMES = continuity-order vector-field trajectories \
 	score-sde-marginals guidance-residual guided-samples guidance-gamma \
 	doob-paths doob-double-well doob-orders so3-sign so3-schedules \
 	so3-means motif-alignment so3-marginal so3-multimarginal-gap \
-	simplex-paths block-schedule path-cost
+	simplex-paths block-schedule path-cost \
+	steps-to-accuracy hutchinson training-field training-budget
 FIGURES = $(FIGURE_NAMES:%=figures/%.png) $(FIGURE_NAMES:%=figures/%.pdf)
 dist_noinst_DATA = plots/common.gp $(FIGURE_NAMES:%=plots/%.gp)
 # Drawn from experiments/train-cfm --table, not by `make figures` (README).

@@ -26,5 +26,6 @@
 #include "fc_wasserstein.h"
 #include "fc_pathcost.h"
 #include "fc_so3.h"
+#include "fc_flow.h"
 
 #endif /* FC_FLOWCHECK_H */
