@@ -17,6 +17,7 @@
 #include "fc_compare.h"
 #include "fc_verdict.h"
 #include "fc_io.h"
+#include "fc_npy.h"
 #include "fc_study.h"
 #include "fc_obs.h"
 #include "fc_guide.h"
@@ -27,5 +28,7 @@
 #include "fc_pathcost.h"
 #include "fc_so3.h"
 #include "fc_flow.h"
+#include "fc_mlp.h"
+#include "fc_assign.h"
 
 #endif /* FC_FLOWCHECK_H */
