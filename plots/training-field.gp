@@ -17,7 +17,7 @@ set size ratio -1
 set xrange [-4.3:4.3]
 set yrange [-4.3:4.3]
 set xlabel 'x_1'
-set key outside bottom center horizontal font ',9'
+unset key  # the title names the colours
 do for [a = 0:2] {
   set title 't = '.word(times, a + 1)
   if (a == 0) { set ylabel 'x_2' } else { unset ylabel }
