@@ -364,7 +364,7 @@ fc_npy_write (FILE *out, const double *x, size_t n, size_t dim, int vector)
   int ok = fwrite (pre, 1, sizeof pre, out) == sizeof pre
            && fwrite (text, 1, hlen, out) == hlen;
   size_t count = n * dim;
-  if (ok && fc_npy_host_is_little ())
+  if (ok && count > 0 && fc_npy_host_is_little ())
     ok = fwrite (x, sizeof *x, count, out) == count;
   for (size_t i = 0; ok && !fc_npy_host_is_little () && i < count; i++)
     {

@@ -47,7 +47,8 @@ npy_bytes (int maj, int min, const char *header, const void *data,
   memset (b + 10, ' ', h);
   memcpy (b + 10, header, strlen (header));
   b[10 + h - 1] = '\n';
-  memcpy (b + 10 + h, data, nbytes);
+  if (nbytes > 0)
+    memcpy (b + 10 + h, data, nbytes);
   return b;
 }
 
