@@ -23,7 +23,13 @@
 typedef double fc_v4d __attribute__ ((vector_size (32), aligned (8),
                                       may_alias));
 
+/* An 8-double vector: one AVX-512 register in an AVX-512 variant of the
+   caller (fc_gemm_block16, used only there).  */
+typedef double fc_v8d __attribute__ ((vector_size (64), aligned (8),
+                                      may_alias));
+
 #define FC_GEMM_MR 6 /* rows of the register block */
+#define FC_GEMM_MR_MAX 8 /* rows of the 16-wide (AVX-512) register block */
 #define FC_GEMM_NR 8 /* columns of the register block (two fc_v4d) */
 
 /* C[0..MR) x [J, J+8) += A[0..MR) M[:, J..J+8): an MR x 8 block of C held
@@ -34,20 +40,21 @@ typedef double fc_v4d __attribute__ ((vector_size (32), aligned (8),
    registers and the code takes the ISA of the caller's clone.  */
 static inline __attribute__ ((always_inline)) void
 fc_gemm_block (int mr, size_t d, const double *restrict a,
-               const double *restrict m, double *restrict c, size_t j)
+               const double *restrict m, double *restrict c, size_t j,
+               size_t iend)
 {
-  fc_v4d c0[FC_GEMM_MR], c1[FC_GEMM_MR];
-#pragma GCC unroll 6
+  fc_v4d c0[FC_GEMM_MR_MAX], c1[FC_GEMM_MR_MAX];
+#pragma GCC unroll 8
   for (int r = 0; r < mr; r++)
     {
       c0[r] = *(const fc_v4d *) (c + r * d + j);
       c1[r] = *(const fc_v4d *) (c + r * d + j + 4);
     }
-  for (size_t i = 0; i < d; i++)
+  for (size_t i = 0; i < iend; i++)
     {
       fc_v4d m0 = *(const fc_v4d *) (m + i * d + j);
       fc_v4d m1 = *(const fc_v4d *) (m + i * d + j + 4);
-#pragma GCC unroll 6
+#pragma GCC unroll 8
       for (int r = 0; r < mr; r++)
         {
           double x = a[r * d + i];
@@ -55,7 +62,7 @@ fc_gemm_block (int mr, size_t d, const double *restrict a,
           c1[r] += x * m1;
         }
     }
-#pragma GCC unroll 6
+#pragma GCC unroll 8
   for (int r = 0; r < mr; r++)
     {
       *(fc_v4d *) (c + r * d + j) = c0[r];
@@ -99,19 +106,86 @@ fc_gemm_small (size_t nb, size_t d, const double *restrict a,
       }
 }
 
-/* C (NB, D) = A (NB, D) M (D, D), or C += A M when ACC; all row-major.
-   Blocks of 6 rows x 8 columns go through the register-blocked kernel, the
-   rest element by element.  Every element of C is accumulated in the same
-   order (i = 0 .. D-1, one multiply-add each) whichever path computes it,
-   so a row's result does not depend on NB or on its position in the
-   chunk.  Inlined into the caller, whose target_clones choose the ISA.  */
+/* The last row of M that can be nonzero in columns [J, J+NR), plus one:
+   J + NR for an UPPER triangular M (M[i][j] = 0 for i > j), D otherwise.
+   The rows skipped hold exact zeros, and adding x * 0 to an accumulator
+   that started at +0 changes no bit (it cannot be -0: a rounded sum is -0
+   only when both terms are), so a block that stops there gives the same
+   bits as one that runs to D: the 8-wide and the 16-wide blocks agree.  */
+static inline __attribute__ ((always_inline)) size_t
+fc_gemm_iend (int upper, size_t d, size_t j, size_t nr)
+{
+  return upper && j + nr < d ? j + nr : d;
+}
+
+/* C[0..MR) x [J, J+16) += A[0..MR) M[:I_END, J..J+16) with 8-double
+   vectors: one AVX-512 register each in the caller's AVX-512 variant (two
+   per row, 2 MR accumulators: MR = 8 uses 16 of the 32 registers).  The
+   same multiply-adds, in the same order, as fc_gemm_block.  */
 static inline __attribute__ ((always_inline)) void
-fc_gemm (size_t nb, size_t d, const double *restrict a,
-         const double *restrict m, double *restrict c, int acc)
+fc_gemm_block16 (int mr, size_t d, const double *restrict a,
+                 const double *restrict m, double *restrict c, size_t j,
+                 size_t iend)
+{
+  fc_v8d c0[FC_GEMM_MR_MAX], c1[FC_GEMM_MR_MAX];
+#pragma GCC unroll 8
+  for (int r = 0; r < mr; r++)
+    {
+      c0[r] = *(const fc_v8d *) (c + r * d + j);
+      c1[r] = *(const fc_v8d *) (c + r * d + j + 8);
+    }
+  for (size_t i = 0; i < iend; i++)
+    {
+      fc_v8d m0 = *(const fc_v8d *) (m + i * d + j);
+      fc_v8d m1 = *(const fc_v8d *) (m + i * d + j + 8);
+#pragma GCC unroll 8
+      for (int r = 0; r < mr; r++)
+        {
+          double x = a[r * d + i];
+          c0[r] += x * m0;
+          c1[r] += x * m1;
+        }
+    }
+#pragma GCC unroll 8
+  for (int r = 0; r < mr; r++)
+    {
+      *(fc_v8d *) (c + r * d + j) = c0[r];
+      *(fc_v8d *) (c + r * d + j + 8) = c1[r];
+    }
+}
+
+/* MR rows of C += A M, all columns: 16-wide blocks when WIDE, then 8-wide
+   blocks, then the columns left over.  */
+static inline __attribute__ ((always_inline)) void
+fc_gemm_rows (int mr, size_t d, const double *restrict a,
+              const double *restrict m, double *restrict c, int upper,
+              int wide)
+{
+  size_t j = 0;
+  if (wide)
+    for (; j + 16 <= d; j += 16)
+      fc_gemm_block16 (mr, d, a, m, c, j, fc_gemm_iend (upper, d, j, 16));
+  for (; j + FC_GEMM_NR <= d; j += FC_GEMM_NR)
+    fc_gemm_block (mr, d, a, m, c, j, fc_gemm_iend (upper, d, j, FC_GEMM_NR));
+  fc_gemm_cols (mr, d, a, m, c, j);
+}
+
+/* C (NB, D) = A (NB, D) M (D, D), or C += A M when ACC; all row-major.
+   UPPER: M is upper triangular (its zeros skipped by whole blocks).  WIDE:
+   blocks of 8 rows x 16 columns (the AVX-512 variant of the caller), else
+   6 x 8; then blocks of 4, 2, 1 rows.  Every element of C is accumulated
+   in the same order (i = 0 .. D-1, one multiply-add each, the skipped
+   terms exact zeros) whichever block computes it, so a row's result does
+   not depend on NB, on its position in the chunk, or on WIDE.  Inlined
+   into the caller, whose target attribute chooses the ISA.  */
+static inline __attribute__ ((always_inline)) void
+fc_gemm_ex (size_t nb, size_t d, const double *restrict a,
+            const double *restrict m, double *restrict c, int acc, int upper,
+            int wide)
 {
   if (!acc)
     memset (c, 0, nb * d * sizeof (double));
-  size_t p = 0, jb = d - d % FC_GEMM_NR;
+  size_t p = 0;
   if (d < FC_GEMM_NR)
     {
       /* Small D: a dot product per element; vector loops of 2 or 3
@@ -125,27 +199,27 @@ fc_gemm (size_t nb, size_t d, const double *restrict a,
         fc_gemm_small (nb, d, a, m, c);
       return;
     }
-  for (; p + FC_GEMM_MR <= nb; p += FC_GEMM_MR)
-    {
-      for (size_t j = 0; j < jb; j += FC_GEMM_NR)
-        fc_gemm_block (FC_GEMM_MR, d, a + p * d, m, c + p * d, j);
-      fc_gemm_cols (FC_GEMM_MR, d, a + p * d, m, c + p * d, jb);
-    }
-  /* The rows left over (fc_path: 64 = 10 x 6 + 4): blocks of 4, 2, 1.  */
-  for (int mr = 4; mr >= 1; mr /= 2)
-    for (; p + mr <= nb; p += mr)
-      {
-        for (size_t j = 0; j < jb; j += FC_GEMM_NR)
-          {
-            if (mr == 4)
-              fc_gemm_block (4, d, a + p * d, m, c + p * d, j);
-            else if (mr == 2)
-              fc_gemm_block (2, d, a + p * d, m, c + p * d, j);
-            else
-              fc_gemm_block (1, d, a + p * d, m, c + p * d, j);
-          }
-        fc_gemm_cols (mr, d, a + p * d, m, c + p * d, jb);
-      }
+  if (wide)
+    for (; p + FC_GEMM_MR_MAX <= nb; p += FC_GEMM_MR_MAX)
+      fc_gemm_rows (FC_GEMM_MR_MAX, d, a + p * d, m, c + p * d, upper, 1);
+  else
+    for (; p + FC_GEMM_MR <= nb; p += FC_GEMM_MR)
+      fc_gemm_rows (FC_GEMM_MR, d, a + p * d, m, c + p * d, upper, 0);
+  /* The rows left over (6-row blocks of a 64-row chunk: 10 x 6 + 4).  */
+  for (; p + 4 <= nb; p += 4)
+    fc_gemm_rows (4, d, a + p * d, m, c + p * d, upper, wide);
+  for (; p + 2 <= nb; p += 2)
+    fc_gemm_rows (2, d, a + p * d, m, c + p * d, upper, wide);
+  for (; p < nb; p++)
+    fc_gemm_rows (1, d, a + p * d, m, c + p * d, upper, wide);
+}
+
+/* C = A M (or C += A M when ACC) with a full M, 6 x 8 blocks.  */
+static inline __attribute__ ((always_inline)) void
+fc_gemm (size_t nb, size_t d, const double *restrict a,
+         const double *restrict m, double *restrict c, int acc)
+{
+  fc_gemm_ex (nb, d, a, m, c, acc, 0, 0);
 }
 
 #endif /* FC_GEMM_H */
