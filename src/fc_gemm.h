@@ -41,7 +41,7 @@ typedef double fc_v8d __attribute__ ((vector_size (64), aligned (8),
 static inline __attribute__ ((always_inline)) void
 fc_gemm_block (int mr, size_t d, const double *restrict a,
                const double *restrict m, double *restrict c, size_t j,
-               size_t iend)
+               size_t ibeg, size_t iend)
 {
   fc_v4d c0[FC_GEMM_MR_MAX], c1[FC_GEMM_MR_MAX];
 #pragma GCC unroll 8
@@ -50,7 +50,7 @@ fc_gemm_block (int mr, size_t d, const double *restrict a,
       c0[r] = *(const fc_v4d *) (c + r * d + j);
       c1[r] = *(const fc_v4d *) (c + r * d + j + 4);
     }
-  for (size_t i = 0; i < iend; i++)
+  for (size_t i = ibeg; i < iend; i++)
     {
       fc_v4d m0 = *(const fc_v4d *) (m + i * d + j);
       fc_v4d m1 = *(const fc_v4d *) (m + i * d + j + 4);
@@ -106,26 +106,36 @@ fc_gemm_small (size_t nb, size_t d, const double *restrict a,
       }
 }
 
-/* The last row of M that can be nonzero in columns [J, J+NR), plus one:
-   J + NR for an UPPER triangular M (M[i][j] = 0 for i > j), D otherwise.
-   The rows skipped hold exact zeros, and adding x * 0 to an accumulator
-   that started at +0 changes no bit (it cannot be -0: a rounded sum is -0
-   only when both terms are), so a block that stops there gives the same
-   bits as one that runs to D: the 8-wide and the 16-wide blocks agree.  */
-static inline __attribute__ ((always_inline)) size_t
-fc_gemm_iend (int upper, size_t d, size_t j, size_t nr)
+/* The shape of M in a product: full, upper triangular (M[i][j] = 0 for
+   i > j) or lower triangular (M[i][j] = 0 for i < j).  */
+enum
 {
-  return upper && j + nr < d ? j + nr : d;
+  FC_GEMM_FULL = 0,
+  FC_GEMM_UPPER,
+  FC_GEMM_LOWER
+};
+
+/* The rows of M that can be nonzero in columns [J, J+NR): [*IBEG, *IEND).
+   The rows skipped hold exact zeros, and adding x * 0 to an accumulator
+   changes no bit (a rounded sum is -0 only when both terms are, and the
+   accumulators start at +0), so a block that skips them gives the same
+   bits as one that does not: the 8-wide and the 16-wide blocks agree.  */
+static inline __attribute__ ((always_inline)) void
+fc_gemm_irange (int tri, size_t d, size_t j, size_t nr, size_t *ibeg,
+                size_t *iend)
+{
+  *ibeg = tri == FC_GEMM_LOWER ? j : 0;
+  *iend = tri == FC_GEMM_UPPER && j + nr < d ? j + nr : d;
 }
 
-/* C[0..MR) x [J, J+16) += A[0..MR) M[:I_END, J..J+16) with 8-double
+/* C[0..MR) x [J, J+16) += A[0..MR) M[IBEG:IEND, J..J+16) with 8-double
    vectors: one AVX-512 register each in the caller's AVX-512 variant (two
    per row, 2 MR accumulators: MR = 8 uses 16 of the 32 registers).  The
    same multiply-adds, in the same order, as fc_gemm_block.  */
 static inline __attribute__ ((always_inline)) void
 fc_gemm_block16 (int mr, size_t d, const double *restrict a,
                  const double *restrict m, double *restrict c, size_t j,
-                 size_t iend)
+                 size_t ibeg, size_t iend)
 {
   fc_v8d c0[FC_GEMM_MR_MAX], c1[FC_GEMM_MR_MAX];
 #pragma GCC unroll 8
@@ -134,7 +144,7 @@ fc_gemm_block16 (int mr, size_t d, const double *restrict a,
       c0[r] = *(const fc_v8d *) (c + r * d + j);
       c1[r] = *(const fc_v8d *) (c + r * d + j + 8);
     }
-  for (size_t i = 0; i < iend; i++)
+  for (size_t i = ibeg; i < iend; i++)
     {
       fc_v8d m0 = *(const fc_v8d *) (m + i * d + j);
       fc_v8d m1 = *(const fc_v8d *) (m + i * d + j + 8);
@@ -155,23 +165,31 @@ fc_gemm_block16 (int mr, size_t d, const double *restrict a,
 }
 
 /* MR rows of C += A M, all columns: 16-wide blocks when WIDE, then 8-wide
-   blocks, then the columns left over.  */
+   blocks, then the columns left over (all rows of M: they are the last
+   columns, where an upper M has no zero rows to skip, and the zeros of a
+   lower one change no bit).  */
 static inline __attribute__ ((always_inline)) void
 fc_gemm_rows (int mr, size_t d, const double *restrict a,
-              const double *restrict m, double *restrict c, int upper,
+              const double *restrict m, double *restrict c, int tri,
               int wide)
 {
-  size_t j = 0;
+  size_t j = 0, ib, ie;
   if (wide)
     for (; j + 16 <= d; j += 16)
-      fc_gemm_block16 (mr, d, a, m, c, j, fc_gemm_iend (upper, d, j, 16));
+      {
+        fc_gemm_irange (tri, d, j, 16, &ib, &ie);
+        fc_gemm_block16 (mr, d, a, m, c, j, ib, ie);
+      }
   for (; j + FC_GEMM_NR <= d; j += FC_GEMM_NR)
-    fc_gemm_block (mr, d, a, m, c, j, fc_gemm_iend (upper, d, j, FC_GEMM_NR));
+    {
+      fc_gemm_irange (tri, d, j, FC_GEMM_NR, &ib, &ie);
+      fc_gemm_block (mr, d, a, m, c, j, ib, ie);
+    }
   fc_gemm_cols (mr, d, a, m, c, j);
 }
 
 /* C (NB, D) = A (NB, D) M (D, D), or C += A M when ACC; all row-major.
-   UPPER: M is upper triangular (its zeros skipped by whole blocks).  WIDE:
+   TRI: the shape of M (its zeros skipped by whole blocks).  WIDE:
    blocks of 8 rows x 16 columns (the AVX-512 variant of the caller), else
    6 x 8; then blocks of 4, 2, 1 rows.  Every element of C is accumulated
    in the same order (i = 0 .. D-1, one multiply-add each, the skipped
@@ -180,7 +198,7 @@ fc_gemm_rows (int mr, size_t d, const double *restrict a,
    into the caller, whose target attribute chooses the ISA.  */
 static inline __attribute__ ((always_inline)) void
 fc_gemm_ex (size_t nb, size_t d, const double *restrict a,
-            const double *restrict m, double *restrict c, int acc, int upper,
+            const double *restrict m, double *restrict c, int acc, int tri,
             int wide)
 {
   if (!acc)
@@ -201,17 +219,17 @@ fc_gemm_ex (size_t nb, size_t d, const double *restrict a,
     }
   if (wide)
     for (; p + FC_GEMM_MR_MAX <= nb; p += FC_GEMM_MR_MAX)
-      fc_gemm_rows (FC_GEMM_MR_MAX, d, a + p * d, m, c + p * d, upper, 1);
+      fc_gemm_rows (FC_GEMM_MR_MAX, d, a + p * d, m, c + p * d, tri, 1);
   else
     for (; p + FC_GEMM_MR <= nb; p += FC_GEMM_MR)
-      fc_gemm_rows (FC_GEMM_MR, d, a + p * d, m, c + p * d, upper, 0);
+      fc_gemm_rows (FC_GEMM_MR, d, a + p * d, m, c + p * d, tri, 0);
   /* The rows left over (6-row blocks of a 64-row chunk: 10 x 6 + 4).  */
   for (; p + 4 <= nb; p += 4)
-    fc_gemm_rows (4, d, a + p * d, m, c + p * d, upper, wide);
+    fc_gemm_rows (4, d, a + p * d, m, c + p * d, tri, wide);
   for (; p + 2 <= nb; p += 2)
-    fc_gemm_rows (2, d, a + p * d, m, c + p * d, upper, wide);
+    fc_gemm_rows (2, d, a + p * d, m, c + p * d, tri, wide);
   for (; p < nb; p++)
-    fc_gemm_rows (1, d, a + p * d, m, c + p * d, upper, wide);
+    fc_gemm_rows (1, d, a + p * d, m, c + p * d, tri, wide);
 }
 
 /* C = A M (or C += A M when ACC) with a full M, 6 x 8 blocks.  */
@@ -219,7 +237,7 @@ static inline __attribute__ ((always_inline)) void
 fc_gemm (size_t nb, size_t d, const double *restrict a,
          const double *restrict m, double *restrict c, int acc)
 {
-  fc_gemm_ex (nb, d, a, m, c, acc, 0, 0);
+  fc_gemm_ex (nb, d, a, m, c, acc, FC_GEMM_FULL, 0);
 }
 
 #endif /* FC_GEMM_H */

@@ -23,6 +23,20 @@
  * rotations).  The triangular inverse L^{-1} is formed once per call (D^3/3
  * flops per component), so the per-point solve is a product.
  *
+ * Fewer flops: the quantities are affine in the score.  alpha^2 S_k =
+ * C_k - sigma^2 I makes G_v C_k^{-1} = (alpha'/alpha) I + (sigma sigma' -
+ * alpha' sigma^2 / alpha) C_k^{-1}, and the alpha' mu_k terms cancel:
+ *
+ *   u     = (alpha'/alpha) x + (alpha' sigma^2 / alpha - sigma sigma') s,
+ *   x0hat = -sigma s,   x1hat = (x + sigma^2 s) / alpha,
+ *
+ * with the score s = -sum_k r_k L_k^{-T} y_k, whose product R = -L_k^{-1}
+ * is triangular: D^2 + D^2 flops per point and component for any set of
+ * vector quantities.  The terms of size |x| / alpha cancel to |u|, so this
+ * form amplifies the rounding by up to 1 / alpha relative to |x|: it is
+ * used for alpha >= FC_PATH_AFFINE_MIN_ALPHA (at most 4 eps |x|), the full
+ * R_q above for smaller alpha.
+ *
  * Accuracy.  The Cholesky factor and its inverse carry a relative error of
  * order eps cond(C_k) into y (the eigenbasis form: eps sqrt(cond)), so the
  * form is used only when every cond(C_k) <= FC_PATH_CHOL_MAX_COND: at most
@@ -43,6 +57,10 @@
 
 /* Largest cond(C_k) for which the Cholesky form is used (see above).  */
 #define FC_PATH_CHOL_MAX_COND 1e4
+
+/* Smallest alpha for which the vector quantities come from the score
+   alone (see above).  */
+#define FC_PATH_AFFINE_MIN_ALPHA 0.25
 
 /* cond(C_k) = max c_i / min c_i, c_i = alpha^2 lambda_i + sigma^2.  */
 static double
@@ -154,6 +172,24 @@ fc_path_chol_component (fc_path_plan *pl, size_t k, double *wk)
   return 1;
 }
 
+/* Accumulate the score alone when some vector quantity is asked: the
+   others follow from it (see above).  */
+static void
+fc_path_affine_plan (fc_path_plan *pl)
+{
+  const fc_schedule_value *v = &pl->sv;
+  int any = 0;
+  for (int q = 0; q < VQ_COUNT; q++)
+    any |= pl->need_vq[q];
+  if (!any)
+    return;
+  pl->affine = 1;
+  for (int q = 0; q < VQ_COUNT; q++)
+    pl->need_vq[q] = q == VQ_SCORE;
+  pl->ux = v->dalpha / v->alpha;
+  pl->us = v->dalpha * v->sigma2 / v->alpha - v->sigma_dsigma;
+}
+
 void
 fc_path_chol_plan_free (fc_path_plan *pl)
 {
@@ -180,6 +216,8 @@ fc_path_chol_plan_init (fc_path_plan *pl)
   if (pl->chol_block == NULL)
     GSL_ERROR ("out of memory for the path constants", GSL_ENOMEM);
   pl->chol = 1;
+  if (pl->sv.alpha >= FC_PATH_AFFINE_MIN_ALPHA)
+    fc_path_affine_plan (pl);
   for (size_t k = 0; k < nk && pl->chol; k++)
     pl->chol = fc_path_chol_component (pl, k, wk);
   if (!pl->chol)

@@ -62,6 +62,11 @@ typedef struct
   double *lcc;           /* (K) log w_k - sum_i log (L_k)_ii - D/2 log 2 pi */
   double *rq;            /* (VQ_COUNT, K, D, D) L_k^{-1} G_q,k row-major */
   double *chol_block;    /* the allocation of mt, lm, lcc, rq */
+  /* affine: only the score is accumulated (need_vq[VQ_SCORE] alone) and
+     the other vector quantities are affine in it (fc_path_chol.c):
+     u = ux x + us s, x0hat = -sigma s, x1hat = (x + sigma^2 s) / alpha. */
+  int affine;
+  double ux, us;
 } fc_path_plan;
 
 /* Per-thread scratch, allocated once per call.  */

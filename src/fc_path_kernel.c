@@ -138,7 +138,8 @@ fc_path_chunk_component (const fc_path_plan *pl, fc_path_scratch *s,
 {
   size_t kd = pl->nk * d, bd = FC_PATH_CHUNK * d;
   const double *amu = pl->amu + k * d;
-  fc_gemm_ex (nb, d, x, pl->g->eigvec + k * d * d, s->z, 0, 0, wide);
+  fc_gemm_ex (nb, d, x, pl->g->eigvec + k * d * d, s->z, 0, FC_GEMM_FULL,
+              wide);
   for (size_t p = 0; p < nb; p++)
     {
       double *z = s->z + p * d;
@@ -167,7 +168,7 @@ fc_path_chunk_component (const fc_path_plan *pl, fc_path_scratch *s,
             w[i] = e * (a * me[i] + gq[i] * z[i]);
         }
       fc_gemm_ex (nb, d, s->w, pl->g->eigvec_t + k * d * d, s->y + q * bd,
-                  1, 0, wide);
+                  1, FC_GEMM_FULL, wide);
     }
 }
 
@@ -182,7 +183,7 @@ fc_path_chol_chunk_component (const fc_path_plan *pl, fc_path_scratch *s,
 {
   size_t dd = d * d, bd = FC_PATH_CHUNK * d;
   const double *lm = pl->lm + k * d, *mu = pl->g->mean + k * d;
-  fc_gemm_ex (nb, d, x, pl->mt + k * dd, s->z, 0, 1, wide);
+  fc_gemm_ex (nb, d, x, pl->mt + k * dd, s->z, 0, FC_GEMM_UPPER, wide);
   for (size_t p = 0; p < nb; p++)
     {
       double *z = s->z + p * d, *w = s->w + p * d;
@@ -202,7 +203,8 @@ fc_path_chol_chunk_component (const fc_path_plan *pl, fc_path_scratch *s,
       if (!pl->need_vq[q])
         continue;
       double *y = s->y + q * bd;
-      fc_gemm_ex (nb, d, s->w, pl->rq + (q * pl->nk + k) * dd, y, 1, 0, wide);
+      fc_gemm_ex (nb, d, s->w, pl->rq + (q * pl->nk + k) * dd, y, 1,
+                  pl->affine ? FC_GEMM_LOWER : FC_GEMM_FULL, wide);
       if (pl->a[q] == 0.0)
         continue;
       for (size_t p = 0; p < nb; p++)
@@ -226,6 +228,47 @@ fc_path_logp_alpha0 (const fc_path_plan *pl, const double *x)
          - 0.5 * pl->d * log (2 * M_PI * pl->sv.sigma2);
 }
 
+/* 1 when some of the N values V is not finite (inf - inf and NaN - NaN
+   are NaN, which compares unequal): a branch-free loop.  */
+static int
+fc_path_any_nonfinite (size_t n, const double *v)
+{
+  int ok = 1;
+  for (size_t i = 0; i < n; i++)
+    ok &= (v[i] - v[i]) == 0.0;
+  return !ok;
+}
+
+/* The vector quantities other than the score from the score SC (D) at the
+   points X (D), stored at offset OFF (pl->affine, fc_path_chol.c), each
+   only when asked.  Returns 1 when some value is not finite.  */
+static int
+fc_path_affine_out (const fc_path_plan *pl, const double *sc,
+                    const double *x, size_t off, const fc_path_out *out)
+{
+  const fc_schedule_value *v = &pl->sv;
+  size_t d = pl->d;
+  int bad = 0;
+  if (out->velocity != NULL)
+    {
+      double *u = out->velocity + off;
+      for (size_t i = 0; i < d; i++)
+        u[i] = pl->ux * x[i] + pl->us * sc[i];
+      bad |= fc_path_any_nonfinite (d, u);
+    }
+  if (out->x0hat != NULL)
+    for (size_t i = 0; i < d; i++)
+      out->x0hat[off + i] = -v->sigma * sc[i];
+  if (out->x1hat != NULL)
+    {
+      double *x1 = out->x1hat + off;
+      for (size_t i = 0; i < d; i++)
+        x1[i] = (x[i] + v->sigma2 * sc[i]) / v->alpha;
+      bad |= fc_path_any_nonfinite (d, x1);
+    }
+  return bad;
+}
+
 /* Normalise and store the chunk's results for the points P0 .. P0+NB-1.
    Returns 0, or 1 when some result is not finite (overflow).  */
 static int
@@ -241,14 +284,17 @@ fc_path_chunk_finish (const fc_path_plan *pl, fc_path_scratch *s, size_t p0,
       double inv = pl->alpha0 ? 1.0 : 1.0 / s->ssum[p];
       for (int q = 0; q < VQ_COUNT; q++)
         if (pl->need_vq[q])
-          for (size_t i = 0; i < d; i++)
-            {
-              double *y = s->y + q * bd + p * d + i;
-              *y *= inv;
-              bad |= !isfinite (*y);
-              if (outv[q] != NULL)
-                outv[q][(p0 + p) * d + i] = *y;
-            }
+          {
+            double *y = s->y + q * bd + p * d;
+            for (size_t i = 0; i < d; i++)
+              y[i] *= inv;
+            bad |= fc_path_any_nonfinite (d, y);
+            if (outv[q] != NULL)
+              memcpy (outv[q] + (p0 + p) * d, y, d * sizeof (double));
+          }
+      if (pl->affine)
+        bad |= fc_path_affine_out (pl, s->y + VQ_SCORE * bd + p * d,
+                                   x + p * d, (p0 + p) * d, out);
       if (out->logp != NULL)
         {
           out->logp[p0 + p] = pl->alpha0 ? fc_path_logp_alpha0 (pl, x + p * d)
