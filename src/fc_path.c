@@ -81,8 +81,9 @@ fc_path_plan_init (fc_path_plan *pl)
   const fc_gmm *g = pl->g;
   double a2 = pl->sv.alpha * pl->sv.alpha;
   double **slot[] = { &pl->lconst, &pl->sumb, &pl->inv_c, &pl->amu,
-                      &pl->gdiag, &pl->bic };
-  const size_t len[] = { nk, nk, nk * d, nk * d, VQ_COUNT * nk * d, nk * d };
+                      &pl->gdiag, &pl->bic, &pl->ame };
+  const size_t len[] = { nk, nk, nk * d, nk * d, VQ_COUNT * nk * d, nk * d,
+                         VQ_COUNT * nk * d };
   pl->block = FC_CARVE (slot, len);
   if (pl->block == NULL)
     GSL_ERROR ("out of memory for the path constants", GSL_ENOMEM);
@@ -111,15 +112,20 @@ fc_path_plan_init (fc_path_plan *pl)
   pl->a[VQ_VELOCITY] = pl->sv.dalpha;
   pl->a[VQ_X1HAT] = 1.0;
   pl->a[VQ_X0HAT] = 0.0;
+  for (int q = 0; q < VQ_COUNT; q++)
+    for (size_t idx = 0; idx < nk * d; idx++)
+      pl->ame[q * nk * d + idx] = pl->a[q] * g->mean_eig[idx];
   return GSL_SUCCESS;
 }
 
 static int
-fc_path_scratch_alloc (fc_path_scratch *s, size_t d)
+fc_path_scratch_alloc (fc_path_scratch *s, size_t d, size_t nk)
 {
   const size_t b = FC_PATH_CHUNK;
-  double **slot[] = { &s->z, &s->w, &s->y, &s->m, &s->ssum, &s->tdiv, &s->e };
-  const size_t len[] = { b * d, b * d, VQ_COUNT * b * d, b, b, b, b };
+  double **slot[]
+    = { &s->z, &s->w, &s->y, &s->m, &s->ssum, &s->tdiv, &s->e, &s->lk };
+  const size_t len[]
+    = { b * d, b * d, VQ_COUNT * b * d, b, b, b, b, nk * FC_PATH_LANES };
   memset (s, 0, sizeof *s);
   s->block = FC_CARVE (slot, len);
   return s->block != NULL ? GSL_SUCCESS : GSL_ENOMEM;
@@ -135,7 +141,7 @@ fc_path_run (const fc_path_plan *pl, size_t n, const double *x,
 #pragma omp parallel if (n_chunks > 1) reduction(| : nomem, overflow)
   {
     fc_path_scratch s;
-    int ok = fc_path_scratch_alloc (&s, pl->d) == GSL_SUCCESS;
+    int ok = fc_path_scratch_alloc (&s, pl->d, pl->nk) == GSL_SUCCESS;
     nomem |= !ok;
 #pragma omp for schedule(static)
     for (size_t c = 0; c < n_chunks; c++)

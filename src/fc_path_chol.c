@@ -196,6 +196,7 @@ fc_path_chol_plan_free (fc_path_plan *pl)
   free (pl->chol_block);
   pl->chol_block = NULL;
   pl->chol = 0;
+  pl->small = 0;
 }
 
 int
@@ -222,5 +223,9 @@ fc_path_chol_plan_init (fc_path_plan *pl)
     pl->chol = fc_path_chol_component (pl, k, wk);
   if (!pl->chol)
     fc_path_chol_plan_free (pl);
+  /* The small-D kernel accumulates the score alone (or nothing).  */
+  pl->small = pl->chol && d <= FC_PATH_SMALL_D
+              && (pl->affine || !(pl->need_vq[VQ_SCORE] || pl->need_vq[VQ_VELOCITY]
+                                  || pl->need_vq[VQ_X1HAT] || pl->need_vq[VQ_X0HAT]));
   return GSL_SUCCESS;
 }

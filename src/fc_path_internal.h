@@ -17,6 +17,11 @@
    chunk is also the unit of OpenMP work.  Results do not depend on it.  */
 #define FC_PATH_CHUNK 64
 
+/* Points per lane block of the small-D kernel (fc_path_small.h), and the
+   largest D it serves.  */
+#define FC_PATH_LANES 8
+#define FC_PATH_SMALL_D 4
+
 /* The vector quantities, in the order of the accumulators. */
 enum
 {
@@ -52,6 +57,7 @@ typedef struct
   double *amu;           /* (K, D) alpha * mean_eig_k */
   double *gdiag;         /* (VQ_COUNT, K, D) diagonal g per quantity */
   double a[VQ_COUNT];    /* the scalar a per quantity */
+  double *ame;           /* (VQ_COUNT, K, D) a * mean_eig_k per quantity */
   double *sumb;          /* (K) tr B_k = sum_i b_i */
   double *bic;           /* (K, D) b_i / c_i, for s_k . u_k */
   double *block;         /* the allocation the arrays point into */
@@ -67,6 +73,7 @@ typedef struct
      u = ux x + us s, x0hat = -sigma s, x1hat = (x + sigma^2 s) / alpha. */
   int affine;
   double ux, us;
+  int small;             /* the small-D kernel (fc_path_small.h) runs */
 } fc_path_plan;
 
 /* Per-thread scratch, allocated once per call.  */
@@ -79,6 +86,7 @@ typedef struct
   double *ssum;       /* (B) sum of exp (log w_k N_k - m) */
   double *tdiv;       /* (B) sum of e_k (tr B_k + s_k . u_k) */
   double *e;          /* (B) weight of the current component */
+  double *lk;         /* (K, FC_PATH_LANES) log w_k N_k, small-D kernel */
   double *block;      /* the allocation the arrays point into */
 } fc_path_scratch;
 

@@ -12,7 +12,10 @@
  * by an online log-sum-exp (running maximum, rescaling the accumulators
  * when it grows), then per requested vector quantity one product Y += W R
  * of the weighted coordinates.  The Cholesky form costs D^2 + 2 D^2 flops
- * per point, component and quantity, the eigenbasis 2 D^2 + 2 D^2.
+ * per point, component and quantity, the eigenbasis 2 D^2 + 2 D^2; with
+ * the quantities affine in the score (fc_path_chol.c) two triangular
+ * products, D^2 + D^2, for all of them.  At D <= FC_PATH_SMALL_D the
+ * Cholesky form runs across vector lanes instead (fc_path_small.h).
  *
  * Variants.  The whole chunk (the products, fc_gemm.h, and the per-point
  * work, inlined) is compiled three times from one body: AVX-512 (8 x 16
@@ -21,10 +24,14 @@
  * fc_path_isa_current (the best the CPU supports, or the one a test
  * forces).  The AVX-512 and AVX2 variants perform the same fused
  * multiply-adds in the same order on every element, so their results are
- * bitwise equal (tests/check_path.c asserts it).  The baseline has no FMA:
+ * bitwise equal (tests/check_path_isa.c asserts it).  That needs every sum
+ * written as an accumulator plus one product at a time: in a * b + c * d
+ * the compiler may fuse either product, and two variants may choose
+ * differently.  The exponentials are fc_exp.h's, the same code per lane.  The baseline has no FMA:
  * each a * b + c is rounded twice, so its results differ from the others
  * by the rounding of the products, a few eps times the condition of the
- * solve (tests/check_path.c bounds it).  */
+ * solve (tests/check_path_isa.c bounds it).  Code outside the variants
+ * (fc_path_chunk_finish, the plans) is compiled once, for the baseline.  */
 #include <config.h>
 
 #include <math.h>
@@ -33,8 +40,10 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 
+#include "fc_exp.h"
 #include "fc_gemm.h"
 #include "fc_path_internal.h"
+#include "fc_path_small.h"
 
 /* sum_i u_i v_i w_i with four partial sums (i mod 4) added in a fixed
    order: four independent FMA chains instead of one (the quadratic forms
@@ -96,11 +105,11 @@ fc_path_weight_of (const fc_path_plan *pl, fc_path_scratch *s, size_t p,
   if (l > s->m[p])
     {
       if (s->m[p] > -INFINITY)
-        fc_path_rescale (pl, s, p, exp (s->m[p] - l));
+        fc_path_rescale (pl, s, p, fc_exp_nonpos (s->m[p] - l));
       s->m[p] = l;
       return 1.0;
     }
-  return exp (l - s->m[p]);
+  return fc_exp_nonpos (l - s->m[p]);
 }
 
 /* The unnormalised weight of component K at point P, given Z (centred and
@@ -157,15 +166,16 @@ fc_path_chunk_component (const fc_path_plan *pl, fc_path_scratch *s,
       if (!pl->need_vq[q])
         continue;
       const double *gq = pl->gdiag + q * kd + k * d;
-      const double *me = pl->g->mean_eig + k * d;
-      double a = pl->a[q];
+      /* a mean_eig precomputed: one product per sum, so one way to fuse
+         it (fc_path_small.h).  */
+      const double *ame = pl->ame + q * kd + k * d;
       for (size_t p = 0; p < nb; p++)
         {
           const double *z = s->z + p * d;
           double *w = s->w + p * d, e = s->e[p];
 #pragma omp simd
           for (size_t i = 0; i < d; i++)
-            w[i] = e * (a * me[i] + gq[i] * z[i]);
+            w[i] = e * (ame[i] + gq[i] * z[i]);
         }
       fc_gemm_ex (nb, d, s->w, pl->g->eigvec_t + k * d * d, s->y + q * bd,
                   1, FC_GEMM_FULL, wide);
@@ -325,6 +335,18 @@ fc_path_chunk_body (const fc_path_plan *pl, fc_path_scratch *s, size_t p0,
 {
   size_t d = pl->d, bd = FC_PATH_CHUNK * d;
   const double *xc = x + p0 * d;
+  if (pl->small)
+    {
+      /* D constant in each copy, every loop over coordinates unrolled.  */
+      switch (d)
+        {
+        case 1: fc_path_small_chunk (pl, s, nb, xc, 1); break;
+        case 2: fc_path_small_chunk (pl, s, nb, xc, 2); break;
+        case 3: fc_path_small_chunk (pl, s, nb, xc, 3); break;
+        default: fc_path_small_chunk (pl, s, nb, xc, FC_PATH_SMALL_D); break;
+        }
+      return fc_path_chunk_finish (pl, s, p0, nb, xc, out);
+    }
   for (size_t p = 0; p < nb; p++)
     {
       s->m[p] = pl->alpha0 ? 0.0 : -INFINITY;

@@ -1,0 +1,133 @@
+/* src/fc_path_small.h -- the chunk kernel of the Cholesky form for small
+ * D (D <= FC_PATH_SMALL_D: the toy data sets), points across the lanes of
+ * the vector registers.  Included by fc_path_kernel.c only, whose variants
+ * compile it per instruction set.  Internal.
+ *
+ * At small D the D x D products are a few multiply-adds and the cost is the
+ * per-point work: the log-sum-exp and its exponentials.  So the points go
+ * in blocks of FC_PATH_LANES, each coordinate a lane vector, and the
+ * components in two passes: (1) y_k = L_k^{-1} (x - alpha mu_k) and log w_k
+ * N_k for every k, and their maximum m per point; (2) y_k again (cheaper
+ * than storing it), the weight e_k = exp (log w_k N_k - m) (fc_exp.h, all
+ * lanes at once) and the score accumulator sum_k e_k R_k^T y_k (R_k = -L_k^{-1},
+ * lower triangular: fc_path_chol.c).  No rescaling, one exponential per
+ * point and component.  Every operation is per lane, the same in every
+ * lane whatever the block, so a point's result does not depend on its
+ * block or on the vector width (AVX2 and AVX-512 give the same bits); a
+ * short last block repeats its last point in the spare lanes, whose
+ * results are dropped.  */
+#ifndef FC_PATH_SMALL_H
+#define FC_PATH_SMALL_H
+
+#include <math.h>
+#include "fc_exp.h"
+#include "fc_path_internal.h"
+
+/* y = x^T L^{-T} - (L^{-1} alpha mu)^T for the lanes of X (MT = L^{-T},
+   upper triangular, row-major; LM = L^{-1} alpha mu).
+
+   Every sum here starts from a value that is not a product and adds one
+   product at a time, so a variant that fuses multiply-adds has one way
+   only to fuse each step (with a * b + c * d the compiler may fuse either
+   product, and two variants could choose differently).  */
+static inline __attribute__ ((always_inline)) void
+fc_path_small_y (size_t d, const double *mt, const double *lm,
+                 double x[][FC_PATH_LANES], double y[][FC_PATH_LANES])
+{
+  for (size_t j = 0; j < d; j++)
+    {
+      for (int l = 0; l < FC_PATH_LANES; l++)
+        y[j][l] = -lm[j];
+      for (size_t i = 0; i <= j; i++)
+        for (int l = 0; l < FC_PATH_LANES; l++)
+          y[j][l] += x[i][l] * mt[i * d + j];
+    }
+}
+
+/* log w_k N_k = lcc_k - |y|^2 / 2 per lane into LK.  */
+static inline __attribute__ ((always_inline)) void
+fc_path_small_logw (size_t d, double lcc, double y[][FC_PATH_LANES],
+                    double *lk)
+{
+  double q[FC_PATH_LANES];
+  for (int l = 0; l < FC_PATH_LANES; l++)
+    q[l] = 0.0;
+  for (size_t j = 0; j < d; j++)
+    for (int l = 0; l < FC_PATH_LANES; l++)
+      q[l] += y[j][l] * y[j][l];
+  for (int l = 0; l < FC_PATH_LANES; l++)
+    lk[l] = lcc - 0.5 * q[l];
+}
+
+/* The points PB .. PB+NL-1 (NL <= FC_PATH_LANES) of the chunk X: m, ssum
+   and the score accumulator (when asked) into the scratch, as the other
+   kernels leave them for fc_path_chunk_finish.  LK: (K, FC_PATH_LANES).  */
+static inline __attribute__ ((always_inline)) void
+fc_path_small_block (const fc_path_plan *pl, fc_path_scratch *s, size_t pb,
+                     size_t nl, const double *x, size_t d)
+{
+  double xl[FC_PATH_SMALL_D][FC_PATH_LANES], y[FC_PATH_SMALL_D][FC_PATH_LANES];
+  double acc[FC_PATH_SMALL_D][FC_PATH_LANES];
+  double mx[FC_PATH_LANES], ssum[FC_PATH_LANES], e[FC_PATH_LANES];
+  size_t nk = pl->nk, dd = d * d;
+  double *lk = s->lk;
+  for (size_t i = 0; i < d; i++)
+    for (int l = 0; l < FC_PATH_LANES; l++)
+      xl[i][l] = x[(pb + GSL_MIN ((size_t) l, nl - 1)) * d + i];
+  for (int l = 0; l < FC_PATH_LANES; l++)
+    mx[l] = -INFINITY;
+  for (size_t k = 0; k < nk; k++)
+    {
+      double *lkk = lk + k * FC_PATH_LANES;
+      fc_path_small_y (d, pl->mt + k * dd, pl->lm + k * d, xl, y);
+      fc_path_small_logw (d, pl->lcc[k], y, lkk);
+      for (int l = 0; l < FC_PATH_LANES; l++)
+        mx[l] = lkk[l] > mx[l] ? lkk[l] : mx[l];
+    }
+  for (int l = 0; l < FC_PATH_LANES; l++)
+    ssum[l] = 0.0;
+  for (size_t j = 0; j < d; j++)
+    for (int l = 0; l < FC_PATH_LANES; l++)
+      acc[j][l] = 0.0;
+  int score = pl->need_vq[VQ_SCORE];
+  for (size_t k = 0; k < nk; k++)
+    {
+      const double *lkk = lk + k * FC_PATH_LANES;
+      for (int l = 0; l < FC_PATH_LANES; l++)
+        {
+          e[l] = fc_exp_nonpos (lkk[l] - mx[l]);
+          ssum[l] += e[l];
+        }
+      if (!score)
+        continue;
+      const double *r = pl->rq + (VQ_SCORE * nk + k) * dd;
+      fc_path_small_y (d, pl->mt + k * dd, pl->lm + k * d, xl, y);
+      for (size_t i = 0; i < d; i++)
+        for (int l = 0; l < FC_PATH_LANES; l++)
+          y[i][l] *= e[l];
+      for (size_t j = 0; j < d; j++)
+        for (size_t i = j; i < d; i++)
+          for (int l = 0; l < FC_PATH_LANES; l++)
+            acc[j][l] += y[i][l] * r[i * d + j];
+    }
+  double *ys = s->y + VQ_SCORE * FC_PATH_CHUNK * d;
+  for (size_t l = 0; l < nl; l++)
+    {
+      s->m[pb + l] = mx[l];
+      s->ssum[pb + l] = ssum[l];
+      for (size_t j = 0; j < d && score; j++)
+        ys[(pb + l) * d + j] = acc[j][l];
+    }
+}
+
+/* The NB points of the chunk X, blocks of FC_PATH_LANES, D constant in
+   each call.  */
+static inline __attribute__ ((always_inline)) void
+fc_path_small_chunk (const fc_path_plan *pl, fc_path_scratch *s, size_t nb,
+                     const double *x, size_t d)
+{
+  for (size_t pb = 0; pb < nb; pb += FC_PATH_LANES)
+    fc_path_small_block (pl, s, pb, GSL_MIN (FC_PATH_LANES, nb - pb), x, d);
+}
+
+#endif /* FC_PATH_SMALL_H */
