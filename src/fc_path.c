@@ -122,10 +122,11 @@ static int
 fc_path_scratch_alloc (fc_path_scratch *s, size_t d, size_t nk)
 {
   const size_t b = FC_PATH_CHUNK;
-  double **slot[]
-    = { &s->z, &s->w, &s->y, &s->m, &s->ssum, &s->tdiv, &s->e, &s->lk };
-  const size_t len[]
-    = { b * d, b * d, VQ_COUNT * b * d, b, b, b, b, nk * FC_PATH_LANES };
+  double **slot[] = { &s->z,    &s->w, &s->y,  &s->m, &s->ssum,
+                      &s->tdiv, &s->e, &s->lk, &s->ly };
+  size_t nly = d <= FC_PATH_SMALL_D ? nk * d * FC_PATH_LANES : 0;
+  const size_t len[] = { b * d, b * d, VQ_COUNT * b * d, b, b,
+                         b,     b,     nk * FC_PATH_LANES, nly };
   memset (s, 0, sizeof *s);
   s->block = FC_CARVE (slot, len);
   return s->block != NULL ? GSL_SUCCESS : GSL_ENOMEM;

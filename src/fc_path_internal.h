@@ -20,7 +20,7 @@
 /* Points per lane block of the small-D kernel (fc_path_small.h), and the
    largest D it serves.  */
 #define FC_PATH_LANES 8
-#define FC_PATH_SMALL_D 4
+#define FC_PATH_SMALL_D 16
 
 /* The vector quantities, in the order of the accumulators. */
 enum
@@ -87,6 +87,7 @@ typedef struct
   double *tdiv;       /* (B) sum of e_k (tr B_k + s_k . u_k) */
   double *e;          /* (B) weight of the current component */
   double *lk;         /* (K, FC_PATH_LANES) log w_k N_k, small-D kernel */
+  double *ly;         /* (K, D, FC_PATH_LANES) y_k, small-D kernel */
   double *block;      /* the allocation the arrays point into */
 } fc_path_scratch;
 

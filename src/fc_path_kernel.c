@@ -343,7 +343,9 @@ fc_path_chunk_body (const fc_path_plan *pl, fc_path_scratch *s, size_t p0,
         case 1: fc_path_small_chunk (pl, s, nb, xc, 1); break;
         case 2: fc_path_small_chunk (pl, s, nb, xc, 2); break;
         case 3: fc_path_small_chunk (pl, s, nb, xc, 3); break;
-        default: fc_path_small_chunk (pl, s, nb, xc, FC_PATH_SMALL_D); break;
+        case 4: fc_path_small_chunk (pl, s, nb, xc, 4); break;
+        case 16: fc_path_small_chunk (pl, s, nb, xc, 16); break;
+        default: fc_path_small_chunk (pl, s, nb, xc, d); break;
         }
       return fc_path_chunk_finish (pl, s, p0, nb, xc, out);
     }

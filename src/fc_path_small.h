@@ -3,14 +3,15 @@
  * the vector registers.  Included by fc_path_kernel.c only, whose variants
  * compile it per instruction set.  Internal.
  *
- * At small D the D x D products are a few multiply-adds and the cost is the
- * per-point work: the log-sum-exp and its exponentials.  So the points go
+ * At small D the D x D products are short and the cost is the per-point
+ * work: the log-sum-exp and its exponentials, the quadratic forms.  So the points go
  * in blocks of FC_PATH_LANES, each coordinate a lane vector, and the
  * components in two passes: (1) y_k = L_k^{-1} (x - alpha mu_k) and log w_k
- * N_k for every k, and their maximum m per point; (2) y_k again (cheaper
- * than storing it), the weight e_k = exp (log w_k N_k - m) (fc_exp.h, all
- * lanes at once) and the score accumulator sum_k e_k R_k^T y_k (R_k = -L_k^{-1},
- * lower triangular: fc_path_chol.c).  No rescaling, one exponential per
+ * N_k for every k (kept: K D lane vectors), and their maximum m per point;
+ * (2) the weight e_k = exp (log w_k N_k - m) (fc_exp.h, all lanes at once)
+ * and the score accumulator sum_k e_k R_k^T y_k (R_k = -L_k^{-1}, lower
+ * triangular: fc_path_chol.c).  D (D + 1) multiply-adds per point and
+ * component, all in full vectors.  No rescaling, one exponential per
  * point and component.  Every operation is per lane, the same in every
  * lane whatever the block, so a point's result does not depend on its
  * block or on the vector width (AVX2 and AVX-512 give the same bits); a
@@ -20,6 +21,7 @@
 #define FC_PATH_SMALL_H
 
 #include <math.h>
+#include <string.h>
 #include "fc_exp.h"
 #include "fc_path_internal.h"
 
@@ -35,18 +37,19 @@ fc_path_small_y (size_t d, const double *mt, const double *lm,
                  double x[][FC_PATH_LANES], double y[][FC_PATH_LANES])
 {
   for (size_t j = 0; j < d; j++)
-    {
+    for (int l = 0; l < FC_PATH_LANES; l++)
+      y[j][l] = -lm[j];
+  /* i outer: the updates of one y_j are D - i apart, not a chain of
+     dependent multiply-adds; each y_j still sums i = 0 .. j in order.  */
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = i; j < d; j++)
       for (int l = 0; l < FC_PATH_LANES; l++)
-        y[j][l] = -lm[j];
-      for (size_t i = 0; i <= j; i++)
-        for (int l = 0; l < FC_PATH_LANES; l++)
-          y[j][l] += x[i][l] * mt[i * d + j];
-    }
+        y[j][l] += x[i][l] * mt[i * d + j];
 }
 
 /* log w_k N_k = lcc_k - |y|^2 / 2 per lane into LK.  */
 static inline __attribute__ ((always_inline)) void
-fc_path_small_logw (size_t d, double lcc, double y[][FC_PATH_LANES],
+fc_path_small_logw (size_t d, double lcc, const double y[][FC_PATH_LANES],
                     double *lk)
 {
   double q[FC_PATH_LANES];
@@ -59,9 +62,28 @@ fc_path_small_logw (size_t d, double lcc, double y[][FC_PATH_LANES],
     lk[l] = lcc - 0.5 * q[l];
 }
 
+/* The score accumulator ACC += sum_i w_i R[i][j] per lane, w = E y, for
+   the lower triangular R (row-major).  */
+static inline __attribute__ ((always_inline)) void
+fc_path_small_acc (size_t d, const double *r, const double *e,
+                   const double y[][FC_PATH_LANES], double acc[][FC_PATH_LANES])
+{
+  double w[FC_PATH_SMALL_D][FC_PATH_LANES];
+  for (size_t i = 0; i < d; i++)
+    for (int l = 0; l < FC_PATH_LANES; l++)
+      w[i][l] = e[l] * y[i][l];
+  /* i outer, as in fc_path_small_y; each acc_j sums i = j .. D-1 in
+     order.  */
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = 0; j <= i; j++)
+      for (int l = 0; l < FC_PATH_LANES; l++)
+        acc[j][l] += w[i][l] * r[i * d + j];
+}
+
 /* The points PB .. PB+NL-1 (NL <= FC_PATH_LANES) of the chunk X: m, ssum
    and the score accumulator (when asked) into the scratch, as the other
-   kernels leave them for fc_path_chunk_finish.  LK: (K, FC_PATH_LANES).  */
+   kernels leave them for fc_path_chunk_finish.  Pass 1 keeps every y_k
+   and log w_k N_k of the block in the scratch (ly, lk).  */
 static inline __attribute__ ((always_inline)) void
 fc_path_small_block (const fc_path_plan *pl, fc_path_scratch *s, size_t pb,
                      size_t nl, const double *x, size_t d)
@@ -71,6 +93,7 @@ fc_path_small_block (const fc_path_plan *pl, fc_path_scratch *s, size_t pb,
   double mx[FC_PATH_LANES], ssum[FC_PATH_LANES], e[FC_PATH_LANES];
   size_t nk = pl->nk, dd = d * d;
   double *lk = s->lk;
+  double (*ly)[FC_PATH_LANES] = (double (*)[FC_PATH_LANES]) s->ly;
   for (size_t i = 0; i < d; i++)
     for (int l = 0; l < FC_PATH_LANES; l++)
       xl[i][l] = x[(pb + GSL_MIN ((size_t) l, nl - 1)) * d + i];
@@ -79,8 +102,11 @@ fc_path_small_block (const fc_path_plan *pl, fc_path_scratch *s, size_t pb,
   for (size_t k = 0; k < nk; k++)
     {
       double *lkk = lk + k * FC_PATH_LANES;
+      /* Into a local array (no aliasing with the matrices: vectorised
+         without run-time checks), then kept.  */
       fc_path_small_y (d, pl->mt + k * dd, pl->lm + k * d, xl, y);
       fc_path_small_logw (d, pl->lcc[k], y, lkk);
+      memcpy (ly + k * d, y, d * sizeof y[0]);
       for (int l = 0; l < FC_PATH_LANES; l++)
         mx[l] = lkk[l] > mx[l] ? lkk[l] : mx[l];
     }
@@ -98,17 +124,9 @@ fc_path_small_block (const fc_path_plan *pl, fc_path_scratch *s, size_t pb,
           e[l] = fc_exp_nonpos (lkk[l] - mx[l]);
           ssum[l] += e[l];
         }
-      if (!score)
-        continue;
-      const double *r = pl->rq + (VQ_SCORE * nk + k) * dd;
-      fc_path_small_y (d, pl->mt + k * dd, pl->lm + k * d, xl, y);
-      for (size_t i = 0; i < d; i++)
-        for (int l = 0; l < FC_PATH_LANES; l++)
-          y[i][l] *= e[l];
-      for (size_t j = 0; j < d; j++)
-        for (size_t i = j; i < d; i++)
-          for (int l = 0; l < FC_PATH_LANES; l++)
-            acc[j][l] += y[i][l] * r[i * d + j];
+      if (score)
+        fc_path_small_acc (d, pl->rq + (VQ_SCORE * nk + k) * dd, e,
+                           ly + k * d, acc);
     }
   double *ys = s->y + VQ_SCORE * FC_PATH_CHUNK * d;
   for (size_t l = 0; l < nl; l++)
