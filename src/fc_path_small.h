@@ -23,28 +23,50 @@
 #include <math.h>
 #include <string.h>
 #include "fc_exp.h"
+#include "fc_gemm.h"
 #include "fc_path_internal.h"
 
+/* Tell the compiler that D <= FC_PATH_SMALL_D (fc_path_chol.c chooses
+   this kernel only then), so that the unrolled copies for a D known only
+   at run time stay inside the arrays.  */
+#define FC_PATH_SMALL_ASSUME(d)                                               \
+  do                                                                          \
+    if ((d) < 1 || (d) > FC_PATH_SMALL_D)                                     \
+      __builtin_unreachable ();                                               \
+  while (0)
+
 /* y = x^T L^{-T} - (L^{-1} alpha mu)^T for the lanes of X (MT = L^{-T},
-   upper triangular, row-major; LM = L^{-1} alpha mu).
+   upper triangular, row-major; LM = L^{-1} alpha mu).  Lane vectors of
+   fc_gemm.h's type, so that with a constant D the loops unroll and y
+   stays in registers.
 
    Every sum here starts from a value that is not a product and adds one
    product at a time, so a variant that fuses multiply-adds has one way
    only to fuse each step (with a * b + c * d the compiler may fuse either
-   product, and two variants could choose differently).  */
+   product, and two variants could choose differently).  i outer: the
+   updates of one y_j are D - i apart, not a chain of dependent
+   multiply-adds; each y_j still sums i = 0 .. j in order.  */
 static inline __attribute__ ((always_inline)) void
 fc_path_small_y (size_t d, const double *mt, const double *lm,
                  double x[][FC_PATH_LANES], double y[][FC_PATH_LANES])
 {
+  fc_v8d yv[FC_PATH_SMALL_D] = { { 0.0 } };
+  const fc_v8d zero = { 0.0 };
+  FC_PATH_SMALL_ASSUME (d);
+#pragma GCC unroll 16
   for (size_t j = 0; j < d; j++)
-    for (int l = 0; l < FC_PATH_LANES; l++)
-      y[j][l] = -lm[j];
-  /* i outer: the updates of one y_j are D - i apart, not a chain of
-     dependent multiply-adds; each y_j still sums i = 0 .. j in order.  */
+    yv[j] = zero - lm[j];
+#pragma GCC unroll 16
   for (size_t i = 0; i < d; i++)
-    for (size_t j = i; j < d; j++)
-      for (int l = 0; l < FC_PATH_LANES; l++)
-        y[j][l] += x[i][l] * mt[i * d + j];
+    {
+      fc_v8d xv = *(const fc_v8d *) x[i];
+#pragma GCC unroll 16
+      for (size_t j = i; j < d; j++)
+        yv[j] += xv * mt[i * d + j];
+    }
+#pragma GCC unroll 16
+  for (size_t j = 0; j < d; j++)
+    *(fc_v8d *) y[j] = yv[j];
 }
 
 /* log w_k N_k = lcc_k - |y|^2 / 2 per lane into LK.  */
@@ -63,21 +85,28 @@ fc_path_small_logw (size_t d, double lcc, const double y[][FC_PATH_LANES],
 }
 
 /* The score accumulator ACC += sum_i w_i R[i][j] per lane, w = E y, for
-   the lower triangular R (row-major).  */
+   the lower triangular R (row-major); i outer, as in fc_path_small_y, each
+   acc_j summing i = j .. D-1 in order.  */
 static inline __attribute__ ((always_inline)) void
 fc_path_small_acc (size_t d, const double *r, const double *e,
                    const double y[][FC_PATH_LANES], double acc[][FC_PATH_LANES])
 {
-  double w[FC_PATH_SMALL_D][FC_PATH_LANES];
+  fc_v8d av[FC_PATH_SMALL_D] = { { 0.0 } }, ev = *(const fc_v8d *) e;
+  FC_PATH_SMALL_ASSUME (d);
+#pragma GCC unroll 16
+  for (size_t j = 0; j < d; j++)
+    av[j] = *(const fc_v8d *) acc[j];
+#pragma GCC unroll 16
   for (size_t i = 0; i < d; i++)
-    for (int l = 0; l < FC_PATH_LANES; l++)
-      w[i][l] = e[l] * y[i][l];
-  /* i outer, as in fc_path_small_y; each acc_j sums i = j .. D-1 in
-     order.  */
-  for (size_t i = 0; i < d; i++)
-    for (size_t j = 0; j <= i; j++)
-      for (int l = 0; l < FC_PATH_LANES; l++)
-        acc[j][l] += w[i][l] * r[i * d + j];
+    {
+      fc_v8d wv = ev * *(const fc_v8d *) y[i];
+#pragma GCC unroll 16
+      for (size_t j = 0; j <= i; j++)
+        av[j] += wv * r[i * d + j];
+    }
+#pragma GCC unroll 16
+  for (size_t j = 0; j < d; j++)
+    *(fc_v8d *) acc[j] = av[j];
 }
 
 /* The points PB .. PB+NL-1 (NL <= FC_PATH_LANES) of the chunk X: m, ssum

@@ -159,22 +159,25 @@ check_variants (const fc_gmm *g, double t, size_t n, const double *x,
   return worst;
 }
 
-/* Dimensions around every block boundary of fc_gemm.h: up to 4 (the
-   small-D kernel at alpha >= 1/4, fc_path_small.h), below 8 (dot
-   products), 8 and 16 (one block), 13 and 37 (leftover columns), 24 (a
+/* Dimensions around every block boundary of fc_gemm.h and of the lane
+   kernel (fc_path_small.h: D <= 16 at alpha >= 1/4; 1 to 4 and 16 with D
+   a constant, the others not): below 8 (dot products), 8 and 16 (one block), 13 and 37 (leftover columns), 24 (a
    16-wide and an 8-wide block), 64 (four 16-wide blocks); 21 points (two
    8-row blocks, then 4 and 1; three 6-row blocks, then 2 and 1).  */
 FC_TEST ("isa", test_variants_agree)
 {
   const size_t dims[] = { 1, 2, 3, 4, 7, 8, 13, 16, 24, 37, 64 };
-  const double ts[] = { 0.0, 0.3, 0.7, 1.0 };
+  /* t = 0: alpha = 0 (eigenbasis); 0.1: the Cholesky form with the full
+     products (alpha < 1/4); 0.3, 0.7, 1: the score form, the lane kernel
+     up to D = 16.  */
+  const double ts[] = { 0.0, 0.1, 0.3, 0.7, 1.0 };
   const size_t n = 21, nk = 3;
   size_t nd = fc_under_valgrind () ? 7 : 11;
   double worst = 0.0;
   for (size_t id = 0; id < nd; id++)
     {
       fc_gmm *g = make_mixture (dims[id], nk, LAM_MIN, 100 + id);
-      for (size_t it = 0; it < 4; it++)
+      for (size_t it = 0; it < 5; it++)
         {
           double *x = make_points (g, ts[it], n, 7 + it);
           for (int with_div = 0; with_div < 2; with_div++)
