@@ -18,7 +18,11 @@
  *
  * Flops: 3 D^2 K per point (the Cholesky form, fc_path_chol.c: a
  * triangular product and a full one per component), the useful count
- * whatever the kernel does.  Peak: the FP64 rate of a loop of independent
+ * whatever the kernel does.  At t = 0.7 the kernel executes fewer: the
+ * velocity is affine in the score, two triangular products per component
+ * (D (D + 1) flops in the lane kernel, D <= 16; 2 x 5 D^2 / 4 with the
+ * 16-wide blocks at D = 64, fc_gemm.h), so GFLOP/s at 3 D^2 K may exceed
+ * what the FMA units did.  Peak: the FP64 rate of a loop of independent
  * fused multiply-adds (24 chains of 8-double vectors for AVX-512, 12 of
  * 4-double vectors for AVX2, enough to cover the FMA latency on two
  * pipes), timed by the thread's CPU clock, best of three; the peak is the

@@ -9,8 +9,12 @@
  * multiply-add each, whichever code path computes it, so a point's result
  * does not depend on the chunk it falls in (bitwise reproducibility for any
  * thread count and batch).  All functions are static inline and always
- * inlined: the caller is compiled with target_clones ("fma", "default") and
- * the kernel takes the ISA of each clone.  */
+ * inlined: the caller is compiled per instruction set (target_clones, or
+ * the target attributes of fc_path_kernel.c's variants) and the kernel
+ * takes the ISA of each copy.  With WIDE (fc_gemm_ex) the register blocks
+ * are 8 rows x 16 columns of 8-double vectors, for AVX-512; the same
+ * multiply-adds in the same order as the 6 x 8 blocks of 4-double vectors,
+ * so the two give the same bits.  */
 #ifndef FC_GEMM_H
 #define FC_GEMM_H
 
@@ -32,43 +36,48 @@ typedef double fc_v8d __attribute__ ((vector_size (64), aligned (8),
 #define FC_GEMM_MR_MAX 8 /* rows of the 16-wide (AVX-512) register block */
 #define FC_GEMM_NR 8 /* columns of the register block (two fc_v4d) */
 
-/* C[0..MR) x [J, J+8) += A[0..MR) M[:, J..J+8): an MR x 8 block of C held
-   in 2 MR vector registers while i runs over D, so that each loaded row
-   segment of M serves MR multiply-adds per vector and C is loaded and
-   stored once (the register blocking of the BLIS "haswell" micro-kernel,
-   6 x 8).  Always inlined with a constant MR, so the block stays in
-   registers and the code takes the ISA of the caller's clone.  */
-static inline __attribute__ ((always_inline)) void
-fc_gemm_block (int mr, size_t d, const double *restrict a,
-               const double *restrict m, double *restrict c, size_t j,
-               size_t ibeg, size_t iend)
-{
-  fc_v4d c0[FC_GEMM_MR_MAX], c1[FC_GEMM_MR_MAX];
-#pragma GCC unroll 8
-  for (int r = 0; r < mr; r++)
-    {
-      c0[r] = *(const fc_v4d *) (c + r * d + j);
-      c1[r] = *(const fc_v4d *) (c + r * d + j + 4);
-    }
-  for (size_t i = ibeg; i < iend; i++)
-    {
-      fc_v4d m0 = *(const fc_v4d *) (m + i * d + j);
-      fc_v4d m1 = *(const fc_v4d *) (m + i * d + j + 4);
-#pragma GCC unroll 8
-      for (int r = 0; r < mr; r++)
-        {
-          double x = a[r * d + i];
-          c0[r] += x * m0;
-          c1[r] += x * m1;
-        }
-    }
-#pragma GCC unroll 8
-  for (int r = 0; r < mr; r++)
-    {
-      *(fc_v4d *) (c + r * d + j) = c0[r];
-      *(fc_v4d *) (c + r * d + j + 4) = c1[r];
-    }
-}
+/* C[0..MR) x [J, J+2W) += A[0..MR) M[IBEG:IEND, J..J+2W), vectors VT of
+   W doubles: an MR x 2W block of C held in 2 MR vector registers while i
+   runs over the rows of M, so that each loaded row segment of M serves MR
+   multiply-adds per vector and C is loaded and stored once (the register
+   blocking of the BLIS "haswell" micro-kernel, 6 x 8).  Always inlined
+   with a constant MR, so the block stays in registers and the code takes
+   the ISA of the caller.  Defined for fc_v4d (fc_gemm_block, 8 columns)
+   and fc_v8d (fc_gemm_block16, 16 columns: one AVX-512 register per
+   vector in the caller's AVX-512 variant; MR = 8 uses 16 of the 32
+   registers); both perform, per element, the same multiply-adds in the
+   same order.  */
+#define FC_GEMM_BLOCK_DEF(NAME, VT, W)                                        \
+  static inline __attribute__ ((always_inline)) void NAME (                  \
+    int mr, size_t d, const double *restrict a, const double *restrict m,     \
+    double *restrict c, size_t j, size_t ibeg, size_t iend)                   \
+  {                                                                           \
+    VT c0[FC_GEMM_MR_MAX], c1[FC_GEMM_MR_MAX];                                \
+    _Pragma ("GCC unroll 8") for (int r = 0; r < mr; r++)                     \
+    {                                                                         \
+      c0[r] = *(const VT *) (c + r * d + j);                                  \
+      c1[r] = *(const VT *) (c + r * d + j + W);                              \
+    }                                                                         \
+    for (size_t i = ibeg; i < iend; i++)                                      \
+      {                                                                       \
+        VT m0 = *(const VT *) (m + i * d + j);                                \
+        VT m1 = *(const VT *) (m + i * d + j + W);                            \
+        _Pragma ("GCC unroll 8") for (int r = 0; r < mr; r++)                 \
+        {                                                                     \
+          double x = a[r * d + i];                                            \
+          c0[r] += x * m0;                                                    \
+          c1[r] += x * m1;                                                    \
+        }                                                                     \
+      }                                                                       \
+    _Pragma ("GCC unroll 8") for (int r = 0; r < mr; r++)                     \
+    {                                                                         \
+      *(VT *) (c + r * d + j) = c0[r];                                        \
+      *(VT *) (c + r * d + j + W) = c1[r];                                    \
+    }                                                                         \
+  }
+
+FC_GEMM_BLOCK_DEF (fc_gemm_block, fc_v4d, 4)
+FC_GEMM_BLOCK_DEF (fc_gemm_block16, fc_v8d, 8)
 
 /* Rows [0, NR) x columns [J0, D) of C += A M, vectorised over the
    contiguous column index (small D, and the columns left over by the
@@ -126,42 +135,6 @@ fc_gemm_irange (int tri, size_t d, size_t j, size_t nr, size_t *ibeg,
 {
   *ibeg = tri == FC_GEMM_LOWER ? j : 0;
   *iend = tri == FC_GEMM_UPPER && j + nr < d ? j + nr : d;
-}
-
-/* C[0..MR) x [J, J+16) += A[0..MR) M[IBEG:IEND, J..J+16) with 8-double
-   vectors: one AVX-512 register each in the caller's AVX-512 variant (two
-   per row, 2 MR accumulators: MR = 8 uses 16 of the 32 registers).  The
-   same multiply-adds, in the same order, as fc_gemm_block.  */
-static inline __attribute__ ((always_inline)) void
-fc_gemm_block16 (int mr, size_t d, const double *restrict a,
-                 const double *restrict m, double *restrict c, size_t j,
-                 size_t ibeg, size_t iend)
-{
-  fc_v8d c0[FC_GEMM_MR_MAX], c1[FC_GEMM_MR_MAX];
-#pragma GCC unroll 8
-  for (int r = 0; r < mr; r++)
-    {
-      c0[r] = *(const fc_v8d *) (c + r * d + j);
-      c1[r] = *(const fc_v8d *) (c + r * d + j + 8);
-    }
-  for (size_t i = ibeg; i < iend; i++)
-    {
-      fc_v8d m0 = *(const fc_v8d *) (m + i * d + j);
-      fc_v8d m1 = *(const fc_v8d *) (m + i * d + j + 8);
-#pragma GCC unroll 8
-      for (int r = 0; r < mr; r++)
-        {
-          double x = a[r * d + i];
-          c0[r] += x * m0;
-          c1[r] += x * m1;
-        }
-    }
-#pragma GCC unroll 8
-  for (int r = 0; r < mr; r++)
-    {
-      *(fc_v8d *) (c + r * d + j) = c0[r];
-      *(fc_v8d *) (c + r * d + j + 8) = c1[r];
-    }
 }
 
 /* MR rows of C += A M, all columns: 16-wide blocks when WIDE, then 8-wide

@@ -4,7 +4,7 @@
  * within the rounding of unfused products, the Cholesky form against the
  * independent reference (ref_path.c) at the dimensions where the 16-wide
  * and triangular blocks matter, the eigenbasis fallback for badly
- * conditioned C_k, and thread and batch independence of the Cholesky form.
+ * conditioned C_k (thread and batch independence: check_path.c).
  * Variants the CPU lacks are skipped (and said so on stderr).  */
 #include <config.h>
 
@@ -16,6 +16,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "unit_fixtures.h"
+#include "path_fixtures.h"
 #include "fc_path.h"
 #include "fc_path_internal.h"
 #include "fc_rng.h"
@@ -39,55 +40,14 @@
    cond, times 100 for the quadratic forms).  */
 #define TOL_REF (TOL_EPS (400) * KAPPA_MAX * 100)
 
-/* Every quantity: logp (n), div (n), then score, velocity, x1hat, x0hat
-   (n, D) each.  */
+/* Every quantity (eval_all, path_fixtures.h): logp (n), div (n), then
+   score, velocity, x1hat, x0hat (n, D) each.  */
 #define N_VALUES(n, d) ((n) * (2 + 4 * (d)))
 
 static fc_gmm *
 make_mixture (size_t d, size_t nk, double lam_min, unsigned long seed)
 {
-  const fc_gmm_random_params p = { 0.5, 1.5, 1.5, lam_min, LAM_MAX };
-  fc_gmm *g = fc_gmm_random (d, nk, &p, seed, 0);
-  ck_assert_ptr_nonnull (g);
-  return g;
-}
-
-/* N points x = alpha_t mu_k + N(0, I), k cycling.  */
-static double *
-make_points (const fc_gmm *g, double t, size_t n, unsigned long seed)
-{
-  size_t d = g->dim;
-  fc_schedule_value v;
-  ck_assert_int_eq (fc_schedule_eval (FC_SCHEDULE_LINEAR, t, &v),
-                    GSL_SUCCESS);
-  gsl_rng *r = fc_rng_alloc (seed, 1);
-  double *x = malloc (n * d * sizeof (double));
-  for (size_t p = 0; p < n; p++)
-    for (size_t i = 0; i < d; i++)
-      x[p * d + i] = v.alpha * g->mean[(p % g->n_comp) * d + i]
-                     + gsl_ran_gaussian (r, 1.0);
-  gsl_rng_free (r);
-  return x;
-}
-
-/* Every quantity into BUF (N_VALUES), with the divergence (the eigenbasis
-   form) when WITH_DIV, else without it (the Cholesky form when it
-   applies); the divergence slots are then zero.  */
-static void
-eval_all (const fc_gmm *g, double t, size_t n, const double *x, double *buf,
-          int with_div)
-{
-  size_t d = g->dim;
-  fc_path_out o;
-  memset (buf, 0, N_VALUES (n, d) * sizeof (double));
-  o.logp = buf;
-  o.div = with_div ? buf + n : NULL;
-  o.score = buf + 2 * n;
-  o.velocity = o.score + n * d;
-  o.x1hat = o.velocity + n * d;
-  o.x0hat = o.x1hat + n * d;
-  ck_assert_int_eq (fc_path_eval_many (g, FC_SCHEDULE_LINEAR, t, n, x, &o),
-                    GSL_SUCCESS);
+  return path_mixture (d, nk, lam_min, LAM_MAX, seed);
 }
 
 /* The scale of value I of BUF: max(1, largest entry of its vector).  */
@@ -134,7 +94,7 @@ check_variants (const fc_gmm *g, double t, size_t n, const double *x,
       if (!have[isa])
         continue;
       fc_path_isa_force ((fc_path_isa) isa);
-      eval_all (g, t, n, x, r[isa], with_div);
+      eval_all (g, FC_SCHEDULE_LINEAR, t, n, x, r[isa], with_div);
     }
   fc_path_isa_force (saved);
   if (have[FC_PATH_ISA_AVX512] && have[FC_PATH_ISA_AVX2])
@@ -179,7 +139,7 @@ FC_TEST ("isa", test_variants_agree)
       fc_gmm *g = make_mixture (dims[id], nk, LAM_MIN, 100 + id);
       for (size_t it = 0; it < 5; it++)
         {
-          double *x = make_points (g, ts[it], n, 7 + it);
+          double *x = make_points (g, FC_SCHEDULE_LINEAR, ts[it], n, 7 + it);
           for (int with_div = 0; with_div < 2; with_div++)
             worst = GSL_MAX (worst, check_variants (g, ts[it], n, x,
                                                     with_div));
@@ -209,35 +169,14 @@ FC_TEST ("isa", test_cholesky_form_matches_reference_at_large_d)
     {
       size_t d = dims[id];
       fc_gmm *g = make_mixture (d, nk, LAM_MIN, 200 + id);
-      double *a = malloc (n * d * sizeof (double));
-      double *b = malloc (n * d * sizeof (double));
       for (size_t it = 0; it < 3; it++)
         {
-          double *x = make_points (g, ts[it], n, 31);
+          double *x = make_points (g, FC_SCHEDULE_LINEAR, ts[it], n, 31);
           for (size_t iq = 0; iq < 5; iq++)
-            {
-              size_t w = fc_quantity_width (qs[iq], d);
-              ck_assert_int_eq (fc_path_eval (g, FC_SCHEDULE_LINEAR, ts[it],
-                                              qs[iq], n, x, a),
-                                GSL_SUCCESS);
-              ck_assert_int_eq (ref_path_eval (g, FC_SCHEDULE_LINEAR, ts[it],
-                                               qs[iq], n, x, b),
-                                GSL_SUCCESS);
-              for (size_t p = 0; p < n; p++)
-                {
-                  double scale = 1.0;
-                  for (size_t i = 0; i < w; i++)
-                    scale = GSL_MAX (scale, fabs (b[p * w + i]));
-                  for (size_t i = 0; i < w; i++)
-                    fc_ck_assert_abs (a[p * w + i], b[p * w + i],
-                                      TOL_REF * scale, "%s D=%zu t=%g",
-                                      fc_quantity_name (qs[iq]), d, ts[it]);
-                }
-            }
+            compare_with_reference (g, FC_SCHEDULE_LINEAR, ts[it], qs[iq], n,
+                                    x, TOL_REF);
           free (x);
         }
-      free (a);
-      free (b);
       fc_gmm_free (g);
     }
 }
@@ -253,64 +192,11 @@ FC_TEST ("isa", test_badly_conditioned_components_use_the_eigenbasis)
   const size_t d = 6, n = 9, nk = 3;
   const double t = 0.999, cond = 2e6;
   fc_gmm *g = make_mixture (d, nk, 1e-7, 301);
-  double *x = make_points (g, t, n, 37);
-  double a[9 * 6], b[9 * 6];
+  double *x = make_points (g, FC_SCHEDULE_LINEAR, t, n, 37);
   for (int q = FC_Q_SCORE; q <= FC_Q_X0HAT; q++)
-    {
-      ck_assert_int_eq (fc_path_eval (g, FC_SCHEDULE_LINEAR, t,
-                                      (fc_quantity) q, n, x, a),
-                        GSL_SUCCESS);
-      ck_assert_int_eq (ref_path_eval (g, FC_SCHEDULE_LINEAR, t,
-                                       (fc_quantity) q, n, x, b),
-                        GSL_SUCCESS);
-      for (size_t p = 0; p < n; p++)
-        {
-          double scale = 1.0;
-          for (size_t i = 0; i < d; i++)
-            scale = GSL_MAX (scale, fabs (b[p * d + i]));
-          for (size_t i = 0; i < d; i++)
-            fc_ck_assert_abs (a[p * d + i], b[p * d + i],
-                              TOL_REF * cond / KAPPA_MAX * scale, "%s",
-                              fc_quantity_name ((fc_quantity) q));
-        }
-    }
+    compare_with_reference (g, FC_SCHEDULE_LINEAR, t, (fc_quantity) q, n, x,
+                            TOL_REF * cond / KAPPA_MAX);
   free (x);
-  fc_gmm_free (g);
-}
-END_TEST
-
-/* The contract of fc_path.h for the Cholesky form: the same bits for 1
-   and 2 threads, and for a point whatever its place in the batch.  */
-FC_TEST ("isa", test_cholesky_form_bitwise_for_threads_and_batches)
-{
-  const size_t n = fc_under_valgrind () ? 203 : 1037, d = 20, off = 5;
-  fc_gmm *g = make_mixture (d, 9, LAM_MIN, 401);
-  size_t len = N_VALUES (n, d), m = n - off;
-  double *x = make_points (g, 0.6180339, n, 19);
-  double *b1 = malloc (len * sizeof (double));
-  double *b2 = malloc (len * sizeof (double));
-  double *b3 = malloc (N_VALUES (m, d) * sizeof (double));
-  int saved = set_threads (1);
-  eval_all (g, 0.6180339, n, x, b1, 0);
-  set_threads (2);
-  eval_all (g, 0.6180339, n, x, b2, 0);
-  eval_all (g, 0.6180339, m, x + off * d, b3, 0);
-  set_threads (saved);
-  ck_assert_msg (memcmp (b1, b2, len * sizeof (double)) == 0,
-                 "1 and 2 threads differ");
-  for (size_t p = 0; p < m; p++)
-    {
-      ck_assert (b3[p] == b1[off + p]); /* logp */
-      for (size_t j = 0; j < 4; j++)    /* vector quantities */
-        ck_assert (memcmp (b3 + 2 * m + j * m * d + p * d,
-                           b1 + 2 * n + j * n * d + (off + p) * d,
-                           d * sizeof (double))
-                   == 0);
-    }
-  free (x);
-  free (b1);
-  free (b2);
-  free (b3);
   fc_gmm_free (g);
 }
 END_TEST
