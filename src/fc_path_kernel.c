@@ -31,7 +31,7 @@
  * each a * b + c is rounded twice, so its results differ from the others
  * by the rounding of the products, a few eps times the condition of the
  * solve (tests/check_path_isa.c bounds it).  Code outside the variants
- * (fc_path_chunk_finish, the plans) is compiled once, for the baseline.  */
+ * (the plans) is compiled once, for the baseline.  */
 #include <config.h>
 
 #include <math.h>
@@ -238,21 +238,23 @@ fc_path_logp_alpha0 (const fc_path_plan *pl, const double *x)
          - 0.5 * pl->d * log (2 * M_PI * pl->sv.sigma2);
 }
 
-/* 1 when some of the N values V is not finite (inf - inf and NaN - NaN
-   are NaN, which compares unequal): a branch-free loop.  */
-static int
+/* 1 when some of the N values V is not finite: v * 0 is 0 for a finite
+   v and NaN otherwise, and a sum with a NaN is NaN (one test per vector,
+   no branch per value).  */
+static inline __attribute__ ((always_inline)) int
 fc_path_any_nonfinite (size_t n, const double *v)
 {
-  int ok = 1;
+  double z = 0.0;
+#pragma omp simd reduction(+ : z)
   for (size_t i = 0; i < n; i++)
-    ok &= (v[i] - v[i]) == 0.0;
-  return !ok;
+    z += v[i] * 0.0;
+  return isnan (z);
 }
 
 /* The vector quantities other than the score from the score SC (D) at the
    points X (D), stored at offset OFF (pl->affine, fc_path_chol.c), each
    only when asked.  Returns 1 when some value is not finite.  */
-static int
+static inline __attribute__ ((always_inline)) int
 fc_path_affine_out (const fc_path_plan *pl, const double *sc,
                     const double *x, size_t off, const fc_path_out *out)
 {
@@ -261,17 +263,25 @@ fc_path_affine_out (const fc_path_plan *pl, const double *sc,
   int bad = 0;
   if (out->velocity != NULL)
     {
+      /* Two loops, one product each: ux x + us s in one expression could
+         be fused on either product, differently by two variants.  */
       double *u = out->velocity + off;
+#pragma omp simd
       for (size_t i = 0; i < d; i++)
-        u[i] = pl->ux * x[i] + pl->us * sc[i];
+        u[i] = pl->ux * x[i];
+#pragma omp simd
+      for (size_t i = 0; i < d; i++)
+        u[i] += pl->us * sc[i];
       bad |= fc_path_any_nonfinite (d, u);
     }
   if (out->x0hat != NULL)
+#pragma omp simd
     for (size_t i = 0; i < d; i++)
       out->x0hat[off + i] = -v->sigma * sc[i];
   if (out->x1hat != NULL)
     {
       double *x1 = out->x1hat + off;
+#pragma omp simd
       for (size_t i = 0; i < d; i++)
         x1[i] = (x[i] + v->sigma2 * sc[i]) / v->alpha;
       bad |= fc_path_any_nonfinite (d, x1);
@@ -280,8 +290,10 @@ fc_path_affine_out (const fc_path_plan *pl, const double *sc,
 }
 
 /* Normalise and store the chunk's results for the points P0 .. P0+NB-1.
-   Returns 0, or 1 when some result is not finite (overflow).  */
-static int
+   Returns 0, or 1 when some result is not finite (overflow).  Inlined
+   into the variants (vectorised per instruction set), written, like the
+   kernels, one product per sum.  */
+static inline __attribute__ ((always_inline)) int
 fc_path_chunk_finish (const fc_path_plan *pl, fc_path_scratch *s, size_t p0,
                       size_t nb, const double *x, const fc_path_out *out)
 {
@@ -296,6 +308,7 @@ fc_path_chunk_finish (const fc_path_plan *pl, fc_path_scratch *s, size_t p0,
         if (pl->need_vq[q])
           {
             double *y = s->y + q * bd + p * d;
+#pragma omp simd
             for (size_t i = 0; i < d; i++)
               y[i] *= inv;
             bad |= fc_path_any_nonfinite (d, y);
