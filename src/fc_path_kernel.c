@@ -256,10 +256,10 @@ fc_path_any_nonfinite (size_t n, const double *v)
    only when asked.  Returns 1 when some value is not finite.  */
 static inline __attribute__ ((always_inline)) int
 fc_path_affine_out (const fc_path_plan *pl, const double *sc,
-                    const double *x, size_t off, const fc_path_out *out)
+                    const double *x, size_t off, const fc_path_out *out,
+                    size_t d)
 {
   const fc_schedule_value *v = &pl->sv;
-  size_t d = pl->d;
   int bad = 0;
   if (out->velocity != NULL)
     {
@@ -295,9 +295,10 @@ fc_path_affine_out (const fc_path_plan *pl, const double *sc,
    kernels, one product per sum.  */
 static inline __attribute__ ((always_inline)) int
 fc_path_chunk_finish (const fc_path_plan *pl, fc_path_scratch *s, size_t p0,
-                      size_t nb, const double *x, const fc_path_out *out)
+                      size_t nb, const double *x, const fc_path_out *out,
+                      size_t d)
 {
-  size_t d = pl->d, bd = FC_PATH_CHUNK * d;
+  size_t bd = FC_PATH_CHUNK * d;
   double *const outv[VQ_COUNT]
     = { out->score, out->velocity, out->x1hat, out->x0hat };
   int bad = 0;
@@ -317,7 +318,7 @@ fc_path_chunk_finish (const fc_path_plan *pl, fc_path_scratch *s, size_t p0,
           }
       if (pl->affine)
         bad |= fc_path_affine_out (pl, s->y + VQ_SCORE * bd + p * d,
-                                   x + p * d, (p0 + p) * d, out);
+                                   x + p * d, (p0 + p) * d, out, d);
       if (out->logp != NULL)
         {
           out->logp[p0 + p] = pl->alpha0 ? fc_path_logp_alpha0 (pl, x + p * d)
@@ -338,6 +339,17 @@ fc_path_chunk_finish (const fc_path_plan *pl, fc_path_scratch *s, size_t p0,
   return bad;
 }
 
+/* The lane kernel (fc_path_small.h) on the chunk XC and its finish, D
+   constant in each call.  */
+static inline __attribute__ ((always_inline)) int
+fc_path_small_run (const fc_path_plan *pl, fc_path_scratch *s, size_t p0,
+                   size_t nb, const double *xc, const fc_path_out *out,
+                   size_t d)
+{
+  fc_path_small_chunk (pl, s, nb, xc, d);
+  return fc_path_chunk_finish (pl, s, p0, nb, xc, out, d);
+}
+
 /* The points P0 .. P0+NB-1 of X.  Returns 1 on overflow.  Always inlined
    into the variants below, WIDE constant: the 16-column register blocks
    of the AVX-512 variant.  */
@@ -353,14 +365,13 @@ fc_path_chunk_body (const fc_path_plan *pl, fc_path_scratch *s, size_t p0,
       /* D constant in each copy, every loop over coordinates unrolled.  */
       switch (d)
         {
-        case 1: fc_path_small_chunk (pl, s, nb, xc, 1); break;
-        case 2: fc_path_small_chunk (pl, s, nb, xc, 2); break;
-        case 3: fc_path_small_chunk (pl, s, nb, xc, 3); break;
-        case 4: fc_path_small_chunk (pl, s, nb, xc, 4); break;
-        case 16: fc_path_small_chunk (pl, s, nb, xc, 16); break;
-        default: fc_path_small_chunk (pl, s, nb, xc, d); break;
+        case 1: return fc_path_small_run (pl, s, p0, nb, xc, out, 1);
+        case 2: return fc_path_small_run (pl, s, p0, nb, xc, out, 2);
+        case 3: return fc_path_small_run (pl, s, p0, nb, xc, out, 3);
+        case 4: return fc_path_small_run (pl, s, p0, nb, xc, out, 4);
+        case 16: return fc_path_small_run (pl, s, p0, nb, xc, out, 16);
+        default: return fc_path_small_run (pl, s, p0, nb, xc, out, d);
         }
-      return fc_path_chunk_finish (pl, s, p0, nb, xc, out);
     }
   for (size_t p = 0; p < nb; p++)
     {
@@ -382,7 +393,7 @@ fc_path_chunk_body (const fc_path_plan *pl, fc_path_scratch *s, size_t p0,
       fc_path_chunk_component (pl, s, k, nb, xc, 2, wide);
     else
       fc_path_chunk_component (pl, s, k, nb, xc, d, wide);
-  return fc_path_chunk_finish (pl, s, p0, nb, xc, out);
+  return fc_path_chunk_finish (pl, s, p0, nb, xc, out, d);
 }
 
 /* The variants (function multiversioning by target attributes: the same
