@@ -16,6 +16,13 @@ NumPy's batched matmul (its BLAS); points go in blocks so that the (K, n, D)
 intermediates stay small.  Before timing, each case is checked against a
 direct evaluation with dense solves on a few points.
 
+Throughput is points per CPU second of the process (time.process_time: the
+machine may be shared; at 1 thread on an idle machine it equals the wall
+rate), as in bench-oracle.  Run it with the NumPy of a BLAS-backed build
+(Debian's python3-numpy uses the libblas.so.3 alternative: OpenBLAS when
+libopenblas0 is installed; numpy.show_config() or the GFLOP/s of a
+1000 x 1000 matmul tells which).
+
 --threads N sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS
 before NumPy loads.  NumPy is not a dependency of flowcheck: without it the
 script says so and exits 0.  Output: a header "d K threads
@@ -118,6 +125,17 @@ def velocity_direct(w, mu, cov, x):
     return u
 
 
+def blas_rate():
+    """GFLOP/s of a 1000 x 1000 matmul: ~1-2 for reference BLAS, ~15+
+    for OpenBLAS at 1 thread."""
+    a = np.random.default_rng(1).random((1000, 1000))
+    a @ a
+    t0 = time.process_time()
+    a @ a
+    el = time.process_time() - t0
+    return "BLAS check: 1000 x 1000 matmul at %.1f GFLOP/s" % (2e9 / el * 1e-9)
+
+
 def main():
     n = 10000 if QUICK else 100000
     min_time = 0.05 if QUICK else 1.0
@@ -137,11 +155,11 @@ def main():
             if not err < 1e-10:
                 sys.stderr.write("bench-oracle-numpy: wrong velocity (%.3g)\n" % err)
                 sys.exit(1)
-            reps, t0 = 0, time.perf_counter()
+            reps, t0 = 0, time.process_time()
             while True:
                 velocity(p, x)
                 reps += 1
-                el = time.perf_counter() - t0
+                el = time.process_time() - t0
                 if el >= min_time:
                     break
             pps = reps * n / el
@@ -151,8 +169,8 @@ def main():
                             "" if THREADS == 1 else "s"))
     for line in notes:
         print(line)
-    print("# numpy %s, n = %d points, velocity at t = %g (linear)"
-          % (np.__version__, n, T))
+    print("# numpy %s, n = %d points, velocity at t = %g (linear); "
+          "points per CPU second; %s" % (np.__version__, n, T, blas_rate()))
 
 
 if __name__ == "__main__":

@@ -1,24 +1,44 @@
-/* experiments/bench-oracle.c -- throughput of the exact path kernel.
+/* experiments/bench-oracle.c -- throughput of the exact path kernel
+ * against NumPy, and against the machine's FP64 peak.
  *
- *   bench-oracle [--quick]
+ *   bench-oracle [--quick] [--numpy FILE]
  *
  * For D in {2, 16, 64} and K in {8, 25}: a seeded random mixture with full
  * covariances S_k = Q diag(lambda) Q^T (Q random orthogonal, lambda in
  * [0.1, 2]), N points x_t = alpha x1 + sigma x0 at t = 0.7 (linear), and
- * the velocity u_t (fc_path_eval), timed with omp_get_wtime over enough
- * repetitions after a warm-up, with 1 and 2 OpenMP threads.  The velocities
- * of the two thread counts must be bitwise identical (fc_path.h contract);
- * exit status 1 if not.
+ * the velocity u_t (fc_path_eval), repeated after a warm-up until enough
+ * CPU time has passed.  Throughput is points per CPU second of the process
+ * at 1 OpenMP thread (CPU time, not wall time: the machine may be shared;
+ * at 1 thread on an idle machine the two agree), for the best kernel
+ * variant of this CPU and, when that is AVX-512, also for the AVX2 variant
+ * (fc_path_internal.h); then with 2 threads (points per wall second).  The
+ * velocities of 1 and 2 threads, and of the AVX-512 and AVX2 variants,
+ * must be bitwise identical (fc_path.h, fc_path_kernel.c): exit status 1
+ * if not.
  *
- * Output (stdout): a header "d K threads points_per_second", one row per
- * case, then '#' lines with the flop rate (4 n K D^2 flops per call: two
- * D x D products per point and component) and the identity check.
- * Progress goes to stderr.  */
+ * Flops: 3 D^2 K per point (the Cholesky form, fc_path_chol.c: a
+ * triangular product and a full one per component), the useful count
+ * whatever the kernel does.  At t = 0.7 the kernel executes fewer: the
+ * velocity is affine in the score, two triangular products per component
+ * (D (D + 1) flops in the lane kernel, D <= 16; 2 x 5 D^2 / 4 with the
+ * 16-wide blocks at D = 64, fc_gemm.h), so GFLOP/s at 3 D^2 K may exceed
+ * what the FMA units did.  Peak: the FP64 rate of a loop of independent
+ * fused multiply-adds (24 chains of 8-double vectors for AVX-512, 12 of
+ * 4-double vectors for AVX2, enough to cover the FMA latency on two
+ * pipes), timed by the thread's CPU clock, best of three; the peak is the
+ * larger of the two.
+ *
+ * --numpy FILE: the output of experiments/bench-oracle-numpy.py (rows "d K
+ * threads points_per_second"), printed beside ours with the ratio.
+ *
+ * Output (stdout): a header, one row per case, then '#' lines (the peak,
+ * the identity checks).  Progress goes to stderr.  */
 #include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
@@ -28,6 +48,7 @@
 
 #include "fc_gmm.h"
 #include "fc_path.h"
+#include "fc_path_internal.h"
 #include "fc_rng.h"
 
 #define BENCH_SEED 20240607UL
@@ -36,13 +57,78 @@
 #define LAM_MAX 2.0
 
 static double
-bench_now (void)
+bench_clock (clockid_t id)
 {
-#ifdef _OPENMP
-  return omp_get_wtime ();
-#else
-  return (double) clock () / CLOCKS_PER_SEC;
+  struct timespec ts;
+  clock_gettime (id, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* Wall seconds (2 threads) or CPU seconds of the process (1 thread). */
+static double
+bench_now (int nth)
+{
+  return bench_clock (nth > 1 ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID);
+}
+
+typedef double bench_v8d __attribute__ ((vector_size (64)));
+typedef double bench_v4d __attribute__ ((vector_size (32)));
+
+/* FP64 flops per second of NACC independent chains a = a * y + x of
+   vectors of W doubles (fused multiply-adds), ITER iterations, by the
+   thread's CPU clock.  A macro for the two vector widths.  */
+#define BENCH_FMA_LOOP(NAME, TARGET, VT, W, NACC)                           \
+  __attribute__ ((target (TARGET))) static double NAME (long iter)         \
+  {                                                                         \
+    VT a[NACC], y, x;                                                       \
+    for (int j = 0; j < W; j++)                                             \
+      {                                                                     \
+        x[j] = 1.0;                                                         \
+        y[j] = 0.9999999;                                                   \
+      }                                                                     \
+    for (int i = 0; i < NACC; i++)                                          \
+      a[i] = x * (1e-3 * i);                                                \
+    double t0 = bench_clock (CLOCK_THREAD_CPUTIME_ID);                      \
+    for (long n = 0; n < iter; n++)                                         \
+      {                                                                     \
+        _Pragma ("GCC unroll 24") for (int i = 0; i < NACC; i++) a[i]       \
+          = a[i] * y + x;                                                   \
+        __asm__ volatile ("" : "+x"(y));                                    \
+      }                                                                     \
+    double el = bench_clock (CLOCK_THREAD_CPUTIME_ID) - t0;                 \
+    double sum = 0.0;                                                       \
+    for (int i = 0; i < NACC; i++)                                          \
+      for (int j = 0; j < W; j++)                                           \
+        sum += a[i][j];                                                     \
+    if (!(sum > 0.0))                                                       \
+      fprintf (stderr, "bench-oracle: peak loop diverged\n");              \
+    return 2.0 * W * NACC * (double) iter / el;                             \
+  }
+
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+BENCH_FMA_LOOP (bench_fma_avx512, "avx512f,fma", bench_v8d, 8, 24)
+BENCH_FMA_LOOP (bench_fma_avx2, "avx2,fma", bench_v4d, 4, 12)
 #endif
+
+/* The FP64 peak (flops per second): the best of three runs of the FMA loop
+   of each vector width the CPU supports.  */
+static double
+bench_peak (int quick, double *p512, double *p256)
+{
+  long iter = quick ? 2000000 : 20000000;
+  *p512 = *p256 = 0.0;
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+  for (int r = 0; r < 3; r++)
+    {
+      if (fc_path_isa_supported (FC_PATH_ISA_AVX512))
+        *p512 = GSL_MAX (*p512, bench_fma_avx512 (iter));
+      if (fc_path_isa_supported (FC_PATH_ISA_AVX2))
+        *p256 = GSL_MAX (*p256, bench_fma_avx2 (2 * iter));
+    }
+#else
+  (void) iter;
+#endif
+  return GSL_MAX (*p512, *p256);
 }
 
 static void
@@ -87,7 +173,8 @@ bench_points (const fc_gmm *g, size_t n)
 }
 
 /* Points per second of the velocity with NTH threads, after a warm-up,
-   repeating until MIN_TIME seconds have passed.  OUT receives the result. */
+   repeating until MIN_TIME seconds have passed (CPU seconds at 1 thread,
+   wall seconds otherwise).  OUT receives the result. */
 static double
 bench_time (const fc_gmm *g, size_t n, const double *x, double *out, int nth,
             double min_time)
@@ -99,61 +186,124 @@ bench_time (const fc_gmm *g, size_t n, const double *x, double *out, int nth,
       exit (EXIT_FAILURE);
     }
   int reps = 0;
-  double t0 = bench_now (), el;
+  double t0 = bench_now (nth), el;
   do
     {
       fc_path_eval (g, FC_SCHEDULE_LINEAR, BENCH_T, FC_Q_VELOCITY, n, x, out);
       reps++;
-      el = bench_now () - t0;
+      el = bench_now (nth) - t0;
     }
   while (el < min_time);
   return reps * (double) n / el;
 }
 
+/* NumPy's points per second for (D, K) from FILE (rows "d K threads
+   pps"), or NAN.  */
+static double
+bench_numpy_pps (const char *file, size_t d, size_t nk)
+{
+  FILE *f = file != NULL ? fopen (file, "r") : NULL;
+  char line[256];
+  double pps = NAN;
+  while (f != NULL && fgets (line, sizeof line, f) != NULL)
+    {
+      size_t fd, fk;
+      int th;
+      double v;
+      if (sscanf (line, "%zu %zu %d %lf", &fd, &fk, &th, &v) == 4 && fd == d
+          && fk == nk && th == 1)
+        pps = v;
+    }
+  if (f != NULL)
+    fclose (f);
+  return pps;
+}
+
+/* One case: our rate at 1 thread (best variant, and AVX2 when the best is
+   AVX-512), at 2 threads, the identity checks; prints the row.  */
+static int
+bench_case (size_t d, size_t nk, size_t n, double min_time, double peak,
+            const char *numpy)
+{
+  fc_gmm *g = bench_mixture (d, nk);
+  double *x = bench_points (g, n);
+  size_t len = n * d;
+  double *u1 = malloc (len * sizeof (double));
+  double *u2 = malloc (len * sizeof (double));
+  double *u3 = malloc (len * sizeof (double));
+  fc_path_isa best = fc_path_isa_current ();
+  double pps1 = bench_time (g, n, x, u1, 1, min_time);
+  double pps2 = bench_time (g, n, x, u2, 2, min_time);
+  int same_threads = memcmp (u1, u2, len * sizeof (double)) == 0;
+  int same_isa = 1;
+  double pps_avx2 = NAN;
+  if (best == FC_PATH_ISA_AVX512)
+    {
+      fc_path_isa_force (FC_PATH_ISA_AVX2);
+      pps_avx2 = bench_time (g, n, x, u3, 1, min_time);
+      fc_path_isa_force (FC_PATH_ISA_BEST);
+      same_isa = memcmp (u1, u3, len * sizeof (double)) == 0;
+    }
+  double np = bench_numpy_pps (numpy, d, nk);
+  double gflops = pps1 * 3.0 * d * d * nk * 1e-9;
+  printf ("%3zu %3zu %11.4g %11.4g %11.4g %7.2f %8.2f %6.1f%% %11.4g %s\n",
+          d, nk, pps1, pps_avx2, np, pps1 / np, gflops,
+          100 * gflops * 1e9 / peak, pps2,
+          same_threads && same_isa ? "yes" : "NO");
+  fflush (stdout);
+  free (u1);
+  free (u2);
+  free (u3);
+  free (x);
+  fc_gmm_free (g);
+  return same_threads && same_isa;
+}
+
 int
 main (int argc, char **argv)
 {
-  int quick = argc > 1 && strcmp (argv[1], "--quick") == 0;
-  if (argc > 2 || (argc == 2 && !quick))
+  int quick = 0;
+  const char *numpy = NULL;
+  for (int i = 1; i < argc; i++)
+    if (strcmp (argv[i], "--quick") == 0)
+      quick = 1;
+    else if (strcmp (argv[i], "--numpy") == 0 && i + 1 < argc)
+      numpy = argv[++i];
+    else
+      {
+        fprintf (stderr, "usage: bench-oracle [--quick] [--numpy FILE]\n");
+        return 2;
+      }
+  FILE *check = numpy != NULL ? fopen (numpy, "r") : NULL;
+  if (numpy != NULL && check == NULL)
     {
-      fprintf (stderr, "usage: bench-oracle [--quick]\n");
+      fprintf (stderr, "bench-oracle: --numpy %s: cannot open\n", numpy);
       return 2;
     }
+  if (check != NULL)
+    fclose (check);
   gsl_set_error_handler_off ();
   const size_t dims[] = { 2, 16, 64 }, ks[] = { 8, 25 };
   const size_t n = quick ? 10000 : 100000;
   const double min_time = quick ? 0.05 : 1.0;
-  char notes[6][160];
+  double p512, p256, peak = bench_peak (quick, &p512, &p256);
   int identical = 1;
-  printf ("d K threads points_per_second\n");
+  printf ("  d   K  ours_pps_1t avx2_pps_1t  numpy_pps   ratio  GFLOP/s   "
+          "peak%%  ours_pps_2t identical\n");
   for (size_t id = 0; id < 3; id++)
     for (size_t ik = 0; ik < 2; ik++)
       {
-        size_t d = dims[id], nk = ks[ik];
-        fprintf (stderr, "bench-oracle: d = %zu, K = %zu ...\n", d, nk);
-        fc_gmm *g = bench_mixture (d, nk);
-        double *x = bench_points (g, n);
-        double *u1 = malloc (n * d * sizeof (double));
-        double *u2 = malloc (n * d * sizeof (double));
-        double pps1 = bench_time (g, n, x, u1, 1, min_time);
-        double pps2 = bench_time (g, n, x, u2, 2, min_time);
-        int same = memcmp (u1, u2, n * d * sizeof (double)) == 0;
-        identical &= same;
-        printf ("%zu %zu 1 %.4g\n%zu %zu 2 %.4g\n", d, nk, pps1, d, nk, pps2);
-        double flops = 4.0 * nk * d * d; /* per point */
-        snprintf (notes[id * 2 + ik], sizeof notes[0],
-                  "# d=%zu K=%zu: %.3g GFLOP/s (1 thread), %.3g GFLOP/s "
-                  "(2 threads), 4 n K D^2 flops; 1 vs 2 threads identical: %s",
-                  d, nk, pps1 * flops * 1e-9, pps2 * flops * 1e-9,
-                  same ? "yes" : "no");
-        free (u1);
-        free (u2);
-        free (x);
-        fc_gmm_free (g);
+        fprintf (stderr, "bench-oracle: d = %zu, K = %zu ...\n", dims[id],
+                 ks[ik]);
+        identical &= bench_case (dims[id], ks[ik], n, min_time, peak, numpy);
       }
-  for (size_t i = 0; i < 6; i++)
-    printf ("%s\n", notes[i]);
-  printf ("# n = %zu points, velocity at t = %g (linear)\n", n, BENCH_T);
-  printf ("# bitwise identical: %s\n", identical ? "yes" : "no");
+  printf ("# kernel variant: %s; n = %zu points, velocity at t = %g "
+          "(linear); points per CPU second at 1 thread, per wall second at 2\n",
+          fc_path_isa_name (fc_path_isa_current ()), n, BENCH_T);
+  printf ("# GFLOP/s at 3 D^2 K flops per point; FP64 peak %.1f GFLOP/s "
+          "(FMA loop: AVX-512 %.1f, AVX2 %.1f, thread CPU time, best of 3)\n",
+          peak * 1e-9, p512 * 1e-9, p256 * 1e-9);
+  printf ("# identical (1 vs 2 threads, AVX-512 vs AVX2 variant): %s\n",
+          identical ? "yes" : "no");
   return identical ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -26,7 +26,11 @@
  *
  * All calls are batched: X is (n, D) row-major.  Evaluation is parallel over
  * fixed chunks of points (OpenMP) and each point's result does not depend on
- * the chunking, so results are bitwise the same whatever the thread count. */
+ * the chunking, so results are bitwise the same whatever the thread count.
+ * The kernel is compiled per instruction set and chosen by the CPU
+ * (fc_path_kernel.c): AVX-512 and AVX2 give the same bits; the portable
+ * baseline, without fused multiply-adds, differs from them by rounding
+ * (~1e-13 relative).  */
 #ifndef FC_PATH_H
 #define FC_PATH_H
 

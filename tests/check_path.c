@@ -12,6 +12,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "unit_fixtures.h"
+#include "path_fixtures.h"
 #include "fc_path.h"
 #include "fc_rng.h"
 #include "ref_path.h"
@@ -44,61 +45,7 @@ static const double all_t[] = { 0.0, 0.3, 0.999, 1.0 };
 static fc_gmm *
 make_mixture (size_t d, size_t nk, unsigned long seed)
 {
-  const fc_gmm_random_params p = { 0.5, 1.5, 1.5, LAM_MIN, LAM_MAX };
-  fc_gmm *g = fc_gmm_random (d, nk, &p, seed, 0);
-  ck_assert_ptr_nonnull (g);
-  return g;
-}
-
-/* N points scattered around the components' means at time T: x = alpha_t
-   mu_k + N(0, I), k cycling, so every component holds some of them.  */
-static double *
-make_points (const fc_gmm *g, fc_schedule s, double t, size_t n,
-             unsigned long seed)
-{
-  size_t d = g->dim;
-  fc_schedule_value v;
-  ck_assert_int_eq (fc_schedule_eval (s, t, &v), GSL_SUCCESS);
-  gsl_rng *r = fc_rng_alloc (seed, 1);
-  double *x = malloc (n * d * sizeof (double));
-  for (size_t p = 0; p < n; p++)
-    for (size_t i = 0; i < d; i++)
-      x[p * d + i] = v.alpha * g->mean[(p % g->n_comp) * d + i]
-                     + gsl_ran_gaussian (r, 1.0);
-  gsl_rng_free (r);
-  return x;
-}
-
-/* Kernel vs reference for quantity Q: every entry within TOL of the
-   reference, relative to max(1, largest entry of its vector).  Returns the
-   worst such relative difference.  */
-static double
-compare_with_reference (const fc_gmm *g, fc_schedule s, double t,
-                        fc_quantity q, size_t n, const double *x, double tol)
-{
-  size_t w = fc_quantity_width (q, g->dim);
-  double *a = malloc (n * w * sizeof (double));
-  double *b = malloc (n * w * sizeof (double));
-  ck_assert_int_eq (fc_path_eval (g, s, t, q, n, x, a), GSL_SUCCESS);
-  ck_assert_int_eq (ref_path_eval (g, s, t, q, n, x, b), GSL_SUCCESS);
-  double worst = 0.0;
-  for (size_t p = 0; p < n; p++)
-    {
-      double scale = 1.0;
-      for (size_t i = 0; i < w; i++)
-        scale = GSL_MAX (scale, fabs (b[p * w + i]));
-      for (size_t i = 0; i < w; i++)
-        {
-          fc_ck_assert_abs (a[p * w + i], b[p * w + i], tol * scale,
-                            "%s %s t=%g D=%zu K=%zu point %zu entry %zu",
-                            fc_quantity_name (q), fc_schedule_name (s), t,
-                            g->dim, g->n_comp, p, i);
-          worst = GSL_MAX (worst, fabs (a[p * w + i] - b[p * w + i]) / scale);
-        }
-    }
-  free (a);
-  free (b);
-  return worst;
+  return path_mixture (d, nk, LAM_MIN, LAM_MAX, seed);
 }
 
 FC_TEST ("core", test_kernel_matches_reference_for_full_covariance_mixtures)
@@ -375,30 +322,20 @@ FC_TEST ("core", test_t0_posterior_is_the_prior_weights)
 }
 END_TEST
 
-static void
-eval_all (const fc_gmm *g, fc_schedule s, double t, size_t n,
-          const double *x, double *buf)
-{
-  size_t d = g->dim;
-  fc_path_out o;
-  o.logp = buf;
-  o.div = buf + n;
-  o.score = buf + 2 * n;
-  o.velocity = o.score + n * d;
-  o.x1hat = o.velocity + n * d;
-  o.x0hat = o.x1hat + n * d;
-  ck_assert_int_eq (fc_path_eval_many (g, s, t, n, x, &o), GSL_SUCCESS);
-}
-
 /* The contract of fc_path.h: results bitwise the same whatever the thread
    count, and each point's result independent of the chunking (here: the
    same points evaluated from an offset, which moves every point to another
    place in its chunk and so through other paths of the blocked products:
    D = 12 has an 8-wide column block and 4 columns left over).  N is not a
-   multiple of any plausible chunk size.  */
-FC_TEST ("core", test_results_bitwise_identical_for_one_and_two_threads)
+   multiple of any plausible chunk size.  Three cases: with the divergence
+   (the eigenbasis form), without it at D = 12 (the Cholesky form's lane
+   kernel, fc_path_small.h) and at D = 20 (its blocked products).  */
+FC_LOOP_TEST ("core", test_results_bitwise_identical_for_one_and_two_threads,
+              3)
 {
-  const size_t n = fc_under_valgrind () ? 203 : 1037, d = 12, off = 5;
+  const size_t n = fc_under_valgrind () ? 203 : 1037, off = 5;
+  const size_t d = _i == 2 ? 20 : 12;
+  const int with_div = _i == 0;
   fc_gmm *g = make_mixture (d, 9, 47);
   size_t len = n * (2 + 4 * d);
   double *x = make_points (g, FC_SCHEDULE_COSINE, 0.6180339, n, 19);
@@ -406,10 +343,11 @@ FC_TEST ("core", test_results_bitwise_identical_for_one_and_two_threads)
   double *b2 = malloc (len * sizeof (double));
   double *b3 = malloc (len * sizeof (double));
   int saved = set_threads (1);
-  eval_all (g, FC_SCHEDULE_COSINE, 0.6180339, n, x, b1);
+  eval_all (g, FC_SCHEDULE_COSINE, 0.6180339, n, x, b1, with_div);
   set_threads (2);
-  eval_all (g, FC_SCHEDULE_COSINE, 0.6180339, n, x, b2);
-  eval_all (g, FC_SCHEDULE_COSINE, 0.6180339, n - off, x + off * d, b3);
+  eval_all (g, FC_SCHEDULE_COSINE, 0.6180339, n, x, b2, with_div);
+  eval_all (g, FC_SCHEDULE_COSINE, 0.6180339, n - off, x + off * d, b3,
+            with_div);
   set_threads (saved);
   ck_assert_msg (memcmp (b1, b2, len * sizeof (double)) == 0,
                  "1 and 2 threads differ");
