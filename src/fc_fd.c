@@ -13,10 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
-#include <gsl/gsl_vector.h>
 
 #include "fc_fd.h"
 
@@ -189,8 +187,26 @@ fc_fd_rms (size_t n, const double *v)
 {
   if (n == 0)
     return NAN;
-  /* dnrm2 rescales as it goes, so squares of large residuals cannot
-     overflow.  */
-  gsl_vector_const_view vv = gsl_vector_const_view_array (v, n);
-  return gsl_blas_dnrm2 (&vv.vector) / sqrt ((double) n);
+  /* The scaled sum of squares of the reference dnrm2 (scale = the largest
+     |v_i| so far, ssq the sum of (v_i/scale)^2), so squares of large
+     residuals cannot overflow, written out rather than called through the
+     CBLAS: the optimised BLAS's dnrm2 (OpenBLAS's x87 kernel) differs in
+     its last bits from the reference one and overflows under valgrind,
+     which emulates 80-bit arithmetic in 64 bits; this loop gives the same
+     bits with either BLAS and under valgrind.  */
+  double scale = 0.0, ssq = 1.0;
+  for (size_t i = 0; i < n; i++)
+    {
+      double a = fabs (v[i]);
+      if (a == 0.0)
+        continue;
+      if (scale < a)
+        {
+          ssq = 1.0 + ssq * (scale / a) * (scale / a);
+          scale = a;
+        }
+      else
+        ssq += (a / scale) * (a / scale);
+    }
+  return scale * sqrt (ssq) / sqrt ((double) n);
 }

@@ -49,7 +49,8 @@ int
 fc_fd_local_orders (size_t n, const double *h, const double *err,
                     double *local);
 
-/* Root-mean-square of V (n). */
+/* Root-mean-square of V (n), by a scaled sum of squares that cannot
+   overflow (the reference dnrm2's), the same bits with any BLAS.  */
 double
 fc_fd_rms (size_t n, const double *v);
 
