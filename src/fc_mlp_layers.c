@@ -5,12 +5,12 @@
 #include <config.h>
 
 #include <math.h>
-#include <stdint.h>
 #include <string.h>
 
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_math.h>
 
+#include "fc_exp.h"
 #include "fc_mlp_layers.h"
 
 /* The element-wise loops below choose between branches (SELU's x > 0)
@@ -54,43 +54,10 @@ fc_linear_backward (double *dinp, double *dw, double *db,
       db[j] += dout[p * m + j];
 }
 
-/* exp(X) - 1 and exp(X) for X <= 0, in arithmetic only (no libm call), so
-   that the loops over a layer vectorise: libm's scalar expm1 and exp were
-   40% of a training step of the 3 x 64 SELU network (callgrind).
-   X = k ln2 + r with k = round (X / ln2), |r| <= ln2 / 2 (Cody-Waite, ln2 in
-   two parts so k ln2 is exact); Q = expm1 (r) by its Taylor series to
-   r^13 / 13! (remainder below 0.35^14 / 14! < 2e-18, under eps / 100);
-   expm1 (X) = 2^k Q + (2^k - 1), both terms exact or rounded once, so the
-   result is within a few ulp, and exact to the series when k = 0.  X is
-   clamped at -700 (exp (-700) = 1e-304, still normal; expm1 is then -1 to
-   the last bit).  */
-static inline void
-expm1_nonpositive (double x, double *em1, double *e)
-{
-  const double log2e = 1.4426950408889634074, shifter = 0x1.8p52;
-  const double ln2_hi = 6.93147180369123816490e-01;
-  const double ln2_lo = 1.90821492927058770002e-10;
-  x = x < -700.0 ? -700.0 : x;
-  union { double d; uint64_t u; } k = { x * log2e + shifter }, two_k;
-  double kf = k.d - shifter;
-  double r = (x - kf * ln2_hi) - kf * ln2_lo;
-  double q = 1.0 / 6227020800.0;                 /* 1/13! */
-  q = q * r + 1.0 / 479001600.0;                 /* 1/12! */
-  q = q * r + 1.0 / 39916800.0;
-  q = q * r + 1.0 / 3628800.0;
-  q = q * r + 1.0 / 362880.0;
-  q = q * r + 1.0 / 40320.0;
-  q = q * r + 1.0 / 5040.0;
-  q = q * r + 1.0 / 720.0;
-  q = q * r + 1.0 / 120.0;
-  q = q * r + 1.0 / 24.0;
-  q = q * r + 1.0 / 6.0;
-  q = q * r + 0.5;
-  q = q * r * r + r;                              /* expm1 (r) */
-  two_k.u = (k.u + 1023u) << 52;                 /* 2^k, k in the low bits */
-  *em1 = two_k.d * q + (two_k.d - 1.0);
-  *e = two_k.d * q + two_k.d;
-}
+/* exp(X) - 1 and exp(X) for X <= 0 come from fc_expm1_nonpos (fc_exp.h),
+   arithmetic only (no libm call), so that the loops over a layer
+   vectorise: libm's scalar expm1 and exp were 40% of a training step of
+   the 3 x 64 SELU network (callgrind).  */
 
 /* GELU, exact form x Phi(x) (Hendrycks and Gimpel 2016): PyTorch's
    default approximate = 'none'.  */
@@ -121,7 +88,7 @@ selu_forward (double *restrict out, double *restrict deriv,
   for (size_t k = 0; k < count; k++)
     {
       double x = inp[k], em1, e;
-      expm1_nonpositive (x > 0.0 ? 0.0 : x, &em1, &e);
+      fc_expm1_nonpos (x > 0.0 ? 0.0 : x, &em1, &e);
       out[k] = SELU_SCALE * (x > 0.0 ? x : SELU_ALPHA * em1);
       deriv[k] = SELU_SCALE * (x > 0.0 ? 1.0 : SELU_ALPHA * e);
     }
