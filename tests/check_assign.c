@@ -20,6 +20,7 @@
 
 #include <time.h>
 
+#include <gsl/gsl_math.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 
@@ -177,6 +178,57 @@ FC_TEST ("certificate", test_large_instances_carry_a_dual_certificate)
         free (v);
         free (perm);
       }
+}
+END_TEST
+
+/* The auction's warm start (fc_assign_auction.c, n >= 16) on what it
+   was written for and on its edge cases: clustered point sets (N(0, I)
+   against 8 tight clusters at radius 5, the otcfm batch), a constant
+   matrix (no price can move), and costs 1e12 + O(1) (a price step must
+   stay above the spacing of the doubles there).  Each carries the dual
+   certificate.  */
+static void
+solve_and_certify (size_t n, const double *c)
+{
+  double *u = malloc (n * sizeof (double)), *v = malloc (n * sizeof (double));
+  size_t *perm = malloc (n * sizeof (size_t));
+  double total;
+  ck_assert_int_eq (fc_assign_solve (n, c, perm, &total, u, v), GSL_SUCCESS);
+  assert_permutation (n, perm);
+  assert_certificate (n, c, perm, total, u, v);
+  free (u);
+  free (v);
+  free (perm);
+}
+
+FC_TEST ("certificate", test_warm_start_edge_cases_carry_a_certificate)
+{
+  const size_t n = 256;
+  double *x = malloc (2 * n * sizeof (double)), *y = malloc (2 * n * sizeof (double));
+  double *c = malloc (n * n * sizeof (double));
+  ck_assert_int_eq (fc_rng_gaussian_fill (SEED, 9000, 2 * n, x), GSL_SUCCESS);
+  ck_assert_int_eq (fc_rng_gaussian_fill (SEED, 9001, 2 * n, y), GSL_SUCCESS);
+  for (size_t j = 0; j < n; j++)
+    {
+      double a = 2.0 * M_PI * (double) (j % 8) / 8.0;
+      y[2 * j] = 5.0 * cos (a) + 0.1 * y[2 * j];
+      y[2 * j + 1] = 5.0 * sin (a) + 0.1 * y[2 * j + 1];
+    }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++)
+      c[i * n + j] = gsl_pow_2 (x[2 * i] - y[2 * j])
+                     + gsl_pow_2 (x[2 * i + 1] - y[2 * j + 1]);
+  solve_and_certify (n, c);
+  for (size_t k = 0; k < n * n; k++)
+    c[k] = 3.0;
+  solve_and_certify (n, c);
+  random_costs (n, 0, 9100, c);
+  for (size_t k = 0; k < n * n; k++)
+    c[k] += 1e12;
+  solve_and_certify (n, c);
+  free (x);
+  free (y);
+  free (c);
 }
 END_TEST
 
