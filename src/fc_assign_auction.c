@@ -31,6 +31,7 @@
 #include <float.h>
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "fc_assign_internal.h"
 
@@ -44,30 +45,73 @@
 #define AUCTION_EPS_ULPS 1024.0
 
 /* The least and second least of C[i, j] + p_j over j: the column of the
-   least in *J1, the values in *W1, *W2 (W2 = W1 when n = 1).  */
-static long
+   least in the return value (the first such column), the values in *W1,
+   *W2 (W2 = W1 when n = 1; W2 = W1 when the least is attained twice).
+   Nearly all of an auction's time is spent here, so it runs on four
+   lanes of GCC's vector extension (lane l sees the columns j = l mod 4,
+   keeping its own least, first column of it, and second least), compiled
+   for AVX2 and for the baseline by target_clones; the lanes are merged
+   exactly (no arithmetic but the sums C + p, which every form computes
+   alike), so the result is the scalar scan's bit for bit.  Measured on
+   the 512-point otcfm batch: see fc_assign.c.  */
+typedef double lane_double __attribute__ ((vector_size (32)));
+typedef long long lane_mask __attribute__ ((vector_size (32)));
+
+/* M ? A : B lane by lane (a macro: a function passing 32-byte vectors
+   would have an ABI that depends on the target) */
+#define LANE_SELECT(m, a, b) (((m) & (a)) | (~(m) & (b)))
+#define LANE_SELECT_DOUBLE(m, a, b)                                       \
+  ((lane_double) LANE_SELECT ((m), (lane_mask) (a), (lane_mask) (b)))
+
+__attribute__ ((target_clones ("avx2", "default"))) static long
 best_two (size_t n, const double *ci, const double *p, double *w1,
           double *w2)
 {
-  double a = ci[0] + p[0], b = HUGE_VAL;
-  long ja = 0;
-  for (size_t j = 1; j < n; j++)
+  lane_double a = { HUGE_VAL, HUGE_VAL, HUGE_VAL, HUGE_VAL }, b = a;
+  lane_mask ia = { -1, -1, -1, -1 }, col = { 0, 1, 2, 3 }, four = { 4, 4, 4, 4 };
+  size_t j = 0;
+  for (; j + 4 <= n; j += 4, col += four)
+    {
+      lane_double cj, pj;
+      memcpy (&cj, ci + j, sizeof cj);
+      memcpy (&pj, p + j, sizeof pj);
+      lane_double h = cj + pj;
+      lane_mask below_a = h < a, below_b = h < b;
+      b = LANE_SELECT_DOUBLE (below_a, a, LANE_SELECT_DOUBLE (below_b, h, b));
+      ia = LANE_SELECT (below_a, col, ia);
+      a = LANE_SELECT_DOUBLE (below_a, h, a);
+    }
+  /* merge: the least over lanes and the tail, the first column at it,
+     and the second least of the multiset of every lane's two values */
+  double va = HUGE_VAL, vb = HUGE_VAL;
+  long ja = -1;
+  for (int l = 0; l < 4; l++)
+    {
+      double al = a[l], bl = b[l];
+      if (al < va || (al == va && ia[l] >= 0 && ia[l] < ja))
+        {
+          vb = fmin (va, bl);
+          va = al;
+          ja = ia[l];
+        }
+      else
+        vb = fmin (vb, al);
+      vb = fmin (vb, bl);
+    }
+  for (; j < n; j++)
     {
       double h = ci[j] + p[j];
-      if (h < b)
+      if (h < va)
         {
-          if (h < a)
-            {
-              b = a;
-              a = h;
-              ja = (long) j;
-            }
-          else
-            b = h;
+          vb = va;
+          va = h;
+          ja = (long) j;
         }
+      else if (h < vb)
+        vb = h;
     }
-  *w1 = a;
-  *w2 = (n > 1) ? b : a;
+  *w1 = va;
+  *w2 = (n > 1) ? vb : va;
   return ja;
 }
 
