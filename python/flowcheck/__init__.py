@@ -12,7 +12,13 @@ arrays in and out, the same numbers as the command line, bit for bit.
 Quantities: logp, score, velocity, x1hat, x0hat, div (schedules linear,
 cosine, vp); posterior; sample; flowcheck.so3 (exp, log, dist, geodesic,
 kabsch, igso3_density, haar, igso3_sample).  A failed call raises
-flowcheck.Error (a ValueError) with the library's message.
+flowcheck.Error (a ValueError) with the library's message.  Importing the
+module installs the library's error handler as GSL's (fc_capi_init): GSL
+errors in this process are then reported, per thread, instead of aborting.
+
+The library: FLOWCHECK_LIB (a path to libflowcheck.so.N), else the one
+make install put beside this module's prefix (_config.py), else the
+dynamic loader's search for libflowcheck.so.0.
 """
 
 from ._lib import Error

@@ -90,9 +90,11 @@ def _library_path():
         return path
     try:
         from . import _config
-        return _config.LIBRARY
+        if _config.LIBRARY:
+            return _config.LIBRARY
     except ImportError:
-        return "libflowcheck.so.0"
+        pass
+    return "libflowcheck.so.0"
 
 
 def _open():

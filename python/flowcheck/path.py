@@ -30,31 +30,18 @@ def evaluate(quantity, mixture, X, t, schedule="linear"):
     return out
 
 
-def logp(mixture, X, t, schedule="linear"):
-    """log p_t(x), shape (N,)."""
-    return evaluate("logp", mixture, X, t, schedule)
+def _quantity(name, doc):
+    """The function NAME (mixture, X, t, schedule="linear") of evaluate."""
+    def f(mixture, X, t, schedule="linear"):
+        return evaluate(name, mixture, X, t, schedule)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
 
 
-def score(mixture, X, t, schedule="linear"):
-    """grad log p_t(x), shape (N, D)."""
-    return evaluate("score", mixture, X, t, schedule)
-
-
-def velocity(mixture, X, t, schedule="linear"):
-    """The marginal velocity u_t(x), shape (N, D)."""
-    return evaluate("velocity", mixture, X, t, schedule)
-
-
-def x1hat(mixture, X, t, schedule="linear"):
-    """E[x1 | x_t = x], shape (N, D)."""
-    return evaluate("x1hat", mixture, X, t, schedule)
-
-
-def x0hat(mixture, X, t, schedule="linear"):
-    """E[x0 | x_t = x], shape (N, D)."""
-    return evaluate("x0hat", mixture, X, t, schedule)
-
-
-def div(mixture, X, t, schedule="linear"):
-    """div u_t(x), shape (N,)."""
-    return evaluate("div", mixture, X, t, schedule)
+logp = _quantity("logp", "log p_t(x), shape (N,).")
+score = _quantity("score", "grad log p_t(x), shape (N, D).")
+velocity = _quantity("velocity", "The marginal velocity u_t(x), shape (N, D).")
+x1hat = _quantity("x1hat", "E[x1 | x_t = x], shape (N, D).")
+x0hat = _quantity("x0hat", "E[x0 | x_t = x], shape (N, D).")
+div = _quantity("div", "div u_t(x), shape (N,).")
