@@ -7,10 +7,11 @@
 #              libopenblas-dev (OpenBLAS, linked as the CBLAS; configure
 #              falls back to GSL's gslcblas without it)
 #   tools:    gnuplot-nox (figures, pngcairo/pdfcairo), valgrind (make check-valgrind)
+#   python:   python3-numpy (the Python module flowcheck and its tests)
 set -eu
 
 packages="gcc libc6-dev make autoconf automake libtool autoconf-archive pkgconf
-libgsl-dev check gnuplot-nox valgrind libopenblas-dev"
+libgsl-dev check gnuplot-nox valgrind libopenblas-dev python3-numpy"
 
 missing=""
 for p in $packages; do
