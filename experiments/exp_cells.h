@@ -1,0 +1,75 @@
+/* experiments/exp_cells.h -- the cell options of the experiment programs
+ * (fc_cells.h: --list-cells, --cells I/N, --cell ID, --merge DIR), read
+ * before the program's own options.
+ *
+ * Define FC_EXP_NAME (the program's name, a string literal) before
+ * including this header.  */
+#ifndef FC_EXP_CELLS_H
+#define FC_EXP_CELLS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fc_cells.h"
+
+#ifndef FC_EXP_NAME
+#error "define FC_EXP_NAME (the program's name) before including exp_cells.h"
+#endif
+
+/* A usage error of the cell options: MSG (naming the option) and a
+   pointer to --help on stderr; exit status 2.  */
+static inline void
+fc_exp_cells_error (const char *msg)
+{
+  fprintf (stderr, FC_EXP_NAME ": %s\nTry '" FC_EXP_NAME " --help'.\n", msg);
+  exit (2);
+}
+
+/* Move the cell options out of ARGV into CO (fc_cells_take_options); a
+   usage error when they are bad, or when --merge comes with anything
+   else (the study is read from DIR/cells/study).  */
+static inline void
+fc_exp_take_cells (int *argc, char **argv, fc_cells_opts *co)
+{
+  char err[FC_CELLS_ERR];
+  if (fc_cells_take_options (argc, argv, co, err) != 0)
+    fc_exp_cells_error (err);
+  if (co->mode == FC_CELLS_MERGE && *argc > 1)
+    fc_exp_cells_error ("--merge: no other option: the study is read "
+                        "from DIR/cells/study");
+}
+
+/* The study of --merge DIR (fc_cells_read_study); a usage error naming
+   the missing cells when some are.  */
+static inline void
+fc_exp_read_study (const char *dir, fc_cells_study *study)
+{
+  char err[FC_CELLS_ERR];
+  if (fc_cells_read_study (dir, study, err) != 0)
+    {
+      fprintf (stderr, FC_EXP_NAME ": %s\n", err);
+      exit (2);
+    }
+}
+
+/* Check CELLS against CO (--cell ID names one); print them and exit 0
+   under --list-cells; write DIR/cells/study for a sharded run.  */
+static inline void
+fc_exp_cells_start (const fc_cells_opts *co, const fc_cell_list *cells,
+                    const char *dir, int argc, char **argv)
+{
+  char err[FC_CELLS_ERR];
+  if (fc_cells_check (co, cells, err) != 0)
+    fc_exp_cells_error (err);
+  if (co->mode == FC_CELLS_LIST)
+    exit (fc_cell_list_print (stdout, cells) == 0 ? EXIT_SUCCESS
+                                                  : EXIT_FAILURE);
+  if (fc_cells_sharded (co)
+      && fc_cells_write_study (dir, argc, argv, cells, err) != 0)
+    {
+      fprintf (stderr, FC_EXP_NAME ": %s\n", err);
+      exit (2);
+    }
+}
+
+#endif /* FC_EXP_CELLS_H */
