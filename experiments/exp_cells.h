@@ -72,4 +72,21 @@ fc_exp_cells_start (const fc_cells_opts *co, const fc_cell_list *cells,
     }
 }
 
+/* NAME in the cell directory DIR (fc_cell_begin's temporary), open for
+   writing; on failure a message and exit status 1.  */
+static inline FILE *
+fc_exp_cell_file (const char *dir, const char *name)
+{
+  char path[4096];
+  FILE *f = NULL;
+  if (snprintf (path, sizeof path, "%s/%s", dir, name) < (int) sizeof path)
+    f = fopen (path, "w");
+  if (f == NULL)
+    {
+      fprintf (stderr, FC_EXP_NAME ": %s/%s: cannot write\n", dir, name);
+      exit (EXIT_FAILURE);
+    }
+  return f;
+}
+
 #endif /* FC_EXP_CELLS_H */

@@ -156,20 +156,6 @@ lp_get_schedule (char *p, fc_barycentric_schedule *s)
   return 0;
 }
 
-/* ------------------------------------------------------------ shards */
-
-static FILE *
-lp_cell_file (const char *dir, const char *name)
-{
-  char path[4096];
-  FILE *f = NULL;
-  if (fc_io_path (path, sizeof path, dir, name) == 0)
-    f = fopen (path, "w");
-  if (f == NULL)
-    lp_cells_fail ("cannot write a cell file");
-  return f;
-}
-
 /* Run cell K (ID) of the study OPT into DIR/cells/ID.  */
 static void
 lp_run_cell (const fc_run_options *opt, size_t k, const char *id)
@@ -178,8 +164,8 @@ lp_run_cell (const fc_run_options *opt, size_t k, const char *id)
   fc_cell_dir dir;
   if (fc_cell_begin (&dir, opt->out_dir, id, err) != 0)
     lp_cells_fail (err);
-  FILE *summary = lp_cell_file (dir.tmp, "summary.txt");
-  FILE *result = lp_cell_file (dir.tmp, "result.txt");
+  FILE *summary = fc_exp_cell_file (dir.tmp, "summary.txt");
+  FILE *result = fc_exp_cell_file (dir.tmp, "result.txt");
   int status;
   if (k < FC_BARYCENTRIC_N_PATH_PROBLEMS)
     {

@@ -36,19 +36,6 @@ pg_cells (const pg_opts *o, fc_cell_list *cells)
           pg_fail ("out of memory");
 }
 
-/* Open NAME in the cell directory DIR for writing, or fail.  */
-static FILE *
-pg_cell_file (const char *dir, const char *name)
-{
-  char path[4096];
-  FILE *f = NULL;
-  if (fc_io_path (path, sizeof path, dir, name) == 0)
-    f = fopen (path, "w");
-  if (f == NULL)
-    pg_fail ("cannot write a cell file");
-  return f;
-}
-
 /* Run configuration (P, ID, IS) of O as cell ID of DIR/cells.  */
 static void
 pg_run_cell (const pg_opts *o, int p, size_t id, size_t is,
@@ -58,9 +45,9 @@ pg_run_cell (const pg_opts *o, int p, size_t id, size_t is,
   fc_cell_dir dir;
   if (fc_cell_begin (&dir, o->out_dir, cell, err) != 0)
     pg_fail (err);
-  FILE *table = pg_cell_file (dir.tmp, "table.txt");
-  FILE *data = pg_cell_file (dir.tmp, "data.txt");
-  FILE *secs = pg_cell_file (dir.tmp, "seconds");
+  FILE *table = fc_exp_cell_file (dir.tmp, "table.txt");
+  FILE *data = fc_exp_cell_file (dir.tmp, "data.txt");
+  FILE *secs = fc_exp_cell_file (dir.tmp, "seconds");
   double t0 = pg_now ();
   pg_config c;
   pg_config_init (&c, (pg_prior) p, o->dims[id], o->rows[id], o->sigmas[is],

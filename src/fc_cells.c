@@ -524,22 +524,3 @@ fc_cells_mark_complete (const char *dir)
     return -1;
   return unlink (path) == 0 || errno == ENOENT ? 0 : -1;
 }
-
-char *
-fc_cells_join (int argc, char *const *argv)
-{
-  size_t len = 1;
-  for (int i = 0; i < argc; i++)
-    len += strlen (argv[i]) + 1;
-  char *s = malloc (len);
-  if (s == NULL)
-    return NULL;
-  s[0] = '\0';
-  for (int i = 0; i < argc; i++)
-    {
-      strcat (s, argv[i]);
-      if (i + 1 < argc)
-        strcat (s, " ");
-    }
-  return s;
-}

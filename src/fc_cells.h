@@ -184,11 +184,6 @@ fc_cells_mark_incomplete (const char *dir, const char *command);
 int
 fc_cells_mark_complete (const char *dir);
 
-/* ARGV[0] .. ARGV[ARGC - 1] joined by blanks, malloc'd; NULL on no
-   memory.  */
-char *
-fc_cells_join (int argc, char *const *argv);
-
 #ifdef __cplusplus
 }
 #endif
