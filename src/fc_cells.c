@@ -335,6 +335,58 @@ fc_cell_cat (FILE *out, const char *dir, const char *id, const char *name,
   return w == n ? 0 : fc_cells_fail (err, "write error");
 }
 
+/* 1 when NAME starts with one of the NULL-terminated prefixes SKIP, or
+   with a dot.  */
+static int
+fc_cells_skipped (const char *name, const char *const *skip)
+{
+  for (size_t i = 0; skip != NULL && skip[i] != NULL; i++)
+    if (strncmp (name, skip[i], strlen (skip[i])) == 0)
+      return 1;
+  return name[0] == '.';
+}
+
+/* Copy file NAME of cell ID into DIR atomically.  */
+static int
+fc_cell_copy_one (const char *dir, const char *id, const char *name,
+                  char *err)
+{
+  char path[4096];
+  size_t len;
+  char *text = fc_cell_read (dir, id, name, &len, err);
+  if (text == NULL)
+    return -1;
+  fc_datafile *f = NULL;
+  if (fc_io_path (path, sizeof path, dir, name) == 0)
+    f = fc_datafile_open_raw (path);
+  if (f != NULL)
+    fwrite (text, 1, len, fc_datafile_stream (f));
+  free (text);
+  if (f == NULL || fc_datafile_commit (f) != 0)
+    return fc_cells_fail (err, "%s/%s: cannot write: %s", dir, name,
+                          strerror (errno));
+  return 0;
+}
+
+int
+fc_cell_copy_files (const char *dir, const char *id, const char *const *skip,
+                    char *err)
+{
+  char path[4096];
+  if (fc_cell_path (path, sizeof path, dir, id, NULL) != 0)
+    return fc_cells_fail (err, "%s: directory name too long", dir);
+  DIR *d = opendir (path);
+  if (d == NULL)
+    return fc_cells_fail (err, "%s: cannot read: %s", path, strerror (errno));
+  int status = 0;
+  struct dirent *e;
+  while (status == 0 && (e = readdir (d)) != NULL)
+    if (!fc_cells_skipped (e->d_name, skip))
+      status = fc_cell_copy_one (dir, id, e->d_name, err);
+  closedir (d);
+  return status;
+}
+
 /* ------------------------------------------------------------ study */
 
 /* The study file's text for ARGC, ARGV and L into a malloc'd string (its

@@ -176,6 +176,13 @@ int
 fc_cell_cat (FILE *out, const char *dir, const char *id, const char *name,
              char *err);
 
+/* Copy every file of DIR/cells/ID whose name starts with none of the
+   NULL-terminated prefixes SKIP into DIR, each atomically (a temporary
+   renamed); -1 after a message in ERR.  */
+int
+fc_cell_copy_files (const char *dir, const char *id, const char *const *skip,
+                    char *err);
+
 /* Write DIR/INCOMPLETE naming COMMAND (fc_cells_mark_incomplete), remove
    it (fc_cells_mark_complete); -1 with errno on failure.  */
 int

@@ -9,7 +9,6 @@
  * and nothing is written (exit status 2).  */
 #include <config.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,26 +151,6 @@ fc_cli_merge_rows (fc_cli_merge *g, fc_cli_run_tally *tally)
   return 0;
 }
 
-/* Copy data file NAME of cell ID into DIR, atomically; 0 or -1.  */
-static int
-fc_cli_merge_copy (const fc_cli_merge *g, const char *id, const char *name)
-{
-  char path[4096], err[FC_CELLS_ERR];
-  size_t len;
-  char *text = fc_cell_read (g->dir, id, name, &len, err);
-  fc_datafile *f = NULL;
-  if (text != NULL && fc_io_path (path, sizeof path, g->dir, name) == 0)
-    f = fc_datafile_open_raw (path);
-  if (f != NULL)
-    fwrite (text, 1, len, fc_datafile_stream (f));
-  free (text);
-  if (f != NULL && fc_datafile_commit (f) == GSL_SUCCESS)
-    return 0;
-  fc_cli_error ("run", "%s: figure data not written: %s", name,
-                text == NULL ? err : strerror (errno));
-  return -1;
-}
-
 /* The figure data of module M: every file of its cell that is not a
    row's (run_cells.c), in DIR.  */
 static int
@@ -190,27 +169,18 @@ fc_cli_merge_figures (const fc_cli_merge *g, size_t m)
             return -1;
           }
       }
-  char path[4096];
-  DIR *d = NULL;
-  if (id != NULL && fc_cell_path (path, sizeof path, g->dir, id, NULL) == 0)
-    d = opendir (path);
-  if (d == NULL)
-    {
-      fc_cli_error ("run", "%s: figure data not written: no cell", module->name);
-      return -1;
-    }
   if (g->args.opt.progress != NULL)
     fprintf (g->args.opt.progress, "[%s] writing figure data to %s\n",
              module->name, g->dir);
-  int status = 0;
-  struct dirent *e;
-  while (status == 0 && (e = readdir (d)) != NULL)
-    if (e->d_name[0] != '.'
-        && strncmp (e->d_name, FC_CLI_ROW_PREFIX,
-                    strlen (FC_CLI_ROW_PREFIX)) != 0)
-      status = fc_cli_merge_copy (g, id, e->d_name);
-  closedir (d);
-  return status;
+  static const char *const rows[] = { FC_CLI_ROW_PREFIX, NULL };
+  char err[FC_CELLS_ERR];
+  if (id == NULL || fc_cell_copy_files (g->dir, id, rows, err) != 0)
+    {
+      fc_cli_error ("run", "%s: figure data not written: %s", module->name,
+                    id == NULL ? "no cell" : err);
+      return -1;
+    }
+  return 0;
 }
 
 static void
