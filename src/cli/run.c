@@ -639,11 +639,14 @@ fc_cli_run_mkdir (const fc_cli_run_args *args, const char *dir)
 {
   if (dir == NULL)
     return 0;
-  if (fc_io_mkdir (dir) == 0
-      && fc_cells_mark_incomplete (dir, args->command) == 0)
+  if (fc_io_mkdir (dir) != 0)
+    fc_cli_error ("run", "--out: cannot create directory '%s': %s", dir,
+                  strerror (errno));
+  else if (fc_cells_mark_incomplete (dir, args->command) != 0)
+    fc_cli_error ("run", "--out: cannot write '%s/INCOMPLETE': %s", dir,
+                  strerror (errno));
+  else
     return 0;
-  fc_cli_error ("run", "--out: cannot create directory '%s': %s", dir,
-                strerror (errno));
   return FC_CLI_EXIT_USAGE;
 }
 
