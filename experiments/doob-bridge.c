@@ -84,6 +84,7 @@ db_help (void)
       "\n"
       "Runtime: the full run takes a few minutes on 2 cores.  Exit status:\n"
       "0 done, 1 failure, 2 bad usage.\n");
+  fc_exp_cells_help ("the sweeps marginals, sigma, orders and well");
 }
 
 static void

@@ -25,6 +25,23 @@ fc_exp_cells_error (const char *msg)
   exit (2);
 }
 
+/* The cell options in a program's --help (stdout); WHAT names the
+   program's cells.  */
+static inline void
+fc_exp_cells_help (const char *what)
+{
+  printf ("\n"
+          "Cells (the run split into processes; experiments/run-sweep drives\n"
+          "them; README \"Sweeps in cells\"): %s.\n"
+          "  --list-cells  print the cell ids, one a line\n"
+          "  --cells I/N   run shard I of N (cells k with k mod N = I - 1),\n"
+          "                each into DIR/cells/ID/ under --out DIR\n"
+          "  --cell ID     run the one cell ID, the same way\n"
+          "  --merge DIR   write the run's outputs from DIR/cells, the same\n"
+          "                bytes but timings; a missing cell is named, exit 2\n",
+          what);
+}
+
 /* Move the cell options out of ARGV into CO (fc_cells_take_options); a
    usage error when they are bad, or when --merge comes with anything
    else (the study is read from DIR/cells/study).  */

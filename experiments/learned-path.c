@@ -164,6 +164,7 @@ lp_help (void)
       "differ, --from = --to or out of range, fewer than 2 marginals): one\n"
       "message on stderr, nothing on stdout.  The numbers depend only on\n"
       "the seed, not on the number of threads.\n");
+  fc_exp_cells_help ("of the cost study, path0 .. path3 and block_schedule");
 }
 
 static void
