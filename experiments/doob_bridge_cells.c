@@ -119,9 +119,7 @@ db_cells_merge (const char *dir, fc_cells_study *study,
   char err[FC_CELLS_ERR];
   fc_cell_list cells = { 0, 0, NULL };
   db_cells_list (&cells);
-  int same = cells.n == study->cells.n;
-  for (size_t k = 0; same && k < cells.n; k++)
-    same = strcmp (cells.id[k], study->cells.id[k]) == 0;
+  int same = fc_cell_list_equal (&cells, &study->cells);
   fc_cell_list_free (&cells);
   if (!same)
     fc_exp_cells_error ("--merge: DIR/cells/study is not a doob-bridge run");

@@ -247,9 +247,7 @@ lp_cells_merge (const char *dir, fc_cells_study *study_in,
   fc_cells_study study = *study_in;
   fc_cell_list cells = { 0, 0, NULL };
   lp_cells (&cells);
-  int same = cells.n == study.cells.n;
-  for (size_t k = 0; same && k < cells.n; k++)
-    same = strcmp (cells.id[k], study.cells.id[k]) == 0;
+  int same = fc_cell_list_equal (&cells, &study.cells);
   fc_cell_list_free (&cells);
   if (!same)
     fc_exp_cells_error ("--merge: DIR/cells/study is not a cost study");

@@ -111,9 +111,7 @@ pg_merge (const char *dir)
   pg_parse (study.argc, study.argv, &o);
   fc_cell_list cells = { 0, 0, NULL };
   pg_cells (&o, &cells);
-  int same = cells.n == study.cells.n;
-  for (size_t k = 0; same && k < cells.n; k++)
-    same = strcmp (cells.id[k], study.cells.id[k]) == 0;
+  int same = fc_cell_list_equal (&cells, &study.cells);
   fc_cell_list_free (&cells);
   if (!same)
     fc_exp_cells_error ("--merge: the cells of DIR/cells/study are not "

@@ -353,9 +353,7 @@ tc_table_merge (const char *dir)
   tc_parse (study.argc, study.argv, &o);
   tc_merge_ctx g = { dir, { 0, 0, NULL }, 0 };
   tc_cells (&o, &g.cells);
-  int same = o.table && g.cells.n == study.cells.n;
-  for (size_t k = 0; same && k < g.cells.n; k++)
-    same = strcmp (g.cells.id[k], study.cells.id[k]) == 0;
+  int same = o.table && fc_cell_list_equal (&g.cells, &study.cells);
   if (!same)
     fc_exp_cells_error ("--merge: DIR/cells/study is not this table");
   o.out_dir = dir;

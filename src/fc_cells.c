@@ -187,6 +187,17 @@ fc_cell_list_find (const fc_cell_list *l, const char *id)
 }
 
 int
+fc_cell_list_equal (const fc_cell_list *a, const fc_cell_list *b)
+{
+  if (a->n != b->n)
+    return 0;
+  for (size_t i = 0; i < a->n; i++)
+    if (strcmp (a->id[i], b->id[i]) != 0)
+      return 0;
+  return 1;
+}
+
+int
 fc_cells_check (const fc_cells_opts *o, const fc_cell_list *l, char *err)
 {
   for (size_t i = 0; i < l->n; i++)

@@ -102,6 +102,10 @@ fc_cell_list_free (fc_cell_list *l);
 long
 fc_cell_list_find (const fc_cell_list *l, const char *id);
 
+/* 1 when A and B hold the same ids in the same order.  */
+int
+fc_cell_list_equal (const fc_cell_list *a, const fc_cell_list *b);
+
 /* -1 when --cell names no cell of L (or L has a repeated id).  */
 int
 fc_cells_check (const fc_cells_opts *o, const fc_cell_list *l, char *err);

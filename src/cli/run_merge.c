@@ -49,19 +49,6 @@ fc_cli_merge_free (fc_cli_merge *g)
   fc_cells_study_free (&g->study);
 }
 
-/* 1 when the cells the study's options make are those of DIR/cells/study
-   (the same program and catalog made both).  */
-static int
-fc_cli_merge_same_cells (const fc_cli_merge *g)
-{
-  if (g->cells.n != g->study.cells.n)
-    return 0;
-  for (size_t i = 0; i < g->cells.n; i++)
-    if (strcmp (g->cells.id[i], g->study.cells.id[i]) != 0)
-      return 0;
-  return 1;
-}
-
 /* Rebuild the run of the study in G: its options, selection, rows and
    cells; 0 or the exit status after a message.  */
 static int
@@ -96,7 +83,7 @@ fc_cli_merge_study (fc_cli_merge *g)
   g->n_jobs = fc_cli_run_jobs (&g->args, &g->sel, g->jobs);
   if (fc_cli_run_cells (&g->args, &g->sel, g->jobs, g->n_jobs, &g->cells) != 0)
     return FC_CLI_EXIT_MISMATCH;
-  if (!fc_cli_merge_same_cells (g))
+  if (!fc_cell_list_equal (&g->cells, &g->study.cells))
     {
       fc_cli_error ("run", "%s/cells/study: its cells are not those this "
                     "flowcheck makes of its command", g->dir);
