@@ -261,6 +261,14 @@ fc_module_datafile (const fc_run_options *opt, const char *name,
 void
 fc_module_set_program (const char *program);
 
+/* Name DIR (a string that outlives the run) as the --out directory in
+   the headers of every later fc_module_datafile, in place of
+   opt->out_dir, where the file is still written; NULL restores the
+   default.  A cell of a sharded run (fc_cells.h) writes its data files in
+   its own directory with the headers of the unsharded run's.  */
+void
+fc_module_set_out_name (const char *dir);
+
 /* A data file of a module's figures: its NAME in opt->out_dir, its
    COLUMNS (fc_module_datafile) and the function that prints its rows
    from the module's figure record.  */

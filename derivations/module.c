@@ -202,10 +202,23 @@ fc_module_set_program (const char *program)
   fc_module_program = program;
 }
 
+/* The --out directory named in data-file headers when it is not
+   opt->out_dir: a cell of a sharded run writes in its own directory the
+   files the merge copies into --out (fc_cells.h).  */
+static const char *fc_module_out_name = NULL;
+
+void
+fc_module_set_out_name (const char *dir)
+{
+  fc_module_out_name = dir;
+}
+
 fc_datafile *
 fc_module_datafile (const fc_run_options *opt, const char *name,
                     const char *columns)
 {
+  const char *out_name = fc_module_out_name ? fc_module_out_name
+                                            : opt->out_dir;
   char path[4096], cmd[512];
   if (opt->out_dir == NULL)
     GSL_ERROR_NULL ("no output directory", GSL_EINVAL);
@@ -213,11 +226,11 @@ fc_module_datafile (const fc_run_options *opt, const char *name,
     return NULL;
   if (fc_module_program != NULL)
     snprintf (cmd, sizeof cmd, "%s --seed %lu --out %s%s", fc_module_program,
-              opt->seed, opt->out_dir, opt->quick ? " --quick" : "");
+              opt->seed, out_name, opt->quick ? " --quick" : "");
   else
     snprintf (cmd, sizeof cmd, "flowcheck run %s --seed %lu --out %s%s",
               opt->module != NULL ? opt->module->name : "", opt->seed,
-              opt->out_dir, opt->quick ? " (quick sizes)" : "");
+              out_name, opt->quick ? " (quick sizes)" : "");
   fc_datafile *f = fc_datafile_open (path, cmd, columns);
   if (f == NULL)
     GSL_ERROR_NULL ("cannot open a figure data file", GSL_EFAILED);

@@ -29,6 +29,7 @@
 #define DB_NAME "doob-bridge"
 #define FC_EXP_NAME DB_NAME
 #include "exp_args.h"
+#include "exp_cells.h"
 #define DB_SEED_DEFAULT 20240501UL
 
 typedef struct
@@ -83,6 +84,7 @@ db_help (void)
       "\n"
       "Runtime: the full run takes a few minutes on 2 cores.  Exit status:\n"
       "0 done, 1 failure, 2 bad usage.\n");
+  fc_exp_cells_help ("the sweeps marginals, sigma, orders and well");
 }
 
 static void
@@ -110,13 +112,31 @@ db_now (void)
   return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
+/* --merge DIR: the run read back from DIR/cells/study.  */
+static int
+db_merge (const char *dir)
+{
+  fc_cells_study study;
+  db_opts o;
+  fc_exp_read_study (dir, &study);
+  db_parse (study.argc, study.argv, &o);
+  fc_run_options opt = { .seed = o.seed, .out_dir = o.out_dir,
+                         .quick = o.quick, .progress = stderr };
+  fc_module_set_program ("experiments/" DB_NAME);
+  return db_cells_merge (dir, &study, &opt);
+}
+
 int
 main (int argc, char **argv)
 {
   db_opts o;
-  db_parse (argc, argv, &o);
+  fc_cells_opts co;
+  fc_exp_take_cells (&argc, argv, &co);
   gsl_set_error_handler_off ();
-  if (fc_io_mkdir (o.out_dir) != GSL_SUCCESS)
+  if (co.mode == FC_CELLS_MERGE)
+    return db_merge (co.merge_dir);
+  db_parse (argc, argv, &o);
+  if (co.mode != FC_CELLS_LIST && fc_io_mkdir (o.out_dir) != GSL_SUCCESS)
     {
       fprintf (stderr, DB_NAME ": %s: cannot create the directory: %s\n", o.out_dir,
                strerror (errno));
@@ -126,10 +146,9 @@ main (int argc, char **argv)
                          .progress = stderr };
   fc_module_set_program ("experiments/" DB_NAME);
   double t0 = db_now ();
-  printf ("# " DB_NAME " --seed %lu%s: Doob h-transform sweeps (N §Doob's h-transform)\n",
-          o.seed, o.quick ? " --quick" : "");
-  printf ("%-10s %-22s %s\n", "# study", "case", "figures");
-  fflush (stdout);
+  if (co.mode != FC_CELLS_ALL)
+    return db_cells_run (&opt, &co, argc, argv);
+  db_summary_header (&opt, stdout);
   int status = db_sweep_gauss (&opt, stdout);
   fprintf (stderr, DB_NAME ": Gaussian sweeps %s (%.1f s)\n",
            status ? gsl_strerror (status) : "done", db_now () - t0);

@@ -139,7 +139,7 @@ db_marginal_rows (FILE *out, const fc_run_options *opt, const db_marginal_band *
     }
 }
 
-static int
+int
 db_sweep_marginals (const fc_run_options *opt, FILE *summary)
 {
   db_marginal_band b = db_marginal_band_of_sweep ();
@@ -178,7 +178,7 @@ db_sigma_rows (FILE *out, size_t n, size_t steps, const double *sig,
              sig[k] * c[1].sd_half);
 }
 
-static int
+int
 db_sweep_sigma (const fc_run_options *opt, FILE *summary)
 {
   const db_sweep_sizes *sz = FC_SIZES (db_sweep_plan, opt);
@@ -229,7 +229,7 @@ db_order_rows (FILE *out, size_t n, size_t fine, const fc_doob_order_table *tab)
     }
 }
 
-static int
+int
 db_sweep_orders (const fc_run_options *opt, FILE *summary)
 {
   const db_sweep_sizes *sz = FC_SIZES (db_sweep_plan, opt);

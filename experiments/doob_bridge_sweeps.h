@@ -22,4 +22,26 @@ db_sweep_gauss (const fc_run_options *opt, FILE *summary);
 int
 db_sweep_well (const fc_run_options *opt, FILE *summary);
 
+/* The three parts of db_sweep_gauss, each a cell of a sharded run
+   (doob_bridge_cells.c, issue 16).  */
+int
+db_sweep_marginals (const fc_run_options *opt, FILE *summary);
+int
+db_sweep_sigma (const fc_run_options *opt, FILE *summary);
+int
+db_sweep_orders (const fc_run_options *opt, FILE *summary);
+
+/* doob_bridge_cells.c: the summary's two header lines; --list-cells,
+   --cells I/N, --cell ID of the run OPT under CO; --merge DIR of STUDY
+   (freed here) read with OPT.  The exit status.  */
+#include "fc_cells.h"
+void
+db_summary_header (const fc_run_options *opt, FILE *summary);
+int
+db_cells_run (const fc_run_options *opt, const fc_cells_opts *co, int argc,
+              char **argv);
+int
+db_cells_merge (const char *dir, fc_cells_study *study,
+                const fc_run_options *opt);
+
 #endif /* DOOB_BRIDGE_SWEEPS_H */

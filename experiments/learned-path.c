@@ -67,6 +67,7 @@
 #define LP_NAME "learned-path"
 #define FC_EXP_NAME LP_NAME
 #include "exp_args.h"
+#include "exp_cells.h"
 #define LP_SEED_DEFAULT 20240501UL
 #define LP_MARGINALS_MAX 16
 
@@ -163,6 +164,7 @@ lp_help (void)
       "differ, --from = --to or out of range, fewer than 2 marginals): one\n"
       "message on stderr, nothing on stdout.  The numbers depend only on\n"
       "the seed, not on the number of threads.\n");
+  fc_exp_cells_help ("of the cost study, path0 .. path3 and block_schedule");
 }
 
 static void
@@ -451,9 +453,10 @@ lp_run_problem (const lp_opts *o)
 /* ---------------------------------------------------------- study mode */
 
 static int
-lp_run_study (const lp_opts *o)
+lp_run_study (const lp_opts *o, const fc_cells_opts *co, int argc,
+              char **argv)
 {
-  if (fc_io_mkdir (o->out_dir) != 0)
+  if (co->mode != FC_CELLS_LIST && fc_io_mkdir (o->out_dir) != 0)
     {
       fprintf (stderr, LP_NAME ": --out: cannot create directory '%s': %s\n",
                o->out_dir, strerror (errno));
@@ -462,6 +465,8 @@ lp_run_study (const lp_opts *o)
   fc_run_options ro = { .seed = o->seed, .out_dir = o->out_dir,
                         .quick = o->quick, .progress = stderr };
   fc_module_set_program ("experiments/" LP_NAME);
+  if (co->mode != FC_CELLS_ALL)
+    return lp_cells_run (&ro, co, argc, argv);
   int status = lp_cost_study (&ro, stdout);
   if (status != GSL_SUCCESS)
     {
@@ -472,11 +477,33 @@ lp_run_study (const lp_opts *o)
   return EXIT_SUCCESS;
 }
 
+/* --merge DIR: the study read back from DIR/cells/study.  */
+static int
+lp_merge (const char *dir)
+{
+  fc_cells_study study;
+  lp_opts o;
+  fc_exp_read_study (dir, &study);
+  lp_parse (study.argc, study.argv, &o);
+  if (o.problem)
+    fc_exp_cells_error ("--merge: DIR/cells/study is not a cost study");
+  fc_run_options ro = { .seed = o.seed, .out_dir = o.out_dir,
+                        .quick = o.quick, .progress = stderr };
+  fc_module_set_program ("experiments/" LP_NAME);
+  return lp_cells_merge (dir, &study, &ro);
+}
+
 int
 main (int argc, char **argv)
 {
   lp_opts o;
-  lp_parse (argc, argv, &o);
+  fc_cells_opts co;
+  fc_exp_take_cells (&argc, argv, &co);
   gsl_set_error_handler_off ();
-  return o.problem ? lp_run_problem (&o) : lp_run_study (&o);
+  if (co.mode == FC_CELLS_MERGE)
+    return lp_merge (co.merge_dir);
+  lp_parse (argc, argv, &o);
+  if (o.problem && co.mode != FC_CELLS_ALL)
+    fc_exp_cells_error ("--marginals: a single problem has no cells");
+  return o.problem ? lp_run_problem (&o) : lp_run_study (&o, &co, argc, argv);
 }

@@ -45,8 +45,8 @@ lp_study_sizes_for (int quick)
 #define LP_SUMMARY_HEAD "%-14s %14s %14s %14s %10s %8s %10s %10s\n"
 #define LP_SUMMARY_ROW "%-14s %14.8g %14.8g %14.8g %10.4f %8.2f "
 
-static void
-lp_summary_header (FILE *summary)
+void
+lp_study_summary_header (FILE *summary)
 {
   fprintf (summary, "# cost_se, diff_se: Monte Carlo standard errors of "
            "learned_cost and of learned - straight (paired); '-' for exact "
@@ -69,26 +69,59 @@ lp_summary_row (FILE *summary, const char *name, double straight,
     fprintf (summary, "%10s %10s\n", "-", "-");
 }
 
-/* Every path problem under PLAN into PATHS, a summary row each.  */
+int
+lp_study_path (const fc_run_options *opt, size_t id, fc_barycentric_path *r,
+               FILE *summary)
+{
+  lp_study_sizes sz = lp_study_sizes_for (opt->quick);
+  int status = fc_barycentric_path_learn (opt, id, sz.paths, r);
+  if (status)
+    return status;
+  double gap = fc_barycentric_gap_closed (r);
+  lp_summary_row (summary, r->name, r->straight, r->learned, r->bound, gap,
+                  r->seconds, r->mc ? r->err_learned : GSL_NAN,
+                  r->mc ? r->diff_err : GSL_NAN);
+  fc_module_progress (opt, "cost study %s: C_straight %.6g C_learned "
+                      "%.6g bound %.6g gap closed %.3f (%.1f s)", r->name,
+                      r->straight, r->learned, r->bound, gap, r->seconds);
+  return GSL_SUCCESS;
+}
+
+/* Every path problem into PATHS, a summary row each.  */
 static int
-lp_study_paths (const fc_run_options *opt, const fc_barycentric_plan *plan,
-                fc_barycentric_path *paths, FILE *summary)
+lp_study_paths (const fc_run_options *opt, fc_barycentric_path *paths,
+                FILE *summary)
 {
   int status = GSL_SUCCESS;
   for (size_t id = 0; status == GSL_SUCCESS && id < FC_BARYCENTRIC_N_PATH_PROBLEMS; id++)
-    {
-      const fc_barycentric_path *r = &paths[id];
-      status = fc_barycentric_path_learn (opt, id, plan, &paths[id]);
-      if (status)
-        break;
-      double gap = fc_barycentric_gap_closed (r);
-      lp_summary_row (summary, r->name, r->straight, r->learned, r->bound, gap,
-                      r->seconds, r->mc ? r->err_learned : GSL_NAN,
-                      r->mc ? r->diff_err : GSL_NAN);
-      fc_module_progress (opt, "cost study %s: C_straight %.6g C_learned "
-                          "%.6g bound %.6g gap closed %.3f (%.1f s)", r->name,
-                          r->straight, r->learned, r->bound, gap, r->seconds);
-    }
+    status = lp_study_path (opt, id, &paths[id], summary);
+  return status;
+}
+
+/* The summary row and progress line of schedule S.  */
+static void
+lp_study_schedule_row (const fc_run_options *opt,
+                       const fc_barycentric_schedule *s, FILE *summary)
+{
+  double gap = s->diagonal > s->bound
+                   ? (s->diagonal - s->learned) / (s->diagonal - s->bound)
+                   : GSL_NAN;
+  lp_summary_row (summary, "two_block", s->diagonal, s->learned, s->bound,
+                  gap, s->seconds, GSL_NAN, GSL_NAN);
+  fc_module_progress (opt, "block schedule: diagonal %.6g learned %.6g W2^2 "
+                      "%.6g gap closed %.3f (%.1f s)", s->diagonal, s->learned,
+                      s->bound, gap, s->seconds);
+}
+
+int
+lp_study_schedule_learn (const fc_run_options *opt, fc_barycentric_schedule *s,
+                         FILE *summary)
+{
+  lp_study_sizes sz = lp_study_sizes_for (opt->quick);
+  int status = fc_barycentric_schedule_learn (1, sz.block_modes,
+                                              sz.block_iter, s);
+  if (status == GSL_SUCCESS)
+    lp_study_schedule_row (opt, s, summary);
   return status;
 }
 
@@ -105,14 +138,7 @@ lp_study_schedule (const fc_run_options *opt, const lp_study_sizes *sz,
     status = fc_barycentric_write_block_schedule (opt, &s);
   if (status)
     return status;
-  double gap = s.diagonal > s.bound
-                   ? (s.diagonal - s.learned) / (s.diagonal - s.bound)
-                   : GSL_NAN;
-  lp_summary_row (summary, "two_block", s.diagonal, s.learned, s.bound, gap,
-                  s.seconds, GSL_NAN, GSL_NAN);
-  fc_module_progress (opt, "block schedule: diagonal %.6g learned %.6g W2^2 "
-                      "%.6g gap closed %.3f (%.1f s)", s.diagonal, s.learned,
-                      s.bound, gap, s.seconds);
+  lp_study_schedule_row (opt, &s, summary);
   return GSL_SUCCESS;
 }
 
@@ -123,8 +149,8 @@ lp_cost_study (const fc_run_options *opt, FILE *summary)
     GSL_ERROR ("no output directory or summary", GSL_EINVAL);
   lp_study_sizes sz = lp_study_sizes_for (opt->quick);
   fc_barycentric_path paths[FC_BARYCENTRIC_N_PATH_PROBLEMS] = { { 0 } };
-  lp_summary_header (summary);
-  int status = lp_study_paths (opt, sz.paths, paths, summary);
+  lp_study_summary_header (summary);
+  int status = lp_study_paths (opt, paths, summary);
   if (status == GSL_SUCCESS)
     status = fc_barycentric_write_path_cost (opt, paths);
   if (status == GSL_SUCCESS)

@@ -61,6 +61,8 @@
 #include "fc_io.h"
 #include "fc_rng.h"
 #include "posterior_gmm.h"
+#define FC_EXP_NAME PG_NAME
+#include "exp_cells.h"
 
 const pg_method pg_methods[PG_N_METHODS] = {
   { FC_GUIDE_EXACT_SPLIT, NAN },   { FC_GUIDE_RECONSTRUCTION, 0.0 },
@@ -87,7 +89,7 @@ pg_now (void)
 
 /* The data file being written, removed when the run fails, so that a
    failed run leaves no output.  */
-static fc_datafile *pg_open_file;
+fc_datafile *pg_open_file;
 
 void
 pg_fail (const char *what)
@@ -129,7 +131,7 @@ pg_at_noise (const pg_score *s, const pg_score *noise, const pg_opts *o)
   return s->status == PG_OK && fabs (s->mean - noise->mean) <= band;
 }
 
-static void
+void
 pg_table_header (const pg_opts *o)
 {
   printf ("# G6 posterior sampling: R = %zu seeds, N = %zu samples, RK4 "
@@ -147,8 +149,9 @@ pg_table_header (const pg_opts *o)
 }
 
 static void
-pg_table_row (const pg_config *c, const char *method, double gamma,
-              const pg_score *s, const pg_score *noise, const char *flag)
+pg_table_row (FILE *table, const pg_config *c, const char *method,
+              double gamma, const pg_score *s, const pg_score *noise,
+              const char *flag)
 {
   char g[32], k[32], err[32], mean[32], sd[32], ratio[32];
   snprintf (g, sizeof g, gsl_isnan (gamma) ? "-" : "%.3g", gamma);
@@ -167,8 +170,9 @@ pg_table_row (const pg_config *c, const char *method, double gamma,
       snprintf (sd, sizeof sd, "%.2g", s->sd);
       snprintf (ratio, sizeof ratio, "%.3g", s->mean / noise->mean);
     }
-  printf ("%-6s %3zu %2zu %7.3g %-15s %5s %4s %9s %10s %9s %8s %5s %8.2f\n",
-          pg_prior_names[c->prior_kind], c->d, c->m, c->sigma_y, method, g,
+  fprintf (table,
+           "%-6s %3zu %2zu %7.3g %-15s %5s %4s %9s %10s %9s %8s %5s %8.2f\n",
+           pg_prior_names[c->prior_kind], c->d, c->m, c->sigma_y, method, g,
           k, err, mean, sd, ratio, flag, s->seconds);
 }
 
@@ -189,9 +193,9 @@ pg_data_row (FILE *out, const pg_config *c, const pg_opts *o,
 }
 
 /* Run configuration C: the noise level, then every method; print its table
-   rows and write its data rows to OUT.  */
-static void
-pg_run_config (const pg_config *c, const pg_opts *o, FILE *out)
+   rows on TABLE and write its data rows to OUT.  */
+void
+pg_run_config (const pg_config *c, const pg_opts *o, FILE *table, FILE *out)
 {
   unsigned long pseed = fc_rng_stream_seed (o->seed, PG_TAG_PROJ);
   pg_score noise = { 0 };
@@ -200,13 +204,13 @@ pg_run_config (const pg_config *c, const pg_opts *o, FILE *out)
     {
       pg_score s = pg_score_method (c, o, &pg_methods[k], exact, &noise,
                                     pseed);
-      pg_table_row (c, fc_guide_method_name (pg_methods[k].method),
+      pg_table_row (table, c, fc_guide_method_name (pg_methods[k].method),
                     pg_methods[k].gamma, &s, &noise,
                     pg_at_noise (&s, &noise, o) ? "yes" : "no");
       pg_data_row (out, c, o, &pg_methods[k], &s, &noise);
     }
-  pg_table_row (c, "(noise)", GSL_NAN, &noise, &noise, "-");
-  fflush (stdout);
+  pg_table_row (table, c, "(noise)", GSL_NAN, &noise, &noise, "-");
+  fflush (table);
   free (exact);
 }
 
@@ -230,7 +234,7 @@ pg_command_line (int argc, char **argv)
 
 /* Open DIR/posterior-gmm.dat (through a temporary) and write the design
    into its header.  */
-static fc_datafile *
+fc_datafile *
 pg_open_data (const pg_opts *o, int argc, char **argv)
 {
   char path[4096];
@@ -284,7 +288,7 @@ pg_run_all (const pg_opts *o, FILE *out)
           double tc = pg_now ();
           pg_config_init (&c, (pg_prior) p, o->dims[id], o->rows[id],
                           o->sigmas[is], o->seed);
-          pg_run_config (&c, o, out);
+          pg_run_config (&c, o, stdout, out);
           fprintf (stderr,
                    PG_NAME ": [%zu/%zu] %s d=%zu m=%zu sigma_y=%g: %.1f s "
                            "(elapsed %.1f s)\n",
@@ -299,8 +303,14 @@ int
 main (int argc, char **argv)
 {
   pg_opts o;
-  pg_parse (argc, argv, &o);
+  fc_cells_opts co;
+  fc_exp_take_cells (&argc, argv, &co);
   gsl_set_error_handler_off ();
+  if (co.mode == FC_CELLS_MERGE)
+    return pg_merge (co.merge_dir);
+  pg_parse (argc, argv, &o);
+  if (co.mode != FC_CELLS_ALL)
+    return pg_run_cells (&o, &co, argc, argv);
   pg_open_file = pg_open_data (&o, argc, argv);
   pg_table_header (&o);
   pg_run_all (&o, fc_datafile_stream (pg_open_file));

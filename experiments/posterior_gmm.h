@@ -145,4 +145,26 @@ pg_score_method (const pg_config *c, const pg_opts *o, const pg_method *m,
                  const double *exact, const pg_score *noise,
                  unsigned long pseed);
 
+/* Cells (issue 16): posterior-gmm.c's table, configuration and data file
+   for posterior_gmm_cells.c, where a cell is one configuration (prior, d,
+   m, sigma_y), id "grid-d8-m4-sy0.1".  */
+#include <stdio.h>
+#include "fc_cells.h"
+#include "fc_io.h"
+extern fc_datafile *pg_open_file; /* removed by pg_fail */
+void
+pg_table_header (const pg_opts *o);
+void
+pg_run_config (const pg_config *c, const pg_opts *o, FILE *table, FILE *out);
+fc_datafile *
+pg_open_data (const pg_opts *o, int argc, char **argv);
+/* --list-cells, --cells I/N, --cell ID under CO; the exit status.  */
+int
+pg_run_cells (const pg_opts *o, const fc_cells_opts *co, int argc,
+              char **argv);
+/* --merge DIR: the table, DIR/posterior-gmm.dat from the cells; the exit
+   status.  */
+int
+pg_merge (const char *dir);
+
 #endif /* PG_POSTERIOR_GMM_H */

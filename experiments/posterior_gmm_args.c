@@ -12,6 +12,7 @@
 #include "posterior_gmm.h"
 #define FC_EXP_NAME PG_NAME
 #include "exp_args.h"
+#include "exp_cells.h"
 
 /* Sizes of the full study and of --quick: the dimensions used by default
    (a prefix of 2, 8, 80), seeds R, samples N and the initial steps K.  */
@@ -80,6 +81,7 @@ pg_help (void)
       "atomically.  The numbers depend only on the seed, not on the number\n"
       "of threads (OMP_NUM_THREADS).  Exit status: 0 done, 1 failure,\n"
       "2 bad usage.\n");
+  fc_exp_cells_help ("one per configuration, e.g. grid-d8-m2-sy0.1");
 }
 
 /* A whole string as a finite double > 0.  */

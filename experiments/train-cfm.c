@@ -37,6 +37,7 @@
 
 #define FC_EXP_NAME TC_NAME
 #include "exp_args.h"
+#include "exp_cells.h"
 
 void
 tc_print_summary (FILE *out, const tc_opts *o, const tc_law *source,
@@ -140,12 +141,22 @@ int
 main (int argc, char **argv)
 {
   tc_opts o;
-  tc_parse (argc, argv, &o);
+  fc_cells_opts co;
+  fc_exp_take_cells (&argc, argv, &co);
   gsl_set_error_handler_off ();
+  if (co.mode == FC_CELLS_MERGE)
+    return tc_table_merge (co.merge_dir) == GSL_SUCCESS ? EXIT_SUCCESS
+                                                        : EXIT_FAILURE;
+  tc_parse (argc, argv, &o);
+  if (co.mode != FC_CELLS_ALL && !o.table)
+    fc_exp_cells_error ("--list-cells, --cells, --cell: only with --table");
 #ifdef _OPENMP
   if (o.threads > 0)
     omp_set_num_threads ((int) o.threads);
 #endif
+  if (o.table && co.mode != FC_CELLS_ALL)
+    return tc_table_cells (&o, &co, argc, argv) == GSL_SUCCESS ? EXIT_SUCCESS
+                                                               : EXIT_FAILURE;
   if (o.table)
     return tc_table (&o) == GSL_SUCCESS ? EXIT_SUCCESS : EXIT_FAILURE;
   return tc_single (&o);

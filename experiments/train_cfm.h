@@ -171,6 +171,14 @@ int tc_run (const tc_opts *o, const tc_law *source, const tc_law *target,
 /* --------------------------------------------------------------- table */
 int tc_table (const tc_opts *o);
 
+/* The cells of --table (issue 16; fc_cells.h): --list-cells, --cells I/N,
+   --cell ID under CO (one cell per problem, method and seed), and
+   --merge DIR.  GSL status.  */
+#include "fc_cells.h"
+int tc_table_cells (const tc_opts *o, const fc_cells_opts *co, int argc,
+                    char **argv);
+int tc_table_merge (const char *dir);
+
 /* The one-line summary of a run on OUT.  */
 void tc_print_summary (FILE *out, const tc_opts *o, const tc_law *source,
                        const tc_law *target, const tc_result *r);

@@ -14,6 +14,7 @@
 
 #define FC_EXP_NAME TC_NAME
 #include "exp_args.h"
+#include "exp_cells.h"
 
 static void
 tc_help (void)
@@ -84,6 +85,8 @@ tc_help (void)
       "  the source points and the target points that NPE divides by)\n"
       "Exit status: 0 done, 1 a computation or file failed, 2 bad usage or\n"
       "input (the option or FILE:LINE named on stderr, nothing on stdout).\n");
+  fc_exp_cells_help ("with --table, one per problem, method and seed, e.g.\n"
+                     "N_to_moons-otcfm-k3");
 }
 
 /* ARG, the value of OPT, as a finite double >= 0.  */

@@ -31,6 +31,8 @@
 
 #include "fc_io.h"
 #include "train_cfm.h"
+#define FC_EXP_NAME TC_NAME
+#include "exp_cells.h"
 
 typedef struct
 {
@@ -175,47 +177,65 @@ tc_text_header (FILE *s, const tc_opts *o)
            "NPE adaptive", "floor", "s/step", "published W2, NPE");
 }
 
-/* All seeds of one cell: the per-seed figures into V (TC_F_COUNT, k).  */
+/* Seed K of the pair (P, M) of the sweep: its figures into F
+   (TC_F_COUNT) and its row of cfm-runs.tsv on RUNS; CTX is the source of
+   the numbers (tc_seed_train: training now; a merge: the cell's files).  */
+typedef int tc_seed_fn (const tc_opts *o, size_t p, tc_method m, size_t k,
+                        FILE *runs, double *f, void *ctx);
+
 static int
-tc_cell (const tc_opts *o, size_t p, tc_method m, FILE *runs, double *v)
+tc_seed_train (const tc_opts *o, size_t p, tc_method m, size_t k, FILE *runs,
+               double *f, void *ctx)
 {
+  (void) ctx;
   tc_law source, target;
   tc_law_load ("--table", tc_problems[p].source, &source);
   tc_law_load ("--table", tc_problems[p].target, &target);
+  tc_opts run = *o;
+  run.method = m;
+  run.seed = o->seed + k;
+  run.progress = 0;
+  tc_result r;
+  int status = tc_run (&run, &source, &target, &r, NULL);
+  tc_law_free (&source);
+  tc_law_free (&target);
+  if (status != GSL_SUCCESS)
+    return status;
+  tc_figures (&r, f);
+  fprintf (runs, "%s\t%s\t%lu\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g"
+           "\t%.6g\t%.6g\t%.4g\t%.4g\t%.6g\n", tc_problems[p].label,
+           tc_method_names[m], run.seed, r.w2_euler, r.npe_euler,
+           r.w2_adaptive, r.npe_adaptive, r.w2_floor, r.w2sq_ot,
+           r.energy_euler,
+           r.energy_adaptive, r.train_seconds, r.seconds_per_step,
+           r.final_loss);
+  fprintf (stderr, TC_NAME ": %s %s seed %lu: W2 %.4g NPE %.4g "
+           "(%.1f s training)\n", tc_problems[p].label,
+           tc_method_names[m], run.seed, r.w2_euler, r.npe_euler,
+           r.train_seconds);
+  return GSL_SUCCESS;
+}
+
+/* All seeds of the pair (P, M) from SEED: the per-seed figures into V
+   (TC_F_COUNT, k).  */
+static int
+tc_cell (const tc_opts *o, size_t p, tc_method m, FILE *runs, double *v,
+         tc_seed_fn *seed, void *ctx)
+{
   int status = GSL_SUCCESS;
   for (size_t k = 0; k < o->seeds && status == GSL_SUCCESS; k++)
     {
-      tc_opts run = *o;
-      run.method = m;
-      run.seed = o->seed + k;
-      run.progress = 0;
-      tc_result r;
-      status = tc_run (&run, &source, &target, &r, NULL);
-      if (status != GSL_SUCCESS)
-        break;
       double f[TC_F_COUNT];
-      tc_figures (&r, f);
-      for (int j = 0; j < TC_F_COUNT; j++)
+      status = seed (o, p, m, k, runs, f, ctx);
+      for (int j = 0; j < TC_F_COUNT && status == GSL_SUCCESS; j++)
         v[j * o->seeds + k] = f[j];
-      fprintf (runs, "%s\t%s\t%lu\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g"
-               "\t%.6g\t%.6g\t%.4g\t%.4g\t%.6g\n", tc_problems[p].label,
-               tc_method_names[m], run.seed, r.w2_euler, r.npe_euler,
-               r.w2_adaptive, r.npe_adaptive, r.w2_floor, r.w2sq_ot,
-               r.energy_euler,
-               r.energy_adaptive, r.train_seconds, r.seconds_per_step,
-               r.final_loss);
-      fprintf (stderr, TC_NAME ": %s %s seed %lu: W2 %.4g NPE %.4g "
-               "(%.1f s training)\n", tc_problems[p].label,
-               tc_method_names[m], run.seed, r.w2_euler, r.npe_euler,
-               r.train_seconds);
     }
-  tc_law_free (&source);
-  tc_law_free (&target);
   return status;
 }
 
-int
-tc_table (const tc_opts *o)
+/* The sweep's files and table with the numbers of SEED (CTX).  */
+static int
+tc_table_from (const tc_opts *o, tc_seed_fn *seed, void *ctx)
 {
   if (fc_io_mkdir (o->out_dir) != 0)
     {
@@ -237,7 +257,7 @@ tc_table (const tc_opts *o)
         if (!tc_cell_applies (p, (tc_method) m) || !(o->problems >> p & 1u))
           continue;
         status = tc_cell (o, p, (tc_method) m, fc_datafile_stream (fl.runs),
-                          v);
+                          v, seed, ctx);
         if (status != GSL_SUCCESS)
           break;
         tc_tsv_row (fc_datafile_stream (fl.tsv), p, m, o->seeds, v);
@@ -258,4 +278,140 @@ tc_table (const tc_opts *o)
   int c1 = fc_datafile_commit (fl.runs), c2 = fc_datafile_commit (fl.tsv),
       c3 = fc_datafile_commit (fl.txt);
   return c1 || c2 || c3 ? GSL_EFAILED : GSL_SUCCESS;
+}
+
+int
+tc_table (const tc_opts *o)
+{
+  return tc_table_from (o, tc_seed_train, NULL);
+}
+
+/* ------------------------------------------------------------ cells */
+
+/* The cells of the sweep O (issue 16): one per problem, method and seed,
+   in the sweep's order, id "N_to_8gaussians-icfm-k0".  */
+static void
+tc_cells (const tc_opts *o, fc_cell_list *cells)
+{
+  for (size_t p = 0; p < TC_N_PROBLEMS; p++)
+    for (int m = 0; m < TC_METHOD_COUNT; m++)
+      for (size_t k = 0; k < o->seeds; k++)
+        {
+          if (!tc_cell_applies (p, (tc_method) m) || !(o->problems >> p & 1u))
+            continue;
+          char label[64];
+          const char *arrow = strstr (tc_problems[p].label, "->");
+          snprintf (label, sizeof label, "%.*s_to_%s",
+                    (int) (arrow - tc_problems[p].label),
+                    tc_problems[p].label, arrow + 2);
+          if (fc_cell_list_add (cells, "%s-%s-k%zu", label,
+                                tc_method_names[m], k) != 0)
+            fc_exp_cells_error ("out of memory");
+        }
+}
+
+/* The merge's source of the numbers: the cells of a sharded run.  */
+typedef struct
+{
+  const char *dir;
+  fc_cell_list cells;
+  size_t next; /* the cells are read in the order of the sweep */
+} tc_merge_ctx;
+
+static int
+tc_seed_read (const tc_opts *o, size_t p, tc_method m, size_t k, FILE *runs,
+              double *f, void *ctx)
+{
+  (void) o, (void) p, (void) m, (void) k;
+  tc_merge_ctx *g = ctx;
+  char err[FC_CELLS_ERR];
+  const char *id = g->cells.id[g->next++];
+  char *fig = fc_cell_read (g->dir, id, "figures.txt", NULL, err);
+  int status = fig != NULL && fc_cell_cat (runs, g->dir, id, "runs.tsv", err)
+                                  == 0 ? GSL_SUCCESS : GSL_EFAILED;
+  char *q = fig;
+  for (int j = 0; j < TC_F_COUNT && status == GSL_SUCCESS; j++)
+    {
+      char *end;
+      f[j] = strtod (q, &end);
+      status = end == q ? GSL_EFAILED : GSL_SUCCESS;
+      q = end;
+    }
+  if (status != GSL_SUCCESS)
+    fprintf (stderr, TC_NAME ": --merge: cell %s: %s\n", id,
+             fig == NULL ? err : "not a cell of a table");
+  free (fig);
+  return status;
+}
+
+int
+tc_table_merge (const char *dir)
+{
+  fc_cells_study study;
+  fc_exp_read_study (dir, &study);
+  tc_opts o;
+  tc_parse (study.argc, study.argv, &o);
+  tc_merge_ctx g = { dir, { 0, 0, NULL }, 0 };
+  tc_cells (&o, &g.cells);
+  int same = o.table && fc_cell_list_equal (&g.cells, &study.cells);
+  if (!same)
+    fc_exp_cells_error ("--merge: DIR/cells/study is not this table");
+  o.out_dir = dir;
+  int status = tc_table_from (&o, tc_seed_read, &g);
+  fc_cell_list_free (&g.cells);
+  fc_cells_study_free (&study);
+  return status;
+}
+
+/* Seed K of (P, M) as cell ID under o->out_dir.  */
+static int
+tc_cell_run (const tc_opts *o, size_t p, tc_method m, size_t k,
+             const char *id)
+{
+  char err[FC_CELLS_ERR];
+  fc_cell_dir dir;
+  if (fc_cell_begin (&dir, o->out_dir, id, err) != 0)
+    {
+      fprintf (stderr, TC_NAME ": %s\n", err);
+      return GSL_EFAILED;
+    }
+  FILE *runs = fc_exp_cell_file (dir.tmp, "runs.tsv");
+  FILE *fig = fc_exp_cell_file (dir.tmp, "figures.txt");
+  double f[TC_F_COUNT];
+  int status = tc_seed_train (o, p, m, k, runs, f, NULL);
+  for (int j = 0; j < TC_F_COUNT && status == GSL_SUCCESS; j++)
+    fprintf (fig, "%a\n", f[j]);
+  int bad = ferror (runs) | ferror (fig);
+  bad |= fclose (runs) | fclose (fig);
+  if (status == GSL_SUCCESS && !bad && fc_cell_commit (&dir, err) == 0)
+    return GSL_SUCCESS;
+  fc_cell_abort (&dir);
+  fprintf (stderr, TC_NAME ": cell %s: %s\n", id,
+           status != GSL_SUCCESS ? gsl_strerror (status)
+           : bad                 ? "cannot write a cell file"
+                                 : err);
+  return GSL_EFAILED;
+}
+
+int
+tc_table_cells (const tc_opts *o, const fc_cells_opts *co, int argc,
+                char **argv)
+{
+  fc_cell_list cells = { 0, 0, NULL };
+  tc_cells (o, &cells);
+  fc_exp_cells_start (co, &cells, o->out_dir, argc, argv);
+  int status = GSL_SUCCESS;
+  size_t i = 0;
+  for (size_t p = 0; p < TC_N_PROBLEMS; p++)
+    for (int m = 0; m < TC_METHOD_COUNT; m++)
+      for (size_t k = 0; k < o->seeds; k++)
+        {
+          if (!tc_cell_applies (p, (tc_method) m) || !(o->problems >> p & 1u))
+            continue;
+          if (status == GSL_SUCCESS && fc_cells_runs (co, &cells, i))
+            status = tc_cell_run (o, p, (tc_method) m, k, cells.id[i]);
+          i++;
+        }
+  fc_cell_list_free (&cells);
+  return status;
 }

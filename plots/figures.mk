@@ -48,3 +48,23 @@ figures/%.pdf: $(srcdir)/plots/%.gp $(srcdir)/plots/common.gp results/.stamp
 
 figures-clean:
 	-rm -rf figures results
+
+# `make figures-sweep [SWEEP_JOBS=N]` (issue 16): the same figures and
+# verdicts as `make figures`, its main job split into cells that
+# experiments/run-sweep runs as N processes (default 2, one OpenMP thread
+# each unless OMP_NUM_THREADS says otherwise) and merges into the bytes of
+# the one-process run.  The claims' and the controls' runs are two studies:
+# each gets its own results/cells, removed after its merge.
+SWEEP_JOBS = 2
+.PHONY: figures-sweep
+figures-sweep: flowcheck$(EXEEXT)
+	$(AM_V_at)$(MKDIR_P) results && rm -rf results/cells
+	$(AM_V_GEN)OMP_NUM_THREADS=$${OMP_NUM_THREADS-1} $(SHELL) \
+	  $(srcdir)/experiments/run-sweep -j $(SWEEP_JOBS) \
+	  ./flowcheck$(EXEEXT) run --out results
+	$(AM_V_at)rm -rf results/cells
+	$(AM_V_GEN)OMP_NUM_THREADS=$${OMP_NUM_THREADS-1} $(SHELL) \
+	  $(srcdir)/experiments/run-sweep -j $(SWEEP_JOBS) \
+	  ./flowcheck$(EXEEXT) run --controls --out results
+	$(AM_V_at)rm -rf results/cells && touch results/.stamp
+	$(AM_V_at)$(MAKE) $(AM_MAKEFLAGS) figures

@@ -24,32 +24,7 @@
 
 #include "cli.h"
 #include "fc_io.h"
-
-typedef struct
-{
-  fc_run_options opt;
-  int tsv;
-  int quiet;
-  int controls;  /* --controls: run the controls, not the claims */
-  char *command; /* the command line, for the header of verdicts.tsv */
-} fc_cli_run_args;
-
-/* One measured row: a claim (LABEL its module) or a control (LABEL its
-   name), with the verdict it must come out with.  */
-typedef struct
-{
-  fc_verdict v;
-  fc_verdict_kind expected;
-  const char *label;
-} fc_cli_result;
-
-/* The outcome of a run, for the summary and the exit status.  */
-typedef struct
-{
-  size_t n_run;
-  size_t n_expected;
-  int write_failed; /* figure data or the TSV file could not be written */
-} fc_cli_run_tally;
+#include "run.h"
 
 void
 fc_cli_run_usage (FILE *out)
@@ -98,6 +73,22 @@ fc_cli_run_usage (FILE *out)
          "  --quiet     no progress lines and no summary on stderr\n"
          "  -h, --help  print this help and exit\n"
          "\n"
+         "A run with --out DIR writes DIR/INCOMPLETE first and removes it\n"
+         "last: a directory that still has it was interrupted or failed.\n"
+         "\n"
+         "Cells (a run split into processes; experiments/run-sweep drives them):\n"
+         "  --list-cells  print the cells of the run, one id a line: with\n"
+         "                --out, a module selected whole is one cell (its\n"
+         "                figure data needs all its claims), else a claim\n"
+         "  --cells I/N   run shard I of N (the cells whose 0-based index k\n"
+         "                has k mod N = I - 1), writing DIR/cells/ID/ per cell\n"
+         "                under --out DIR (required)\n"
+         "  --cell ID     run the one cell ID, the same way\n"
+         "  --merge DIR   write DIR's outputs from its cells, byte for byte\n"
+         "                those of the run in one process (the summary's wall\n"
+         "                time aside); the run is read from DIR/cells/study;\n"
+         "                a missing cell is named, nothing written, exit 2\n"
+         "\n"
          "Progress lines ([MODULE CLAIM] ...) go to stderr, results to stdout.\n"
          "\n"
          "Modules:", out);
@@ -108,6 +99,8 @@ fc_cli_run_usage (FILE *out)
          "  flowcheck run --seed 7 --out results continuity\n"
          "  flowcheck run --tsv --quiet C2 C3 > verdicts.tsv\n"
          "  flowcheck run --controls --quick C3 doob\n"
+         "  flowcheck run --quick --out r --cells 1/2  (and 2/2, then:)\n"
+         "  flowcheck run --merge r\n"
          "\n"
          "Exit status: 0 every verdict as expected (of the claims, or of their\n"
          "controls with --controls); 1 some verdict differs, a check failed to\n"
@@ -117,7 +110,7 @@ fc_cli_run_usage (FILE *out)
 }
 
 /* "flowcheck ARGV..." joined by blanks; NULL on no memory.  */
-static char *
+char *
 fc_cli_command_line (int argc, char **argv)
 {
   size_t len = sizeof "flowcheck";
@@ -170,7 +163,7 @@ fc_cli_run_option (void *args, int c)
 
 /* Parse the options into ARGS; FC_CLI_PARSED (the names of claims and
    modules then start at optind), or the exit status to return now.  */
-static int
+int
 fc_cli_run_parse (int argc, char **argv, fc_cli_run_args *args)
 {
   static const struct option longopts[] = {
@@ -189,21 +182,6 @@ fc_cli_run_parse (int argc, char **argv, fc_cli_run_args *args)
   args->opt.progress = args->quiet ? NULL : stderr;
   return status;
 }
-
-/* One row of the run: a claim, or one of its controls, of module M, with
-   its place in the output.  The rows are measured in parallel, one per
-   thread (the checks share no state: each draws from its own streams of
-   the seed, so its numbers do not depend on which thread ran it or when),
-   and printed in catalog order as they complete.  */
-typedef struct
-{
-  size_t m;                  /* index in fc_modules[] */
-  const fc_claim *claim;
-  const fc_control *control; /* NULL: the claim itself */
-  int first_of_module;       /* the module's header goes before this row */
-  int status;                /* the check's GSL status */
-  int done;
-} fc_cli_run_job;
 
 /* Measure JOB into R with OPT (whose figures field is the module's figure
    record or NULL); progress and failures on stderr, nothing on stdout.  */
@@ -279,6 +257,14 @@ fc_cli_run_figures (const fc_cli_run_args *args, const fc_module *module,
     }
 }
 
+int
+fc_cli_run_writes_figures (const fc_cli_run_args *args,
+                           const fc_cli_selection *sel, size_t m)
+{
+  return sel->module[m] && args->opt.out_dir != NULL && !args->controls
+         && fc_modules[m]->write_figures != NULL;
+}
+
 /* The figure record of module M when this run writes its figures: the
    module is run whole, with --out, not for its controls.  */
 static void *
@@ -286,8 +272,7 @@ fc_cli_run_record (const fc_cli_run_args *args, const fc_cli_selection *sel,
                    size_t m, fc_cli_run_tally *tally)
 {
   const fc_module *module = fc_modules[m];
-  if (!sel->module[m] || args->opt.out_dir == NULL || args->controls
-      || module->write_figures == NULL)
+  if (!fc_cli_run_writes_figures (args, sel, m))
     return NULL;
   void *record = fc_module_figures_alloc (module);
   if (record == NULL)
@@ -300,7 +285,7 @@ fc_cli_run_record (const fc_cli_run_args *args, const fc_cli_selection *sel,
 
 /* The rows of the selection SEL in catalog order into JOBS (room for every
    row); their number.  */
-static size_t
+size_t
 fc_cli_run_jobs (const fc_cli_run_args *args, const fc_cli_selection *sel,
                  fc_cli_run_job *jobs)
 {
@@ -349,7 +334,9 @@ fc_cli_run_rows (const fc_cli_run_args *args, void *const *records,
   for (long j = 0; j < n; j++)
     {
       fc_run_options opt = args->opt;
-      opt.figures = records[jobs[j].m];
+      /* A sharded run keeps a record per cell (fc_cli_run_cells_write).  */
+      opt.figures = records[fc_cells_sharded (&args->cells) ? jobs[j].cell
+                                                             : jobs[j].m];
       fc_cli_run_measure (&opt, &jobs[j], &results[j]);
 #pragma omp critical(fc_cli_run_output)
       {
@@ -378,7 +365,7 @@ fc_cli_run_finish (const fc_cli_run_args *args, const fc_cli_selection *sel,
     }
   for (size_t m = 0; m < sel->n_modules; m++)
     {
-      if (records[m] == NULL)
+      if (records == NULL || records[m] == NULL)
         continue;
       int all_ran = 1;
       for (size_t j = 0; j < n_jobs; j++)
@@ -397,7 +384,7 @@ fc_cli_run_finish (const fc_cli_run_args *args, const fc_cli_selection *sel,
 
 /* The header of the TSV table: the second column names the module of a
    claim, or the control.  */
-static void
+void
 fc_cli_run_tsv_header (const fc_cli_run_args *args, FILE *out)
 {
   fprintf (out,
@@ -406,16 +393,33 @@ fc_cli_run_tsv_header (const fc_cli_run_args *args, FILE *out)
            args->controls ? "control" : "module");
 }
 
+/* The TSV rows of RESULTS (a fc_cli_run_rowset).  */
+typedef struct
+{
+  const fc_cli_result *results;
+  size_t n;
+} fc_cli_run_rowset;
+
+static void
+fc_cli_run_tsv_rows (FILE *out, const void *ctx)
+{
+  const fc_cli_run_rowset *r = ctx;
+  for (size_t i = 0; i < r->n; i++)
+    fc_verdict_print_tsv_as (out, &r->results[i].v, r->results[i].label,
+                             r->results[i].expected);
+}
+
 /* DIR/verdicts.tsv (DIR/controls.tsv with --controls), atomically: the
    --tsv table under the data-file header (ARCHITECTURE.md "Contracts":
    data files).  */
-static int
-fc_cli_run_write_tsv (const fc_cli_run_args *args,
-                      const fc_cli_result *results, size_t n)
+int
+fc_cli_run_write_tsv (const fc_cli_run_args *args, const char *dir,
+                      void (*rows) (FILE *out, const void *ctx),
+                      const void *ctx)
 {
   char path[4096];
   const char *name = args->controls ? "controls.tsv" : "verdicts.tsv";
-  if (fc_io_path (path, sizeof path, args->opt.out_dir, name) != 0)
+  if (fc_io_path (path, sizeof path, dir, name) != 0)
     {
       fc_cli_error ("run", "--out: directory name too long");
       return -1;
@@ -435,9 +439,7 @@ fc_cli_run_write_tsv (const fc_cli_run_args *args,
   fprintf (out, "# seed: %lu  quick: %s\n", args->opt.seed,
            args->opt.quick ? "yes" : "no");
   fc_cli_run_tsv_header (args, out);
-  for (size_t i = 0; i < n; i++)
-    fc_verdict_print_tsv_as (out, &results[i].v, results[i].label,
-                             results[i].expected);
+  rows (out, ctx);
   if (fc_datafile_commit (f) != GSL_SUCCESS)
     {
       fc_cli_error ("run", "%s: cannot write: %s", path, strerror (errno));
@@ -446,7 +448,7 @@ fc_cli_run_write_tsv (const fc_cli_run_args *args,
   return 0;
 }
 
-static void
+void
 fc_cli_run_summary (const fc_cli_run_args *args, const fc_cli_run_tally *t,
                     double seconds)
 {
@@ -462,7 +464,7 @@ fc_cli_run_summary (const fc_cli_run_args *args, const fc_cli_run_tally *t,
 }
 
 /* Rows the selection makes: one per claim, or one per control.  */
-static size_t
+size_t
 fc_cli_run_count (const fc_cli_run_args *args, const fc_cli_selection *sel)
 {
   if (!args->controls)
@@ -475,54 +477,176 @@ fc_cli_run_count (const fc_cli_run_args *args, const fc_cli_selection *sel)
   return n;
 }
 
-/* Run the selection; returns the exit status.  */
+/* Keep of the N_JOBS rows JOBS those of the cells this process runs
+   (--cells, --cell), each module's header before its first kept row;
+   their number.  */
+static size_t
+fc_cli_run_shard (const fc_cli_run_args *args, const fc_cell_list *cells,
+                  fc_cli_run_job *jobs, size_t n_jobs)
+{
+  size_t n = 0;
+  for (size_t j = 0; j < n_jobs; j++)
+    if (fc_cells_runs (&args->cells, cells, jobs[j].cell))
+      {
+        jobs[n] = jobs[j];
+        jobs[n].first_of_module = n == 0 || jobs[n - 1].m != jobs[n].m;
+        n++;
+      }
+  return n;
+}
+
+/* The figure records: one per module (RECORDS[m]) in a whole run, one per
+   cell (RECORDS[cell]) in a sharded one, where each cell writes the data
+   its own claims measured.  */
+static void
+fc_cli_run_records (const fc_cli_run_args *args, const fc_cli_selection *sel,
+                    const fc_cli_run_job *jobs, size_t n_jobs,
+                    void **records, fc_cli_run_tally *tally)
+{
+  if (!fc_cells_sharded (&args->cells))
+    {
+      for (size_t m = 0; m < sel->n_modules; m++)
+        records[m] = fc_cli_run_record (args, sel, m, tally);
+      return;
+    }
+  for (size_t j = 0; j < n_jobs; j++)
+    if (records[jobs[j].cell] == NULL)
+      records[jobs[j].cell] = fc_cli_run_record (args, sel, jobs[j].m, tally);
+}
+
+static void
+fc_cli_run_records_free (const fc_cli_run_args *args,
+                         const fc_cli_selection *sel,
+                         const fc_cli_run_job *jobs, size_t n_jobs,
+                         void **records)
+{
+  if (!fc_cells_sharded (&args->cells))
+    {
+      for (size_t m = 0; m < sel->n_modules; m++)
+        fc_module_figures_free (fc_modules[m], records[m]);
+      return;
+    }
+  for (size_t j = 0; j < n_jobs; j++)
+    {
+      fc_module_figures_free (fc_modules[jobs[j].m], records[jobs[j].cell]);
+      records[jobs[j].cell] = NULL;
+    }
+}
+
+/* Measure the N_JOBS rows JOBS into RESULTS and write what the run writes;
+   returns the exit status.  */
 static int
-fc_cli_run_selection (const fc_cli_run_args *args, const fc_cli_selection *sel)
+fc_cli_run_measure_all (const fc_cli_run_args *args,
+                        const fc_cli_selection *sel, const fc_cell_list *cells,
+                        fc_cli_run_job *jobs, size_t n_jobs,
+                        fc_cli_result *results)
 {
   fc_cli_run_tally tally = { 0, 0, 0 };
-  size_t n_rows = fc_cli_run_count (args, sel);
-  /* +1: calloc (0) may return NULL.  */
-  fc_cli_result *results = calloc (n_rows + 1, sizeof *results);
-  fc_cli_run_job *jobs = calloc (n_rows + 1, sizeof *jobs);
-  void **records = calloc (sel->n_modules + 1, sizeof *records);
-  if (results == NULL || jobs == NULL || records == NULL)
+  int sharded = fc_cells_sharded (&args->cells);
+  size_t n_records = sharded ? cells->n : sel->n_modules;
+  void **records = calloc (n_records + 1, sizeof *records);
+  if (records == NULL)
     {
-      free (results);
-      free (jobs);
-      free (records);
       fc_cli_error ("run", "out of memory");
       return FC_CLI_EXIT_MISMATCH;
     }
   double t0 = fc_cli_now ();
   if (args->tsv)
     fc_cli_run_tsv_header (args, stdout);
-  for (size_t m = 0; m < sel->n_modules; m++)
-    records[m] = fc_cli_run_record (args, sel, m, &tally);
-  size_t n_jobs = fc_cli_run_jobs (args, sel, jobs);
+  fc_cli_run_records (args, sel, jobs, n_jobs, records, &tally);
   fc_cli_run_rows (args, records, jobs, n_jobs, results);
-  fc_cli_run_finish (args, sel, records, jobs, results, n_jobs, &tally);
-  for (size_t m = 0; m < sel->n_modules; m++)
-    fc_module_figures_free (fc_modules[m], records[m]);
-  fc_cli_run_summary (args, &tally, fc_cli_now () - t0);
-  if (args->opt.out_dir != NULL
-      && fc_cli_run_write_tsv (args, results, tally.n_run) != 0)
-    tally.write_failed = 1;
+  fc_cli_run_finish (args, sel, sharded ? NULL : records, jobs, results,
+                     n_jobs, &tally);
+  if (sharded)
+    fc_cli_run_cells_write (args, cells, records, jobs, results, n_jobs,
+                            &tally);
+  fc_cli_run_records_free (args, sel, jobs, n_jobs, records);
   free (records);
-  free (jobs);
-  free (results);
+  fc_cli_run_summary (args, &tally, fc_cli_now () - t0);
+  fc_cli_run_rowset rows = { results, tally.n_run };
+  if (args->opt.out_dir != NULL && !sharded
+      && fc_cli_run_write_tsv (args, args->opt.out_dir, fc_cli_run_tsv_rows,
+                               &rows) != 0)
+    tally.write_failed = 1;
+  /* Complete: the marker goes last (a shard leaves it to the merge).  */
+  if (args->opt.out_dir != NULL && !sharded && !tally.write_failed
+      && fc_cells_mark_complete (args->opt.out_dir) != 0)
+    tally.write_failed = 1;
   int ok = tally.n_expected == tally.n_run && !tally.write_failed;
   return ok ? FC_CLI_EXIT_OK : FC_CLI_EXIT_MISMATCH;
 }
 
-/* Create the --out directory, if any; 0, or FC_CLI_EXIT_USAGE after a
-   message.  */
+/* Write DIR/cells/study for a sharded run, then run its cells; the exit
+   status.  */
 static int
-fc_cli_run_mkdir (const fc_cli_run_args *args)
+fc_cli_run_sharded (const fc_cli_run_args *args, const fc_cli_selection *sel,
+                    const fc_cell_list *cells, fc_cli_run_job *jobs,
+                    size_t n_jobs, fc_cli_result *results)
 {
-  if (args->opt.out_dir == NULL || fc_io_mkdir (args->opt.out_dir) == 0)
+  char err[FC_CELLS_ERR];
+  if (fc_cells_write_study (args->opt.out_dir, args->argc, args->argv, cells,
+                            err)
+      != 0)
+    {
+      fc_cli_error ("run", "%s", err);
+      return FC_CLI_EXIT_USAGE;
+    }
+  n_jobs = fc_cli_run_shard (args, cells, jobs, n_jobs);
+  return fc_cli_run_measure_all (args, sel, cells, jobs, n_jobs, results);
+}
+
+/* Run the selection (or list its cells); returns the exit status.  */
+static int
+fc_cli_run_selection (const fc_cli_run_args *args, const fc_cli_selection *sel)
+{
+  size_t n_rows = fc_cli_run_count (args, sel);
+  /* +1: calloc (0) may return NULL.  */
+  fc_cli_result *results = calloc (n_rows + 1, sizeof *results);
+  fc_cli_run_job *jobs = calloc (n_rows + 1, sizeof *jobs);
+  fc_cell_list cells = { 0, 0, NULL };
+  int status = FC_CLI_EXIT_MISMATCH;
+  size_t n_jobs = jobs != NULL ? fc_cli_run_jobs (args, sel, jobs) : 0;
+  char err[FC_CELLS_ERR];
+  if (results == NULL || jobs == NULL
+      || fc_cli_run_cells (args, sel, jobs, n_jobs, &cells) != 0)
+    fc_cli_error ("run", "out of memory");
+  else if (fc_cells_check (&args->cells, &cells, err) != 0)
+    {
+      fc_cli_error ("run", "%s", err);
+      status = FC_CLI_EXIT_USAGE;
+    }
+  else if (args->cells.mode == FC_CELLS_LIST)
+    status = fc_cell_list_print (stdout, &cells) == 0 ? FC_CLI_EXIT_OK
+                                                      : FC_CLI_EXIT_MISMATCH;
+  else if ((status = fc_cli_run_mkdir (args, args->opt.out_dir)) != 0)
+    ;
+  else if (fc_cells_sharded (&args->cells))
+    status = fc_cli_run_sharded (args, sel, &cells, jobs, n_jobs, results);
+  else
+    status = fc_cli_run_measure_all (args, sel, &cells, jobs, n_jobs,
+                                     results);
+  fc_cell_list_free (&cells);
+  free (jobs);
+  free (results);
+  return status;
+}
+
+/* Create the --out directory DIR, if any, and mark it incomplete until the
+   run ends (DIR/INCOMPLETE, fc_cells.h); 0, or FC_CLI_EXIT_USAGE after a
+   message.  */
+int
+fc_cli_run_mkdir (const fc_cli_run_args *args, const char *dir)
+{
+  if (dir == NULL)
     return 0;
-  fc_cli_error ("run", "--out: cannot create directory '%s': %s",
-                args->opt.out_dir, strerror (errno));
+  if (fc_io_mkdir (dir) != 0)
+    fc_cli_error ("run", "--out: cannot create directory '%s': %s", dir,
+                  strerror (errno));
+  else if (fc_cells_mark_incomplete (dir, args->command) != 0)
+    fc_cli_error ("run", "--out: cannot write '%s/INCOMPLETE': %s", dir,
+                  strerror (errno));
+  else
+    return 0;
   return FC_CLI_EXIT_USAGE;
 }
 
@@ -531,7 +655,7 @@ static int
 fc_cli_run_named (const fc_cli_run_args *args, int n, char *const *names)
 {
   fc_cli_selection sel;
-  if (args->command == NULL)
+  if (args->command == NULL || args->argv == NULL)
     {
       fc_cli_error ("run", "out of memory");
       return FC_CLI_EXIT_MISMATCH;
@@ -539,9 +663,7 @@ fc_cli_run_named (const fc_cli_run_args *args, int n, char *const *names)
   int status = fc_cli_select ("run", n, names, &sel);
   if (status != 0)
     return status;
-  status = fc_cli_run_mkdir (args);
-  if (status == 0)
-    status = fc_cli_finish_output ("run", fc_cli_run_selection (args, &sel));
+  status = fc_cli_finish_output ("run", fc_cli_run_selection (args, &sel));
   fc_cli_selection_free (&sel);
   return status;
 }
@@ -553,11 +675,39 @@ fc_cli_run (int argc, char **argv)
 
   memset (&args, 0, sizeof args);
   args.opt.seed = FC_CLI_DEFAULT_SEED;
-  /* Before getopt_long, which permutes ARGV.  */
+  char err[FC_CELLS_ERR];
+  if (fc_cells_take_options (&argc, argv, &args.cells, err) != 0)
+    {
+      fc_cli_error ("run", "%s", err);
+      fc_cli_hint ("run");
+      return FC_CLI_EXIT_USAGE;
+    }
+  if (args.cells.mode == FC_CELLS_MERGE)
+    {
+      if (argc == 1)
+        return fc_cli_run_merge (args.cells.merge_dir);
+      fc_cli_error ("run", "--merge: no other option or name: the study "
+                    "is read from %s/cells/study", args.cells.merge_dir);
+      return FC_CLI_EXIT_USAGE;
+    }
+  /* Before getopt_long, which permutes ARGV: the command line without the
+     cell options, the same in every shard as in the whole run.  */
   args.command = fc_cli_command_line (argc, argv);
+  args.argc = argc;
+  args.argv = calloc (argc + 1, sizeof *args.argv);
+  if (args.argv != NULL)
+    memcpy (args.argv, argv, argc * sizeof *argv);
   int status = fc_cli_run_parse (argc, argv, &args);
+  if (status == FC_CLI_PARSED && fc_cells_sharded (&args.cells)
+      && args.opt.out_dir == NULL)
+    {
+      fc_cli_error ("run", "--cells, --cell: the cells are written under "
+                    "--out DIR, which is missing");
+      status = FC_CLI_EXIT_USAGE;
+    }
   if (status == FC_CLI_PARSED)
     status = fc_cli_run_named (&args, argc - optind, argv + optind);
   free (args.command);
+  free (args.argv);
   return status;
 }
