@@ -19,6 +19,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "fc_npy.h"
+#include "fc_parse.h"
 
 #define FC_NPY_PREAMBLE 10     /* magic (6), version (2), header length (2) */
 #define FC_NPY_ALIGN 64        /* NumPy pads preamble + header to this */
@@ -40,13 +41,15 @@ fc_npy_fail (char *err, size_t errlen, const char *name, const char *fmt,
              ...)
 {
   va_list ap;
-  int k = snprintf (err, errlen, "%s: ", name);
-  if (k >= 0 && (size_t) k < errlen)
+  char raw[1024]; /* escaped into ERR: a header key may hold any byte */
+  int k = snprintf (raw, sizeof raw, "%s: ", name);
+  if (k >= 0 && (size_t) k < sizeof raw)
     {
       va_start (ap, fmt);
-      vsnprintf (err + k, errlen - (size_t) k, fmt, ap);
+      vsnprintf (raw + k, sizeof raw - (size_t) k, fmt, ap);
       va_end (ap);
     }
+  fc_parse_escape (err, errlen, raw);
   return GSL_EINVAL;
 }
 

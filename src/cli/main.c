@@ -31,6 +31,7 @@
 #include <gsl/gsl_version.h>
 
 #include "cli.h"
+#include "fc_parse.h"
 
 typedef struct
 {
@@ -63,6 +64,10 @@ void
 fc_cli_error (const char *cmd, const char *fmt, ...)
 {
   va_list ap;
+  /* Messages echo option values and tokens of the input: bytes that are
+     not printable ASCII are shown as \xNN (fc_parse_escape), never sent
+     raw to the terminal.  */
+  char raw[2048], msg[4 * sizeof raw];
   /* Whatever the subcommand already wrote to stdout goes out first, so the
      two streams interleave in the order things happened.  */
   fflush (stdout);
@@ -71,8 +76,10 @@ fc_cli_error (const char *cmd, const char *fmt, ...)
   else
     fputs ("flowcheck: ", stderr);
   va_start (ap, fmt);
-  vfprintf (stderr, fmt, ap);
+  vsnprintf (raw, sizeof raw, fmt, ap);
   va_end (ap);
+  fc_parse_escape (msg, sizeof msg, raw);
+  fputs (msg, stderr);
   fputc ('\n', stderr);
 }
 
