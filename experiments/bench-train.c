@@ -89,6 +89,7 @@ main (int argc, char **argv)
 {
   size_t steps = 2000, threads = 1;
   unsigned long seed = 20240501UL;
+  fc_exp_refuse_repeats (argc, argv);
   for (int i = 1; i < argc; i++)
     {
       if (strcmp (argv[i], "--help") == 0)

@@ -32,6 +32,9 @@
 #include "fc_io.h"
 #include "train_cfm.h"
 
+#define FC_EXP_NAME TC_NAME
+#include "exp_args.h"
+
 typedef struct
 {
   const char *source, *target, *label;
@@ -217,12 +220,7 @@ tc_cell (const tc_opts *o, size_t p, tc_method m, FILE *runs, double *v)
 int
 tc_table (const tc_opts *o)
 {
-  if (fc_io_mkdir (o->out_dir) != 0)
-    {
-      fprintf (stderr, TC_NAME ": --out: cannot create directory '%s': %s\n",
-               o->out_dir, strerror (errno));
-      exit (2);
-    }
+  fc_exp_out_dir (o->out_dir);
   tc_files fl;
   if (tc_files_open (o, &fl) != GSL_SUCCESS)
     exit (2);

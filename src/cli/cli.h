@@ -56,6 +56,10 @@ enum
   FC_CLI_OPT_OUTPUT
 };
 
+/* Above every getopt value of every command: fc_cli_parse's table of the
+   options seen has this many entries.  */
+#define FC_CLI_OPT_MAX 1024
+
 /* The default seed of every command that draws random numbers ('run',
    'sample'): any fixed value makes runs repeatable; the value itself means
    nothing.  */
@@ -141,8 +145,8 @@ typedef struct
 } fc_cli_parser;
 
 /* Read the options of ARGV (ARGV[0] the command) into ARGS with P: -h or
-   --help prints the usage (exit status 0); an unknown option, a missing
-   or unexpected value, a value P->option refuses or, when the command
+   --help prints the usage (exit status 0); an unknown option, an option
+   given twice, a missing or unexpected value, a value P->option refuses or, when the command
    takes none, an operand, is a usage error.  Returns FC_CLI_PARSED, or
    the exit status to return now.  */
 int
