@@ -88,12 +88,39 @@ fc_so3_vee (const double W[9], double w[3])
   return GSL_SUCCESS;
 }
 
+/* exp (w) for |w| so large that th^2 = |w|^2 overflows (or nearly):
+   through the unit axis k = w/|w|, R = cos th I + (1 - cos th) k k^T +
+   sin th hat(k), with |w| computed after scaling by the largest entry.
+   Any finite w is a rotation vector; the angle modulo 2 pi is what sin
+   and cos make of it.  */
+static void
+fc_so3_exp_huge (const double w[3], double R[9])
+{
+  double s = fmax (fabs (w[0]), fmax (fabs (w[1]), fabs (w[2])));
+  double u[3] = { w[0] / s, w[1] / s, w[2] / s };
+  double n = sqrt (u[0] * u[0] + u[1] * u[1] + u[2] * u[2]), th = s * n;
+  double k[3] = { u[0] / n, u[1] / n, u[2] / n };
+  double c = cos (th), sn = sin (th), b = 1.0 - c;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      R[3 * i + j] = b * k[i] * k[j] + (i == j ? c : 0.0);
+  R[1] -= sn * k[2], R[2] += sn * k[1];
+  R[3] += sn * k[2], R[5] -= sn * k[0];
+  R[6] -= sn * k[1], R[7] += sn * k[0];
+}
+
 int
 fc_so3_exp (const double w[3], double R[9])
 {
   FC_SO3_NULL_CHECK (w);
   FC_SO3_NULL_CHECK (R);
   double th2 = w[0] * w[0] + w[1] * w[1] + w[2] * w[2];
+  /* b w w^T below overflows past th ~ 1e154 (found by tests/fuzz).  */
+  if (!(th2 <= 1e300))
+    {
+      fc_so3_exp_huge (w, R);
+      return GSL_SUCCESS;
+    }
   double th = sqrt (th2);
   double a, b, c; /* sin(th)/th, (1 - cos th)/th^2, cos th */
   if (th < FC_SO3_EXP_SERIES)
