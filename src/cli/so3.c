@@ -236,20 +236,8 @@ fc_cli_so3_parse (int argc, char **argv, fc_cli_so3_args *a)
 static int
 fc_cli_so3_is_rotation (const double R[9], double *orth, double *det)
 {
-  double e = 0;
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++)
-      {
-        double s = -(double) (i == j);
-        for (int k = 0; k < 3; k++)
-          s += R[3 * k + i] * R[3 * k + j];
-        e = GSL_MAX (e, fabs (s));
-      }
-  *orth = e;
-  *det = R[0] * (R[4] * R[8] - R[5] * R[7])
-         - R[1] * (R[3] * R[8] - R[5] * R[6])
-         + R[2] * (R[3] * R[7] - R[4] * R[6]);
-  return e <= FC_CLI_SO3_TOL && fabs (*det - 1) <= FC_CLI_SO3_TOL;
+  fc_so3_rotation_error (R, orth, det);
+  return *orth <= FC_CLI_SO3_TOL && fabs (*det - 1) <= FC_CLI_SO3_TOL;
 }
 
 /* Check every point X (n, q->in) read from lines LINES of NAME: the

@@ -28,19 +28,9 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t n);
 static int
 fuzz_so3_is_rotation (const double R[9])
 {
-  double e = 0;
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++)
-      {
-        double s = -(double) (i == j);
-        for (int k = 0; k < 3; k++)
-          s += R[3 * k + i] * R[3 * k + j];
-        e = fmax (e, fabs (s));
-      }
-  double det = R[0] * (R[4] * R[8] - R[5] * R[7])
-               - R[1] * (R[3] * R[8] - R[5] * R[6])
-               + R[2] * (R[3] * R[7] - R[4] * R[6]);
-  return e <= FUZZ_SO3_TOL && fabs (det - 1) <= FUZZ_SO3_TOL;
+  double orth, det;
+  fc_so3_rotation_error (R, &orth, &det);
+  return orth <= FUZZ_SO3_TOL && fabs (det - 1) <= FUZZ_SO3_TOL;
 }
 
 /* exp (log R) is R to FUZZ_SO3_BACK (R a rotation), every number finite. */
