@@ -17,17 +17,23 @@
 #include <unistd.h>
 
 #include "fc_io.h"
+#include "fc_parse.h"
 
 #ifndef FC_EXP_NAME
 #error "define FC_EXP_NAME (the program's name) before including exp_args.h"
 #endif
 
-/* "PROGRAM: OPT: MSG" and a pointer to --help on stderr; exit status 2.  */
+/* "PROGRAM: OPT: MSG" and a pointer to --help on stderr; exit status 2.
+   OPT and MSG may echo arguments: bytes that are not printable ASCII are
+   shown as \xNN (fc_parse_escape).  */
 static inline void
 fc_exp_usage_error (const char *opt, const char *msg)
 {
+  char o[256], m[1024];
+  fc_parse_escape (o, sizeof o, opt);
+  fc_parse_escape (m, sizeof m, msg);
   fprintf (stderr, FC_EXP_NAME ": %s: %s\nTry '" FC_EXP_NAME " --help'.\n",
-           opt, msg);
+           o, m);
   exit (2);
 }
 
@@ -128,8 +134,11 @@ fc_exp_out_dir (const char *dir)
     }
   if (bad)
     {
-      fprintf (stderr, FC_EXP_NAME ": --out: cannot %s '%s': %s\n", what,
-               dir, strerror (errno));
+      char d[1024];
+      int e = errno;
+      fc_parse_escape (d, sizeof d, dir);
+      fprintf (stderr, FC_EXP_NAME ": --out: cannot %s '%s': %s\n", what, d,
+               strerror (e));
       exit (2);
     }
 }
