@@ -51,6 +51,9 @@
 #include "fc_path_internal.h"
 #include "fc_rng.h"
 
+#define FC_EXP_NAME "bench-oracle"
+#include "exp_args.h"
+
 #define BENCH_SEED 20240607UL
 #define BENCH_T 0.7
 #define LAM_MIN 0.1
@@ -259,27 +262,58 @@ bench_case (size_t d, size_t nk, size_t n, double min_time, double peak,
   return same_threads && same_isa;
 }
 
+static void
+bench_help (void)
+{
+  printf (
+      "Usage: " FC_EXP_NAME " [--quick] [--numpy FILE]\n"
+      "Throughput of the exact path kernel (fc_path_eval: the velocity at\n"
+      "t = 0.7, linear schedule) for d in {2, 16, 64} and K in {8, 25}\n"
+      "full-covariance components, against NumPy and the machine's FP64\n"
+      "peak.\n"
+      "\n"
+      "Table on stdout, one row per (d, K): points per CPU second at 1\n"
+      "thread (the best kernel variant of this CPU, and the AVX2 variant when\n"
+      "that is AVX-512), NumPy's rate and the ratio (with --numpy), GFLOP/s at\n"
+      "3 d^2 K flops per point and their fraction of the peak (a loop of\n"
+      "fused multiply-adds), points per wall second at 2 threads, and whether\n"
+      "the velocities of 1 and 2 threads and of the two variants are bitwise\n"
+      "identical; then '#' lines.  Progress goes to stderr.\n"
+      "\n"
+      "Options:\n"
+      "  --quick       10^4 points timed for 0.05 s of CPU each, instead of\n"
+      "                10^5 points timed for 1 s each\n"
+      "  --numpy FILE  the output of experiments/bench-oracle-numpy.py (rows\n"
+      "                'd K threads points_per_second'), printed beside ours\n"
+      "  --help        this text\n"
+      "\n"
+      "Exit status: 0 done, 1 the velocities are not bitwise identical,\n"
+      "2 bad usage (unknown or repeated option, unreadable --numpy FILE).\n");
+}
+
 int
 main (int argc, char **argv)
 {
   int quick = 0;
   const char *numpy = NULL;
+  fc_exp_refuse_repeats (argc, argv);
   for (int i = 1; i < argc; i++)
-    if (strcmp (argv[i], "--quick") == 0)
-      quick = 1;
-    else if (strcmp (argv[i], "--numpy") == 0 && i + 1 < argc)
-      numpy = argv[++i];
-    else
+    if (strcmp (argv[i], "--help") == 0)
       {
-        fprintf (stderr, "usage: bench-oracle [--quick] [--numpy FILE]\n");
-        return 2;
+        bench_help ();
+        return EXIT_SUCCESS;
       }
+    else if (strcmp (argv[i], "--quick") == 0)
+      quick = 1;
+    else if (fc_exp_is (argv[i], "--numpy"))
+      numpy = fc_exp_value (argc, argv, &i, "--numpy");
+    else
+      fc_exp_usage_error (argv[i], strncmp (argv[i], "--", 2) == 0
+                                       ? "unknown option"
+                                       : "unexpected argument");
   FILE *check = numpy != NULL ? fopen (numpy, "r") : NULL;
   if (numpy != NULL && check == NULL)
-    {
-      fprintf (stderr, "bench-oracle: --numpy %s: cannot open\n", numpy);
-      return 2;
-    }
+    fc_exp_usage_error ("--numpy", "cannot open the file");
   if (check != NULL)
     fclose (check);
   gsl_set_error_handler_off ();

@@ -81,7 +81,16 @@ help (void)
 {
   puts ("Usage: bench-train [--steps N] [--threads T] [--seed S]\n"
         "Seconds per training step of the 3 x 64 SELU network (batch 512,\n"
-        "AdamW), after 20 warm-up steps.");
+        "AdamW), after 20 warm-up steps.\n"
+        "\n"
+        "Options:\n"
+        "  --steps N    timed steps, in [100, 10^7] (default 2000)\n"
+        "  --threads T  OpenMP threads, in [1, 256] (default 1)\n"
+        "  --seed S     seed of the data and the weights (default 20240501)\n"
+        "  --help       this text\n"
+        "\n"
+        "Exit status: 0 done, 1 failure, 2 bad usage (unknown, repeated or\n"
+        "bad option).");
 }
 
 int
@@ -89,6 +98,7 @@ main (int argc, char **argv)
 {
   size_t steps = 2000, threads = 1;
   unsigned long seed = 20240501UL;
+  fc_exp_refuse_repeats (argc, argv);
   for (int i = 1; i < argc; i++)
     {
       if (strcmp (argv[i], "--help") == 0)

@@ -1,7 +1,9 @@
 /* experiments/exp_args.h -- the command-line syntax every experiment
  * program shares: "--name VALUE" or "--name=VALUE", and usage errors that
  * print one message naming the option on stderr and exit with status 2
- * before anything is written to stdout.
+ * before anything is written to stdout.  An option given twice is such an
+ * error (fc_exp_refuse_repeats), and so is an --out directory that cannot
+ * be created (fc_exp_out_dir).
  *
  * Define FC_EXP_NAME (the program's name, a string literal) before
  * including this header.  */
@@ -12,17 +14,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "fc_io.h"
+#include "fc_parse.h"
 
 #ifndef FC_EXP_NAME
 #error "define FC_EXP_NAME (the program's name) before including exp_args.h"
 #endif
 
-/* "PROGRAM: OPT: MSG" and a pointer to --help on stderr; exit status 2.  */
+/* "PROGRAM: OPT: MSG" and a pointer to --help on stderr; exit status 2.
+   OPT and MSG may echo arguments: bytes that are not printable ASCII are
+   shown as \xNN (fc_parse_escape).  */
 static inline void
 fc_exp_usage_error (const char *opt, const char *msg)
 {
+  char o[256], m[1024];
+  fc_parse_escape (o, sizeof o, opt);
+  fc_parse_escape (m, sizeof m, msg);
   fprintf (stderr, FC_EXP_NAME ": %s: %s\nTry '" FC_EXP_NAME " --help'.\n",
-           opt, msg);
+           o, m);
   exit (2);
 }
 
@@ -74,6 +85,62 @@ fc_exp_size_value (int argc, char **argv, int *i, const char *name,
                    size_t lo, size_t hi)
 {
   return fc_exp_size (name, fc_exp_value (argc, argv, i, name), lo, hi);
+}
+
+/* The name of option ARG ("--t" of "--t=0.5"), LEN bytes long.  */
+static inline size_t
+fc_exp_option_len (const char *arg)
+{
+  return strcspn (arg, "=");
+}
+
+/* Refuse an option given twice ("--t 0.5 --t 0.7", "--seed=1 --seed 2"):
+   a second value would silently replace the first.  Every argument that
+   starts with "--" is an option name here (no option's value does);
+   called once, before the options are read.  */
+static inline void
+fc_exp_refuse_repeats (int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      size_t len = fc_exp_option_len (argv[i]);
+      if (strncmp (argv[i], "--", 2) != 0 || len <= 2)
+        continue;
+      for (int j = 1; j < i; j++)
+        if (strncmp (argv[j], "--", 2) == 0
+            && fc_exp_option_len (argv[j]) == len
+            && strncmp (argv[i], argv[j], len) == 0)
+          {
+            char name[64];
+            snprintf (name, sizeof name, "%.*s", (int) len, argv[i]);
+            fc_exp_usage_error (name, "option given more than once");
+          }
+    }
+}
+
+/* Create the directory DIR of --out (and its parents); when it cannot be
+   created or written into, "PROGRAM: --out: cannot create directory
+   'DIR': REASON" and exit status 2, as for any bad option, before any
+   work is done.  */
+static inline void
+fc_exp_out_dir (const char *dir)
+{
+  const char *what = "create directory";
+  int bad = fc_io_mkdir (dir) != 0;
+  if (!bad && access (dir, W_OK | X_OK) != 0)
+    {
+      what = "write in";
+      bad = 1;
+    }
+  if (bad)
+    {
+      char d[1024];
+      int e = errno;
+      fc_parse_escape (d, sizeof d, dir);
+      fprintf (stderr, FC_EXP_NAME ": --out: cannot %s '%s': %s\n", what, d,
+               strerror (e));
+      exit (2);
+    }
 }
 
 /* The largest seed: the random streams take 32 bits (fc_rng.h).  */

@@ -243,6 +243,7 @@ lp_check_modes (const lp_opts *o, int any_problem_opt)
 static void
 lp_parse (int argc, char **argv, lp_opts *o)
 {
+  fc_exp_refuse_repeats (argc, argv);
   memset (o, 0, sizeof *o);
   o->seed = LP_SEED_DEFAULT;
   o->to = 1;
@@ -456,12 +457,8 @@ static int
 lp_run_study (const lp_opts *o, const fc_cells_opts *co, int argc,
               char **argv)
 {
-  if (co->mode != FC_CELLS_LIST && fc_io_mkdir (o->out_dir) != 0)
-    {
-      fprintf (stderr, LP_NAME ": --out: cannot create directory '%s': %s\n",
-               o->out_dir, strerror (errno));
-      return 2;
-    }
+  if (co->mode != FC_CELLS_LIST)
+    fc_exp_out_dir (o->out_dir);
   fc_run_options ro = { .seed = o->seed, .out_dir = o->out_dir,
                         .quick = o->quick, .progress = stderr };
   fc_module_set_program ("experiments/" LP_NAME);

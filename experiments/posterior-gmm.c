@@ -64,6 +64,9 @@
 #define FC_EXP_NAME PG_NAME
 #include "exp_cells.h"
 
+#define FC_EXP_NAME PG_NAME
+#include "exp_args.h"
+
 const pg_method pg_methods[PG_N_METHODS] = {
   { FC_GUIDE_EXACT_SPLIT, NAN },   { FC_GUIDE_RECONSTRUCTION, 0.0 },
   { FC_GUIDE_RECONSTRUCTION, 0.1 }, { FC_GUIDE_RECONSTRUCTION, 0.5 },
@@ -238,21 +241,17 @@ fc_datafile *
 pg_open_data (const pg_opts *o, int argc, char **argv)
 {
   char path[4096];
-  if (fc_io_mkdir (o->out_dir) != GSL_SUCCESS
-      || fc_io_path (path, sizeof path, o->out_dir, PG_FILE) != GSL_SUCCESS)
-    {
-      fprintf (stderr, PG_NAME ": %s: cannot create the directory: %s\n",
-               o->out_dir, strerror (errno));
-      exit (EXIT_FAILURE);
-    }
+  fc_exp_out_dir (o->out_dir);
+  if (fc_io_path (path, sizeof path, o->out_dir, PG_FILE) != GSL_SUCCESS)
+    fc_exp_usage_error ("--out", "directory name too long");
   char *cmd = pg_command_line (argc, argv);
   fc_datafile *f = fc_datafile_open (path, cmd, PG_COLUMNS);
   free (cmd);
   if (f == NULL)
     {
-      fprintf (stderr, PG_NAME ": %s: cannot write: %s\n", path,
+      fprintf (stderr, PG_NAME ": --out: cannot write '%s': %s\n", path,
                strerror (errno));
-      exit (EXIT_FAILURE);
+      exit (2);
     }
   fprintf (fc_datafile_stream (f),
            "# G6 posterior sampling by guided flows (linear schedule, RK4); "

@@ -219,6 +219,7 @@ pg_parse (int argc, char **argv, pg_opts *o)
 {
   static const double sigmas[] = { 0.01, 0.1, 1.0 };
   int dims_given = 0;
+  fc_exp_refuse_repeats (argc, argv);
   memset (o, 0, sizeof *o);
   o->seed = PG_SEED_DEFAULT;
   o->out_dir = "results";

@@ -182,6 +182,7 @@ tc_parse_one (int argc, char **argv, int *i, tc_opts *o)
 void
 tc_parse (int argc, char **argv, tc_opts *o)
 {
+  fc_exp_refuse_repeats (argc, argv);
   memset (o, 0, sizeof *o);
   o->source = "gaussian";
   o->target = "tcfm-8gaussians";

@@ -34,6 +34,9 @@
 #define FC_EXP_NAME TC_NAME
 #include "exp_cells.h"
 
+#define FC_EXP_NAME TC_NAME
+#include "exp_args.h"
+
 typedef struct
 {
   const char *source, *target, *label;
@@ -237,12 +240,7 @@ tc_cell (const tc_opts *o, size_t p, tc_method m, FILE *runs, double *v,
 static int
 tc_table_from (const tc_opts *o, tc_seed_fn *seed, void *ctx)
 {
-  if (fc_io_mkdir (o->out_dir) != 0)
-    {
-      fprintf (stderr, TC_NAME ": --out: cannot create directory '%s': %s\n",
-               o->out_dir, strerror (errno));
-      exit (2);
-    }
+  fc_exp_out_dir (o->out_dir);
   tc_files fl;
   if (tc_files_open (o, &fl) != GSL_SUCCESS)
     exit (2);

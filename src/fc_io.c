@@ -22,6 +22,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "fc_io.h"
+#include "fc_parse.h"
 
 struct fc_datafile
 {
@@ -351,6 +352,7 @@ fc_io_read_points_lines (FILE *in, const char *name, size_t dim, double **x,
   size_t line_cap_rows = 0;
   double *buf = NULL;
   size_t *where = NULL;
+  char raw[1024] = ""; /* the message, escaped into ERR at the end */
   int status = GSL_SUCCESS;
   if (errlen > 0)
     err[0] = '\0';
@@ -364,22 +366,24 @@ fc_io_read_points_lines (FILE *in, const char *name, size_t dim, double **x,
       char *bad = NULL;
       lineno++;
       fc_io_strip_line (line);
+      if (lineno == 1 && fc_parse_has_bom (line))
+        memmove (line, line + 3, strlen (line + 3) + 1);
       if (fc_io_grow (&buf, &cap, np, dim) != 0
           || (lines != NULL && fc_io_grow_lines (&where, &line_cap_rows, np)
                                    != 0))
         {
-          snprintf (err, errlen, "%s:%zu: out of memory", name, lineno);
+          snprintf (raw, sizeof raw, "%s:%zu: out of memory", name, lineno);
           status = GSL_ENOMEM;
           break;
         }
       int e = fc_io_parse_line (line, dim, buf + np * dim, &count, &bad);
       if (e == 1)
-        snprintf (err, errlen, "%s:%zu: not a number: '%s'", name, lineno,
+        snprintf (raw, sizeof raw, "%s:%zu: not a number: '%s'", name, lineno,
                   bad);
       else if (e == 2)
-        snprintf (err, errlen, "%s:%zu: not finite", name, lineno);
+        snprintf (raw, sizeof raw, "%s:%zu: not finite", name, lineno);
       else if (count != 0 && count != dim)
-        snprintf (err, errlen, "%s:%zu: expected %zu numbers, found %zu",
+        snprintf (raw, sizeof raw, "%s:%zu: expected %zu numbers, found %zu",
                   name, lineno, dim, count);
       if (e != 0 || (count != 0 && count != dim))
         {
@@ -393,9 +397,18 @@ fc_io_read_points_lines (FILE *in, const char *name, size_t dim, double **x,
     }
   if (status == GSL_SUCCESS && ferror (in))
     {
-      snprintf (err, errlen, "%s:%zu: read error", name, lineno);
+      /* Nothing read at all (a directory, an unreadable device): no line
+         to name.  */
+      if (lineno == 0)
+        snprintf (raw, sizeof raw, "%s: read error: %s", name,
+                  strerror (errno));
+      else
+        snprintf (raw, sizeof raw, "%s:%zu: read error: %s", name, lineno,
+                  strerror (errno));
       status = GSL_EFAILED;
     }
+  if (status != GSL_SUCCESS)
+    fc_parse_escape (err, errlen, raw);
   free (line);
   if (status != GSL_SUCCESS || np == 0)
     {

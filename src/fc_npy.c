@@ -19,6 +19,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "fc_npy.h"
+#include "fc_parse.h"
 
 #define FC_NPY_PREAMBLE 10     /* magic (6), version (2), header length (2) */
 #define FC_NPY_ALIGN 64        /* NumPy pads preamble + header to this */
@@ -40,13 +41,15 @@ fc_npy_fail (char *err, size_t errlen, const char *name, const char *fmt,
              ...)
 {
   va_list ap;
-  int k = snprintf (err, errlen, "%s: ", name);
-  if (k >= 0 && (size_t) k < errlen)
+  char raw[1024]; /* escaped into ERR: a header key may hold any byte */
+  int k = snprintf (raw, sizeof raw, "%s: ", name);
+  if (k >= 0 && (size_t) k < sizeof raw)
     {
       va_start (ap, fmt);
-      vsnprintf (err + k, errlen - (size_t) k, fmt, ap);
+      vsnprintf (raw + k, sizeof raw - (size_t) k, fmt, ap);
       va_end (ap);
     }
+  fc_parse_escape (err, errlen, raw);
   return GSL_EINVAL;
 }
 
@@ -278,25 +281,50 @@ fc_npy_check_shape (const fc_npy_header *h, const char *name, size_t dim,
   return 0;
 }
 
+/* Up to COUNT values of IN into the new array *V (NULL when none), the
+   number read into *GOT.  The array grows as the values arrive, doubling:
+   a header may promise far more values than the file holds (a shape of
+   10^17 rows, found by tests/fuzz), and the memory must follow the data,
+   not the promise.  GSL_ENOMEM when memory runs out, else 0.  */
+static int
+fc_npy_read_grow (FILE *in, size_t count, double **v, size_t *got)
+{
+  size_t cap = 0;
+  *v = NULL;
+  *got = 0;
+  while (*got == cap && cap < count)
+    {
+      size_t want = cap == 0 ? 4096 : 2 * cap;
+      want = want < count ? want : count;
+      double *nv = realloc (*v, want * sizeof **v);
+      if (nv == NULL)
+        return GSL_ENOMEM;
+      *v = nv;
+      cap = want;
+      *got += fread (*v + *got, sizeof **v, cap - *got, in);
+    }
+  return 0;
+}
+
 /* Read the N*DIM values into a new array *X and check that they end the
    file and are finite.  */
 static int
 fc_npy_read_values (FILE *in, const char *name, size_t n, size_t dim,
                     double **x, char *err, size_t errlen)
 {
-  size_t count = n * dim;
+  size_t count = n * dim, got;
+  double *v;
   *x = NULL;
   if (count == 0)
     return fgetc (in) == EOF ? 0 : fc_npy_fail (err, errlen, name,
                                                 "trailing data after the "
                                                 "array");
-  double *v = malloc (count * sizeof *v);
-  if (v == NULL)
+  if (fc_npy_read_grow (in, count, &v, &got) != 0)
     {
+      free (v);
       fc_npy_fail (err, errlen, name, "out of memory for %zu values", count);
       return GSL_ENOMEM;
     }
-  size_t got = fread (v, sizeof *v, count, in);
   int status = 0;
   if (got != count)
     status = fc_npy_fail (err, errlen, name, "truncated: %zu values of "

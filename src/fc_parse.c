@@ -10,24 +10,82 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fc_parse.h"
 
 #define FC_PARSE_SPACE " \t\r\v\f"
 
+void
+fc_parse_escape (char *dst, size_t len, const char *src)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t k = 0;
+  if (len == 0)
+    return;
+  for (; *src != '\0'; src++)
+    {
+      unsigned char c = (unsigned char) *src;
+      int plain = c >= 0x20 && c < 0x7f;
+      if (k + (plain ? 1 : 4) >= len)
+        break;
+      if (plain)
+        dst[k++] = (char) c;
+      else
+        {
+          dst[k++] = '\\';
+          dst[k++] = 'x';
+          dst[k++] = hex[c >> 4];
+          dst[k++] = hex[c & 15];
+        }
+    }
+  dst[k] = '\0';
+}
+
+int
+fc_parse_has_bom (const char *s)
+{
+  return (unsigned char) s[0] == 0xef && (unsigned char) s[1] == 0xbb
+         && (unsigned char) s[2] == 0xbf;
+}
+
+/* The message is formatted, then escaped into the caller's buffer: the
+   escaped form can be up to four times longer, so it is formatted into a
+   buffer of a quarter of that size at most (the name and tokens echoed are
+   cut rather than the escapes).  */
 int
 fc_parse_fail (fc_parse_ctx *ctx, const char *fmt, ...)
 {
+  char raw[1024];
   if (ctx->err == NULL || ctx->errlen == 0)
     return -1;
-  int len = snprintf (ctx->err, ctx->errlen, "%s:%zu: ", ctx->name,
+  int len = snprintf (raw, sizeof raw, "%s:%zu: ", ctx->name,
                       ctx->line > 0 ? ctx->line : 1);
-  if (len >= 0 && (size_t) len < ctx->errlen)
+  if (len >= 0 && (size_t) len < sizeof raw)
     {
       va_list ap;
       va_start (ap, fmt);
-      vsnprintf (ctx->err + len, ctx->errlen - (size_t) len, fmt, ap);
+      vsnprintf (raw + len, sizeof raw - (size_t) len, fmt, ap);
       va_end (ap);
+    }
+  fc_parse_escape (ctx->err, ctx->errlen, raw);
+  return -1;
+}
+
+/* "NAME:LINE: read error: REASON" for the error ERRNUM; without a line
+   when nothing was read (a directory, an unreadable device), since no
+   line of the input is at fault.  */
+static int
+fc_parse_read_error (fc_parse_ctx *ctx, int errnum)
+{
+  char raw[1024];
+  if (ctx->line > 0)
+    return fc_parse_fail (ctx, "read error: %s", strerror (errnum));
+  if (ctx->err != NULL && ctx->errlen > 0)
+    {
+      snprintf (raw, sizeof raw, "%s: read error: %s", ctx->name,
+                strerror (errnum));
+      fc_parse_escape (ctx->err, ctx->errlen, raw);
     }
   return -1;
 }
@@ -105,13 +163,15 @@ fc_parse_next (fc_parse_ctx *ctx, fc_parse_reader *r, FILE *in)
         break;
       ctx->line++;
       r->buf[strcspn (r->buf, "#")] = '\0';
+      if (ctx->line == 1 && fc_parse_has_bom (r->buf))
+        memmove (r->buf, r->buf + 3, strlen (r->buf + 3) + 1);
       if (fc_parse_split (r))
         return fc_parse_fail (ctx, "out of memory");
       if (r->ntok > 0)
         return 1;
     }
   if (ferror (in))
-    return fc_parse_fail (ctx, "read error: %s", strerror (errno));
+    return fc_parse_read_error (ctx, errno);
   return 0;
 }
 
@@ -135,12 +195,26 @@ fc_parse_ctx_init (fc_parse_ctx *ctx, const char *name, char *err,
     err[0] = '\0';
 }
 
+/* A directory is refused here: fopen opens one for reading on Linux, and
+   the first read would fail with a message about a line.  */
 FILE *
 fc_parse_open (const char *path, char *err, size_t errlen)
 {
+  char raw[1024];
+  struct stat st;
   FILE *in = fopen (path, "r");
+  if (in != NULL && fstat (fileno (in), &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      fclose (in);
+      in = NULL;
+      errno = EISDIR;
+    }
   if (in == NULL && err != NULL && errlen > 0)
-    snprintf (err, errlen, "%s: cannot open: %s", path, strerror (errno));
+    {
+      snprintf (raw, sizeof raw, "%s: cannot open: %s", path,
+                strerror (errno));
+      fc_parse_escape (err, errlen, raw);
+    }
   return in;
 }
 

@@ -30,7 +30,22 @@ typedef struct
   size_t ntok, tokcap;
 } fc_parse_reader;
 
-/* Write "NAME:LINE: message" (LINE at least 1) into CTX's buffer; -1.  */
+/* SRC copied into DST (LEN bytes, always NUL-terminated when LEN > 0,
+   cut short at a whole character) with every byte that is not printable
+   ASCII (controls, DEL, bytes >= 0x80) written as \xNN, so that a message
+   echoing a token of a binary or hostile file shows what is there and
+   never sends raw bytes (terminal escapes) to the user.  */
+void
+fc_parse_escape (char *dst, size_t len, const char *src);
+
+/* 1 when the LEN bytes at S start with the UTF-8 byte order mark EF BB BF,
+   which editors on Windows put at the start of a text file: the readers
+   skip it at the start of the first line.  */
+int
+fc_parse_has_bom (const char *s);
+
+/* Write "NAME:LINE: message" (LINE at least 1) into CTX's buffer, escaped
+   (fc_parse_escape); -1.  */
 int
 fc_parse_fail (fc_parse_ctx *ctx, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
@@ -49,7 +64,8 @@ fc_parse_open (const char *path, char *err, size_t errlen);
 /* Read lines of IN until one holds a statement, counting them in
    CTX->line; split it into R->tok[0 .. R->ntok).  Returns 1 for a
    statement, 0 at end of file, -1 on a read error or no memory (message
-   written).  */
+   written).  A UTF-8 byte order mark at the start of the first line is
+   skipped.  */
 int
 fc_parse_next (fc_parse_ctx *ctx, fc_parse_reader *r, FILE *in);
 

@@ -88,12 +88,65 @@ fc_so3_vee (const double W[9], double w[3])
   return GSL_SUCCESS;
 }
 
+/* R = c I + b v v^T + a hat(v): Rodrigues' formula, for v = w with the
+   coefficients of the angle th = |w|, or for the unit axis v = w/|w|.  */
+static void
+fc_so3_rodrigues (const double v[3], double a, double b, double c,
+                  double R[9])
+{
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      R[3 * i + j] = b * v[i] * v[j] + (i == j ? c : 0.0);
+  R[1] -= a * v[2], R[2] += a * v[1];
+  R[3] += a * v[2], R[5] -= a * v[0];
+  R[6] -= a * v[1], R[7] += a * v[0];
+}
+
+/* exp (w) for |w| so large that th^2 = |w|^2 overflows (or nearly):
+   through the unit axis k = w/|w|, R = cos th I + (1 - cos th) k k^T +
+   sin th hat(k), with |w| computed after scaling by the largest entry.
+   Any finite w is a rotation vector; the angle modulo 2 pi is what sin
+   and cos make of it.  */
+static void
+fc_so3_exp_huge (const double w[3], double R[9])
+{
+  double s = fmax (fabs (w[0]), fmax (fabs (w[1]), fabs (w[2])));
+  double u[3] = { w[0] / s, w[1] / s, w[2] / s };
+  double n = sqrt (u[0] * u[0] + u[1] * u[1] + u[2] * u[2]), th = s * n;
+  double k[3] = { u[0] / n, u[1] / n, u[2] / n };
+  fc_so3_rodrigues (k, sin (th), 1.0 - cos (th), cos (th), R);
+}
+
+void
+fc_so3_rotation_error (const double R[9], double *orth, double *det)
+{
+  double e = 0;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      {
+        double s = -(double) (i == j);
+        for (int k = 0; k < 3; k++)
+          s += R[3 * k + i] * R[3 * k + j];
+        e = fmax (e, fabs (s));
+      }
+  *orth = e;
+  *det = R[0] * (R[4] * R[8] - R[5] * R[7])
+         - R[1] * (R[3] * R[8] - R[5] * R[6])
+         + R[2] * (R[3] * R[7] - R[4] * R[6]);
+}
+
 int
 fc_so3_exp (const double w[3], double R[9])
 {
   FC_SO3_NULL_CHECK (w);
   FC_SO3_NULL_CHECK (R);
   double th2 = w[0] * w[0] + w[1] * w[1] + w[2] * w[2];
+  /* b w w^T below overflows past th ~ 1e154 (found by tests/fuzz).  */
+  if (!(th2 <= 1e300))
+    {
+      fc_so3_exp_huge (w, R);
+      return GSL_SUCCESS;
+    }
   double th = sqrt (th2);
   double a, b, c; /* sin(th)/th, (1 - cos th)/th^2, cos th */
   if (th < FC_SO3_EXP_SERIES)
@@ -111,12 +164,7 @@ fc_so3_exp (const double w[3], double R[9])
       c = cos (th);
     }
   /* hat(w)^2 = w w^T - th^2 I, so R = cos(th) I + b w w^T + a hat(w).  */
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++)
-      R[3 * i + j] = b * w[i] * w[j] + (i == j ? c : 0.0);
-  R[1] -= a * w[2], R[2] += a * w[1];
-  R[3] += a * w[2], R[5] -= a * w[0];
-  R[6] -= a * w[1], R[7] += a * w[0];
+  fc_so3_rodrigues (w, a, b, c, R);
   return GSL_SUCCESS;
 }
 

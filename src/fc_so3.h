@@ -34,6 +34,12 @@ fc_so3_hat (const double w[3], double W[9]);
 int
 fc_so3_vee (const double W[9], double w[3]);
 
+/* How far the 9 numbers R (row by row) are from a rotation: *ORTH the
+   largest |(R^T R - I)_ij|, *DET the determinant (the input check of
+   flowcheck so3 and of its fuzzer).  */
+void
+fc_so3_rotation_error (const double R[9], double *orth, double *det);
+
 /* R = exp (hat (w)) by Rodrigues' formula; sin(th)/th and (1 - cos th)/th^2
    by their Taylor series below th = 1e-2 (see fc_so3.c).  */
 int

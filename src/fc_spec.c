@@ -20,6 +20,7 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,26 @@ fc_spec_positive (fc_spec_parser *p, char **tok, size_t n)
   return 0;
 }
 
+/* Every variance (diagonal entry) of S (D, D) must be at least DBL_MIN:
+   a subnormal variance v has a precision 1/v that overflows a double, so
+   at t = 1 the score, velocity and divergence overflow at every point but
+   the mean.  Such a spec cannot be evaluated and is refused here rather
+   than at the first point.  (Means may be anything finite: whether a
+   quantity is representable then depends on the point, and eval names the
+   point.)  */
+static int
+fc_spec_normal_variances (fc_spec_parser *p, const char *kw, size_t d,
+                          const double *s)
+{
+  for (size_t i = 0; i < d; i++)
+    if (s[i * d + i] > 0.0 && s[i * d + i] < DBL_MIN)
+      return fc_spec_fail (p, "'%s': variance %.17g (entry %zu) is below "
+                           "%.17g, the smallest normal double: its inverse "
+                           "overflows, so the quantities at t = 1 cannot be "
+                           "evaluated", kw, s[i * d + i], i + 1, DBL_MIN);
+  return 0;
+}
+
 /* Report the most asymmetric pair of entries of S (D, D).  */
 static int
 fc_spec_asymmetric (fc_spec_parser *p, size_t d, const double *s)
@@ -222,6 +243,8 @@ fc_spec_covariance (fc_spec_parser *p, char **tok, size_t ntok)
       s[i * d + j] = n == d * d ? p->num[i * d + j]
                      : i != j   ? 0.0
                                 : p->num[n == 1 ? 0 : i];
+  if (fc_spec_normal_variances (p, tok[0], d, s))
+    return -1;
   if (!fc_gmm_cov_is_symmetric (d, s))
     return fc_spec_asymmetric (p, d, s);
   if (!fc_gmm_cov_is_pd (d, s))

@@ -15,7 +15,8 @@
  * Parsing is strict: every error is reported as "FILE:LINE: message" (unknown
  * keyword, wrong count of numbers, trailing garbage, non-finite number,
  * weight <= 0, a second 'dim', a component without mean or covariance,
- * asymmetric or not positive-definite covariance, no component at all).
+ * asymmetric or not positive-definite covariance, a variance below DBL_MIN
+ * (subnormal: its inverse overflows), no component at all).
  *
  * Built-in data sets (all 2-D, documented in the README):
  *   8gaussians    8 isotropic components on a circle

@@ -56,6 +56,10 @@ enum
   FC_CLI_OPT_OUTPUT
 };
 
+/* Above every getopt value of every command: fc_cli_parse's table of the
+   options seen has this many entries.  */
+#define FC_CLI_OPT_MAX 1024
+
 /* The default seed of every command that draws random numbers ('run',
    'sample'): any fixed value makes runs repeatable; the value itself means
    nothing.  */
@@ -141,8 +145,8 @@ typedef struct
 } fc_cli_parser;
 
 /* Read the options of ARGV (ARGV[0] the command) into ARGS with P: -h or
-   --help prints the usage (exit status 0); an unknown option, a missing
-   or unexpected value, a value P->option refuses or, when the command
+   --help prints the usage (exit status 0); an unknown option, an option
+   given twice, a missing or unexpected value, a value P->option refuses or, when the command
    takes none, an operand, is a usage error.  Returns FC_CLI_PARSED, or
    the exit status to return now.  */
 int
@@ -256,11 +260,20 @@ fc_cli_load_obs (const char *cmd, const char *path, size_t dim,
 /* The points of --points POINTS (NULL or "-": standard input, named
    "<stdin>" in messages) into *X (n, DIM), malloc'd; 0, or -1 after a
    message naming --points or FILE:LINE.  LINES, if not NULL, receives the
-   line number of each point (malloc'd, NULL when n = 0), for messages
-   about a point that is well formed but not acceptable.  */
+   line number of each point (malloc'd, NULL when n = 0; 0 for the rows of
+   a .npy input), for messages about a point that is well formed but not
+   acceptable (fc_cli_point_where).  */
 int
 fc_cli_load_points (const char *cmd, const char *points, size_t dim,
                     double **x, size_t *n, size_t **lines);
+
+/* Where point I of the input NAME is, for messages about it, into BUF
+   (LEN bytes), returned: "NAME:LINE" for a text input (LINES as given by
+   fc_cli_load_points), "NAME: row I (counted from 0)" for a .npy input
+   (whose LINES are 0) or when LINES is NULL.  */
+const char *
+fc_cli_point_where (char *buf, size_t len, const char *name,
+                    const size_t *lines, size_t i);
 
 /* The name of the points input in messages: "<stdin>" for NULL or "-",
    else POINTS.  */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
 
 #include "cli.h"
 #include "fc_path.h"
@@ -76,10 +77,13 @@ fc_cli_eval_usage (FILE *out)
       "      --schedule linear --t 0.5 --quantity velocity\n"
       "\n"
       "Exit status: 0 success; 1 the output could not be written or memory\n"
-      "ran out; 2 bad usage or input (missing or bad option, malformed spec\n"
-      "or point or .npy array, quantity undefined, e.g. at t = 1 for data\n"
-      "with a singular component, an --output file that cannot be\n"
-      "created), with nothing written on standard output or to --output.\n",
+      "ran out; 2 bad usage or input (missing, repeated or bad option,\n"
+      "malformed spec or point or .npy array, a spec variance below the\n"
+      "smallest normal double, quantity undefined, e.g. at t = 1 for data\n"
+      "with a singular component, or not representable at a point, which\n"
+      "is named: FILE:LINE, or its row in a .npy array; an --output file\n"
+      "that cannot be created), with nothing written on standard output or\n"
+      "to --output.\n",
       out);
 }
 
@@ -186,10 +190,39 @@ fc_cli_eval_failed (const fc_cli_eval_args *a, int status)
   return FC_CLI_EXIT_USAGE;
 }
 
-/* Evaluate and write to O; returns the exit status.  */
+/* The quantity overflowed a double at some point: name the first point
+   whose row OUT (n, WIDTH) holds a value that is not finite (LINES as from
+   fc_cli_load_points).  Returns the exit status.  */
+static int
+fc_cli_eval_overflow (const fc_cli_eval_args *a, const double *out,
+                      size_t n, size_t width, const size_t *lines)
+{
+  char where[1024];
+  const char *q = fc_quantity_name (a->quantity);
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < width; j++)
+      if (!gsl_finite (out[i * width + j]))
+        {
+          fc_cli_error ("eval", "%s: %s at t = %.17g is not representable "
+                        "at this point: it overflows a double (the point "
+                        "is too far from the data)",
+                        fc_cli_point_where (where, sizeof where,
+                                            fc_cli_points_name (a->points),
+                                            lines, i),
+                        q, a->t);
+          return FC_CLI_EXIT_USAGE;
+        }
+  fc_cli_error ("eval", "%s at t = %.17g overflows a double at some point",
+                q, a->t);
+  return FC_CLI_EXIT_USAGE;
+}
+
+/* Evaluate and write to O; returns the exit status.  Nothing is written
+   unless every point is evaluated.  */
 static int
 fc_cli_eval_points (const fc_cli_eval_args *a, const fc_gmm *g,
-                    const double *x, size_t n, fc_cli_output *o)
+                    const double *x, size_t n, const size_t *lines,
+                    fc_cli_output *o)
 {
   size_t width = fc_quantity_width (a->quantity, g->dim);
   if (n == 0)
@@ -205,7 +238,11 @@ fc_cli_eval_points (const fc_cli_eval_args *a, const fc_gmm *g,
   int written = GSL_SUCCESS;
   if (status == GSL_SUCCESS)
     written = fc_cli_output_rows (o, out, n, width, 1);
+  if (status == GSL_EOVRFLW)
+    written = fc_cli_eval_overflow (a, out, n, width, lines);
   free (out);
+  if (status == GSL_EOVRFLW)
+    return written;
   if (status != GSL_SUCCESS)
     return fc_cli_eval_failed (a, status);
   return written == GSL_SUCCESS ? FC_CLI_EXIT_OK : FC_CLI_EXIT_MISMATCH;
@@ -217,7 +254,7 @@ fc_cli_eval (int argc, char **argv)
   fc_cli_eval_args a;
   fc_cli_output o;
   double *x = NULL;
-  size_t n = 0;
+  size_t n = 0, *lines = NULL;
 
   memset (&a, 0, sizeof a);
   int status = fc_cli_eval_parse (argc, argv, &a);
@@ -228,11 +265,13 @@ fc_cli_eval (int argc, char **argv)
   fc_gmm *g = fc_cli_load_data ("eval", a.data);
   if (g == NULL)
     status = FC_CLI_EXIT_USAGE;
-  else if (fc_cli_load_points ("eval", a.points, g->dim, &x, &n, NULL) != 0)
+  else if (fc_cli_load_points ("eval", a.points, g->dim, &x, &n, &lines)
+           != 0)
     status = FC_CLI_EXIT_USAGE;
   else
-    status = fc_cli_eval_points (&a, g, x, n, &o);
+    status = fc_cli_eval_points (&a, g, x, n, lines, &o);
   free (x);
+  free (lines);
   fc_gmm_free (g);
   return fc_cli_output_close ("eval", &o, status);
 }

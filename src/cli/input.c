@@ -105,23 +105,32 @@ fc_cli_points_name (const char *points)
   return points == NULL || strcmp (points, "-") == 0 ? "<stdin>" : points;
 }
 
-/* *LINES = 1, 2, ..., N (NULL when N = 0): the "line" of row i of a .npy
-   input in messages about a point.  */
+/* *LINES = N zeros (NULL when N = 0): a .npy input has no lines, and
+   fc_cli_point_where names its rows by index.  */
 static int
 fc_cli_row_numbers (size_t n, size_t **lines, char *err, size_t errlen)
 {
   *lines = NULL;
   if (n == 0)
     return GSL_SUCCESS;
-  *lines = malloc (n * sizeof **lines);
+  *lines = calloc (n, sizeof **lines);
   if (*lines == NULL)
     {
       snprintf (err, errlen, "out of memory for %zu points", n);
       return GSL_ENOMEM;
     }
-  for (size_t i = 0; i < n; i++)
-    (*lines)[i] = i + 1;
   return GSL_SUCCESS;
+}
+
+const char *
+fc_cli_point_where (char *buf, size_t len, const char *name,
+                    const size_t *lines, size_t i)
+{
+  if (lines != NULL && lines[i] > 0)
+    snprintf (buf, len, "%s:%zu", name, lines[i]);
+  else
+    snprintf (buf, len, "%s: row %zu (counted from 0)", name, i);
+  return buf;
 }
 
 int

@@ -31,6 +31,7 @@
 #include <gsl/gsl_version.h>
 
 #include "cli.h"
+#include "fc_parse.h"
 
 typedef struct
 {
@@ -63,6 +64,10 @@ void
 fc_cli_error (const char *cmd, const char *fmt, ...)
 {
   va_list ap;
+  /* Messages echo option values and tokens of the input: bytes that are
+     not printable ASCII are shown as \xNN (fc_parse_escape), never sent
+     raw to the terminal.  */
+  char raw[2048], msg[4 * sizeof raw];
   /* Whatever the subcommand already wrote to stdout goes out first, so the
      two streams interleave in the order things happened.  */
   fflush (stdout);
@@ -71,8 +76,10 @@ fc_cli_error (const char *cmd, const char *fmt, ...)
   else
     fputs ("flowcheck: ", stderr);
   va_start (ap, fmt);
-  vfprintf (stderr, fmt, ap);
+  vsnprintf (raw, sizeof raw, fmt, ap);
   va_end (ap);
+  fc_parse_escape (msg, sizeof msg, raw);
+  fputs (msg, stderr);
   fputc ('\n', stderr);
 }
 
@@ -131,10 +138,30 @@ fc_cli_getopt_error (const char *cmd, int c, char **argv,
 
 /* ------------------------------------------------------------ options */
 
+/* Every option may be given once: a second value would silently replace
+   the first ("--t 0.5 --t 0.7" evaluating at 0.7), so it is refused.
+   SEEN has room for every getopt value (characters and FC_CLI_OPT_*).
+   FC_CLI_EXIT_USAGE after the message when C was seen, else 0.  */
+static int
+fc_cli_once (const char *cmd, const struct option *longopts, int c,
+             unsigned char seen[FC_CLI_OPT_MAX])
+{
+  if (c < 0 || c >= FC_CLI_OPT_MAX || !seen[c]++)
+    return 0;
+  const char *name = fc_cli_option_name (longopts, c);
+  if (name != NULL)
+    fc_cli_error (cmd, "--%s: option given more than once", name);
+  else
+    fc_cli_error (cmd, "-%c: option given more than once", c);
+  fc_cli_hint (cmd);
+  return FC_CLI_EXIT_USAGE;
+}
+
 int
 fc_cli_parse (const fc_cli_parser *p, int argc, char **argv, void *args)
 {
   int c;
+  unsigned char seen[FC_CLI_OPT_MAX] = { 0 };
   while ((c = getopt_long (argc, argv, ":h", p->longopts, NULL)) != -1)
     if (c == 'h')
       {
@@ -143,7 +170,8 @@ fc_cli_parse (const fc_cli_parser *p, int argc, char **argv, void *args)
       }
     else if (c == '?' || c == ':')
       return fc_cli_getopt_error (p->cmd, c, argv, p->longopts);
-    else if (p->option (args, c) != 0)
+    else if (fc_cli_once (p->cmd, p->longopts, c, seen) != 0
+             || p->option (args, c) != 0)
       return FC_CLI_EXIT_USAGE;
   if (p->operand_note != NULL && optind < argc)
     {

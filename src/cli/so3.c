@@ -236,20 +236,8 @@ fc_cli_so3_parse (int argc, char **argv, fc_cli_so3_args *a)
 static int
 fc_cli_so3_is_rotation (const double R[9], double *orth, double *det)
 {
-  double e = 0;
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++)
-      {
-        double s = -(double) (i == j);
-        for (int k = 0; k < 3; k++)
-          s += R[3 * k + i] * R[3 * k + j];
-        e = GSL_MAX (e, fabs (s));
-      }
-  *orth = e;
-  *det = R[0] * (R[4] * R[8] - R[5] * R[7])
-         - R[1] * (R[3] * R[8] - R[5] * R[6])
-         + R[2] * (R[3] * R[7] - R[4] * R[6]);
-  return e <= FC_CLI_SO3_TOL && fabs (*det - 1) <= FC_CLI_SO3_TOL;
+  fc_so3_rotation_error (R, orth, det);
+  return *orth <= FC_CLI_SO3_TOL && fabs (*det - 1) <= FC_CLI_SO3_TOL;
 }
 
 /* Check every point X (n, q->in) read from lines LINES of NAME: the
@@ -261,6 +249,7 @@ fc_cli_so3_check (const fc_cli_so3_args *a, const char *name,
 {
   static const char *const which[2] = { "the matrix of numbers 1-9",
                                         "the matrix of numbers 10-18" };
+  char where[1024];
   for (size_t i = 0; i < n; i++)
     {
       const double *p = x + i * a->q->in;
@@ -268,17 +257,20 @@ fc_cli_so3_check (const fc_cli_so3_args *a, const char *name,
       for (size_t r = 0; r < a->q->n_rot; r++)
         if (!fc_cli_so3_is_rotation (p + 9 * r, &orth, &det))
           {
-            fc_cli_error ("so3", "%s:%zu: %s is not a rotation: "
+            fc_cli_error ("so3", "%s: %s is not a rotation: "
                           "max |R^T R - I| = %.3g, det R = %.17g "
-                          "(tolerance %g)", name, lines[i],
+                          "(tolerance %g)",
+                          fc_cli_point_where (where, sizeof where, name,
+                                              lines, i),
                           a->q->n_rot > 1 ? which[r] : "the matrix", orth,
                           det, FC_CLI_SO3_TOL);
             return FC_CLI_EXIT_USAGE;
           }
       if (a->q->kind == FC_CLI_SO3_IGSO3 && !(p[0] >= 0 && p[0] <= M_PI))
         {
-          fc_cli_error ("so3", "%s:%zu: angle %.17g is outside [0, pi]",
-                        name, lines[i], p[0]);
+          fc_cli_error ("so3", "%s: angle %.17g is outside [0, pi]",
+                        fc_cli_point_where (where, sizeof where, name,
+                                            lines, i), p[0]);
           return FC_CLI_EXIT_USAGE;
         }
     }
