@@ -115,14 +115,14 @@ fc_guide_project (const fc_guide_plan *pl, size_t k, const double *in,
    pl->d, passed apart so that the caller can make it a constant.  */
 static inline __attribute__ ((always_inline)) void
 fc_guide_forward (const fc_guide_plan *pl, fc_guide_scratch *s, size_t k,
-                  size_t nb, const double *x, size_t d)
+                  size_t nb, const double *x, size_t d, int wide)
 {
   const size_t b = FC_GUIDE_CHUNK;
   size_t nk = pl->nk, m = pl->m;
   const double *me = pl->g->mean_eig + k * d, *ic = pl->inv_c + k * d;
   const double *gj = pl->gjt + k * d;
   double alpha = pl->sv.alpha, *zk = s->z + k * b * d;
-  fc_gemm (nb, d, x, pl->g->eigvec + k * d * d, zk, 0);
+  fc_gemm_ex (nb, d, x, pl->g->eigvec + k * d * d, zk, 0, FC_GEMM_FULL, wide);
   for (size_t p = 0; p < nb; p++)
     {
       double *z = zk + p * d;
@@ -161,7 +161,7 @@ fc_guide_forward (const fc_guide_plan *pl, fc_guide_scratch *s, size_t k,
    J_k A^T v / alpha) is sum_r v_r (row r of A V_k diag(gjo)).  */
 static inline __attribute__ ((always_inline)) void
 fc_guide_backward (const fc_guide_plan *pl, fc_guide_scratch *s, size_t k,
-                   size_t nb, size_t d)
+                   size_t nb, size_t d, int wide)
 {
   const size_t b = FC_GUIDE_CHUNK;
   size_t nk = pl->nk, m = pl->m;
@@ -206,14 +206,15 @@ fc_guide_backward (const fc_guide_plan *pl, fc_guide_scratch *s, size_t k,
             w[i] += c * gav[r * d + i];
         }
     }
-  fc_gemm (nb, d, s->w, pl->g->eigvec_t + k * d * d, s->y, 1);
+  fc_gemm_ex (nb, d, s->w, pl->g->eigvec_t + k * d * d, s->y, 1,
+              FC_GEMM_FULL, wide);
 }
 
 /* m1_k (and s_k for J in the direct form) of every point of the chunk,
    for x1hat, Cov and J: one GEMM per component and vector.  */
 static inline __attribute__ ((always_inline)) void
 fc_guide_component_vectors (const fc_guide_plan *pl, fc_guide_scratch *s,
-                            size_t k, size_t nb, size_t d)
+                            size_t k, size_t nb, size_t d, int wide)
 {
   const size_t b = FC_GUIDE_CHUNK;
   const double *me = pl->g->mean_eig + k * d, *ic = pl->inv_c + k * d;
@@ -222,23 +223,24 @@ fc_guide_component_vectors (const fc_guide_plan *pl, fc_guide_scratch *s,
   for (size_t p = 0; p < nb; p++)
     for (size_t i = 0; i < d; i++)
       s->w[p * d + i] = me[i] + gj[i] * zk[p * d + i];
-  fc_gemm (nb, d, s->w, vt, s->m1 + k * b * d, 0);
+  fc_gemm_ex (nb, d, s->w, vt, s->m1 + k * b * d, 0, FC_GEMM_FULL, wide);
   if (!pl->need_jac || pl->scaled)
     return;
   for (size_t p = 0; p < nb; p++)
     for (size_t i = 0; i < d; i++)
       s->w[p * d + i] = -zk[p * d + i] * ic[i];
-  fc_gemm (nb, d, s->w, vt, s->sk + k * b * d, 0);
+  fc_gemm_ex (nb, d, s->w, vt, s->sk + k * b * d, 0, FC_GEMM_FULL, wide);
 }
 
-/* Both passes over the components for the NB points X of the chunk.  */
+/* Both passes over the components for the NB points X of the chunk;
+   WIDE: fc_gemm's 16-column blocks (same bits, fc_gemm.h).  */
 static inline __attribute__ ((always_inline)) int
 fc_guide_chunk_body (const fc_guide_plan *pl, fc_guide_scratch *s,
-                     size_t nb, const double *x, size_t d)
+                     size_t nb, const double *x, size_t d, int wide)
 {
   int fail = 0;
   for (size_t k = 0; k < pl->nk; k++)
-    fc_guide_forward (pl, s, k, nb, x, d);
+    fc_guide_forward (pl, s, k, nb, x, d, wide);
   for (size_t p = 0; p < nb; p++)
     fail |= fc_guide_weights (pl, s, p);
   if (fail)
@@ -247,23 +249,27 @@ fc_guide_chunk_body (const fc_guide_plan *pl, fc_guide_scratch *s,
     {
       memset (s->y, 0, nb * d * sizeof (double));
       for (size_t k = 0; k < pl->nk; k++)
-        fc_guide_backward (pl, s, k, nb, d);
+        fc_guide_backward (pl, s, k, nb, d, wide);
     }
   if (pl->need_m1)
     for (size_t k = 0; k < pl->nk; k++)
-      fc_guide_component_vectors (pl, s, k, nb, d);
+      fc_guide_component_vectors (pl, s, k, nb, d, wide);
   return 0;
 }
 
 /* The points P0 .. P0+NB-1 of X.  Returns 0, 1 when a result is not
    finite, 2 when a tweedie Sigma is not positive definite.
 
-   Compiled twice, the ISA chosen at run time by the ifunc resolver of
-   target_clones as in fc_path.c: the "fma" clone (AVX + FMA) where the CPU
-   has it, the portable default elsewhere; one clone serves a whole run, so
-   results stay bitwise reproducible on a given machine.  */
+   Compiled three times, the ISA chosen at run time by the ifunc resolver
+   of target_clones as in fc_path.c: the x86-64-v4 clone (AVX-512) where
+   the CPU has it, with fc_gemm's 16-column blocks (G6's D = 80 fields:
+   1.6x the 8-column AVX2 blocks), the "fma" clone (AVX + FMA), the
+   portable default elsewhere.  The wide and narrow blocks make the same
+   multiply-adds in the same order (fc_gemm.h), and the rest of the code
+   has no reduction a vector width could reorder, so the v4 and fma clones
+   give the same bits; one clone serves a whole run.  */
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-__attribute__ ((target_clones ("fma", "default")))
+__attribute__ ((target_clones ("arch=x86-64-v4", "fma", "default")))
 #endif
 static int
 fc_guide_chunk (const fc_guide_plan *pl, fc_guide_scratch *s, size_t p0,
@@ -271,10 +277,15 @@ fc_guide_chunk (const fc_guide_plan *pl, fc_guide_scratch *s, size_t p0,
 {
   size_t d = pl->d;
   const double *xc = x + p0 * d;
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+  int wide = d >= 16 && __builtin_cpu_supports ("avx512f");
+#else
+  int wide = 0;
+#endif
   /* D = 2 (the toy data sets) gets its own copy with constant loop
      bounds: there the per-point overheads, not the flops, set the speed. */
-  int st = d == 2 ? fc_guide_chunk_body (pl, s, nb, xc, 2)
-                  : fc_guide_chunk_body (pl, s, nb, xc, d);
+  int st = d == 2 ? fc_guide_chunk_body (pl, s, nb, xc, 2, 0)
+                  : fc_guide_chunk_body (pl, s, nb, xc, d, wide);
   if (st)
     return st;
   int bad = 0;

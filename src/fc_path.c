@@ -132,14 +132,35 @@ fc_path_scratch_alloc (fc_path_scratch *s, size_t d, size_t nk)
   return s->block != NULL ? GSL_SUCCESS : GSL_ENOMEM;
 }
 
-/* Run every chunk, OpenMP over chunks.  */
+/* Chunk C of the N points X with scratch S; nonzero on overflow.  */
+static int
+fc_path_run_chunk (const fc_path_plan *pl, fc_path_scratch *s, size_t c,
+                   size_t n, const double *x, const fc_path_out *out)
+{
+  size_t p0 = c * FC_PATH_CHUNK;
+  return fc_path_chunk (pl, s, p0, GSL_MIN (FC_PATH_CHUNK, n - p0), x, out);
+}
+
+/* Run every chunk, OpenMP over chunks.  One chunk (the single points of
+   the adaptive ODE, C5, T3) runs without a parallel region: opening one
+   per call cost more than the point (a nested team, futex wake-ups, 1.3 s
+   of system time in C5).  */
 static int
 fc_path_run (const fc_path_plan *pl, size_t n, const double *x,
              const fc_path_out *out)
 {
   size_t n_chunks = (n + FC_PATH_CHUNK - 1) / FC_PATH_CHUNK;
   int nomem = 0, overflow = 0;
-#pragma omp parallel if (n_chunks > 1) reduction(| : nomem, overflow)
+  if (n_chunks == 1)
+    {
+      fc_path_scratch s;
+      nomem = fc_path_scratch_alloc (&s, pl->d, pl->nk) != GSL_SUCCESS;
+      if (!nomem)
+        overflow = fc_path_run_chunk (pl, &s, 0, n, x, out);
+      free (s.block);
+    }
+  else
+#pragma omp parallel reduction(| : nomem, overflow)
   {
     fc_path_scratch s;
     int ok = fc_path_scratch_alloc (&s, pl->d, pl->nk) == GSL_SUCCESS;
@@ -147,11 +168,7 @@ fc_path_run (const fc_path_plan *pl, size_t n, const double *x,
 #pragma omp for schedule(static)
     for (size_t c = 0; c < n_chunks; c++)
       if (ok)
-        {
-          size_t p0 = c * FC_PATH_CHUNK;
-          size_t nb = GSL_MIN (FC_PATH_CHUNK, n - p0);
-          overflow |= fc_path_chunk (pl, &s, p0, nb, x, out);
-        }
+        overflow |= fc_path_run_chunk (pl, &s, c, n, x, out);
     free (s.block);
   }
   if (nomem)

@@ -413,6 +413,47 @@ hermite (double tau, double h, double F0, double F1, double D0, double D1)
          + F1 * (3 * t2 - 2 * t3) + h * D1 * (t3 - t2);
 }
 
+/* Its derivative in TAU.  */
+static double
+hermite_slope (double tau, double h, double F0, double F1, double D0,
+               double D1)
+{
+  double t2 = tau * tau;
+  return (F1 - F0) * (6 * tau - 6 * t2) + h * D0 * (3 * t2 - 4 * tau + 1)
+         + h * D1 * (3 * t2 - 2 * tau);
+}
+
+/* TAU in [0, 1] where the cell's cubic (hermite) reaches U, F0 <= U <=
+   F1: Newton from the secant's root, kept inside the bracket [a, b]
+   (cubic <= U at a, > U at b) and falling back to bisection when a step
+   leaves it, until the bracket or the step is at a double's resolution on
+   [0, 1].  Five or six evaluations where plain bisection took 52 (which
+   made the draws 80% of M6's time).  */
+static double
+hermite_solve (double u, double h, double F0, double F1, double D0,
+               double D1)
+{
+  double a = 0.0, b = 1.0;
+  double tau = F1 > F0 ? (u - F0) / (F1 - F0) : 0.5;
+  tau = GSL_MIN (GSL_MAX (tau, 0.0), 1.0);
+  for (int it = 0; it < 100 && b - a > GSL_DBL_EPSILON; it++)
+    {
+      double f = hermite (tau, h, F0, F1, D0, D1) - u;
+      if (f <= 0.0)
+        a = tau;
+      else
+        b = tau;
+      double df = hermite_slope (tau, h, F0, F1, D0, D1);
+      double next = df > 0.0 ? tau - f / df : 0.5 * (a + b);
+      if (!(next > a && next < b))
+        next = 0.5 * (a + b);
+      if (fabs (next - tau) <= GSL_DBL_EPSILON * GSL_MAX (tau, 0.5))
+        return next;
+      tau = next;
+    }
+  return 0.5 * (a + b);
+}
+
 int
 fc_so3_igso3_sample (unsigned long seed, double s, size_t n, double *R,
                      double *angle)
@@ -460,18 +501,8 @@ fc_so3_igso3_sample (unsigned long seed, double s, size_t n, double *R,
           else
             hi = mid;
         }
-      /* Bisection on the cell's Hermite cubic: 52 halvings reach the
-         resolution of a double on [0, 1].  */
-      double a = 0.0, b = 1.0;
-      for (int it = 0; it < 52; it++)
-        {
-          double mid = 0.5 * (a + b);
-          if (hermite (mid, h, F[lo], F[hi], D[lo], D[hi]) <= u)
-            a = mid;
-          else
-            b = mid;
-        }
-      double th = (lo + 0.5 * (a + b)) * h;
+      double tau = hermite_solve (u, h, F[lo], F[hi], D[lo], D[hi]);
+      double th = (lo + tau) * h;
       double na = sqrt (ax[0] * ax[0] + ax[1] * ax[1] + ax[2] * ax[2]);
       double wv[3] = { th * ax[0] / na, th * ax[1] / na, th * ax[2] / na };
       fc_so3_exp (wv, R + 9 * i);
