@@ -30,5 +30,7 @@
 #include "fc_flow.h"
 #include "fc_mlp.h"
 #include "fc_assign.h"
+#include "fc_cells.h"
+#include "fc_capi.h"
 
 #endif /* FC_FLOWCHECK_H */
