@@ -5,9 +5,11 @@
  *
  * Solver: Jonker and Volgenant (Computing 38, 1987), the dense shortest
  * augmenting path form (one Dijkstra-like search per row with dual
- * potentials, O(n^3) worst case), written here because neither GSL nor a
- * Debian C library fits (see fc_assign.c).  It is exact: the result is an
- * optimal permutation, certified by the dual potentials u, v it returns,
+ * potentials, O(n^3) worst case), started from n = 16 on by the prices of
+ * an epsilon-scaled auction (fc_assign_auction.c), written here because
+ * neither GSL nor a Debian C library fits (see fc_assign.c).  It is
+ * exact: the result is an optimal permutation, certified by the dual
+ * potentials u, v it returns,
  *     u_i + v_j <= C[i, j]  for all i, j,
  *     u_i + v_sigma(i) = C[i, sigma(i)],
  * up to the round-off of the additions that built them (so the primal
