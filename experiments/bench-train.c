@@ -38,14 +38,6 @@
 #define WARMUP 20
 
 static double
-wall_now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static double
 cpu_now (void)
 {
   struct timespec ts;
@@ -139,7 +131,7 @@ main (int argc, char **argv)
     {
       if (s == WARMUP)
         {
-          wall0 = wall_now ();
+          wall0 = fc_io_wall_seconds ();
           cpu0 = cpu_now ();
         }
       double loss;
@@ -149,7 +141,7 @@ main (int argc, char **argv)
       if (s + 100 >= steps + WARMUP)
         loss_sum += loss;
     }
-  double wall = (wall_now () - wall0) / steps, cpu = (cpu_now () - cpu0) / steps;
+  double wall = (fc_io_wall_seconds () - wall0) / steps, cpu = (cpu_now () - cpu0) / steps;
   printf ("steps %zu batch %d threads %zu cblas %s wall_per_step %.6g "
           "cpu_per_step %.6g loss %.6g\n", steps, BATCH, threads,
           fc_blas_name (), wall, cpu, loss_sum / 100);

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -107,14 +106,6 @@ db_parse (int argc, char **argv, db_opts *o)
     fc_exp_usage_error ("--out", "the output directory is required");
 }
 
-static double
-db_now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
-}
-
 /* --merge DIR: the run read back from DIR/cells/study.  */
 static int
 db_merge (const char *dir)
@@ -144,21 +135,21 @@ main (int argc, char **argv)
   fc_run_options opt = { .seed = o.seed, .out_dir = o.out_dir, .quick = o.quick,
                          .progress = stderr };
   fc_module_set_program ("experiments/" DB_NAME);
-  double t0 = db_now ();
+  double t0 = fc_io_wall_seconds ();
   if (co.mode != FC_CELLS_ALL)
     return db_cells_run (&opt, &co, argc, argv);
   db_summary_header (&opt, stdout);
   int status = db_sweep_gauss (&opt, stdout);
   fprintf (stderr, DB_NAME ": Gaussian sweeps %s (%.1f s)\n",
-           status ? gsl_strerror (status) : "done", db_now () - t0);
+           status ? gsl_strerror (status) : "done", fc_io_wall_seconds () - t0);
   if (status == GSL_SUCCESS)
     {
-      double t1 = db_now ();
+      double t1 = fc_io_wall_seconds ();
       status = db_sweep_well (&opt, stdout);
       fprintf (stderr, DB_NAME ": double-well sweeps %s (%.1f s)\n",
-               status ? gsl_strerror (status) : "done", db_now () - t1);
+               status ? gsl_strerror (status) : "done", fc_io_wall_seconds () - t1);
     }
-  printf ("# total wall time %.1f s\n", db_now () - t0);
+  printf ("# total wall time %.1f s\n", fc_io_wall_seconds () - t0);
   if (status)
     {
       fprintf (stderr, DB_NAME ": failed: %s\n", gsl_strerror (status));

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -54,14 +53,6 @@ db_cells_list (fc_cell_list *cells)
       fc_exp_cells_error ("out of memory");
 }
 
-static double
-db_cells_now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
-}
-
 static void
 db_cells_fail (const char *what)
 {
@@ -82,10 +73,10 @@ db_run_cell (const fc_run_options *opt, size_t k)
   fc_run_options o = *opt;
   o.out_dir = dir.tmp;
   fc_module_set_out_name (opt->out_dir);
-  double t0 = db_cells_now ();
+  double t0 = fc_io_wall_seconds ();
   int status = db_cells[k].run (&o, summary);
   fc_module_set_out_name (NULL);
-  fprintf (secs, "%.17g\n", db_cells_now () - t0);
+  fprintf (secs, "%.17g\n", fc_io_wall_seconds () - t0);
   int bad = ferror (summary) | ferror (secs);
   bad |= fclose (summary) | fclose (secs);
   if (status != GSL_SUCCESS || bad || fc_cell_commit (&dir, err) != 0)

@@ -51,12 +51,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "fc_io.h"
 #include "fc_rng.h"
@@ -77,18 +73,6 @@ const pg_method pg_methods[PG_N_METHODS] = {
 const char *const pg_status_names[] = { "ok", "div", "stiff" };
 
 /* ------------------------------------------------------------ utilities */
-
-double
-pg_now (void)
-{
-#ifdef _OPENMP
-  return omp_get_wtime ();
-#else
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-#endif
-}
 
 /* The data file being written, removed when the run fails, so that a
    failed run leaves no output.  */
@@ -278,13 +262,13 @@ pg_run_all (const pg_opts *o, FILE *out)
   size_t n_conf = 0, i_conf = 0;
   for (int p = 0; p < PG_PRIOR_COUNT; p++)
     n_conf += o->use_prior[p] ? o->n_dims * o->n_sigmas : 0;
-  double t0 = pg_now ();
+  double t0 = fc_io_wall_seconds ();
   for (int p = 0; p < PG_PRIOR_COUNT; p++)
     for (size_t id = 0; o->use_prior[p] && id < o->n_dims; id++)
       for (size_t is = 0; is < o->n_sigmas; is++)
         {
           pg_config c;
-          double tc = pg_now ();
+          double tc = fc_io_wall_seconds ();
           pg_config_init (&c, (pg_prior) p, o->dims[id], o->rows[id],
                           o->sigmas[is], o->seed);
           pg_run_config (&c, o, stdout, out);
@@ -292,10 +276,10 @@ pg_run_all (const pg_opts *o, FILE *out)
                    PG_NAME ": [%zu/%zu] %s d=%zu m=%zu sigma_y=%g: %.1f s "
                            "(elapsed %.1f s)\n",
                    ++i_conf, n_conf, pg_prior_names[p], c.d, c.m, c.sigma_y,
-                   pg_now () - tc, pg_now () - t0);
+                   fc_io_wall_seconds () - tc, fc_io_wall_seconds () - t0);
           pg_config_free (&c);
         }
-  printf ("# total wall time %.1f s\n", pg_now () - t0);
+  printf ("# total wall time %.1f s\n", fc_io_wall_seconds () - t0);
 }
 
 int

@@ -111,10 +111,8 @@ typedef struct
   double step_rms;     /* rms distance of the paired check particles */
 } pg_score;
 
-/* posterior-gmm.c: a wall-clock time; fail (message on stderr, the data
-   file being written removed, exit status 1); malloc or fail.  */
-double
-pg_now (void);
+/* posterior-gmm.c: fail (message on stderr, the data file being written
+   removed, exit status 1); malloc or fail.  */
 void
 pg_fail (const char *what) __attribute__ ((noreturn));
 void *

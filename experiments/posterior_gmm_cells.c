@@ -48,13 +48,13 @@ pg_run_cell (const pg_opts *o, int p, size_t id, size_t is,
   FILE *table = fc_exp_cell_file (dir.tmp, "table.txt");
   FILE *data = fc_exp_cell_file (dir.tmp, "data.txt");
   FILE *secs = fc_exp_cell_file (dir.tmp, "seconds");
-  double t0 = pg_now ();
+  double t0 = fc_io_wall_seconds ();
   pg_config c;
   pg_config_init (&c, (pg_prior) p, o->dims[id], o->rows[id], o->sigmas[is],
                   o->seed);
   pg_run_config (&c, o, table, data);
   pg_config_free (&c);
-  fprintf (secs, "%.17g\n", pg_now () - t0);
+  fprintf (secs, "%.17g\n", fc_io_wall_seconds () - t0);
   int bad = ferror (table) | ferror (data) | ferror (secs);
   bad |= fclose (table) | fclose (data) | fclose (secs);
   if (bad || fc_cell_commit (&dir, err) != 0)
@@ -62,7 +62,7 @@ pg_run_cell (const pg_opts *o, int p, size_t id, size_t is,
       fc_cell_abort (&dir);
       pg_fail (bad ? "cannot write a cell file" : err);
     }
-  fprintf (stderr, PG_NAME ": cell %s: %.1f s\n", cell, pg_now () - t0);
+  fprintf (stderr, PG_NAME ": cell %s: %.1f s\n", cell, fc_io_wall_seconds () - t0);
 }
 
 int

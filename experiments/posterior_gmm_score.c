@@ -62,7 +62,7 @@ pg_exact_samples (const pg_config *c, const pg_opts *o, unsigned long pseed,
   double *xa = pg_xmalloc (o->seeds * nd * sizeof (double));
   double *xb = pg_xmalloc (2 * nd * sizeof (double));
   double *w = pg_xmalloc (nr * sizeof (double));
-  double t0 = pg_now ();
+  double t0 = fc_io_wall_seconds ();
   for (size_t r = 0; r < nr; r++)
     {
       double *a = r < o->seeds ? xa + r * nd : xb + nd;
@@ -75,7 +75,7 @@ pg_exact_samples (const pg_config *c, const pg_opts *o, unsigned long pseed,
                                  PG_PROJ, pseed);
     }
   pg_mean_sd (nr, w, &noise->mean, &noise->sd);
-  noise->seconds = pg_now () - t0;
+  noise->seconds = fc_io_wall_seconds () - t0;
   noise->status = PG_OK;
   noise->steps = 0;
   noise->step_err = noise->step_rms = GSL_NAN;
@@ -153,7 +153,7 @@ pg_score_method (const pg_config *c, const pg_opts *o, const pg_method *m,
 {
   size_t nd = o->samples * c->d;
   pg_score s = { GSL_NAN, GSL_NAN, 0.0, PG_OK, 0, GSL_NAN, GSL_NAN };
-  double t0 = pg_now ();
+  double t0 = fc_io_wall_seconds ();
   pg_choose_steps (c, o, m, exact, noise->mean, pseed, &s);
   double *x = pg_xmalloc (nd * sizeof (double));
   double *w = pg_xmalloc (o->seeds * sizeof (double));
@@ -169,7 +169,7 @@ pg_score_method (const pg_config *c, const pg_opts *o, const pg_method *m,
     }
   if (s.status == PG_OK)
     pg_mean_sd (o->seeds, w, &s.mean, &s.sd);
-  s.seconds = pg_now () - t0;
+  s.seconds = fc_io_wall_seconds () - t0;
   free (w);
   free (x);
   return s;

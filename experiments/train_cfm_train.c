@@ -27,11 +27,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 
 #include "fc_assign.h"
+#include "fc_io.h"
 #include "fc_mlp.h"
 #include "fc_rng.h"
 #include "train_cfm.h"
@@ -138,14 +138,6 @@ tc_batch_build (tc_batch *bt, tc_method m, double sigma)
   return GSL_SUCCESS;
 }
 
-static double
-tc_now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
-}
-
 /* The training loop: NET trained in place; the mean loss of the last 1% of
    the steps and the wall-clock seconds into R.  */
 static int
@@ -161,7 +153,7 @@ tc_train (const tc_opts *o, const tc_law *source, const tc_law *target,
   tc_batch bt = { 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
   int status = opt && w ? tc_batch_alloc (&bt, o->batch, d) : GSL_ENOMEM;
   size_t tail = o->steps / 100 > 0 ? o->steps / 100 : 1, every = o->steps / 10;
-  double t0 = tc_now (), tail_sum = 0.0;
+  double t0 = fc_io_wall_seconds (), tail_sum = 0.0;
   double *grad = w ? fc_mlp_work_grad (w) : NULL;
   for (size_t k = 0; status == GSL_SUCCESS && k < o->steps; k++)
     {
@@ -179,9 +171,9 @@ tc_train (const tc_opts *o, const tc_law *source, const tc_law *target,
       if (o->progress && every > 0 && (k + 1) % every == 0)
         fprintf (stderr, TC_NAME ": %s step %zu/%zu loss %.4g (%.1f s)\n",
                  tc_method_names[o->method], k + 1, o->steps, loss,
-                 tc_now () - t0);
+                 fc_io_wall_seconds () - t0);
     }
-  r->train_seconds = tc_now () - t0;
+  r->train_seconds = fc_io_wall_seconds () - t0;
   r->seconds_per_step = o->steps ? r->train_seconds / (double) o->steps : 0;
   r->final_loss = tail_sum / (double) (tail < o->steps ? tail : o->steps);
   if (opt && w)

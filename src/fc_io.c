@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -424,4 +425,12 @@ fc_io_read_points_lines (FILE *in, const char *name, size_t dim, double **x,
   *x = buf;
   *n = np;
   return GSL_SUCCESS;
+}
+
+double
+fc_io_wall_seconds (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }

@@ -48,6 +48,11 @@ fc_io_path (char *buf, size_t len, const char *dir, const char *name);
 int
 fc_io_mkdir (const char *dir);
 
+/* Seconds on the monotonic clock (CLOCK_MONOTONIC), for wall-clock
+   durations: the difference of two calls.  */
+double
+fc_io_wall_seconds (void);
+
 /* Read points, one per line, whitespace-separated numbers, '#' comments and
    blank lines ignored, from IN (named NAME in messages).  Every point must
    have exactly DIM finite numbers.  On success *X (n, DIM) is malloc'ed (or

@@ -233,10 +233,6 @@ fc_cli_output_close (const char *cmd, fc_cli_output *o, int status);
 int
 fc_cli_finish_output (const char *cmd, int status);
 
-/* Seconds on the monotonic clock, for wall times and progress.  */
-double
-fc_cli_now (void);
-
 /* ------------------------------------------------------------ inputs */
 
 /* Open PATH for reading, refusing a directory (fopen accepts one on Linux,

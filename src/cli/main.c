@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
@@ -268,14 +267,6 @@ fc_cli_finish_output (const char *cmd, int status)
       return FC_CLI_EXIT_MISMATCH;
     }
   return status;
-}
-
-double
-fc_cli_now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
 }
 
 /* ------------------------------------------------------------ main */

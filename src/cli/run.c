@@ -198,7 +198,7 @@ fc_cli_run_measure (const fc_run_options *opt, fc_cli_run_job *job,
             control ? " control " : "", control ? control->name : "");
   if (progress != NULL)
     fprintf (progress, "[%s] running\n", what);
-  double t0 = fc_cli_now ();
+  double t0 = fc_io_wall_seconds ();
   int status = control ? fc_control_run (module, claim, control, opt, &r->v)
                        : fc_claim_run (module, claim, opt, &r->v);
   r->expected = control ? control->expected : claim->expected;
@@ -217,7 +217,7 @@ fc_cli_run_measure (const fc_run_options *opt, fc_cli_run_job *job,
     }
   if (progress != NULL)
     fprintf (progress, "[%s] %s in %.1f s\n", what,
-             fc_verdict_name (r->v.verdict), fc_cli_now () - t0);
+             fc_verdict_name (r->v.verdict), fc_io_wall_seconds () - t0);
   job->status = status;
 }
 
@@ -550,7 +550,7 @@ fc_cli_run_measure_all (const fc_cli_run_args *args,
       fc_cli_error ("run", "out of memory");
       return FC_CLI_EXIT_MISMATCH;
     }
-  double t0 = fc_cli_now ();
+  double t0 = fc_io_wall_seconds ();
   if (args->tsv)
     fc_cli_run_tsv_header (args, stdout);
   fc_cli_run_records (args, sel, jobs, n_jobs, records, &tally);
@@ -562,7 +562,7 @@ fc_cli_run_measure_all (const fc_cli_run_args *args,
                             &tally);
   fc_cli_run_records_free (args, sel, jobs, n_jobs, records);
   free (records);
-  fc_cli_run_summary (args, &tally, fc_cli_now () - t0);
+  fc_cli_run_summary (args, &tally, fc_io_wall_seconds () - t0);
   fc_cli_run_rowset rows = { results, tally.n_run };
   if (args->opt.out_dir != NULL && !sharded
       && fc_cli_run_write_tsv (args, args->opt.out_dir, fc_cli_run_tsv_rows,

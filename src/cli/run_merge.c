@@ -183,7 +183,7 @@ static int
 fc_cli_merge_write (fc_cli_merge *g)
 {
   fc_cli_run_tally tally = { 0, 0, 0 };
-  double t0 = fc_cli_now ();
+  double t0 = fc_io_wall_seconds ();
   int status = fc_cli_run_mkdir (&g->args, g->dir);
   if (status != 0)
     return status;
@@ -193,7 +193,7 @@ fc_cli_merge_write (fc_cli_merge *g)
     if (fc_cli_run_writes_figures (&g->args, &g->sel, m)
         && fc_cli_merge_figures (g, m) != 0)
       tally.write_failed = 1;
-  fc_cli_run_summary (&g->args, &tally, fc_cli_now () - t0);
+  fc_cli_run_summary (&g->args, &tally, fc_io_wall_seconds () - t0);
   if (fc_cli_run_write_tsv (&g->args, g->dir, fc_cli_merge_tsv_rows, g) != 0)
     tally.write_failed = 1;
   if (!tally.write_failed && fc_cells_mark_complete (g->dir) != 0)

@@ -335,7 +335,7 @@ static int
 fc_cli_sample_run (const fc_cli_sample_args *a, fc_guide_field *f,
                    size_t dim, double *x)
 {
-  double start = fc_cli_now ();
+  double start = fc_io_wall_seconds ();
   for (size_t i0 = 0; i0 < a->n; i0 += FC_CLI_SAMPLE_BATCH)
     {
       size_t nb = a->n - i0 < FC_CLI_SAMPLE_BATCH ? a->n - i0
@@ -348,7 +348,7 @@ fc_cli_sample_run (const fc_cli_sample_args *a, fc_guide_field *f,
       if (status != GSL_SUCCESS)
         return status;
       /* Nothing after the last batch: the output itself follows.  */
-      double elapsed = fc_cli_now () - start;
+      double elapsed = fc_io_wall_seconds () - start;
       if (!a->quiet && elapsed > FC_CLI_SAMPLE_PROGRESS_AFTER
           && i0 + nb < a->n)
         fprintf (stderr, "flowcheck sample: %zu of %lu samples in %.1f s\n",
