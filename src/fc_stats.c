@@ -22,6 +22,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "fc_rng.h"
+#include "fc_sort.h"
 #include "fc_stats.h"
 
 /* Rows per unit of parallel work in the kernel sums.  */
@@ -162,63 +163,6 @@ fc_stats_w2sq_sorted (size_t n, const double *a, size_t m, const double *b)
   return acc / ((double) n * (double) m);
 }
 
-/* The integer image of double V whose unsigned order is V's order
-   (negative values bit-inverted, positive ones with the sign bit set).  */
-static inline uint64_t
-fc_stats_sort_key (double v)
-{
-  uint64_t u;
-  memcpy (&u, &v, sizeof u);
-  return (u >> 63) ? ~u : u | ((uint64_t) 1 << 63);
-}
-
-static inline double
-fc_stats_sort_value (uint64_t u)
-{
-  double v;
-  u = (u >> 63) ? u & ~((uint64_t) 1 << 63) : ~u;
-  memcpy (&v, &u, sizeof v);
-  return v;
-}
-
-/* Sort X (n) ascending, KEY and TMP (n) scratch: a least-significant-digit
-   radix sort on the integer images, one pass per byte, skipping the bytes
-   every key shares.  gsl_sort is a heapsort whose scattered accesses made
-   the sliced W2 projections 15% of `flowcheck run` (29% of G6); this sort
-   takes about a tenth of its time at n = 8000.  Equal doubles get equal
-   keys but for -0 and +0 (which it puts in that order, and which weigh the
-   same in every sum of squares), so the sorted values are those of any
-   comparison sort, and the W2 sums their bits.  */
-static void
-fc_stats_sort (size_t n, double *x, uint64_t *key, uint64_t *tmp)
-{
-  size_t count[8][256] = { { 0 } };
-  for (size_t i = 0; i < n; i++)
-    {
-      key[i] = fc_stats_sort_key (x[i]);
-      for (int b = 0; b < 8; b++)
-        count[b][(key[i] >> (8 * b)) & 0xff]++;
-    }
-  for (int b = 0; b < 8; b++)
-    {
-      size_t *c = count[b], pos = 0;
-      if (c[(key[0] >> (8 * b)) & 0xff] == n)
-        continue; /* every key has this byte: the pass would not move one */
-      for (int v = 0; v < 256; v++)
-        {
-          size_t k = c[v];
-          c[v] = pos;
-          pos += k;
-        }
-      for (size_t i = 0; i < n; i++)
-        tmp[c[(key[i] >> (8 * b)) & 0xff]++] = key[i];
-      uint64_t *swap = key;
-      key = tmp, tmp = swap;
-    }
-  for (size_t i = 0; i < n; i++)
-    x[i] = fc_stats_sort_value (key[i]);
-}
-
 /* OUT (n) = X (n, D) . DIR (D), sorted; KEY and TMP (n) scratch.  */
 static void
 fc_stats_project_sorted (size_t dim, size_t n, const double *x,
@@ -232,7 +176,7 @@ fc_stats_project_sorted (size_t dim, size_t n, const double *x,
         s += x[i * dim + k] * dir[k];
       out[i] = s;
     }
-  fc_stats_sort (n, out, key, tmp);
+  fc_sort_doubles (n, out, key, tmp);
 }
 
 /* W2SQ (n_proj): the 1-D W2^2 along each direction of DIRS (n_proj, D).
