@@ -14,7 +14,8 @@
  * The adaptive integrator gives every particle its own odeiv2 system (x and,
  * when asked, the log-density change) so that each gets the steps its own
  * path needs; a particle's result does not depend on which thread ran it
- * because the driver is reset, including its initial step, before each.  */
+ * because the driver is reset, including its initial step, before each.
+ * The joint form makes one system of each chunk's particles (fc_ode.h).  */
 #include <config.h>
 
 #include <math.h>
@@ -27,9 +28,10 @@
 #include "fc_ode.h"
 #include "fc_parse.h"
 
-/* Particles per unit of parallel work in the adaptive integrator.  Any
-   value gives the same results (particles are independent); it only sets
-   the load-balancing granularity.  */
+/* Particles per unit of parallel work in the adaptive integrator, and per
+   system of the joint one (whose results it sets; fc_ode.h says 32).  For
+   fc_ode_adaptive any value gives the same results (particles are
+   independent); it only sets the load-balancing granularity.  */
 #define FC_ODE_CHUNK 32
 
 static const char *const fc_ode_fixed_names[FC_ODE_FIXED_COUNT]
@@ -174,34 +176,36 @@ fc_ode_fixed (fc_velocity_fn f, void *params, fc_ode_fixed_method method,
 
 /* ------------------------------------------------------------ adaptive */
 
-/* The odeiv2 system of one particle: y = (x, l) with l' = -div u.  One per
+/* The odeiv2 system of a group of M particles: y = (x_1 .. x_M, l_1 ..
+   l_M) with l' = -div u (for M = 1, the particle's (x, l)).  One per
    thread; the field's own failure status is kept in STATUS because odeiv2
    only stops at once on GSL_EBADFUNC (other statuses make it retry with a
-   smaller step).  */
+   smaller step).  DIV has room for a whole group.  */
 typedef struct
 {
   fc_velocity_fn f;
   void *params;
-  size_t dim;
+  size_t dim, m;
   int with_div;
   int status;
   size_t n_evals;
+  double *div;
 } fc_ode_particle;
 
 static int
 fc_ode_particle_rhs (double t, const double y[], double dydt[], void *params)
 {
   fc_ode_particle *p = params;
-  double div = 0.0;
-  p->n_evals++;
-  int status = p->f (t, 1, y, dydt, p->with_div ? &div : NULL, p->params);
+  p->n_evals += p->m;
+  int status = p->f (t, p->m, y, dydt, p->with_div ? p->div : NULL,
+                     p->params);
   if (status)
     {
       p->status = status;
       return GSL_EBADFUNC;
     }
-  if (p->with_div)
-    dydt[p->dim] = -div;
+  for (size_t i = 0; p->with_div && i < p->m; i++)
+    dydt[p->m * p->dim + i] = -p->div[i];
   return GSL_SUCCESS;
 }
 
@@ -213,84 +217,122 @@ typedef struct
   size_t n_evals;
 } fc_ode_chunk_result;
 
-/* Everything the chunks share.  */
+/* Everything the chunks share.  GROUP: particles per odeiv2 system (1, or
+   FC_ODE_CHUNK for the joint integrator).  */
 typedef struct
 {
-  size_t dim, n;
+  size_t dim, n, group;
   double *x, *logdet;
-  double t0, t1, hstart;
+  double t0, t1, hstart, epsabs, epsrel;
 } fc_ode_adaptive_job;
+
+/* A thread's solver for groups of M particles: the driver is rebuilt only
+   when M changes (the last, shorter group of the joint integrator).  */
+typedef struct
+{
+  fc_ode_particle p;
+  gsl_odeiv2_system sys;
+  gsl_odeiv2_driver *d;
+  double *y;
+} fc_ode_solver;
+
+static int
+fc_ode_solver_size (fc_ode_solver *s, const fc_ode_adaptive_job *job,
+                    size_t m)
+{
+  if (s->d != NULL && s->p.m == m)
+    return GSL_SUCCESS;
+  if (s->d)
+    gsl_odeiv2_driver_free (s->d);
+  s->p.m = m;
+  s->sys.dimension = m * (job->dim + (job->logdet != NULL));
+  s->d = gsl_odeiv2_driver_alloc_y_new (&s->sys, gsl_odeiv2_step_rk8pd,
+                                        job->hstart, job->epsabs,
+                                        job->epsrel);
+  return s->d != NULL ? GSL_SUCCESS : GSL_ENOMEM;
+}
+
+/* Particles I0 .. I0 + M as one system from T0 to T1.  */
+static int
+fc_ode_adaptive_group (const fc_ode_adaptive_job *job, fc_ode_solver *s,
+                       size_t i0, size_t m, fc_ode_chunk_result *res)
+{
+  size_t dim = job->dim, md = m * dim;
+  int status = fc_ode_solver_size (s, job, m);
+  if (status)
+    return status;
+  memcpy (s->y, job->x + i0 * dim, md * sizeof (double));
+  memset (s->y + md, 0, m * sizeof (double));
+  s->p.status = GSL_SUCCESS;
+  /* A fresh initial step for each group: the driver keeps the last step
+     size otherwise, and results would depend on the order the groups were
+     run in.  */
+  gsl_odeiv2_driver_reset_hstart (s->d, job->hstart);
+  double t = job->t0;
+  status = gsl_odeiv2_driver_apply (s->d, &t, job->t1, s->y);
+  if (status == GSL_EBADFUNC && s->p.status != GSL_SUCCESS)
+    status = s->p.status;
+  if (s->d->n > res->steps_max)
+    res->steps_max = s->d->n;
+  if (status != GSL_SUCCESS)
+    return status;
+  memcpy (job->x + i0 * dim, s->y, md * sizeof (double));
+  for (size_t i = 0; job->logdet && i < m; i++)
+    job->logdet[i0 + i] += s->y[md + i];
+  return GSL_SUCCESS;
+}
 
 static void
 fc_ode_adaptive_chunk (const fc_ode_adaptive_job *job, size_t c,
-                       gsl_odeiv2_driver *d, fc_ode_particle *p, double *y,
-                       fc_ode_chunk_result *res)
+                       fc_ode_solver *s, fc_ode_chunk_result *res)
 {
-  size_t dim = job->dim, end = (c + 1) * FC_ODE_CHUNK;
+  size_t end = (c + 1) * FC_ODE_CHUNK;
   if (end > job->n)
     end = job->n;
-  p->n_evals = 0;
-  for (size_t i = c * FC_ODE_CHUNK; i < end; i++)
-    {
-      double *xi = job->x + i * dim;
-      memcpy (y, xi, dim * sizeof (double));
-      y[dim] = 0.0;
-      p->status = GSL_SUCCESS;
-      /* A fresh initial step for each particle: the driver keeps the last
-         step size otherwise, and results would depend on the order the
-         particles were run in.  */
-      gsl_odeiv2_driver_reset_hstart (d, job->hstart);
-      double t = job->t0;
-      int status = gsl_odeiv2_driver_apply (d, &t, job->t1, y);
-      if (status == GSL_EBADFUNC && p->status != GSL_SUCCESS)
-        status = p->status;
-      if (d->n > res->steps_max)
-        res->steps_max = d->n;
-      if (status != GSL_SUCCESS)
-        {
-          res->status = status;
-          break;
-        }
-      memcpy (xi, y, dim * sizeof (double));
-      if (job->logdet)
-        job->logdet[i] += y[dim];
-    }
-  res->n_evals = p->n_evals;
+  s->p.n_evals = 0;
+  for (size_t i = c * FC_ODE_CHUNK; i < end && !res->status; i += job->group)
+    res->status = fc_ode_adaptive_group (
+        job, s, i, end - i < job->group ? end - i : job->group, res);
+  res->n_evals = s->p.n_evals;
 }
 
-/* Run the chunks in parallel, one driver per thread.  */
+/* Run the chunks in parallel, one solver per thread.  */
 static void
 fc_ode_adaptive_run (const fc_ode_adaptive_job *job, fc_velocity_fn f,
-                     void *params, double epsabs, double epsrel,
-                     size_t n_chunks, fc_ode_chunk_result *res)
+                     void *params, size_t n_chunks, fc_ode_chunk_result *res)
 {
 #pragma omp parallel if (n_chunks > 1)
   {
-    fc_ode_particle p = { f, params, job->dim, job->logdet != NULL, 0, 0 };
-    gsl_odeiv2_system sys
-        = { fc_ode_particle_rhs, NULL, job->dim + (job->logdet != NULL), &p };
-    gsl_odeiv2_driver *d = gsl_odeiv2_driver_alloc_y_new (
-        &sys, gsl_odeiv2_step_rk8pd, job->hstart, epsabs, epsrel);
-    double *y = malloc ((job->dim + 1) * sizeof (double));
+    fc_ode_solver s = { { f, params, job->dim, 0, job->logdet != NULL, 0, 0,
+                          NULL },
+                        { fc_ode_particle_rhs, NULL, 0, NULL },
+                        NULL,
+                        NULL };
+    s.sys.params = &s.p;
+    size_t g = job->group;
+    s.y = malloc (g * (job->dim + 1) * sizeof (double));
+    s.p.div = malloc (g * sizeof (double));
     long c;
 #pragma omp for schedule(static)
     for (c = 0; c < (long) n_chunks; c++)
       {
-        if (d == NULL || y == NULL)
+        if (s.y == NULL || s.p.div == NULL)
           res[c].status = GSL_ENOMEM;
         else
-          fc_ode_adaptive_chunk (job, (size_t) c, d, &p, y, &res[c]);
+          fc_ode_adaptive_chunk (job, (size_t) c, &s, &res[c]);
       }
-    free (y);
-    if (d)
-      gsl_odeiv2_driver_free (d);
+    free (s.y);
+    free (s.p.div);
+    if (s.d)
+      gsl_odeiv2_driver_free (s.d);
   }
 }
 
-int
-fc_ode_adaptive (fc_velocity_fn f, void *params, size_t dim, size_t n,
-                 double *x, double *logdet, double t0, double t1,
-                 double epsabs, double epsrel, fc_ode_stats *stats)
+static int
+fc_ode_adaptive_groups (fc_velocity_fn f, void *params, size_t dim, size_t n,
+                        double *x, double *logdet, double t0, double t1,
+                        double epsabs, double epsrel, size_t group,
+                        fc_ode_stats *stats)
 {
   if (dim == 0 || !isfinite (t0) || !isfinite (t1))
     GSL_ERROR ("dim must be positive and the limits finite", GSL_EDOM);
@@ -306,8 +348,9 @@ fc_ode_adaptive (fc_velocity_fn f, void *params, size_t dim, size_t n,
     GSL_ERROR ("cannot allocate chunk results", GSL_ENOMEM);
   /* A first step of 1/100 of the interval, signed with the direction of
      integration (the driver infers the direction from it).  */
-  fc_ode_adaptive_job job = { dim, n, x, logdet, t0, t1, (t1 - t0) / 100.0 };
-  fc_ode_adaptive_run (&job, f, params, epsabs, epsrel, n_chunks, res);
+  fc_ode_adaptive_job job = { dim,    n,  group,           x,     logdet,
+                              t0,     t1, (t1 - t0) / 100.0, epsabs, epsrel };
+  fc_ode_adaptive_run (&job, f, params, n_chunks, res);
   int status = GSL_SUCCESS;
   /* Combined in chunk order: the first failing chunk holds the lowest
      failing particle.  */
@@ -324,4 +367,22 @@ fc_ode_adaptive (fc_velocity_fn f, void *params, size_t dim, size_t n,
     }
   free (res);
   return status;
+}
+
+int
+fc_ode_adaptive (fc_velocity_fn f, void *params, size_t dim, size_t n,
+                 double *x, double *logdet, double t0, double t1,
+                 double epsabs, double epsrel, fc_ode_stats *stats)
+{
+  return fc_ode_adaptive_groups (f, params, dim, n, x, logdet, t0, t1, epsabs,
+                                 epsrel, 1, stats);
+}
+
+int
+fc_ode_adaptive_joint (fc_velocity_fn f, void *params, size_t dim, size_t n,
+                       double *x, double *logdet, double t0, double t1,
+                       double epsabs, double epsrel, fc_ode_stats *stats)
+{
+  return fc_ode_adaptive_groups (f, params, dim, n, x, logdet, t0, t1, epsabs,
+                                 epsrel, FC_ODE_CHUNK, stats);
 }

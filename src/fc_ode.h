@@ -12,8 +12,9 @@
  *  - adaptive: each particle is its own system (state x and, when asked, the
  *    accumulated log-density change), integrated with GSL odeiv2
  *    (gsl_odeiv2_step_rk8pd, standard error control epsabs/epsrel), OpenMP
- *    over chunks of particles, one driver per thread.  Results per particle do
- *    not depend on the thread count.
+ *    over chunks of particles, one driver per thread; or (the joint form)
+ *    each chunk of particles one system with one step sequence.  Results
+ *    per particle do not depend on the thread count.
  * Integration may run backwards (t1 < t0).  */
 #ifndef FC_ODE_H
 #define FC_ODE_H
@@ -70,6 +71,21 @@ int
 fc_ode_adaptive (fc_velocity_fn f, void *params, size_t dim, size_t n,
                  double *x, double *logdet, double t0, double t1,
                  double epsabs, double epsrel, fc_ode_stats *stats);
+
+/* As fc_ode_adaptive, with the particles of each chunk of 32 (by index)
+   integrated as ONE odeiv2 system: one step sequence per chunk, the
+   smallest any of its particles needs, since the standard control bounds
+   the local error of every coordinate by EPSABS + EPSREL |y|.  Each
+   particle is so held to the same local error as alone, on a finer grid,
+   and the field is called on 32 points at a time, which amortises its
+   per-call set-up (for the exact GMM field at small D that set-up costs
+   about as much as the points).  A particle's result depends on the other
+   particles of its chunk (through the steps), never on the thread count.
+   STATS counts steps per chunk, evaluations per particle.  */
+int
+fc_ode_adaptive_joint (fc_velocity_fn f, void *params, size_t dim, size_t n,
+                       double *x, double *logdet, double t0, double t1,
+                       double epsabs, double epsrel, fc_ode_stats *stats);
 
 #ifdef __cplusplus
 }

@@ -438,6 +438,61 @@ FC_TEST ("adaptive", test_adaptive_returns_status_of_lowest_failing_particle)
 }
 END_TEST
 
+/* The joint form (each chunk of 32 particles one system): every particle
+   within the same global-error budget as test_adaptive_meets_its_tolerance
+   (its chunk's steps are at least as fine as it needs), the evaluations
+   counted per point, the same bits at 1 and 2 threads, and the lowest
+   failing particle's status.  NBIG = 150: four full chunks and a short
+   one.  */
+FC_TEST ("adaptive", test_adaptive_joint_meets_tolerance_and_is_deterministic)
+{
+  double x[2][NBIG * DIM], l[2][NBIG] = { { 0 } }, xe[DIM];
+  fc_ode_stats st[2];
+  lin_params lp = { 0, 1e300, -1e300 };
+  int saved = set_threads (1);
+  for (int k = 0; k < 2; k++)
+    {
+      big_cloud (x[k]);
+      set_threads (k + 1);
+      lp.calls = 0;
+      ck_assert_int_eq (fc_ode_adaptive_joint (lin_field, &lp, DIM, NBIG, x[k],
+                                               l[k], 0.0, 1.0, TOL_ADAPT,
+                                               TOL_ADAPT, &st[k]),
+                        GSL_SUCCESS);
+      ck_assert_uint_eq (st[k].n_evals, lp.calls);
+    }
+  set_threads (saved);
+  ck_assert_int_eq (memcmp (x[0], x[1], sizeof x[0]), 0);
+  ck_assert_int_eq (memcmp (l[0], l[1], sizeof l[0]), 0);
+  double x0[NBIG * DIM];
+  big_cloud (x0);
+  double budget = (double) st[0].n_steps_max * M_E * TOL_ADAPT;
+  for (size_t i = 0; i < NBIG; i++)
+    {
+      double le = lin_exact (0.0, 1.0, x0 + i * DIM, xe);
+      for (size_t j = 0; j < DIM; j++)
+        fc_ck_assert_abs (x[0][i * DIM + j], xe[j],
+                          budget * (1.0 + fabs (xe[j])),
+                          "joint particle %zu coordinate %zu", i, j);
+      fc_ck_assert_abs (l[0][i], le, budget * (1.0 + fabs (le)),
+                        "joint logdet of particle %zu", i);
+    }
+  for (int swap = 0; swap < 2; swap++)
+    {
+      double xf[NBIG * DIM];
+      big_cloud (xf);
+      xf[40 * DIM + 1] = swap ? -60.0 : 60.0;
+      xf[100 * DIM + 1] = swap ? 60.0 : -60.0;
+      xf[40 * DIM] = xf[100 * DIM] = 0.0;
+      lin_params lf = { 0, 50.0, -50.0 };
+      ck_assert_int_eq (fc_ode_adaptive_joint (lin_field, &lf, DIM, NBIG, xf,
+                                               NULL, 0.0, 1.0, 1e-8, 1e-8,
+                                               NULL),
+                        swap ? GSL_EDOM : GSL_ERANGE);
+    }
+}
+END_TEST
+
 FC_TEST ("adaptive", test_adaptive_rejects_bad_tolerances)
 {
   double x[NPART * DIM];

@@ -218,8 +218,9 @@ tr_t3_references (const fc_run_options *opt, const fc_gmm *g, size_t n,
       fc_path_field_params p = { g, tr_t3_schedule_run (opt, s) };
       double *xr = xref + s * n * dim;
       memcpy (xr, x0, n * dim * sizeof (double));
-      status = fc_ode_adaptive (fc_path_field_velocity, &p, dim, n, xr, NULL,
-                                0.0, 1.0, TR_T3_REF_TOL, TR_T3_REF_TOL, NULL);
+      status = fc_ode_adaptive_joint (fc_path_field_velocity, &p, dim, n, xr,
+                                      NULL, 0.0, 1.0, TR_T3_REF_TOL,
+                                      TR_T3_REF_TOL, NULL);
     }
   return status;
 }
