@@ -5,9 +5,10 @@
  * With the exact marginal fields (no network), how many ODE steps does each
  * schedule need for a given sample accuracy?  Accuracy of a run of N steps:
  * the RMS over particles x0 ~ N(0, I) of the distance between its end point
- * and the exact flow map phi_1(x0) of the same schedule (fc_ode_adaptive,
- * rk8pd with local error control 1e-10, orders of magnitude under the
- * targets), relative to the data's scale sqrt(tr Cov / D).
+ * and the exact flow map phi_1(x0) of the same schedule
+ * (fc_ode_adaptive_joint, rk8pd with local error control 1e-10 on every
+ * coordinate, orders of magnitude under the targets), relative to the
+ * data's scale sqrt(tr Cov / D).
  * Steps to a target eps: the ladder (ratio sqrt 2, 2 to 2048 steps) is
  * walked until the error is below the smallest target; N* is interpolated
  * log-log between the bracketing rungs (INFINITY when never reached).  Its
