@@ -437,6 +437,45 @@ FC_TEST ("igso3", test_sample_angle_mean)
 }
 END_TEST
 
+/* Each IGSO(3) angle inverts the CDF at its uniform u = Phi(g), g the
+   fourth normal of its draw (the stream fc_so3.h documents): the CDF by
+   quadrature at the angle is u to the table's interpolation error
+   (~1e-10; a cell's root off by 1e-6 of the cell's mass, as a solver
+   stopped at the bracket's midpoint gives, fails).  */
+#define CDF_INVERSE_TOL 1e-9
+
+FC_LOOP_TEST ("igso3", test_sample_inverts_cdf,
+              (int) (sizeof scales / sizeof scales[0]))
+{
+  size_t n = fc_under_valgrind () ? 200 : 2000;
+  double s = scales[_i];
+  double *R = malloc (9 * n * sizeof *R), *th = malloc (n * sizeof *th);
+  double *g = malloc (4 * n * sizeof *g);
+  ck_assert (R != NULL && th != NULL && g != NULL);
+  ck_assert_int_eq (fc_so3_igso3_sample (11, s, n, R, th), GSL_SUCCESS);
+  ck_assert_int_eq (fc_rng_gaussian_fill (11, 0, 4 * n, g), GSL_SUCCESS);
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc (200);
+  gsl_function fn = { density_fn, &s };
+  for (size_t i = 0; i < n; i++)
+    {
+      double cdf = 0.0, err;
+      if (th[i] > 0.0)
+        ck_assert_int_eq (gsl_integration_qag (&fn, 0.0, th[i], 0.0,
+                                               QUAD_TOL, 200,
+                                               GSL_INTEG_GAUSS61, ws, &cdf,
+                                               &err),
+                          GSL_SUCCESS);
+      fc_ck_assert_abs (cdf, gsl_cdf_ugaussian_P (g[4 * i + 3]),
+                        CDF_INVERSE_TOL, "CDF at the angle of draw %zu, s = %g",
+                        i, s);
+    }
+  gsl_integration_workspace_free (ws);
+  free (R);
+  free (th);
+  free (g);
+}
+END_TEST
+
 static double
 cost (size_t n, const double *x, const double *y, const double *R)
 {
