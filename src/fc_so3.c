@@ -204,54 +204,56 @@ fc_so3_log (const double R[9], double w[3])
   FC_SO3_NULL_CHECK (R);
   FC_SO3_NULL_CHECK (w);
   double tr = R[0] + R[4] + R[8];
-  double q[4]; /* qw, qx, qy, qz */
   int m = -1;
   double best = tr;
   for (int i = 0; i < 3; i++)
     if (R[4 * i] > best)
       best = R[4 * i], m = i;
-  double r, f;
+  /* The quaternion (qw, qx, qy, qz) in scalars: as an array, its halves
+     stored in pairs and reloaded across them stalled store forwarding
+     (an eighth of the log's time).  */
+  double r, f, qw, qx, qy, qz;
   switch (m)
     {
     case -1:
       r = sqrt (1.0 + tr), f = 0.5 / r;
-      q[0] = 0.5 * r;
-      q[1] = (R[7] - R[5]) * f;
-      q[2] = (R[2] - R[6]) * f;
-      q[3] = (R[3] - R[1]) * f;
+      qw = 0.5 * r;
+      qx = (R[7] - R[5]) * f;
+      qy = (R[2] - R[6]) * f;
+      qz = (R[3] - R[1]) * f;
       break;
     case 0:
       r = sqrt (1.0 + R[0] - R[4] - R[8]), f = 0.5 / r;
-      q[0] = (R[7] - R[5]) * f;
-      q[1] = 0.5 * r;
-      q[2] = (R[1] + R[3]) * f;
-      q[3] = (R[2] + R[6]) * f;
+      qw = (R[7] - R[5]) * f;
+      qx = 0.5 * r;
+      qy = (R[1] + R[3]) * f;
+      qz = (R[2] + R[6]) * f;
       break;
     case 1:
       r = sqrt (1.0 - R[0] + R[4] - R[8]), f = 0.5 / r;
-      q[0] = (R[2] - R[6]) * f;
-      q[1] = (R[1] + R[3]) * f;
-      q[2] = 0.5 * r;
-      q[3] = (R[5] + R[7]) * f;
+      qw = (R[2] - R[6]) * f;
+      qx = (R[1] + R[3]) * f;
+      qy = 0.5 * r;
+      qz = (R[5] + R[7]) * f;
       break;
     default:
       r = sqrt (1.0 - R[0] - R[4] + R[8]), f = 0.5 / r;
-      q[0] = (R[3] - R[1]) * f;
-      q[1] = (R[2] + R[6]) * f;
-      q[2] = (R[5] + R[7]) * f;
-      q[3] = 0.5 * r;
+      qw = (R[3] - R[1]) * f;
+      qx = (R[2] + R[6]) * f;
+      qy = (R[5] + R[7]) * f;
+      qz = 0.5 * r;
       break;
     }
   if (!isfinite (r))
     GSL_ERROR ("not a rotation matrix", GSL_EDOM);
-  if (q[0] < 0.0)
-    for (int i = 0; i < 4; i++)
-      q[i] = -q[i];
-  double nv = sqrt (q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+  if (qw < 0.0)
+    qw = -qw, qx = -qx, qy = -qy, qz = -qz;
+  double nv = sqrt (qx * qx + qy * qy + qz * qz);
   /* 2 atan2(nv, qw)/nv tends to 2/qw as nv -> 0 (qw >= 1/2 there).  */
-  double g = nv > 0.0 ? 2.0 * atan2 (nv, q[0]) / nv : 2.0 / q[0];
-  for (int i = 0; i < 3; i++)
-    w[i] = g * q[i + 1];
+  double g = nv > 0.0 ? 2.0 * atan2 (nv, qw) / nv : 2.0 / qw;
+  w[0] = g * qx;
+  w[1] = g * qy;
+  w[2] = g * qz;
   return GSL_SUCCESS;
 }
 
