@@ -346,18 +346,64 @@ igso3_args_ok (double w, double s)
   return isfinite (s) && s > 0.0 && w >= 0.0 && w <= M_PI;
 }
 
+/* What the density needs of the scale s alone, computed once for many
+   angles (fc_so3_igso3_density_fill, the sampler's table): the series'
+   factors exp(-l(l+1) s^2/2), tabulated for s >= FC_SO3_IGSO3_SWITCH
+   (where they underflow to 0 before l = 40), and the images' prefactor
+   2 sqrt(2 pi) exp(s^2/8).  Each by the expression the per-angle sums
+   use: the same numbers to the bit.  */
+#define FC_SO3_SERIES_TABLE 48
+typedef struct
+{
+  double s;
+  double e[FC_SO3_SERIES_TABLE];
+  int ne; /* entries of e (0: computed per term) */
+  double images_c;
+} igso3_scale;
+
+static double
+igso3_series_factor (int l, double s)
+{
+  return exp (-0.5 * l * (l + 1.0) * s * s);
+}
+
+static double
+igso3_images_prefactor (double s)
+{
+  return 2.0 * sqrt (2.0 * M_PI) * exp (s * s / 8.0);
+}
+
+static void
+igso3_scale_init (double s, igso3_scale *k)
+{
+  k->s = s;
+  k->ne = s >= FC_SO3_IGSO3_SWITCH ? FC_SO3_SERIES_TABLE : 0;
+  for (int l = 0; l < k->ne; l++)
+    k->e[l] = igso3_series_factor (l, s);
+  k->images_c = igso3_images_prefactor (s);
+}
+
+/* exp (X), or 0 without the call where exp rounds to 0 (X below ln
+   2^-1075 = -745.13): the images' far terms at small s, whose underflow
+   path in libm costs twice a plain exp.  */
+static double
+exp_or_zero (double x)
+{
+  return x < -746.0 ? 0.0 : exp (x);
+}
+
 /* The series with the sin(w/2) of (1 - cos w) = 2 sin^2(w/2) cancelled
    against the denominator: f = 2 sin(w/2)/pi sum_l (2l+1) e^{-l(l+1)s^2/2}
-   sin((l+1/2) w), which is exactly 0 at w = 0 and needs no limit there.  */
-double
-fc_so3_igso3_density_series (double w, double s)
+   sin((l+1/2) w), which is exactly 0 at w = 0 and needs no limit there.
+   The factors from K where tabulated (K may be NULL).  */
+static double
+igso3_series (double w, double s, const igso3_scale *k)
 {
-  if (!igso3_args_ok (w, s))
-    GSL_ERROR_VAL ("need s > 0 and w in [0, pi]", GSL_EDOM, GSL_NAN);
   double sum = 0.0;
   for (int l = 0; l < 100000; l++)
     {
-      double e = exp (-0.5 * l * (l + 1.0) * s * s);
+      double e = k != NULL && l < k->ne ? k->e[l]
+                                        : igso3_series_factor (l, s);
       sum += (2 * l + 1) * e * sin ((l + 0.5) * w);
       if (l > 0 && (2 * l + 3) * e <= FC_SO3_SUM_TOL * fabs (sum))
         break;
@@ -372,14 +418,13 @@ fc_so3_igso3_density_series (double w, double s)
    and -j are taken together; when u = 2 pi j w/s^2 < 1 their two halves
    nearly cancel, and the pair is written as
    e^{-(w^2 + c^2)/(2 s^2)} 2 (w cosh u - c sinh u), c = 2 pi j, without
-   cancellation (c sinh u >> w cosh u for s < 1).  */
-double
-fc_so3_igso3_density_images (double w, double s)
+   cancellation (c sinh u >> w cosh u for s < 1).  PREFACTOR:
+   igso3_images_prefactor (s).  */
+static double
+igso3_images (double w, double s, double prefactor)
 {
-  if (!igso3_args_ok (w, s))
-    GSL_ERROR_VAL ("need s > 0 and w in [0, pi]", GSL_EDOM, GSL_NAN);
   double s2 = s * s;
-  double sum = w * exp (-0.5 * w * w / s2);
+  double sum = w * exp_or_zero (-0.5 * w * w / s2);
   for (int j = 1; j < 100000; j++)
     {
       double c = 2.0 * M_PI * j, u = c * w / s2, pair;
@@ -387,14 +432,29 @@ fc_so3_igso3_density_images (double w, double s)
         pair = 2.0 * exp (-0.5 * (w * w + c * c) / s2)
                * (w * cosh (u) - c * sinh (u));
       else
-        pair = (w - c) * exp (-0.5 * (w - c) * (w - c) / s2)
-               + (w + c) * exp (-0.5 * (w + c) * (w + c) / s2);
+        pair = (w - c) * exp_or_zero (-0.5 * (w - c) * (w - c) / s2)
+               + (w + c) * exp_or_zero (-0.5 * (w + c) * (w + c) / s2);
       sum += (j % 2 ? -pair : pair);
       if (fabs (pair) <= FC_SO3_SUM_TOL * fabs (sum))
         break;
     }
-  return 2.0 * sqrt (2.0 * M_PI) * exp (s2 / 8.0) * sin (0.5 * w)
-         / (M_PI * s2 * s) * sum;
+  return prefactor * sin (0.5 * w) / (M_PI * s2 * s) * sum;
+}
+
+double
+fc_so3_igso3_density_series (double w, double s)
+{
+  if (!igso3_args_ok (w, s))
+    GSL_ERROR_VAL ("need s > 0 and w in [0, pi]", GSL_EDOM, GSL_NAN);
+  return igso3_series (w, s, NULL);
+}
+
+double
+fc_so3_igso3_density_images (double w, double s)
+{
+  if (!igso3_args_ok (w, s))
+    GSL_ERROR_VAL ("need s > 0 and w in [0, pi]", GSL_EDOM, GSL_NAN);
+  return igso3_images (w, s, igso3_images_prefactor (s));
 }
 
 double
@@ -402,14 +462,42 @@ fc_so3_igso3_density (double w, double s)
 {
   if (!igso3_args_ok (w, s))
     GSL_ERROR_VAL ("need s > 0 and w in [0, pi]", GSL_EDOM, GSL_NAN);
-  return s >= FC_SO3_IGSO3_SWITCH ? fc_so3_igso3_density_series (w, s)
+  return s >= FC_SO3_IGSO3_SWITCH ? igso3_series (w, s, NULL)
                                   : fc_so3_igso3_density_images (w, s);
+}
+
+/* The density at W in [0, pi] for the scale K.  */
+static double
+igso3_density_at (double w, const igso3_scale *k)
+{
+  return k->s >= FC_SO3_IGSO3_SWITCH ? igso3_series (w, k->s, k)
+                                     : igso3_images (w, k->s, k->images_c);
+}
+
+int
+fc_so3_igso3_density_fill (double s, size_t n, const double *w, double *f)
+{
+  FC_SO3_NULL_CHECK (w);
+  FC_SO3_NULL_CHECK (f);
+  if (!(isfinite (s) && s > 0.0))
+    GSL_ERROR ("IGSO(3) scale s must be finite and > 0", GSL_EDOM);
+  igso3_scale k;
+  igso3_scale_init (s, &k);
+  int outside = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      outside |= !igso3_args_ok (w[i], s);
+      f[i] = igso3_args_ok (w[i], s) ? igso3_density_at (w[i], &k) : GSL_NAN;
+    }
+  if (outside)
+    GSL_ERROR ("angles must be in [0, pi]", GSL_EDOM);
+  return GSL_SUCCESS;
 }
 
 static double
 igso3_density_fn (double w, void *params)
 {
-  return fc_so3_igso3_density (w, *(const double *) params);
+  return igso3_density_at (w, params);
 }
 
 /* The cubic Hermite interpolant of a cell less its value F0 at the cell's
@@ -487,37 +575,47 @@ typedef struct
   size_t guide[FC_SO3_CDF_GUIDE + 1];
 } igso3_table;
 
+/* The guide of the table T from its CDF, which is non-decreasing
+   (positive increments over a positive divisor).  */
+static void
+igso3_guide_init (igso3_table *t)
+{
+  size_t i = 0;
+  for (size_t k = 0; k <= FC_SO3_CDF_GUIDE; k++)
+    {
+      while (i < FC_SO3_CDF_CELLS
+             && t->F[i + 1] <= (double) k / FC_SO3_CDF_GUIDE)
+        i++;
+      t->guide[k] = i;
+    }
+}
+
 /* CDF at the nodes by Gauss-Legendre per cell (error far below the
    interpolation's), normalised by its last value (the mass beyond the
    support, if cut, is ~1e-30); slopes = density / that value.  */
 static int
 igso3_table_init (double s, igso3_table *t)
 {
-  enum { M = FC_SO3_CDF_CELLS, G = FC_SO3_CDF_GUIDE };
+  enum { M = FC_SO3_CDF_CELLS };
   double *F = t->F, *D = t->D;
   double w_hi = GSL_MIN (M_PI, FC_SO3_CDF_SPAN * s), h = w_hi / M;
   gsl_integration_glfixed_table *gl
       = gsl_integration_glfixed_table_alloc (FC_SO3_CDF_GL);
   if (gl == NULL)
     GSL_ERROR ("cannot allocate quadrature table", GSL_ENOMEM);
-  gsl_function fn = { igso3_density_fn, &s };
+  igso3_scale scale;
+  igso3_scale_init (s, &scale);
+  gsl_function fn = { igso3_density_fn, &scale };
   t->h = h;
   F[0] = 0.0;
   for (int i = 0; i < M; i++)
     F[i + 1] = F[i] + gsl_integration_glfixed (&fn, i * h, (i + 1) * h, gl);
   gsl_integration_glfixed_table_free (gl);
   for (int i = 0; i <= M; i++)
-    D[i] = fc_so3_igso3_density (i * h, s) / F[M];
+    D[i] = igso3_density_at (i * h, &scale) / F[M];
   for (int i = 0; i <= M; i++)
     F[i] /= F[M];
-  /* F is non-decreasing (positive increments over a positive divisor).  */
-  size_t i = 0;
-  for (size_t k = 0; k <= G; k++)
-    {
-      while (i < M && F[i + 1] <= (double) k / G)
-        i++;
-      t->guide[k] = i;
-    }
+  igso3_guide_init (t);
   return GSL_SUCCESS;
 }
 

@@ -476,6 +476,39 @@ FC_LOOP_TEST ("igso3", test_sample_inverts_cdf,
 }
 END_TEST
 
+/* The batched density is the scalar one to the bit, at scales on both
+   sides of the switch between its forms (at the switch too) and at the
+   ends of [0, pi]; an angle outside is NaN and GSL_EDOM, the others still
+   computed; a bad scale is GSL_EDOM.  */
+FC_TEST ("igso3", test_density_fill_is_scalar_density)
+{
+  enum { N = 203 };
+  static const double ss[] = { 0.01, 0.05, 0.3, 0.999, 1.0, 1.86, 8.0 };
+  double w[N], f[N];
+  for (int i = 0; i < N; i++)
+    w[i] = M_PI * i / (N - 1);
+  for (size_t k = 0; k < sizeof ss / sizeof ss[0]; k++)
+    {
+      ck_assert_int_eq (fc_so3_igso3_density_fill (ss[k], N, w, f),
+                        GSL_SUCCESS);
+      for (int i = 0; i < N; i++)
+        {
+          double want = fc_so3_igso3_density (w[i], ss[k]);
+          ck_assert_msg (memcmp (&f[i], &want, sizeof want) == 0,
+                         "density_fill (%g, s = %g): %.17g, scalar %.17g",
+                         w[i], ss[k], f[i], want);
+        }
+    }
+  double bad[3] = { 1.0, -0.1, 3.5 };
+  ck_assert_int_eq (fc_so3_igso3_density_fill (0.3, 3, bad, f), GSL_EDOM);
+  ck_assert (f[0] == fc_so3_igso3_density (1.0, 0.3));
+  ck_assert (isnan (f[1]) && isnan (f[2]));
+  ck_assert_int_eq (fc_so3_igso3_density_fill (0.0, 3, w, f), GSL_EDOM);
+  ck_assert_int_eq (fc_so3_igso3_density_fill (NAN, 3, w, f), GSL_EDOM);
+  ck_assert_int_eq (fc_so3_igso3_density_fill (0.3, 3, NULL, f), GSL_EINVAL);
+}
+END_TEST
+
 static double
 cost (size_t n, const double *x, const double *y, const double *R)
 {
