@@ -99,6 +99,14 @@ fc_so3_igso3_density_series (double w, double s);
 double
 fc_so3_igso3_density_images (double w, double s);
 
+/* F (n): fc_so3_igso3_density (W[i], s) for N angles at one scale, the
+   same numbers to the bit, with what depends on s alone computed once
+   (for the importance weights of many draws).  GSL_EDOM for s <= 0 or
+   not finite, and for an angle outside [0, pi] (its F is NaN, the others
+   are computed).  */
+int
+fc_so3_igso3_density_fill (double s, size_t n, const double *w, double *f);
+
 /* R (n, 9): n draws of IGSO(3) of scale s around the identity, and, if
    ANGLE is not NULL, their angles (n).  Angle by inverting the CDF
    tabulated on 1024 cells (8-point Gauss-Legendre per cell, cubic Hermite

@@ -19,6 +19,8 @@
 #include "fc_module.h"
 #define FC_CK_MODULE "manifold"
 #include "fc_check_module.h"
+#include "fc_so3.h"
+#include "manifold/manifold_internal.h"
 
 /* The deciding figures of M7, in the order the check records them.  */
 static const char *const m7_figures[] = {
@@ -137,5 +139,71 @@ FC_CONTROL_TEST (test_m7_unweighted_posterior_is_refuted, "M7", "unweighted",
   ck_assert (metric (v, "end_weights_z")->value
              > 1.2 * metric (v, "end_weights_z")->tolerance);
 }
+
+/* The field at the time TM against the same without the skip of data
+   rotations beyond their sphere (cos_out = -inf): P and B the same to the
+   bit.  *BEYOND counts the (x, x1_j) pairs the skip takes.  */
+static void
+assert_field_unskipped (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
+                        const mf_m7_time *tm, const double x[9],
+                        size_t *beyond)
+{
+  mf_m7_time all = *tm;
+  all.cos_out = -INFINITY;
+  double p, b[3], pa, ba[3];
+  ck_assert_int_eq (mf_m7_field_at (m, X1, tm, x, &p, b), GSL_SUCCESS);
+  ck_assert_int_eq (mf_m7_field_at (m, X1, &all, x, &pa, ba), GSL_SUCCESS);
+  ck_assert_msg (memcmp (&p, &pa, sizeof p) == 0 && memcmp (b, ba, sizeof b) == 0,
+                 "field with the skip: p %.17g b0 %.17g, without: %.17g %.17g",
+                 p, b[0], pa, ba[0]);
+  for (size_t j = 0; j < MF_M7_NDATA; j++)
+    {
+      double c = 0.0;
+      for (int i = 0; i < 9; i++)
+        c += x[i] * X1[j][i];
+      *beyond += 0.5 * (c - 1.0) < tm->cos_out;
+    }
+}
+
+/* Skipping the logs of data rotations beyond their sphere changes no
+   number: at Haar points and at points within 1e-12 .. 1e-6 of a sphere
+   d(x, x1_0) = kappa pi on either side, for both schedules, every model
+   of the claim and its controls.  */
+FC_TEST ("field", test_m7_skip_beyond_sphere_keeps_the_field_to_the_bit)
+{
+  enum { N = 64 };
+  static const double ts[] = { 0.0, 0.2, 0.5, 0.8, 0.99 };
+  static const double off[] = { -1e-6, -1e-9, -1e-12, 1e-12, 1e-9, 1e-6 };
+  const mf_m7_model models[] = {
+    { 0.0, 1.0, 1, 1.0, 1 }, { 5.0, 1.0, 1, 1.0, 1 },
+    { 0.0, 2.0, 1, 1.0, 1 }, { 0.0, 1.0, 0, 1.0, 1 },
+    { 0.0, 1.0, 1, 1.01, 1 }, { 0.0, 1.0, 1, 1.0, 0 },
+  };
+  double X1[MF_M7_NDATA][9], R[9 * N];
+  ck_assert_int_eq (mf_m7_data (X1), GSL_SUCCESS);
+  ck_assert_int_eq (fc_so3_haar (17, N, R), GSL_SUCCESS);
+  size_t beyond = 0;
+  for (size_t q = 0; q < sizeof models / sizeof models[0]; q++)
+    for (size_t k = 0; k < sizeof ts / sizeof ts[0]; k++)
+      {
+        mf_m7_time tm;
+        mf_m7_time_at (&models[q], ts[k], &tm);
+        for (size_t i = 0; i < N; i++)
+          assert_field_unskipped (&models[q], X1, &tm, R + 9 * i, &beyond);
+        for (size_t i = 0; i < sizeof off / sizeof off[0]; i++)
+          {
+            /* x1_0 = I: x = exp ((kappa pi + off) a), a a Haar axis.  */
+            double w[3], x[9], th = tm.kappa * M_PI + off[i];
+            ck_assert_int_eq (fc_so3_log (R + 9 * i, w), GSL_SUCCESS);
+            double n = sqrt (w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
+            for (int a = 0; a < 3; a++)
+              w[a] *= fmin (th, M_PI) / n;
+            ck_assert_int_eq (fc_so3_exp (w, x), GSL_SUCCESS);
+            assert_field_unskipped (&models[q], X1, &tm, x, &beyond);
+          }
+      }
+  ck_assert_msg (beyond > 100, "only %zu pairs beyond their sphere", beyond);
+}
+END_TEST
 
 FC_CK_MAIN ("manifold_marginal")

@@ -437,6 +437,78 @@ FC_TEST ("igso3", test_sample_angle_mean)
 }
 END_TEST
 
+/* Each IGSO(3) angle inverts the CDF at its uniform u = Phi(g), g the
+   fourth normal of its draw (the stream fc_so3.h documents): the CDF by
+   quadrature at the angle is u to the table's interpolation error
+   (~1e-10; a cell's root off by 1e-6 of the cell's mass, as a solver
+   stopped at the bracket's midpoint gives, fails).  */
+#define CDF_INVERSE_TOL 1e-9
+
+FC_LOOP_TEST ("igso3", test_sample_inverts_cdf,
+              (int) (sizeof scales / sizeof scales[0]))
+{
+  size_t n = fc_under_valgrind () ? 200 : 2000;
+  double s = scales[_i];
+  double *R = malloc (9 * n * sizeof *R), *th = malloc (n * sizeof *th);
+  double *g = malloc (4 * n * sizeof *g);
+  ck_assert (R != NULL && th != NULL && g != NULL);
+  ck_assert_int_eq (fc_so3_igso3_sample (11, s, n, R, th), GSL_SUCCESS);
+  ck_assert_int_eq (fc_rng_gaussian_fill (11, 0, 4 * n, g), GSL_SUCCESS);
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc (200);
+  gsl_function fn = { density_fn, &s };
+  for (size_t i = 0; i < n; i++)
+    {
+      double cdf = 0.0, err;
+      if (th[i] > 0.0)
+        ck_assert_int_eq (gsl_integration_qag (&fn, 0.0, th[i], 0.0,
+                                               QUAD_TOL, 200,
+                                               GSL_INTEG_GAUSS61, ws, &cdf,
+                                               &err),
+                          GSL_SUCCESS);
+      fc_ck_assert_abs (cdf, gsl_cdf_ugaussian_P (g[4 * i + 3]),
+                        CDF_INVERSE_TOL, "CDF at the angle of draw %zu, s = %g",
+                        i, s);
+    }
+  gsl_integration_workspace_free (ws);
+  free (R);
+  free (th);
+  free (g);
+}
+END_TEST
+
+/* The batched density is the scalar one to the bit, at scales on both
+   sides of the switch between its forms (at the switch too) and at the
+   ends of [0, pi]; an angle outside is NaN and GSL_EDOM, the others still
+   computed; a bad scale is GSL_EDOM.  */
+FC_TEST ("igso3", test_density_fill_is_scalar_density)
+{
+  enum { N = 203 };
+  static const double ss[] = { 0.01, 0.05, 0.3, 0.999, 1.0, 1.86, 8.0 };
+  double w[N], f[N];
+  for (int i = 0; i < N; i++)
+    w[i] = M_PI * i / (N - 1);
+  for (size_t k = 0; k < sizeof ss / sizeof ss[0]; k++)
+    {
+      ck_assert_int_eq (fc_so3_igso3_density_fill (ss[k], N, w, f),
+                        GSL_SUCCESS);
+      for (int i = 0; i < N; i++)
+        {
+          double want = fc_so3_igso3_density (w[i], ss[k]);
+          ck_assert_msg (memcmp (&f[i], &want, sizeof want) == 0,
+                         "density_fill (%g, s = %g): %.17g, scalar %.17g",
+                         w[i], ss[k], f[i], want);
+        }
+    }
+  double bad[3] = { 1.0, -0.1, 3.5 };
+  ck_assert_int_eq (fc_so3_igso3_density_fill (0.3, 3, bad, f), GSL_EDOM);
+  ck_assert (f[0] == fc_so3_igso3_density (1.0, 0.3));
+  ck_assert (isnan (f[1]) && isnan (f[2]));
+  ck_assert_int_eq (fc_so3_igso3_density_fill (0.0, 3, w, f), GSL_EDOM);
+  ck_assert_int_eq (fc_so3_igso3_density_fill (NAN, 3, w, f), GSL_EDOM);
+  ck_assert_int_eq (fc_so3_igso3_density_fill (0.3, 3, NULL, f), GSL_EINVAL);
+}
+END_TEST
+
 static double
 cost (size_t n, const double *x, const double *y, const double *R)
 {

@@ -331,12 +331,28 @@ mf_m7_kappa (const mf_m7_model *m, double t);
 double
 mf_m7_cond_density (const mf_m7_model *m, double w, double kappa);
 
+/* What the field needs of a time t, the same at every point: kappa, the
+   rate r(t), kappa^kappa_power and the cosine below which cos d(x, x1)
+   puts x certainly beyond the sphere d = kappa pi (-inf without the
+   cut-off).  Computed once per time: Euler's paths share their times.  */
+typedef struct
+{
+  double kappa, rate, kpow, cos_out;
+} mf_m7_time;
+
+void
+mf_m7_time_at (const mf_m7_model *m, double t, mf_m7_time *tm);
+
 /* The marginal density P = sum_j w_j p_t(x|x1_j) and the body vector B of
    the posterior-weighted field at (t, x); B = 0 where no posterior weight
-   is positive.  */
+   is positive.  mf_m7_field_at: the same at the time TM.  */
 int
 mf_m7_field (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
              double t, const double x[9], double *p, double b[3]);
+int
+mf_m7_field_at (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
+                const mf_m7_time *tm, const double x[9], double *p,
+                double b[3]);
 
 /* The central-difference residual of dp/dt + sum_k E_k (p b_k) = 0 at
    (t, x) with step H (in t and in e of x exp(e e_k)), and the difference
@@ -346,11 +362,12 @@ mf_m7_residual (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
                 double t, double h, const double x[9], double *res,
                 double *dpdt);
 
-/* Geodesic Euler x <- x exp(h b) over [0, 1] in STEPS steps; LOST is set
-   when the path met a point of zero density (field undefined).  */
+/* Geodesic Euler x <- x exp(h b) over [0, 1] in STEPS steps, h = 1/STEPS,
+   at the times TIMES (STEPS: mf_m7_time_at of k h); LOST is set when the
+   path met a point of zero density (field undefined).  */
 int
 mf_m7_euler (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
-             size_t steps, double x[9], int *lost);
+             size_t steps, const mf_m7_time *times, double x[9], int *lost);
 
 /* x_t = exp_{x1}(kappa(t) log_{x1}(x0)).  */
 int

@@ -469,6 +469,12 @@ mf_m7_endpoints (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
                  double *dmax, double *lost, double *frac)
 {
   double count[MF_M7_NDATA] = { 0.0 };
+  mf_m7_time *times = malloc (steps * sizeof *times);
+  if (times == NULL)
+    GSL_ERROR ("no memory", GSL_ENOMEM);
+  double h = 1.0 / (double) steps; /* t = k h as mf_m7_euler steps */
+  for (size_t k = 0; k < steps; k++)
+    mf_m7_time_at (m, (double) k * h, &times[k]);
   int status = GSL_SUCCESS;
   *dmax = *lost = *zmax = 0.0;
   for (size_t i = 0; i < n && !status; i++)
@@ -478,7 +484,7 @@ mf_m7_endpoints (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
       size_t near = 0;
       for (int a = 0; a < 9; a++)
         x[a] = x0[9 * i + a];
-      status = mf_m7_euler (m, X1, steps, x, &gone);
+      status = mf_m7_euler (m, X1, steps, times, x, &gone);
       for (size_t j = 0; j < MF_M7_NDATA; j++)
         {
           double d = fc_so3_dist (x, X1[j]);
@@ -490,6 +496,7 @@ mf_m7_endpoints (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
         *dmax = fmax (*dmax, dmin);
       *lost += gone;
     }
+  free (times);
   *lost /= (double) n;
   for (size_t j = 0; j < MF_M7_NDATA; j++)
     {

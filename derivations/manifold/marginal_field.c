@@ -81,22 +81,67 @@ mf_m7_cond_sines (const mf_m7_model *m, double w, double kappa)
   return s * s;
 }
 
+/* kappa^kappa_power: a product for the derived power 1 and the control's
+   2 (pow was 6% of M7's time; pow (k, 1) is k exactly, k * k is the
+   correctly rounded square pow approximates to 0.52 ulp).  */
+static double
+mf_m7_kappa_pow (const mf_m7_model *m, double kappa)
+{
+  if (m->kappa_power == 1.0)
+    return kappa;
+  if (m->kappa_power == 2.0)
+    return kappa * kappa;
+  return pow (kappa, m->kappa_power);
+}
+
 double
 mf_m7_cond_density (const mf_m7_model *m, double w, double kappa)
 {
-  return mf_m7_cond_sines (m, w, kappa) / pow (kappa, m->kappa_power);
+  return mf_m7_cond_sines (m, w, kappa) / mf_m7_kappa_pow (m, kappa);
+}
+
+/* Below the cosine of the sphere's angle by this much, the cosine of
+   d(x, x1) from the trace of x^T x1 (error a few eps, and the departure of
+   x from a rotation after Euler's steps, ~1e-14) puts x beyond the sphere
+   by at least 1e-9 - 1e-14 in angle (|d cos/dw| <= 1), far more than
+   fc_so3_log's 1e-13: mf_m7_cond_sines of the log's angle is then 0.  */
+#define MF_M7_OUTSIDE_MARGIN 1e-9
+
+/* cos d(x, y) = (tr (x^T y) - 1)/2, tr (x^T y) = sum_ab x_ab y_ab.  */
+static double
+mf_cos_dist (const double x[9], const double y[9])
+{
+  double tr = 0.0;
+  for (int i = 0; i < 9; i++)
+    tr += x[i] * y[i];
+  return 0.5 * (tr - 1.0);
+}
+
+void
+mf_m7_time_at (const mf_m7_model *m, double t, mf_m7_time *tm)
+{
+  tm->kappa = mf_m7_kappa (m, t);
+  tm->rate = mf_m7_rate (m, t);
+  tm->kpow = mf_m7_kappa_pow (m, tm->kappa);
+  tm->cos_out = m->cutoff ? cos (tm->kappa * M_PI) - MF_M7_OUTSIDE_MARGIN
+                          : -INFINITY;
 }
 
 int
-mf_m7_field (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
-             double t, const double x[9], double *p, double b[3])
+mf_m7_field_at (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
+                const mf_m7_time *tm, const double x[9], double *p,
+                double b[3])
 {
-  double kappa = mf_m7_kappa (m, t), rate = mf_m7_rate (m, t);
   double den = 0.0, num[3] = { 0.0, 0.0, 0.0 };
-  double kpow = pow (kappa, m->kappa_power);
   *p = 0.0;
   for (size_t j = 0; j < MF_M7_NDATA; j++)
     {
+      /* A data rotation certainly beyond its sphere has p_j = 0 and adds
+         exact zeros to every sum below: its log (the field's main cost)
+         is skipped, the numbers kept to the bit.  41% of M7's 2.7e7
+         pairs are skipped, nearly all on Euler's paths.  */
+      if (mf_cos_dist (x, X1[j]) < tm->cos_out)
+        continue;
       double lg[3];
       int status = mf_log_body (x, X1[j], lg);
       if (status)
@@ -104,18 +149,27 @@ mf_m7_field (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
       /* |lg| <= pi: no overflow for hypot to guard against, and its
          rounding-mode switches made it a quarter of M7's time.  */
       double w = sqrt (lg[0] * lg[0] + lg[1] * lg[1] + lg[2] * lg[2]);
-      double pj = mf_m7_cond_sines (m, w, kappa) / kpow;
+      double pj = mf_m7_cond_sines (m, w, tm->kappa) / tm->kpow;
       /* The posterior's prior weight: w_j, or 1/J in the control that
          leaves the weights out.  */
       double a = m->weighted ? mf_m7_weight[j] : 1.0 / MF_M7_NDATA;
       *p += mf_m7_weight[j] * pj;
       den += a * pj;
       for (int i = 0; i < 3; i++)
-        num[i] += a * pj * rate * lg[i];
+        num[i] += a * pj * tm->rate * lg[i];
     }
   for (int i = 0; i < 3; i++)
     b[i] = den > 0.0 ? num[i] / den : 0.0;
   return GSL_SUCCESS;
+}
+
+int
+mf_m7_field (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
+             double t, const double x[9], double *p, double b[3])
+{
+  mf_m7_time tm;
+  mf_m7_time_at (m, t, &tm);
+  return mf_m7_field_at (m, X1, &tm, x, p, b);
 }
 
 /* p b at x exp(e e_k) (flux, 3).  */
@@ -161,14 +215,14 @@ mf_m7_residual (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
 
 int
 mf_m7_euler (const mf_m7_model *m, const double X1[MF_M7_NDATA][9],
-             size_t steps, double x[9], int *lost)
+             size_t steps, const mf_m7_time *times, double x[9], int *lost)
 {
   double h = 1.0 / (double) steps;
   *lost = 0;
   for (size_t k = 0; k < steps; k++)
     {
       double p, b[3];
-      int status = mf_m7_field (m, X1, (double) k * h, x, &p, b);
+      int status = mf_m7_field_at (m, X1, &times[k], x, &p, b);
       if (status)
         return status;
       /* Outside every ball the field is undefined (p = 0): the point is

@@ -275,15 +275,17 @@ mf_m6_references (const mf_motif *m, double s, int flat, mf_m6_level *L)
 }
 
 /* Log weights log 1/q(w) of IS draws with angles ANG (n) against the
-   IGSO(3) density of scale S.  */
-static void
+   IGSO(3) density of scale S (its values first stored in LW).  */
+static int
 mf_is_log_weights (size_t n, const double *ang, double s, double *lw)
 {
-  for (size_t j = 0; j < n; j++)
+  int status = fc_so3_igso3_density_fill (s, n, ang, lw);
+  for (size_t j = 0; j < n && !status; j++)
     {
-      double omc = 2.0 * sin (0.5 * ang[j]) * sin (0.5 * ang[j]);
-      lw[j] = log (omc / M_PI) - log (fc_so3_igso3_density (ang[j], s));
+      double sh = sin (0.5 * ang[j]), omc = 2.0 * sh * sh;
+      lw[j] = log (omc / M_PI) - log (lw[j]);
     }
+  return status;
 }
 
 /* Add the estimates of one repetition's draws (RH: Haar, RI: IS, LW
@@ -386,9 +388,10 @@ mf_m6_level_run (const fc_run_options *opt, const mf_sizes *sz, size_t level,
       if (!status)
         status = fc_so3_igso3_sample (fc_rng_stream_seed (base, 2 * blk + 1),
                                       s, T * nb, Ris, ang);
+      if (!status)
+        status = mf_is_log_weights (T * nb, ang, s_eval, lw);
       if (status)
         break;
-      mf_is_log_weights (T * nb, ang, s_eval, lw);
       for (size_t r = 0; r < nb; r++)
         mf_m6_accumulate (&m, L, sz->m6_nn, R + 9 * T * r, Ris + 9 * T * r,
                           lw + T * r, variant == MF_M6_UNWEIGHTED_GRAD, S);
