@@ -566,8 +566,7 @@ fc_gmm_sample_chunk (const fc_gmm *g, const gsl_ran_discrete_t *table,
   for (size_t i = c * FC_RNG_CHUNK; i < i1; i++)
     {
       size_t k = gsl_ran_discrete (r, table);
-      for (size_t j = 0; j < d; j++)
-        z[j] = gsl_ran_gaussian_ziggurat (r, 1.0);
+      fc_rng_gaussian_batch (r, d, z);
       fc_gmm_draw_component (g, k, z, x + i * d);
     }
 }
@@ -585,7 +584,7 @@ fc_gmm_sample (const fc_gmm *g, unsigned long seed, size_t n, double *x)
 
 #pragma omp parallel if (n_chunks > 1)
   {
-    gsl_rng *r = gsl_rng_alloc (gsl_rng_mt19937);
+    gsl_rng *r = gsl_rng_alloc (fc_rng_mt19937);
     double *z = malloc (g->dim * sizeof (double));
     if (r == NULL || z == NULL)
       {

@@ -508,8 +508,7 @@ fc_interp_draw (const fc_gmm *g, size_t k, gsl_rng *r, double *z, double *x)
 {
   size_t d = g->dim;
   const double *mu = g->mean + k * d, *l = g->chol + k * d * d;
-  for (size_t j = 0; j < d; j++)
-    z[j] = gsl_ran_gaussian_ziggurat (r, 1.0);
+  fc_rng_gaussian_batch (r, d, z);
   for (size_t i = 0; i < d; i++)
     {
       double acc = mu[i];
@@ -597,7 +596,7 @@ fc_interp_sample (const fc_interp *ip, const double *beta, unsigned long seed,
 
 #pragma omp parallel if (n_chunks > 1)
   {
-    gsl_rng *r = gsl_rng_alloc (gsl_rng_mt19937);
+    gsl_rng *r = gsl_rng_alloc (fc_rng_mt19937);
     double *z = malloc (d * sizeof (double));
     double *row = malloc (nm * d * sizeof (double));
     if (r == NULL || z == NULL || row == NULL)

@@ -3,7 +3,8 @@
  * A stream is named by the pair (seed, stream).  The pair is hashed with
  * the SplitMix64 finaliser (Steele, Lea and Flood, "Fast splittable
  * pseudorandom number generators", OOPSLA 2014) into the seed of a
- * gsl_rng_mt19937.  Chunk j of a batched computation always draws from
+ * generator with the numbers of gsl_rng_mt19937 (fc_rng_mt19937, fc_rng_mt.c).
+ * Chunk j of a batched computation always draws from
  * stream (seed, j), whichever thread runs it, so seeded results do not
  * depend on the thread count (ARCHITECTURE.md "Numerical habits").  */
 #include <config.h>
@@ -44,7 +45,7 @@ fc_rng_stream_seed (unsigned long seed, unsigned long stream)
 gsl_rng *
 fc_rng_alloc (unsigned long seed, unsigned long stream)
 {
-  gsl_rng *r = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng *r = gsl_rng_alloc (fc_rng_mt19937);
   if (r == NULL)
     GSL_ERROR_NULL ("cannot allocate random stream", GSL_ENOMEM);
   fc_rng_reseed (r, seed, stream);
@@ -67,8 +68,7 @@ fc_rng_gaussian_chunk (gsl_rng *r, unsigned long seed,
   size_t i0 = c * FC_RNG_CHUNK;
   size_t i1 = i0 + FC_RNG_CHUNK < n ? i0 + FC_RNG_CHUNK : n;
   fc_rng_reseed (r, seed, stream_base + (unsigned long) c);
-  for (size_t i = i0; i < i1; i++)
-    z[i] = gsl_ran_gaussian_ziggurat (r, 1.0);
+  fc_rng_gaussian_batch (r, i1 - i0, z + i0);
 }
 
 int
@@ -82,7 +82,7 @@ fc_rng_gaussian_fill (unsigned long seed, unsigned long stream_base,
      and no dependence of the numbers on which thread runs a chunk.  */
 #pragma omp parallel if (n_chunks > 1)
   {
-    gsl_rng *r = gsl_rng_alloc (gsl_rng_mt19937);
+    gsl_rng *r = gsl_rng_alloc (fc_rng_mt19937);
     if (r == NULL)
       {
 #pragma omp atomic write

@@ -4,8 +4,8 @@
  *
  * (Kloeden and Platen, "Numerical Solution of Stochastic Differential
  * Equations", §10.2).  GSL has no SDE integrator, so the scheme is written
- * here; the normals come from gsl_ran_gaussian_ziggurat on the chunk
- * streams of fc_rng.h.  Each chunk of FC_RNG_CHUNK particles is integrated
+ * here; the normals come from fc_rng_gaussian_batch (GSL's ziggurat draws,
+ * a fine step's at once) on the chunk streams of fc_rng.h.  Each chunk of FC_RNG_CHUNK particles is integrated
  * over the whole interval by one thread, drawing its Brownian path fine
  * step by fine step as it goes, so no path is ever stored and the numbers
  * do not depend on which thread ran the chunk (ARCHITECTURE.md "Numerical
@@ -68,19 +68,18 @@ fc_sde_grid_check (const fc_sde_grid *grid, size_t dim, size_t *r)
    summed per particle and scaled by SCALE = sqrt(fine step).  */
 static void
 fc_sde_draw (gsl_rng *rng, size_t m, size_t dim, size_t r, double scale,
-             double *dw)
+             double *z, double *dw)
 {
   size_t md = m * dim;
   memset (dw, 0, md * sizeof (double));
   for (size_t j = 0; j < r; j++)
-    for (size_t s = 0; s < FC_RNG_CHUNK * dim; s++)
-      {
-        double z = gsl_ran_gaussian_ziggurat (rng, 1.0);
-        /* Draws of slots beyond the last particle are discarded so that a
-           particle's path does not depend on n.  */
-        if (s < md)
-          dw[s] += z;
-      }
+    {
+      /* Draws of slots beyond the last particle are discarded so that a
+         particle's path does not depend on n.  */
+      fc_rng_gaussian_batch (rng, FC_RNG_CHUNK * dim, z);
+      for (size_t s = 0; s < md; s++)
+        dw[s] += z[s];
+    }
   for (size_t s = 0; s < md; s++)
     dw[s] *= scale;
 }
@@ -99,21 +98,23 @@ typedef struct
   double *x, *x_save, *dw_out;
 } fc_sde_job;
 
-/* Per-thread scratch: one allocation for the drift and the increments of
-   a chunk, and the thread's generator (reseeded per chunk).  */
+/* Per-thread scratch: one allocation for the drift, the normals of a fine
+   step and the increments of a chunk, and the thread's generator
+   (reseeded per chunk).  */
 typedef struct
 {
-  double *block, *f, *dw;
+  double *block, *f, *z, *dw;
   gsl_rng *rng;
 } fc_sde_scratch;
 
 static int
 fc_sde_scratch_alloc (fc_sde_scratch *s, size_t dim)
 {
-  s->block = malloc (2 * FC_RNG_CHUNK * dim * sizeof (double));
-  s->rng = gsl_rng_alloc (gsl_rng_mt19937);
+  s->block = malloc (3 * FC_RNG_CHUNK * dim * sizeof (double));
+  s->rng = gsl_rng_alloc (fc_rng_mt19937);
   s->f = s->block;
-  s->dw = s->block ? s->block + FC_RNG_CHUNK * dim : NULL;
+  s->z = s->block ? s->block + FC_RNG_CHUNK * dim : NULL;
+  s->dw = s->block ? s->block + 2 * FC_RNG_CHUNK * dim : NULL;
   return s->block && s->rng ? GSL_SUCCESS : GSL_ENOMEM;
 }
 
@@ -152,7 +153,7 @@ fc_sde_chunk (const fc_sde_job *job, size_t c, fc_sde_scratch *s)
     {
       /* The increment is drawn even for a deterministic last step, so the
          stream is consumed the same way in every mode.  */
-      fc_sde_draw (s->rng, m, dim, job->r, job->scale, s->dw);
+      fc_sde_draw (s->rng, m, dim, job->r, job->scale, s->z, s->dw);
       if (job->dw_out)
         {
           memcpy (job->dw_out + (k * job->n + i0) * dim, s->dw,

@@ -38,8 +38,8 @@ db_cp_scratch_alloc (const db_coupled *c, db_cp_scratch *w)
 {
   size_t cd = FC_RNG_CHUNK * c->sys->dim, runs = c->n_runs;
   w->block = malloc ((2 * runs + 3) * cd * sizeof *w->block);
-  w->rng = gsl_rng_alloc (gsl_rng_mt19937);
-  w->rng_o = gsl_rng_alloc (gsl_rng_mt19937);
+  w->rng = gsl_rng_alloc (fc_rng_mt19937);
+  w->rng_o = gsl_rng_alloc (fc_rng_mt19937);
   w->x = w->block;
   w->acc = w->block ? w->x + runs * cd : NULL;
   w->f = w->block ? w->acc + runs * cd : NULL;
@@ -103,11 +103,9 @@ db_cp_fine_step (const db_coupled *c, size_t j, size_t i0, size_t m,
 {
   size_t d = c->sys->dim, cd = FC_RNG_CHUNK * d, md = m * d, nd = c->n * d;
   int other = c->n_other > 0 && c->seed_other != c->seed;
-  for (size_t q = 0; q < cd; q++)
-    w->z[q] = gsl_ran_gaussian_ziggurat (w->rng, 1.0);
+  fc_rng_gaussian_batch (w->rng, cd, w->z);
   if (other)
-    for (size_t q = 0; q < cd; q++)
-      w->zo[q] = gsl_ran_gaussian_ziggurat (w->rng_o, 1.0);
+    fc_rng_gaussian_batch (w->rng_o, cd, w->zo);
   int status = GSL_SUCCESS;
   for (size_t a = 0; a < c->n_runs && status == GSL_SUCCESS; a++)
     {
