@@ -3,7 +3,7 @@
 Gaussian mixture, vectorised with NumPy, as a yardstick for
 experiments/bench-oracle (the C kernel, src/fc_path.c).
 
-    bench-oracle-numpy.py [--quick] [--threads N]
+    bench-oracle-numpy.py [--quick] [--threads N] [--runs R]
 
 Same cases as bench-oracle: D in {2, 16, 64}, K in {8, 25}, random full
 covariances S_k = Q diag(lambda) Q^T (lambda in [0.1, 2]), 1e5 points,
@@ -18,7 +18,8 @@ direct evaluation with dense solves on a few points.
 
 Throughput is points per CPU second of the process (time.process_time: the
 machine may be shared; at 1 thread on an idle machine it equals the wall
-rate), as in bench-oracle.  Run it with the NumPy of a BLAS-backed build
+rate), as in bench-oracle, timed R times (default 5): the median, minimum
+and maximum of the R rates.  Run it with the NumPy of a BLAS-backed build
 (Debian's python3-numpy uses the libblas.so.3 alternative: OpenBLAS when
 libopenblas0 is installed; numpy.show_config() or the GFLOP/s of a
 1000 x 1000 matmul tells which).
@@ -26,31 +27,37 @@ libopenblas0 is installed; numpy.show_config() or the GFLOP/s of a
 --threads N sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS
 before NumPy loads.  NumPy is not a dependency of flowcheck: without it the
 script says so and exits 0.  Output: a header "d K threads
-points_per_second", one row per case, then '#' lines with GFLOP/s
-(4 n K D^2 flops, as for bench-oracle).
+points_per_second min max" (the median first), one row per case, then '#'
+lines with GFLOP/s of the median (4 n K D^2 flops).
 """
 import os
+import statistics
 import sys
 import time
 
 
 def parse_args(argv):
-    quick, threads = False, 1
+    quick, threads, runs = False, 1, 5
     i = 1
     while i < len(argv):
         if argv[i] == "--quick":
             quick = True
-        elif argv[i] == "--threads" and i + 1 < len(argv):
-            threads = int(argv[i + 1])
+        elif argv[i] in ("--threads", "--runs") and i + 1 < len(argv) \
+                and argv[i + 1].isdigit() and int(argv[i + 1]) >= 1:
+            if argv[i] == "--threads":
+                threads = int(argv[i + 1])
+            else:
+                runs = int(argv[i + 1])
             i += 1
         else:
-            sys.stderr.write("usage: bench-oracle-numpy.py [--quick] [--threads N]\n")
+            sys.stderr.write("usage: bench-oracle-numpy.py [--quick] "
+                             "[--threads N] [--runs R]\n")
             sys.exit(2)
         i += 1
-    return quick, threads
+    return quick, threads, runs
 
 
-QUICK, THREADS = parse_args(sys.argv)
+QUICK, THREADS, RUNS = parse_args(sys.argv)
 for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(THREADS)
 
@@ -136,11 +143,22 @@ def blas_rate():
     return "BLAS check: 1000 x 1000 matmul at %.1f GFLOP/s" % (2e9 / el * 1e-9)
 
 
+def timed_rate(p, x, min_time):
+    """Points per CPU second of velocity(p, x), repeated for min_time."""
+    reps, t0 = 0, time.process_time()
+    while True:
+        velocity(p, x)
+        reps += 1
+        el = time.process_time() - t0
+        if el >= min_time:
+            return reps * len(x) / el
+
+
 def main():
     n = 10000 if QUICK else 100000
     min_time = 0.05 if QUICK else 1.0
     rng = np.random.default_rng(20240607)
-    print("d K threads points_per_second")
+    print("d K threads points_per_second min max")
     notes = []
     for d in (2, 16, 64):
         for k in (8, 25):
@@ -155,22 +173,18 @@ def main():
             if not err < 1e-10:
                 sys.stderr.write("bench-oracle-numpy: wrong velocity (%.3g)\n" % err)
                 sys.exit(1)
-            reps, t0 = 0, time.process_time()
-            while True:
-                velocity(p, x)
-                reps += 1
-                el = time.process_time() - t0
-                if el >= min_time:
-                    break
-            pps = reps * n / el
-            print("%d %d %d %.4g" % (d, k, THREADS, pps))
+            rates = [timed_rate(p, x, min_time) for _ in range(RUNS)]
+            pps = statistics.median(rates)
+            print("%d %d %d %.4g %.4g %.4g"
+                  % (d, k, THREADS, pps, min(rates), max(rates)))
             notes.append("# d=%d K=%d: %.3g GFLOP/s (%d thread%s), 4 n K D^2 flops"
                          % (d, k, pps * 4 * k * d * d * 1e-9, THREADS,
                             "" if THREADS == 1 else "s"))
     for line in notes:
         print(line)
     print("# numpy %s, n = %d points, velocity at t = %g (linear); "
-          "points per CPU second; %s" % (np.__version__, n, T, blas_rate()))
+          "points per CPU second, %d runs; %s"
+          % (np.__version__, n, T, RUNS, blas_rate()))
 
 
 if __name__ == "__main__":

@@ -1,13 +1,14 @@
 /* experiments/bench-oracle.c -- throughput of the exact path kernel
  * against NumPy, and against the machine's FP64 peak.
  *
- *   bench-oracle [--quick] [--numpy FILE]
+ *   bench-oracle [--quick] [--runs R] [--numpy FILE]
  *
  * For D in {2, 16, 64} and K in {8, 25}: a seeded random mixture with full
  * covariances S_k = Q diag(lambda) Q^T (Q random orthogonal, lambda in
  * [0.1, 2]), N points x_t = alpha x1 + sigma x0 at t = 0.7 (linear), and
  * the velocity u_t (fc_path_eval), repeated after a warm-up until enough
- * CPU time has passed.  Throughput is points per CPU second of the process
+ * CPU time has passed, R times (default 5): the median, minimum and
+ * maximum of the R rates.  Throughput is points per CPU second of the process
  * at 1 OpenMP thread (CPU time, not wall time: the machine may be shared;
  * at 1 thread on an idle machine the two agree), for the best kernel
  * variant of this CPU and, when that is AVX-512, also for the AVX2 variant
@@ -29,7 +30,8 @@
  * larger of the two.
  *
  * --numpy FILE: the output of experiments/bench-oracle-numpy.py (rows "d K
- * threads points_per_second"), printed beside ours with the ratio.
+ * threads points_per_second [min max]"), printed beside ours with the
+ * ratio of the medians.
  *
  * Output (stdout): a header, one row per case, then '#' lines (the peak,
  * the identity checks).  Progress goes to stderr.  */
@@ -42,6 +44,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -200,33 +204,56 @@ bench_time (const fc_gmm *g, size_t n, const double *x, double *out, int nth,
   return reps * (double) n / el;
 }
 
+/* The median, minimum and maximum of RUNS rates of bench_time at 1 thread
+   (RUNS <= BENCH_RUNS_MAX): a rate moves by 10% from run to run even on an
+   idle machine, so one run says little.  */
+#define BENCH_RUNS_MAX 100
+typedef struct
+{
+  double median, min, max;
+} bench_rate;
+
+static bench_rate
+bench_rates (const fc_gmm *g, size_t n, const double *x, double *out,
+             double min_time, int runs)
+{
+  double r[BENCH_RUNS_MAX];
+  for (int i = 0; i < runs; i++)
+    r[i] = bench_time (g, n, x, out, 1, min_time);
+  gsl_sort (r, 1, (size_t) runs);
+  double median = gsl_stats_median_from_sorted_data (r, 1, (size_t) runs);
+  return (bench_rate) { median, r[0], r[runs - 1] };
+}
+
 /* NumPy's points per second for (D, K) from FILE (rows "d K threads
-   pps"), or NAN.  */
-static double
+   pps [min max]": its median, minimum and maximum), or NANs.  */
+static bench_rate
 bench_numpy_pps (const char *file, size_t d, size_t nk)
 {
   FILE *f = file != NULL ? fopen (file, "r") : NULL;
   char line[256];
-  double pps = NAN;
+  bench_rate pps = { NAN, NAN, NAN };
   while (f != NULL && fgets (line, sizeof line, f) != NULL)
     {
       size_t fd, fk;
       int th;
-      double v;
-      if (sscanf (line, "%zu %zu %d %lf", &fd, &fk, &th, &v) == 4 && fd == d
-          && fk == nk && th == 1)
-        pps = v;
+      double v, lo = NAN, hi = NAN;
+      if (sscanf (line, "%zu %zu %d %lf %lf %lf", &fd, &fk, &th, &v, &lo,
+                  &hi) >= 4
+          && fd == d && fk == nk && th == 1)
+        pps = (bench_rate) { v, lo, hi };
     }
   if (f != NULL)
     fclose (f);
   return pps;
 }
 
-/* One case: our rate at 1 thread (best variant, and AVX2 when the best is
-   AVX-512), at 2 threads, the identity checks; prints the row.  */
+/* One case: our rates at 1 thread (best variant, and AVX2 when the best is
+   AVX-512; RUNS runs each), at 2 threads, the identity checks; prints the
+   row.  */
 static int
-bench_case (size_t d, size_t nk, size_t n, double min_time, double peak,
-            const char *numpy)
+bench_case (size_t d, size_t nk, size_t n, double min_time, int runs,
+            double peak, const char *numpy)
 {
   fc_gmm *g = bench_mixture (d, nk);
   double *x = bench_points (g, n);
@@ -235,22 +262,24 @@ bench_case (size_t d, size_t nk, size_t n, double min_time, double peak,
   double *u2 = malloc (len * sizeof (double));
   double *u3 = malloc (len * sizeof (double));
   fc_path_isa best = fc_path_isa_current ();
-  double pps1 = bench_time (g, n, x, u1, 1, min_time);
+  bench_rate pps1 = bench_rates (g, n, x, u1, min_time, runs);
   double pps2 = bench_time (g, n, x, u2, 2, min_time);
   int same_threads = memcmp (u1, u2, len * sizeof (double)) == 0;
   int same_isa = 1;
-  double pps_avx2 = NAN;
+  bench_rate pps_avx2 = { NAN, NAN, NAN };
   if (best == FC_PATH_ISA_AVX512)
     {
       fc_path_isa_force (FC_PATH_ISA_AVX2);
-      pps_avx2 = bench_time (g, n, x, u3, 1, min_time);
+      pps_avx2 = bench_rates (g, n, x, u3, min_time, runs);
       fc_path_isa_force (FC_PATH_ISA_BEST);
       same_isa = memcmp (u1, u3, len * sizeof (double)) == 0;
     }
-  double np = bench_numpy_pps (numpy, d, nk);
-  double gflops = pps1 * 3.0 * d * d * nk * 1e-9;
-  printf ("%3zu %3zu %11.4g %11.4g %11.4g %7.2f %8.2f %6.1f%% %11.4g %s\n",
-          d, nk, pps1, pps_avx2, np, pps1 / np, gflops,
+  bench_rate np = bench_numpy_pps (numpy, d, nk);
+  double gflops = pps1.median * 3.0 * d * d * nk * 1e-9;
+  printf ("%3zu %3zu %10.4g %10.4g %10.4g %10.4g %10.4g %10.4g %10.4g "
+          "%6.2f %7.2f %5.1f%% %10.4g %s\n",
+          d, nk, pps1.median, pps1.min, pps1.max, pps_avx2.median, np.median,
+          np.min, np.max, pps1.median / np.median, gflops,
           100 * gflops * 1e9 / peak, pps2,
           same_threads && same_isa ? "yes" : "NO");
   fflush (stdout);
@@ -266,35 +295,40 @@ static void
 bench_help (void)
 {
   printf (
-      "Usage: " FC_EXP_NAME " [--quick] [--numpy FILE]\n"
+      "Usage: " FC_EXP_NAME " [--quick] [--runs R] [--numpy FILE]\n"
       "Throughput of the exact path kernel (fc_path_eval: the velocity at\n"
       "t = 0.7, linear schedule) for d in {2, 16, 64} and K in {8, 25}\n"
       "full-covariance components, against NumPy and the machine's FP64\n"
       "peak.\n"
       "\n"
       "Table on stdout, one row per (d, K): points per CPU second at 1\n"
-      "thread (the best kernel variant of this CPU, and the AVX2 variant when\n"
-      "that is AVX-512), NumPy's rate and the ratio (with --numpy), GFLOP/s at\n"
-      "3 d^2 K flops per point and their fraction of the peak (a loop of\n"
-      "fused multiply-adds), points per wall second at 2 threads, and whether\n"
+      "thread, median, minimum and maximum of R runs (the best kernel\n"
+      "variant of this CPU; and the median of the AVX2 variant when that\n"
+      "is AVX-512), NumPy's median, minimum and maximum and the ratio of\n"
+      "the medians (with --numpy), GFLOP/s of our median at 3 d^2 K flops\n"
+      "per point and their fraction of the peak (a loop of fused\n"
+      "multiply-adds), points per wall second at 2 threads, and whether\n"
       "the velocities of 1 and 2 threads and of the two variants are bitwise\n"
       "identical; then '#' lines.  Progress goes to stderr.\n"
       "\n"
       "Options:\n"
       "  --quick       10^4 points timed for 0.05 s of CPU each, instead of\n"
       "                10^5 points timed for 1 s each\n"
+      "  --runs R      timed runs per rate at 1 thread, 1 .. 100 (default 5)\n"
       "  --numpy FILE  the output of experiments/bench-oracle-numpy.py (rows\n"
-      "                'd K threads points_per_second'), printed beside ours\n"
+      "                'd K threads points_per_second [min max]'), printed\n"
+      "                beside ours\n"
       "  --help        this text\n"
       "\n"
       "Exit status: 0 done, 1 the velocities are not bitwise identical,\n"
-      "2 bad usage (unknown or repeated option, unreadable --numpy FILE).\n");
+      "2 bad usage (unknown or repeated option, --runs out of range,\n"
+      "unreadable --numpy FILE).\n");
 }
 
 int
 main (int argc, char **argv)
 {
-  int quick = 0;
+  int quick = 0, runs = 5;
   const char *numpy = NULL;
   fc_exp_refuse_repeats (argc, argv);
   for (int i = 1; i < argc; i++)
@@ -305,6 +339,9 @@ main (int argc, char **argv)
       }
     else if (strcmp (argv[i], "--quick") == 0)
       quick = 1;
+    else if (fc_exp_is (argv[i], "--runs"))
+      runs = (int) fc_exp_size_value (argc, argv, &i, "--runs", 1,
+                                      BENCH_RUNS_MAX);
     else if (fc_exp_is (argv[i], "--numpy"))
       numpy = fc_exp_value (argc, argv, &i, "--numpy");
     else
@@ -322,18 +359,21 @@ main (int argc, char **argv)
   const double min_time = quick ? 0.05 : 1.0;
   double p512, p256, peak = bench_peak (quick, &p512, &p256);
   int identical = 1;
-  printf ("  d   K  ours_pps_1t avx2_pps_1t  numpy_pps   ratio  GFLOP/s   "
-          "peak%%  ours_pps_2t identical\n");
+  printf ("  d   K  ours_1t_md   ours_min   ours_max avx2_1t_md   numpy_md"
+          "  numpy_min  numpy_max  ratio GFLOP/s peak%%    ours_2t "
+          "identical\n");
   for (size_t id = 0; id < 3; id++)
     for (size_t ik = 0; ik < 2; ik++)
       {
         fprintf (stderr, "bench-oracle: d = %zu, K = %zu ...\n", dims[id],
                  ks[ik]);
-        identical &= bench_case (dims[id], ks[ik], n, min_time, peak, numpy);
+        identical &= bench_case (dims[id], ks[ik], n, min_time, runs, peak,
+                                 numpy);
       }
   printf ("# kernel variant: %s; n = %zu points, velocity at t = %g "
-          "(linear); points per CPU second at 1 thread, per wall second at 2\n",
-          fc_path_isa_name (fc_path_isa_current ()), n, BENCH_T);
+          "(linear); points per CPU second at 1 thread (%d runs), per wall "
+          "second at 2\n",
+          fc_path_isa_name (fc_path_isa_current ()), n, BENCH_T, runs);
   printf ("# GFLOP/s at 3 D^2 K flops per point; FP64 peak %.1f GFLOP/s "
           "(FMA loop: AVX-512 %.1f, AVX2 %.1f, thread CPU time, best of 3)\n",
           peak * 1e-9, p512 * 1e-9, p256 * 1e-9);
