@@ -17,10 +17,11 @@
  * reproducibility for any thread count and batch).  All functions are
  * static inline and always inlined: the caller is compiled per
  * instruction set (target_clones, or the target attributes of
- * fc_path_kernel.c's variants) and the kernel takes the ISA of each copy.  With WIDE (fc_gemm_ex) the register blocks
- * are 8 rows x 16 columns of 8-double vectors, for AVX-512; the same
- * multiply-adds in the same order as the 6 x 8 blocks of 4-double vectors,
- * so the two give the same bits.  */
+ * fc_path_kernel.c's variants) and the kernel takes the ISA of each
+ * copy.  With WIDE (fc_gemm_ex) the register blocks are 8 rows x 16
+ * columns of 8-double vectors, for AVX-512; the same multiply-adds in the
+ * same order as the 6 x 8 blocks of 4-double vectors, so the two give the
+ * same bits.  */
 #ifndef FC_GEMM_H
 #define FC_GEMM_H
 
