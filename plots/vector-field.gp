@@ -37,15 +37,17 @@ do for [k = 0:2] {
 set multiplot layout 1,3 margins 0.05,0.92,0.27,0.71 spacing 0.05
 set label 1 "Marginal path of 8gaussians (linear schedule): density p_t, arrows along u_t" \
     at screen 0.5, 0.8 center font ',13' noenhanced
-set label 2 "arrows show the direction of u_t only: all have the same length (unit vectors u_t/|u_t|, drawn at 0.8 grid spacings); the speed |u_t| is not shown" \
+set label 2 "arrows show the direction of u_t only: all have the same length (unit vectors u_t/|u_t|, drawn at 0.8 grid spacings); the speed |u_t| is not shown;\na dot, no arrow: u_t = 0 to rounding (a stagnation point: the origin, by the symmetry of the 8 modes)" \
     at screen 0.5, 0.15 center font ',11' noenhanced
 do for [k = 0:2] {
   tk = k == 0 ? 0.1 : (k == 1 ? 0.5 : 0.9)
   set title sprintf('t = %.1f  (max p_t = %.3g)', tk, pmax[k + 1])
   if (k < 2) { unset colorbox } else { set colorbox }
   if (k > 0) { unset ylabel; set format y '' }
+  # A row with (dx, dy) = (0, 0) is a stagnation point: a dot, no arrow.
   plot dens index k u 2:3:($4 / pmax[k + 1]) w image, \
-       arrows index k u 2:3:4:5 w vectors as 1
+       arrows index k u ($4 == 0 && $5 == 0 ? NaN : $2):3:4:5 w vectors as 1, \
+       arrows index k u ($4 == 0 && $5 == 0 ? $2 : NaN):3 w points pt 7 ps 0.6 lc rgb 'white' notitle
   unset label 1
   unset label 2
 }

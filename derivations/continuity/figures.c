@@ -29,6 +29,12 @@
 #define CT_FIG_NT 3
 static const double ct_fig_times[CT_FIG_NT] = { 0.1, 0.5, 0.9 };
 #define CT_FIG_ARROW 0.8       /* arrow length in coarse-grid spacings */
+/* A speed at most this many eps times the panel's largest is rounding
+   noise: u_t is a sum of 8 weighted terms, none larger than that speed,
+   each rounded a few times; at such a point (the origin, a stagnation
+   point of the symmetric 8gaussians path) u_t/|u_t| is a random
+   direction, so no arrow is drawn there.  */
+#define CT_FIG_STAGNATION 64.0
 #define CT_FIG_NPATH 60
 #define CT_FIG_STEPS 100
 #define CT_FIG_NDATA 1000
@@ -115,7 +121,8 @@ ct_write_density (const fc_run_options *opt, const fc_gmm *g, double box)
 /* One index block per time: u_t on the coarse grid as arrows of fixed
    length CT_FIG_ARROW grid spacings along u_t, and the speed |u_t| (the
    speed spans orders of magnitude between the modes and the box corners,
-   so it is shown as a colour, not as a length).  */
+   so it is not shown as a length); (0, 0) where the speed is rounding
+   noise (CT_FIG_STAGNATION).  */
 static int
 ct_write_arrows (const fc_run_options *opt, const fc_gmm *g, double box)
 {
@@ -128,8 +135,9 @@ ct_write_arrows (const fc_run_options *opt, const fc_gmm *g, double box)
   int status = f != NULL ? GSL_SUCCESS : GSL_EFAILED;
   if (f != NULL)
     fprintf (fc_datafile_stream (f), "# (dx, dy) = %.4g u_t/|u_t| (arrow length "
-             "%.2g grid spacings); speed = |u_t|; one index block per t\n",
-             len, CT_FIG_ARROW);
+             "%.2g grid spacings), (0, 0) where |u_t| <= %g eps max |u_t| "
+             "(no direction: a stagnation point); speed = |u_t|; one index "
+             "block per t\n", len, CT_FIG_ARROW, CT_FIG_STAGNATION);
   if (x != NULL)
     ct_grid (nc, box, x);
   for (size_t k = 0; status == GSL_SUCCESS && k < CT_FIG_NT; k++)
@@ -138,11 +146,17 @@ ct_write_arrows (const fc_run_options *opt, const fc_gmm *g, double box)
       status = fc_path_eval (g, FC_SCHEDULE_LINEAR, ct_fig_times[k],
                              FC_Q_VELOCITY, nc * nc, x, u);
       ct_block_header (out, k);
+      double smax = 0.0;
+      for (size_t i = 0; status == GSL_SUCCESS && i < nc * nc; i++)
+        smax = GSL_MAX (smax, fc_study_norm (CT_DIM, u + 2 * i));
+      double floor = CT_FIG_STAGNATION * GSL_DBL_EPSILON * smax;
       for (size_t i = 0; status == GSL_SUCCESS && i < nc * nc; i++)
         {
-          double s = fc_study_norm (CT_DIM, u + 2 * i), c = s > 0.0 ? len / s : 0.0;
+          double s = fc_study_norm (CT_DIM, u + 2 * i);
+          int arrow = s > floor;
           fprintf (out, "%g %.17g %.17g %.17g %.17g %.17g\n", ct_fig_times[k],
-                   x[2 * i], x[2 * i + 1], c * u[2 * i], c * u[2 * i + 1], s);
+                   x[2 * i], x[2 * i + 1], arrow ? len / s * u[2 * i] : 0.0,
+                   arrow ? len / s * u[2 * i + 1] : 0.0, s);
         }
     }
   free (x), free (u);
