@@ -11,7 +11,9 @@
 # w2_noise_sd w2_exact_same_start band (NaN: the run diverged).
 # The gammas are drawn at equal spacing (column 0, the row within a block).
 # The key explains the plotted curves themselves: it is the right panel's,
-# placed below both panels.
+# placed below both panels, in two columns (its titles short enough for
+# two to fit the PDF's 7.5 in; "same draws": block 0 of the exact runs
+# starts from the draws of the windowed runs).
 # Usage: gnuplot -e "set terminal ..." -c plots/guidance-gamma.gp RESULTS_DIR OUTPUT
 load 'common.gp'
 dat = ARG1.'/guidance-gamma.dat'
@@ -40,12 +42,12 @@ do for [k=0:1] {
   set xrange [-0.3:4.3]
   set yrange [0.5 * ymin : 1.5 * ymax]
   if (k == 0) { unset key } else {
-    set key at screen 0.5, 0.1 center center horizontal maxcols 2 width 1 box opaque font ',10'
+    set key at screen 0.5, 0.1 center center vertical maxrows 4 width 1 box opaque font ',10'
   }
-  plot dat index k u 0:($7-$8):($7+$8) w filledcurves lc rgb '#c7e9c0' fs solid 0.6 t 'exact guidance: mean ± sd over the blocks', \
-       ''  index k u 0:12 w l lc rgb '#cb181d' dt 3 lw 1.5 t 'decision band of G6 (mean of the blocks)', \
-       ''  index k u 0:11 w l ls 4 t 'exact guidance, block 0 (the windowed runs'' draws)', \
-       ''  index k u 0:9 w l ls 9 t 'two exact samples (mean over pairs)', \
+  plot dat index k u 0:($7-$8):($7+$8) w filledcurves lc rgb '#c7e9c0' fs solid 0.6 t 'exact guidance, mean ± sd of the blocks', \
+       ''  index k u 0:12 w l lc rgb '#cb181d' dt 3 lw 1.5 t 'decision band of G6 (block mean)', \
+       ''  index k u 0:11 w l ls 4 t 'exact guidance, block 0 (same draws)', \
+       ''  index k u 0:9 w l ls 9 t 'two exact samples (mean of pairs)', \
        ''  index k u 0:3 w lp ls 1 t 'reconstruction on t in [0, 1/3)', \
        ''  index k u 0:4 w lp ls 2 t 'reconstruction on t in [1/3, 2/3)', \
        ''  index k u 0:5 w lp ls 6 t 'reconstruction on t in [2/3, 1]', \
