@@ -149,11 +149,11 @@ ct_write_arrows (const fc_run_options *opt, const fc_gmm *g, double box)
       double smax = 0.0;
       for (size_t i = 0; status == GSL_SUCCESS && i < nc * nc; i++)
         smax = GSL_MAX (smax, fc_study_norm (CT_DIM, u + 2 * i));
-      double floor = CT_FIG_STAGNATION * GSL_DBL_EPSILON * smax;
+      double noise_floor = CT_FIG_STAGNATION * GSL_DBL_EPSILON * smax;
       for (size_t i = 0; status == GSL_SUCCESS && i < nc * nc; i++)
         {
           double s = fc_study_norm (CT_DIM, u + 2 * i);
-          int arrow = s > floor;
+          int arrow = s > noise_floor;
           fprintf (out, "%g %.17g %.17g %.17g %.17g %.17g\n", ct_fig_times[k],
                    x[2 * i], x[2 * i + 1], arrow ? len / s * u[2 * i] : 0.0,
                    arrow ? len / s * u[2 * i + 1] : 0.0, s);
