@@ -28,12 +28,8 @@ cpu_of () {
   awk '{ printf "%.2f\n", $1 + $2 }' "$tmp/t"
 }
 
-# Median, min and max of the numbers in file $1.
-stats_of () {
-  sort -n "$1" | awk '{ v[NR] = $1 }
-    END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-          printf "%.2f %.2f %.2f\n", m, v[1], v[NR] }'
-}
+# shellcheck source=experiments/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
 : > "$tmp/total"
 r=1
@@ -44,10 +40,10 @@ while [ "$r" -le "$reps" ]; do
   r=$((r + 1))
 done
 for m in $mods; do
-  echo "$m $(stats_of "$tmp/$m")"
+  echo "$m $(bench_stats 2 < "$tmp/$m")"
 done
 # The run totals: the r-th line of every module's file summed.
 paste $(for m in $mods; do echo "$tmp/$m"; done) \
   | awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.2f\n", s }' \
   > "$tmp/total"
-echo "total $(stats_of "$tmp/total")"
+echo "total $(bench_stats 2 < "$tmp/total")"
